@@ -1,0 +1,40 @@
+// Builds dist/sip-phone.js: one self-contained, minified ES module (lit, jssip and
+// webrtc-adapter bundled in) from the tsc output in lib/. The npm library build is lib/ itself.
+import commonjs from '@rollup/plugin-commonjs';
+import json from '@rollup/plugin-json';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import replace from '@rollup/plugin-replace';
+import terser from '@rollup/plugin-terser';
+
+// JsSIP logs through `debug`; the bundle swaps it for a silent stub (no logging code, and
+// nothing a page could switch on to print SIP traffic). The npm build keeps the real one.
+const silentDebug = {
+  name: 'silent-debug',
+  resolveId: (id) => (id === 'debug' ? '\0silent-debug' : null),
+  load: (id) =>
+    id === '\0silent-debug'
+      ? `const noop = () => {};
+         function debug() { const log = noop; log.enabled = false; log.log = noop; return log; }
+         debug.default = debug; debug.enable = noop; debug.disable = noop; debug.enabled = () => false;
+         export default debug;`
+      : null,
+};
+
+export default {
+  input: 'lib/index.js',
+  output: { file: 'dist/sip-phone.js', format: 'es', sourcemap: false },
+  // JsSIP's own circular requires and tsc's decorator helper are harmless; say nothing of them.
+  onwarn(warning, warn) {
+    if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.message)) return;
+    if (warning.code === 'THIS_IS_UNDEFINED') return;
+    warn(warning);
+  },
+  plugins: [
+    silentDebug,
+    replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
+    nodeResolve({ browser: true, preferBuiltins: false }),
+    commonjs(),
+    json({ preferConst: true }),
+    terser({ ecma: 2020, module: true, format: { comments: false } }),
+  ],
+};

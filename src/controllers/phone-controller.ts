@@ -1,0 +1,34 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { domEventNames } from '../events.js';
+import type { Phone } from '../core/phone.js';
+
+/**
+ * Bridges the DOM-free Phone to its element: re-renders on every change and re-dispatches
+ * each core event as a `sip-*` DOM event from the host. Subscribes while connected only.
+ */
+export class PhoneController implements ReactiveController {
+  private unsubscribes: (() => void)[] = [];
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly phone: Phone,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.unsubscribes.push(this.phone.on('change', () => this.host.requestUpdate()));
+    for (const [name, domName] of Object.entries(domEventNames) as [keyof typeof domEventNames, string][]) {
+      this.unsubscribes.push(
+        this.phone.on(name, (detail) => {
+          this.host.dispatchEvent(new CustomEvent(domName, { detail, bubbles: true, composed: true }));
+          this.host.requestUpdate();
+        }),
+      );
+    }
+  }
+
+  hostDisconnected(): void {
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
+  }
+}

@@ -1,0 +1,178 @@
+import { assertTransition, type CallState } from './call-state.js';
+import { causeFromJsSip, type EndCause } from './causes.js';
+import { IceGatheringRound, type IcePolicyOptions } from './ice-policy.js';
+import type { EndEvent, IceCandidateEvent, RTCSession } from './jssip-adapter.js';
+
+/** A snapshot of one call, as the page sees it. */
+export interface CallInfo {
+  id: string;
+  direction: 'incoming' | 'outgoing';
+  state: CallState;
+  /** The other party's SIP URI. */
+  remoteUri: string;
+  /** The other party's display name as they sent it (untrusted text). */
+  remoteDisplayName: string;
+  /** Whether this call carries video. */
+  video: boolean;
+  /** Whether we put the call on hold. */
+  held: boolean;
+  muted: { audio: boolean; video: boolean };
+  /** When the call became active (ms since the epoch), or null before. */
+  startedAt: number | null;
+}
+
+export interface CallEnd {
+  cause: EndCause;
+  statusCode?: number;
+  durationMs: number;
+}
+
+export interface CallObserver {
+  stateChanged(call: Call, previous: CallState, cause?: EndCause): void;
+  ended(call: Call, end: CallEnd): void;
+  mediaChanged(call: Call): void;
+}
+
+let counter = 0;
+
+/** One call: wraps a JsSIP RTCSession, owns its local media and its state machine. */
+export class Call {
+  readonly id = `call-${Date.now().toString(36)}-${++counter}`;
+  readonly direction: 'incoming' | 'outgoing';
+  readonly remoteUri: string;
+  readonly remoteDisplayName: string;
+  video: boolean;
+  state: CallState;
+  startedAt: number | null = null;
+  localStream: MediaStream | null = null;
+  remoteStream: MediaStream | null = null;
+  /** Set before terminating to name why we ended the call ourselves. */
+  private localCause: EndCause | undefined;
+  private iceRound: IceGatheringRound | undefined;
+  private readonly cleanups: (() => void)[] = [];
+
+  constructor(
+    readonly session: RTCSession,
+    direction: 'incoming' | 'outgoing',
+    video: boolean,
+    private readonly icePolicy: Omit<IcePolicyOptions, 'iceServers'> & { iceServers: RTCIceServer[] },
+    private readonly observer: CallObserver,
+  ) {
+    this.direction = direction;
+    this.state = direction === 'incoming' ? 'incoming' : 'calling';
+    this.video = video;
+    const identity = session.remote_identity;
+    this.remoteUri = identity?.uri?.toString() ?? '';
+    this.remoteDisplayName = identity?.display_name ?? '';
+    this.listen();
+  }
+
+  get info(): CallInfo {
+    return {
+      id: this.id,
+      direction: this.direction,
+      state: this.state,
+      remoteUri: this.remoteUri,
+      remoteDisplayName: this.remoteDisplayName,
+      video: this.video,
+      held: false,
+      muted: { audio: false, video: false },
+      startedAt: this.startedAt,
+    };
+  }
+
+  get peerConnection(): RTCPeerConnection | null {
+    return (this.session.connection as RTCPeerConnection | undefined) ?? null;
+  }
+
+  /** Hangs up, cancels or rejects, whichever fits the state. */
+  end(cause: EndCause, statusCode?: number): void {
+    if (this.state === 'ended') return;
+    this.localCause = cause;
+    try {
+      this.session.terminate(statusCode ? { status_code: statusCode } : undefined);
+    } catch {
+      // JsSIP throws if the session already ended; finish ourselves.
+      this.finish(cause);
+    }
+  }
+
+  /** Ends the call on our side without reaching the other party (signalling is gone). */
+  abandon(cause: EndCause): void {
+    this.localCause = cause;
+    this.end(cause);
+    this.finish(cause);
+  }
+
+  setLocalStream(stream: MediaStream): void {
+    this.localStream = stream;
+    this.observer.mediaChanged(this);
+  }
+
+  private listen(): void {
+    const session = this.session;
+    const on = <A extends unknown[]>(name: string, handler: (...args: A) => void) => {
+      (session as unknown as { on(n: string, h: (...a: A) => void): void }).on(name, handler);
+      this.cleanups.push(() => (session as unknown as { off(n: string, h: (...a: A) => void): void }).off(name, handler));
+    };
+    on('progress', () => this.move('ringing'));
+    on('accepted', () => this.move('active'));
+    on('confirmed', () => this.move('active'));
+    on('ended', (event: EndEvent) => this.finish(this.causeOf(event), statusOf(event)));
+    on('failed', (event: EndEvent) => this.finish(this.causeOf(event), statusOf(event)));
+    on('icecandidate', (event: IceCandidateEvent) => {
+      this.iceRound ??= new IceGatheringRound(this.icePolicy);
+      this.iceRound.onCandidate(event.candidate, event.ready);
+    });
+    // A new gathering round for each offer/answer JsSIP makes.
+    on('sdp', () => {
+      this.iceRound?.dispose();
+      this.iceRound = undefined;
+    });
+    on('peerconnection', () => this.watchPeerConnection());
+    if (session.connection) this.watchPeerConnection();
+  }
+
+  private watchPeerConnection(): void {
+    const pc = this.peerConnection;
+    if (!pc) return;
+    const onTrack = (event: RTCTrackEvent) => {
+      this.remoteStream = event.streams[0] ?? new MediaStream([event.track]);
+      this.observer.mediaChanged(this);
+    };
+    pc.addEventListener('track', onTrack);
+    this.cleanups.push(() => pc.removeEventListener('track', onTrack));
+  }
+
+  private causeOf(event: EndEvent): EndCause {
+    if (this.localCause) return this.localCause;
+    if (event.originator === 'local' && event.cause === 'Terminated') return 'hangup';
+    return causeFromJsSip(event.cause);
+  }
+
+  private move(to: CallState, cause?: EndCause): void {
+    if (this.state === to) return;
+    assertTransition(this.state, to);
+    const previous = this.state;
+    this.state = to;
+    if (to === 'active') this.startedAt = Date.now();
+    this.observer.stateChanged(this, previous, cause);
+  }
+
+  private finish(cause: EndCause, statusCode?: number): void {
+    if (this.state === 'ended') return;
+    const durationMs = this.startedAt ? Date.now() - this.startedAt : 0;
+    this.iceRound?.dispose();
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.localStream?.getTracks().forEach((track) => track.stop());
+    this.localStream = null;
+    this.remoteStream = null;
+    this.move('ended', cause);
+    this.observer.ended(this, { cause, statusCode, durationMs });
+  }
+}
+
+function statusOf(event: EndEvent): number | undefined {
+  const message = event.message as { status_code?: number } | null | undefined;
+  return message?.status_code || undefined;
+}

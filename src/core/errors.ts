@@ -1,0 +1,39 @@
+/**
+ * Every error the phone reports carries one of these codes: rejected methods
+ * reject with a {@link PhoneError}, and `sip-error` events carry `{ code, message }`.
+ */
+export type PhoneErrorCode =
+  | 'invalid-server'
+  | 'invalid-uri'
+  | 'invalid-target'
+  | 'invalid-ice-servers'
+  | 'invalid-option'
+  | 'missing-password'
+  | 'not-configured'
+  | 'not-registered'
+  | 'no-such-call'
+  | 'invalid-call-state'
+  | 'media-denied'
+  | 'media-unavailable'
+  | 'connection-failed'
+  | 'authentication-failed'
+  | 'registration-failed'
+  | 'internal-error';
+
+/** An error with a machine-readable {@link PhoneErrorCode}. */
+export class PhoneError extends Error {
+  readonly code: PhoneErrorCode;
+
+  constructor(code: PhoneErrorCode, message: string) {
+    super(message);
+    this.name = 'PhoneError';
+    this.code = code;
+  }
+}
+
+/** Wraps anything thrown into a PhoneError, keeping an existing code. */
+export function toPhoneError(error: unknown, fallback: PhoneErrorCode = 'internal-error'): PhoneError {
+  if (error instanceof PhoneError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new PhoneError(fallback, message);
+}

@@ -1,0 +1,347 @@
+import { Call, type CallEnd, type CallInfo, type CallObserver } from './call.js';
+import type { CallState } from './call-state.js';
+import { causeFromJsSip, type EndCause } from './causes.js';
+import { resolveTarget, type PhoneConfig } from './config.js';
+import { PhoneError, toPhoneError } from './errors.js';
+import { DEFAULT_ICE_GATHERING_TIMEOUT } from './ice-policy.js';
+import { Emitter } from './emitter.js';
+import { createUserAgent, type RTCSession, type RTCSessionEvent, type UA } from './jssip-adapter.js';
+import type { WebSocketFactory } from './sip-socket.js';
+
+export type ConnectionState = 'disconnected' | 'connecting' | 'connected';
+export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'failed';
+
+/** What the core tells its owner; the element turns each into a `sip-*` DOM event. */
+export interface PhoneEvents {
+  connecting: { server: string };
+  connected: { server: string };
+  'connection-lost': { server: string; cause: string; reconnecting: boolean };
+  registered: { uri: string; expires: number };
+  unregistered: { uri: string; cause: string };
+  'registration-failed': { uri: string; cause: string; statusCode?: number };
+  'incoming-call': { call: CallInfo };
+  'call-state': { call: CallInfo; previousState: CallState; cause?: EndCause };
+  'call-ended': { call: CallInfo; cause: EndCause; statusCode?: number; durationMs: number };
+  error: { code: string; message: string };
+  /** Anything that a view shows changed (state, calls, media streams). */
+  change: void;
+}
+
+export interface PhoneOptions {
+  /** Stable per-profile `+sip.instance` URN; generated if absent. */
+  instanceId?: string;
+  /** Milliseconds between keep-alive pings (0: off). */
+  keepaliveInterval?: number;
+  /** Longest wait for ICE candidates before an offer/answer is sent, in ms. */
+  iceGatheringTimeout?: number;
+  /** Media access; defaults to navigator.mediaDevices.getUserMedia. */
+  getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
+  /** For tests: the WebSocket the SIP sockets use. */
+  createWebSocket?: WebSocketFactory;
+}
+
+/**
+ * A DOM-free SIP phone: owns the JsSIP UA, connection and registration state, and the calls.
+ * Methods validate first and reject with a PhoneError before anything is sent.
+ */
+export class Phone extends Emitter<PhoneEvents> implements CallObserver {
+  connectionState: ConnectionState = 'disconnected';
+  registrationState: RegistrationState = 'unregistered';
+  autoAnswer = false;
+  private config: PhoneConfig | null = null;
+  private ua: UA | null = null;
+  private readonly callsById = new Map<string, Call>();
+  private pendingRegistration: { resolve(): void; reject(error: PhoneError): void } | null = null;
+  /** Read when the user agent starts: change before register() to take effect. */
+  readonly options: PhoneOptions;
+
+  constructor(options: PhoneOptions = {}) {
+    super();
+    this.options = options;
+  }
+
+  get configured(): boolean {
+    return this.config !== null;
+  }
+
+  /** Live calls, oldest first. */
+  get calls(): CallInfo[] {
+    return [...this.callsById.values()].map((call) => call.info);
+  }
+
+  /** The newest call that has not ended, or null. */
+  get activeCall(): CallInfo | null {
+    return [...this.callsById.values()].at(-1)?.info ?? null;
+  }
+
+  /** The Call object behind an id, for views that need its streams. */
+  getCall(id?: string): Call | undefined {
+    return id ? this.callsById.get(id) : [...this.callsById.values()].at(-1);
+  }
+
+  /** Sets a new configuration; a running user agent with another one is stopped. */
+  configure(config: PhoneConfig): void {
+    if (this.ua && JSON.stringify(config) !== JSON.stringify(this.config)) this.stop();
+    this.config = config;
+  }
+
+  /** Connects (if needed) and registers; resolves once registered. */
+  register(): Promise<void> {
+    const ua = this.start();
+    this.pendingRegistration?.reject(new PhoneError('connection-failed', 'A newer register() replaced this one.'));
+    const result = new Promise<void>((resolve, reject) => {
+      this.pendingRegistration = { resolve, reject };
+    });
+    this.setRegistration('registering');
+    ua.register();
+    return result;
+  }
+
+  /** Unregisters and disconnects; calls in progress end. */
+  async unregister(): Promise<void> {
+    const ua = this.ua;
+    if (!ua) return;
+    if (this.registrationState === 'registered' && ua.isConnected()) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          ua.off('unregistered', done);
+          ua.off('registrationFailed', done);
+          resolve();
+        };
+        const timer = setTimeout(done, 3000);
+        ua.on('unregistered', done);
+        ua.on('registrationFailed', done);
+        ua.unregister();
+      });
+    }
+    this.stop();
+  }
+
+  /** Places a call; resolves to its id once the INVITE is under way. */
+  async call(target: string, { video = false }: { video?: boolean } = {}): Promise<string> {
+    const config = this.requireConfig();
+    if (typeof target !== 'string' || !target.trim()) {
+      throw new PhoneError('invalid-target', 'Say whom to call: a user name, a number or sip:user@domain.');
+    }
+    const uri = resolveTarget(target, config.domain);
+    const ua = this.ua;
+    if (!ua || !ua.isConnected()) {
+      throw new PhoneError('not-registered', 'Register before calling: the phone is not connected to its SIP server.');
+    }
+    const stream = await this.getMedia(video);
+    let session: RTCSession;
+    try {
+      session = ua.call(uri, {
+        mediaStream: stream,
+        pcConfig: { iceServers: config.iceServers },
+        rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: video },
+      });
+    } catch (error) {
+      stream.getTracks().forEach((t) => t.stop());
+      throw toPhoneError(error, 'invalid-target');
+    }
+    const call = this.adopt(session, 'outgoing', video);
+    call.setLocalStream(stream);
+    return call.id;
+  }
+
+  /** Answers an incoming call (the newest one by default). */
+  async answer(callId?: string, { video }: { video?: boolean } = {}): Promise<void> {
+    const call = this.requireCall(callId, 'incoming');
+    const withVideo = video ?? call.video;
+    let stream: MediaStream;
+    try {
+      stream = await this.getMedia(withVideo);
+    } catch (error) {
+      call.end('media-denied', 480);
+      throw error;
+    }
+    if (call.state !== 'incoming') {
+      stream.getTracks().forEach((t) => t.stop());
+      throw new PhoneError('invalid-call-state', 'The call ended before it could be answered.');
+    }
+    call.video = withVideo;
+    call.setLocalStream(stream);
+    call.session.answer({
+      mediaStream: stream,
+      pcConfig: { iceServers: this.config?.iceServers ?? [] },
+    });
+  }
+
+  /** Declines an incoming call with 603 Decline. */
+  async reject(callId?: string): Promise<void> {
+    this.requireCall(callId, 'incoming').end('rejected', 603);
+  }
+
+  /** Hangs up (or cancels) a call. */
+  async hangup(callId?: string): Promise<void> {
+    const call = this.requireCall(callId);
+    call.end(call.state === 'active' ? 'hangup' : call.direction === 'outgoing' ? 'canceled' : 'rejected');
+  }
+
+  /** Ends every call, stops the user agent and forgets pending work. */
+  stop(): void {
+    for (const call of this.callsById.values()) call.abandon('hangup');
+    const ua = this.ua;
+    this.ua = null;
+    if (ua) {
+      ua.removeAllListeners();
+      ua.stop();
+    }
+    this.pendingRegistration?.reject(new PhoneError('connection-failed', 'The phone was stopped.'));
+    this.pendingRegistration = null;
+    this.setRegistration('unregistered');
+    this.setConnection('disconnected');
+  }
+
+  // CallObserver
+  stateChanged(call: Call, previousState: CallState, cause?: EndCause): void {
+    this.emit('call-state', { call: call.info, previousState, cause });
+    this.emit('change', undefined);
+  }
+
+  ended(call: Call, end: CallEnd): void {
+    this.callsById.delete(call.id);
+    this.emit('call-ended', { call: call.info, ...end });
+    this.emit('change', undefined);
+  }
+
+  mediaChanged(): void {
+    this.emit('change', undefined);
+  }
+
+  private start(): UA {
+    const config = this.requireConfig();
+    if (this.ua) return this.ua;
+    let ua: UA;
+    try {
+      ua = createUserAgent(config, {
+        instanceId: this.options.instanceId ?? crypto.randomUUID(),
+        keepaliveInterval: this.options.keepaliveInterval,
+        createWebSocket: this.options.createWebSocket,
+      });
+    } catch (error) {
+      throw toPhoneError(error, 'invalid-server');
+    }
+    this.ua = ua;
+    ua.on('connecting', (e) => {
+      this.setConnection('connecting');
+      this.emit('connecting', { server: e.socket.url });
+    });
+    ua.on('connected', (e) => {
+      this.setConnection('connected');
+      this.emit('connected', { server: e.socket.url });
+    });
+    ua.on('disconnected', (e) => {
+      const wasConnected = this.connectionState === 'connected';
+      this.setConnection('disconnected');
+      if (wasConnected) {
+        this.emit('connection-lost', { server: e.socket.url, cause: e.reason || `code ${e.code ?? 1006}`, reconnecting: this.ua === ua });
+      } else if (this.pendingRegistration) {
+        this.settleRegistration(new PhoneError('connection-failed', `Could not connect to ${e.socket.url}.`));
+      }
+    });
+    ua.on('registered', (e) => {
+      this.setRegistration('registered');
+      const contact = e.response.parseHeader('contact') as { getParam?(name: string): string } | undefined;
+      const expires = Number(contact?.getParam?.('expires') ?? e.response.getHeader('expires')) || config.registerExpires;
+      this.emit('registered', { uri: config.uri, expires });
+      this.settleRegistration();
+    });
+    ua.on('unregistered', (e) => {
+      if (this.registrationState === 'unregistered') return;
+      this.setRegistration('unregistered');
+      const cause = e.cause ? causeFromJsSip(e.cause) : ua.isConnected() ? 'unregistered' : 'connection-lost';
+      this.emit('unregistered', { uri: config.uri, cause });
+    });
+    ua.on('registrationFailed', (e) => {
+      const statusCode = (e.response as { status_code?: number } | null)?.status_code;
+      const cause = causeFromJsSip(e.cause);
+      this.setRegistration('failed');
+      this.emit('registration-failed', { uri: config.uri, cause, statusCode });
+      const code = isAuthFailure(statusCode) ? 'authentication-failed' : cause === 'connection-lost' ? 'connection-failed' : 'registration-failed';
+      this.settleRegistration(new PhoneError(code, registrationFailureMessage(cause, statusCode)));
+    });
+    ua.on('newRTCSession', (e: RTCSessionEvent) => {
+      if (e.originator !== 'remote') return;
+      const video = /\bm=video\b/.test(String(e.request.body ?? ''));
+      const call = this.adopt(e.session, 'incoming', video);
+      this.emit('incoming-call', { call: call.info });
+      if (this.autoAnswer) this.answer(call.id).catch(() => {});
+    });
+    ua.start();
+    return ua;
+  }
+
+  private adopt(session: RTCSession, direction: 'incoming' | 'outgoing', video: boolean): Call {
+    const call = new Call(session, direction, video, {
+      iceServers: this.config?.iceServers ?? [],
+      timeoutMs: this.options.iceGatheringTimeout ?? DEFAULT_ICE_GATHERING_TIMEOUT,
+    }, this);
+    this.callsById.set(call.id, call);
+    this.emit('change', undefined);
+    return call;
+  }
+
+  private async getMedia(video: boolean): Promise<MediaStream> {
+    const getUserMedia = this.options.getUserMedia ?? ((c: MediaStreamConstraints) => navigator.mediaDevices.getUserMedia(c));
+    try {
+      return await getUserMedia({ audio: true, video });
+    } catch (error) {
+      const name = (error as { name?: string } | null)?.name;
+      if (name === 'NotAllowedError' || name === 'SecurityError') {
+        throw new PhoneError('media-denied', `Access to the ${video ? 'camera and microphone' : 'microphone'} was denied.`);
+      }
+      throw new PhoneError('media-unavailable', `No usable ${video ? 'camera or microphone' : 'microphone'}: ${(error as Error)?.message ?? error}`);
+    }
+  }
+
+  private requireConfig(): PhoneConfig {
+    if (!this.config) throw new PhoneError('not-configured', 'Set server and uri before using the phone.');
+    return this.config;
+  }
+
+  private requireCall(callId: string | undefined, state?: CallState): Call {
+    const call = callId
+      ? this.callsById.get(callId)
+      : [...this.callsById.values()].reverse().find((c) => !state || c.state === state);
+    if (!call) throw new PhoneError('no-such-call', callId ? `There is no call ${callId}.` : 'There is no call to act on.');
+    if (state && call.state !== state) {
+      throw new PhoneError('invalid-call-state', `The call is ${call.state}, not ${state}.`);
+    }
+    return call;
+  }
+
+  private settleRegistration(error?: PhoneError): void {
+    const pending = this.pendingRegistration;
+    this.pendingRegistration = null;
+    if (error) pending?.reject(error);
+    else pending?.resolve();
+  }
+
+  private setConnection(state: ConnectionState): void {
+    if (this.connectionState === state) return;
+    this.connectionState = state;
+    this.emit('change', undefined);
+  }
+
+  private setRegistration(state: RegistrationState): void {
+    if (this.registrationState === state) return;
+    this.registrationState = state;
+    this.emit('change', undefined);
+  }
+}
+
+function isAuthFailure(statusCode?: number): boolean {
+  return statusCode === 401 || statusCode === 403 || statusCode === 407;
+}
+
+function registrationFailureMessage(cause: string, statusCode?: number): string {
+  if (isAuthFailure(statusCode)) {
+    return 'The server refused the user name or password.';
+  }
+  if (cause === 'connection-lost') return 'Could not reach the SIP server.';
+  if (cause === 'request-timeout') return 'The SIP server did not answer the registration.';
+  return `Registration failed${statusCode ? ` (${statusCode})` : ''}: ${cause}.`;
+}

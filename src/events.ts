@@ -1,0 +1,49 @@
+/**
+ * The element's events: each a CustomEvent with `bubbles: true, composed: true`.
+ * Details come from the core's PhoneEvents, so the two can never drift apart.
+ */
+import type { PhoneEvents } from './core/phone.js';
+
+export type SipConnectingDetail = PhoneEvents['connecting'];
+export type SipConnectedDetail = PhoneEvents['connected'];
+export type SipConnectionLostDetail = PhoneEvents['connection-lost'];
+export type SipRegisteredDetail = PhoneEvents['registered'];
+export type SipUnregisteredDetail = PhoneEvents['unregistered'];
+export type SipRegistrationFailedDetail = PhoneEvents['registration-failed'];
+export type SipIncomingCallDetail = PhoneEvents['incoming-call'];
+export type SipCallStateDetail = PhoneEvents['call-state'];
+export type SipCallEndedDetail = PhoneEvents['call-ended'];
+export type SipErrorDetail = PhoneEvents['error'];
+
+/** Every event name with its detail type. */
+export interface SipPhoneEventMap {
+  'sip-connecting': CustomEvent<SipConnectingDetail>;
+  'sip-connected': CustomEvent<SipConnectedDetail>;
+  'sip-connection-lost': CustomEvent<SipConnectionLostDetail>;
+  'sip-registered': CustomEvent<SipRegisteredDetail>;
+  'sip-unregistered': CustomEvent<SipUnregisteredDetail>;
+  'sip-registration-failed': CustomEvent<SipRegistrationFailedDetail>;
+  'sip-incoming-call': CustomEvent<SipIncomingCallDetail>;
+  'sip-call-state': CustomEvent<SipCallStateDetail>;
+  'sip-call-ended': CustomEvent<SipCallEndedDetail>;
+  'sip-error': CustomEvent<SipErrorDetail>;
+}
+
+/** Core event name → DOM event name (all core events but `change`). */
+export const domEventNames = {
+  connecting: 'sip-connecting',
+  connected: 'sip-connected',
+  'connection-lost': 'sip-connection-lost',
+  registered: 'sip-registered',
+  unregistered: 'sip-unregistered',
+  'registration-failed': 'sip-registration-failed',
+  'incoming-call': 'sip-incoming-call',
+  'call-state': 'sip-call-state',
+  'call-ended': 'sip-call-ended',
+  error: 'sip-error',
+} as const satisfies { [K in Exclude<keyof PhoneEvents, 'change'>]: keyof SipPhoneEventMap };
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-empty-interface
+  interface HTMLElementEventMap extends SipPhoneEventMap {}
+}

@@ -1,0 +1,57 @@
+import { html } from 'lit';
+import type { CallInfo } from '../core/call.js';
+
+export interface CallControlsView {
+  target: string;
+  canCall: boolean;
+  video: boolean;
+  call: CallInfo | null;
+  onTargetInput(value: string): void;
+  onVideoToggle(value: boolean): void;
+  onCall(): void;
+  onHangup(): void;
+  onAnswer(): void;
+  onReject(): void;
+}
+
+/** Who is calling, written as text (display names come from the network). */
+export function callerText(call: CallInfo): string {
+  return call.remoteDisplayName ? `${call.remoteDisplayName} <${call.remoteUri}>` : call.remoteUri;
+}
+
+/** The contact to call with Call and Bye, or Answer and Reject while a call rings in. */
+export function callControls(view: CallControlsView) {
+  const call = view.call;
+  if (call?.state === 'incoming') {
+    return html`
+      <div class="incoming stack" part="incoming">
+        <div>Incoming ${call.video ? 'video ' : ''}call from <strong class="caller">${callerText(call)}</strong></div>
+        <div class="row">
+          <button type="button" part="answer-button" @click=${view.onAnswer}>Answer</button>
+          <button type="button" part="reject-button" @click=${view.onReject}>Reject</button>
+        </div>
+      </div>
+    `;
+  }
+  return html`
+    <form class="stack" @submit=${(e: Event) => (e.preventDefault(), view.onCall())}>
+      <label>
+        Contact to call
+        <input
+          part="target"
+          name="target"
+          autocomplete="off"
+          placeholder="bob or sip:bob@example.com"
+          .value=${view.target}
+          @input=${(e: Event) => view.onTargetInput((e.target as HTMLInputElement).value)}
+        />
+      </label>
+      <div class="row">
+        <label class="row"><input type="checkbox" .checked=${view.video} @change=${(e: Event) => view.onVideoToggle((e.target as HTMLInputElement).checked)} style="width:auto" /> Video</label>
+        ${call
+          ? html`<button type="button" part="hangup-button" @click=${view.onHangup}>Bye</button>`
+          : html`<button type="submit" part="call-button" ?disabled=${!view.canCall}>Call</button>`}
+      </div>
+    </form>
+  `;
+}

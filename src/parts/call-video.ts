@@ -1,0 +1,28 @@
+import { html } from 'lit';
+
+export interface CallVideoView {
+  remoteStream: MediaStream | null;
+  localStream: MediaStream | null;
+  video: boolean;
+}
+
+function fullScreen(event: Event): void {
+  const video = event.currentTarget as HTMLVideoElement;
+  if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
+  else void video.requestFullscreen?.().catch(() => {});
+}
+
+/**
+ * The remote video, large, with our camera inset; double-click the remote video for full screen.
+ * For an audio-only call the box is hidden but the remote element still plays the sound.
+ */
+export function callVideo(view: CallVideoView) {
+  return html`
+    <div class="videos ${view.video ? '' : 'audio-only'}">
+      <video part="remote-video" autoplay playsinline .srcObject=${view.remoteStream} @dblclick=${fullScreen} aria-label="Remote video"></video>
+      ${view.video && view.localStream
+        ? html`<video part="local-video" autoplay playsinline muted .srcObject=${view.localStream} aria-label="Your camera"></video>`
+        : ''}
+    </div>
+  `;
+}

@@ -1,0 +1,162 @@
+import { css } from 'lit';
+import { tokens } from './styles/tokens.js';
+
+export const styles = [
+  tokens,
+  css`
+    :host {
+      display: block;
+      box-sizing: border-box;
+      max-width: 420px;
+      padding: calc(var(--_spacing) * 1.5);
+      border-radius: var(--_radius);
+      background: var(--_background);
+      color: var(--_foreground);
+      font-family: var(--_font);
+      font-size: 14px;
+    }
+    :host([hidden]) {
+      display: none;
+    }
+    *,
+    *::before,
+    *::after {
+      box-sizing: inherit;
+    }
+    .stack {
+      display: grid;
+      gap: var(--_spacing);
+    }
+    button {
+      font: inherit;
+      border: 0;
+      border-radius: calc(var(--_radius) / 1.5);
+      padding: calc(var(--_spacing) * 0.75) calc(var(--_spacing) * 1.5);
+      background: var(--_surface);
+      color: var(--_foreground);
+      cursor: pointer;
+    }
+    button:disabled {
+      opacity: 0.5;
+      cursor: not-allowed;
+    }
+    button:focus-visible,
+    input:focus-visible,
+    summary:focus-visible {
+      outline: 2px solid var(--_accent);
+      outline-offset: 2px;
+    }
+    .primary,
+    [part~='call-button'],
+    [part~='answer-button'] {
+      background: var(--_success);
+      color: #fff;
+    }
+    [part~='hangup-button'],
+    [part~='reject-button'] {
+      background: var(--_danger);
+      color: #fff;
+    }
+    .accent {
+      background: var(--_accent);
+      color: var(--_accent-contrast);
+    }
+    input {
+      font: inherit;
+      width: 100%;
+      padding: calc(var(--_spacing) * 0.75);
+      border: 1px solid var(--_muted);
+      border-radius: calc(var(--_radius) / 2);
+      background: var(--_background);
+      color: var(--_foreground);
+    }
+    label {
+      display: grid;
+      gap: 2px;
+      color: var(--_muted);
+      font-size: 12px;
+    }
+    .row {
+      display: flex;
+      gap: var(--_spacing);
+      align-items: center;
+    }
+    .row > input {
+      flex: 1;
+    }
+    [part~='status'] {
+      display: flex;
+      gap: var(--_spacing);
+      align-items: center;
+      padding: var(--_spacing);
+      border-radius: calc(var(--_radius) / 2);
+      background: var(--_surface);
+    }
+    .dot {
+      width: 10px;
+      height: 10px;
+      border-radius: 50%;
+      background: var(--_muted);
+      flex: none;
+    }
+    .dot.registered {
+      background: var(--_success);
+    }
+    .dot.failed {
+      background: var(--_danger);
+    }
+    .error {
+      color: var(--_danger);
+    }
+    [part~='settings'] summary {
+      cursor: pointer;
+      color: var(--_muted);
+    }
+    [part~='dialpad'] {
+      display: grid;
+      grid-template-columns: repeat(3, 1fr);
+      gap: calc(var(--_spacing) / 2);
+    }
+    [part~='key'] {
+      font-size: 18px;
+      padding: var(--_spacing);
+    }
+    .incoming {
+      padding: var(--_spacing);
+      border-radius: calc(var(--_radius) / 2);
+      background: var(--_surface);
+    }
+    .videos {
+      position: relative;
+      background: #000;
+      border-radius: calc(var(--_radius) / 2);
+      overflow: hidden;
+      aspect-ratio: 4 / 3;
+    }
+    .videos.audio-only {
+      display: none;
+    }
+    [part~='remote-video'] {
+      width: 100%;
+      height: 100%;
+      object-fit: contain;
+      display: block;
+    }
+    [part~='local-video'] {
+      position: absolute;
+      right: var(--_spacing);
+      bottom: var(--_spacing);
+      width: 28%;
+      border-radius: calc(var(--_radius) / 3);
+      border: 2px solid var(--_background);
+    }
+    .visually-hidden {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
+    }
+  `,
+];

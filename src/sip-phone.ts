@@ -1,0 +1,347 @@
+import { LitElement, html, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { buildConfig } from './core/config.js';
+import { PhoneError, toPhoneError } from './core/errors.js';
+import { Phone, type ConnectionState, type RegistrationState } from './core/phone.js';
+import type { CallInfo } from './core/call.js';
+import { PhoneController } from './controllers/phone-controller.js';
+import { callControls, callerText } from './parts/call-controls.js';
+import { callVideo } from './parts/call-video.js';
+import { dialPad } from './parts/dial-pad.js';
+import { settingsPanel, type SettingsValues } from './parts/settings-panel.js';
+import { statusBanner } from './parts/status-banner.js';
+import { styles } from './sip-phone.styles.js';
+
+const INSTANCE_KEY = 'sip-phone.instance-id';
+
+/** The `+sip.instance` of this browser profile, kept so the registrar can replace stale contacts. */
+function stableInstanceId(): string {
+  try {
+    const saved = localStorage.getItem(INSTANCE_KEY);
+    if (saved) return saved;
+    const id = crypto.randomUUID();
+    localStorage.setItem(INSTANCE_KEY, id);
+    return id;
+  } catch {
+    return crypto.randomUUID();
+  }
+}
+
+const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', 'password', 'iceServers', 'registerExpires'] as const;
+
+/**
+ * A SIP phone: registers over SIP-over-WebSocket, places and answers audio and video calls.
+ *
+ * @summary A browser SIP phone in one tag.
+ *
+ * @fires {CustomEvent<SipConnectingDetail>} sip-connecting - A connection attempt to `server` starts.
+ * @fires {CustomEvent<SipConnectedDetail>} sip-connected - The WebSocket to `server` is open.
+ * @fires {CustomEvent<SipConnectionLostDetail>} sip-connection-lost - An open connection was lost; `reconnecting` says whether it retries.
+ * @fires {CustomEvent<SipRegisteredDetail>} sip-registered - The registrar accepted us for `expires` seconds.
+ * @fires {CustomEvent<SipUnregisteredDetail>} sip-unregistered - We are no longer registered (`cause`).
+ * @fires {CustomEvent<SipRegistrationFailedDetail>} sip-registration-failed - The registrar refused (`statusCode`) or could not be reached.
+ * @fires {CustomEvent<SipIncomingCallDetail>} sip-incoming-call - A call rings in.
+ * @fires {CustomEvent<SipCallStateDetail>} sip-call-state - A call changed state.
+ * @fires {CustomEvent<SipCallEndedDetail>} sip-call-ended - A call ended, once per call, with its `cause`.
+ * @fires {CustomEvent<SipErrorDetail>} sip-error - A configuration or usage error (`code`, `message`).
+ *
+ * @csspart status - The status line (registration, call, last error).
+ * @csspart settings - The settings panel with the registration form.
+ * @csspart register-button - Register.
+ * @csspart unregister-button - Unregister.
+ * @csspart target - The "contact to call" field.
+ * @csspart call-button - Call.
+ * @csspart hangup-button - Bye: hangs up or cancels.
+ * @csspart incoming - The incoming-call box.
+ * @csspart answer-button - Answer an incoming call.
+ * @csspart reject-button - Reject an incoming call.
+ * @csspart dialpad - The dial pad.
+ * @csspart key - One key of the dial pad.
+ * @csspart remote-video - The other party's video (double-click: full screen).
+ * @csspart local-video - Our own camera, inset.
+ *
+ * @cssprop [--sip-phone-accent=#1a73e8] - Accent colour (Register, focus rings).
+ * @cssprop [--sip-phone-accent-contrast=#ffffff] - Text on the accent colour.
+ * @cssprop [--sip-phone-background=#ffffff] - Background.
+ * @cssprop [--sip-phone-foreground=#1f1f1f] - Text colour.
+ * @cssprop [--sip-phone-muted=#5f6368] - Secondary text and borders.
+ * @cssprop [--sip-phone-surface=#f1f3f4] - Buttons and panels.
+ * @cssprop [--sip-phone-danger=#c5221f] - Bye, Reject, errors.
+ * @cssprop [--sip-phone-success=#137333] - Call, Answer, registered.
+ * @cssprop [--sip-phone-font=system-ui] - Font family.
+ * @cssprop [--sip-phone-radius=12px] - Corner radius.
+ * @cssprop [--sip-phone-spacing=8px] - Base spacing unit.
+ */
+export class SipPhone extends LitElement {
+  static override styles = styles;
+
+  /** WebSocket URL(s) of the SIP server, `wss://` or `ws://`; several separated by spaces fail over in order. */
+  @property() server = '';
+  /** Address of record, `sip:user@domain`. */
+  @property() uri = '';
+  /** Display name sent with our calls. */
+  @property({ attribute: 'display-name' }) displayName = '';
+  /** User name for digest authentication (default: the user part of `uri`). */
+  @property({ attribute: 'authorization-user' }) authorizationUser = '';
+  /**
+   * Password for digest authentication. An attribute of the same name is accepted, then removed
+   * from the element; the password is never reflected, logged or stored.
+   */
+  @property({ attribute: 'password' }) password = '';
+  /** STUN/TURN servers: an array of RTCIceServer (attribute: its JSON). */
+  @property({ attribute: 'ice-servers', converter: { fromAttribute: (v: string | null) => v ?? '' } })
+  iceServers: RTCIceServer[] | string = [];
+  /** Register as soon as the element is in the document and configured. */
+  @property({ type: Boolean, attribute: 'auto-register' }) autoRegister = false;
+  /** Outgoing calls offer video unless `call()` says otherwise. */
+  @property({ type: Boolean }) video = false;
+  /** Answer incoming calls at once. */
+  @property({ type: Boolean, attribute: 'auto-answer' }) autoAnswer = false;
+  /** Seconds a registration lasts before it is refreshed. */
+  @property({ type: Number, attribute: 'register-expires' }) registerExpires = 600;
+  /** Seconds between CRLF keep-alive pings on the WebSocket (RFC 5626); 0 turns them off. */
+  @property({ type: Number, attribute: 'keepalive-interval' }) keepaliveInterval = 25;
+  /** Longest wait, in ms, for ICE candidates before an offer or answer is sent. */
+  @property({ type: Number, attribute: 'ice-gathering-timeout' }) iceGatheringTimeout = 1000;
+
+  @state() private target = '';
+  @state() private lastError = '';
+  @state() private lastCallText = '';
+
+  private readonly phone = new Phone({ instanceId: stableInstanceId() });
+  private configError: PhoneError | null = null;
+
+  constructor() {
+    super();
+    new PhoneController(this, this.phone);
+    this.phone.on('registration-failed', ({ cause, statusCode }) => {
+      this.lastError = statusCode === 401 || statusCode === 403 ? 'Wrong user name or password.' : `Registration failed: ${cause}.`;
+    });
+    this.phone.on('registered', () => (this.lastError = ''));
+    this.phone.on('call-ended', ({ call, cause }) => {
+      this.lastCallText = `Call with ${callerText(call)} ended: ${cause}.`;
+    });
+  }
+
+  /** 'disconnected' | 'connecting' | 'connected' */
+  get connectionState(): ConnectionState {
+    return this.phone.connectionState;
+  }
+
+  /** 'unregistered' | 'registering' | 'registered' | 'failed' */
+  get registrationState(): RegistrationState {
+    return this.phone.registrationState;
+  }
+
+  /** The calls in progress. */
+  get calls(): CallInfo[] {
+    return this.phone.calls;
+  }
+
+  /** The newest call in progress, or null. */
+  get activeCall(): CallInfo | null {
+    return this.phone.activeCall;
+  }
+
+  /** The RTCPeerConnection of a call (newest by default), for statistics. */
+  getPeerConnection(callId?: string): RTCPeerConnection | null {
+    return this.phone.getCall(callId)?.peerConnection ?? null;
+  }
+
+  /** Connects and registers; resolves once registered. */
+  register(): Promise<void> {
+    return this.run(() => {
+      this.applyConfig();
+      if (this.configError) throw this.configError;
+      return this.phone.register();
+    });
+  }
+
+  /** Unregisters and disconnects; calls in progress end. */
+  unregister(): Promise<void> {
+    return this.run(() => this.phone.unregister());
+  }
+
+  /** Calls `target` (a SIP URI, or a user/number in our domain); resolves to the call id. */
+  call(target: string, options: { video?: boolean } = {}): Promise<string> {
+    return this.run(() => {
+      this.lastCallText = '';
+      return this.phone.call(target, { video: options.video ?? this.video });
+    });
+  }
+
+  /** Answers an incoming call (the newest by default). */
+  answer(callId?: string, options: { video?: boolean } = {}): Promise<void> {
+    return this.run(() => this.phone.answer(callId, options));
+  }
+
+  /** Rejects an incoming call (603 Decline). */
+  reject(callId?: string): Promise<void> {
+    return this.run(() => this.phone.reject(callId));
+  }
+
+  /** Hangs up or cancels a call (the newest by default). */
+  hangup(callId?: string): Promise<void> {
+    return this.run(() => this.phone.hangup(callId));
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (name === 'password') {
+      // Take the password, then drop the attribute so it does not sit in the DOM.
+      if (value !== null) {
+        this.password = value;
+        this.removeAttribute('password');
+      }
+      return;
+    }
+    super.attributeChangedCallback(name, old, value);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('keydown', this.onKeydown);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('keydown', this.onKeydown);
+    this.phone.stop();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    this.phone.autoAnswer = this.autoAnswer;
+    this.phone.options.keepaliveInterval = Math.max(0, this.keepaliveInterval) * 1000;
+    this.phone.options.iceGatheringTimeout = this.iceGatheringTimeout;
+    if (configProperties.some((name) => changed.has(name))) this.applyConfig();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const configChanged = configProperties.some((name) => changed.has(name)) || changed.has('autoRegister');
+    if (configChanged && this.autoRegister && this.isConnected && this.phone.registrationState !== 'registering') {
+      if (this.configError) this.report(this.configError);
+      else if (this.phone.configured && this.phone.registrationState !== 'registered') this.register().catch(() => {});
+    }
+  }
+
+  private applyConfig(): void {
+    if (!this.server && !this.uri) {
+      this.configError = new PhoneError('not-configured', 'Set the server and your SIP address in Settings.');
+      return;
+    }
+    try {
+      this.phone.configure(
+        buildConfig({
+          server: this.server,
+          uri: this.uri,
+          displayName: this.displayName,
+          authorizationUser: this.authorizationUser,
+          password: this.password,
+          iceServers: this.iceServers,
+          registerExpires: this.registerExpires,
+        }),
+      );
+      this.configError = null;
+    } catch (error) {
+      this.configError = toPhoneError(error);
+    }
+  }
+
+  private async run<T>(action: () => Promise<T> | T): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      throw this.report(toPhoneError(error));
+    }
+  }
+
+  private report(error: PhoneError): PhoneError {
+    this.lastError = error.message;
+    this.dispatchEvent(new CustomEvent('sip-error', { detail: { code: error.code, message: error.message }, bubbles: true, composed: true }));
+    return error;
+  }
+
+  private readonly onKeydown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape' && this.activeCall) {
+      event.preventDefault();
+      const call = this.activeCall;
+      (call.state === 'incoming' ? this.reject(call.id) : this.hangup(call.id)).catch(() => {});
+    }
+  };
+
+  private settingsValues(): SettingsValues {
+    const at = this.uri.replace(/^sips?:/, '').split('@');
+    return {
+      displayName: this.displayName,
+      user: at.length > 1 ? at[0] : '',
+      domain: at.length > 1 ? at.slice(1).join('@') : '',
+      password: this.password,
+      server: this.server,
+      iceServers: typeof this.iceServers === 'string' ? this.iceServers : this.iceServers.length ? JSON.stringify(this.iceServers) : '',
+    };
+  }
+
+  private onSettingsSubmit = (values: SettingsValues) => {
+    this.displayName = values.displayName;
+    this.uri = `sip:${values.user}@${values.domain}`;
+    this.password = values.password;
+    this.server = values.server;
+    this.iceServers = values.iceServers;
+    this.register().catch(() => {});
+  };
+
+  private callText(call: CallInfo | null): string {
+    if (!call) return this.lastCallText;
+    const who = callerText(call);
+    switch (call.state) {
+      case 'calling':
+        return `Calling ${who}…`;
+      case 'ringing':
+        return `Ringing ${who}…`;
+      case 'incoming':
+        return `Incoming call from ${who}`;
+      case 'active':
+        return `In call with ${who}`;
+      default:
+        return '';
+    }
+  }
+
+  override render() {
+    const call = this.activeCall;
+    const media = call ? this.phone.getCall(call.id) : undefined;
+    return html`
+      <div class="stack">
+        ${statusBanner({
+          connectionState: this.connectionState,
+          registrationState: this.registrationState,
+          uri: this.uri,
+          error: this.lastError,
+          callText: this.callText(call),
+        })}
+        ${settingsPanel({
+          values: this.settingsValues(),
+          registered: this.registrationState === 'registered',
+          busy: this.registrationState === 'registering',
+          onRegister: this.onSettingsSubmit,
+          onUnregister: () => void this.unregister().catch(() => {}),
+        })}
+        ${call && call.state !== 'incoming'
+          ? callVideo({ remoteStream: media?.remoteStream ?? null, localStream: media?.localStream ?? null, video: call.video })
+          : ''}
+        ${callControls({
+          target: this.target,
+          canCall: this.registrationState === 'registered',
+          video: this.video,
+          call,
+          onTargetInput: (value) => (this.target = value),
+          onVideoToggle: (value) => (this.video = value),
+          onCall: () => void this.call(this.target).catch(() => {}),
+          onHangup: () => void this.hangup().catch(() => {}),
+          onAnswer: () => void this.answer().catch(() => {}),
+          onReject: () => void this.reject().catch(() => {}),
+        })}
+        ${dialPad((key) => (this.target += key))}
+      </div>
+    `;
+  }
+}

@@ -1,0 +1,408 @@
+// Test harness: run Kamailio (demo/kamailio/kamailio.cfg) as a child process
+// on 127.0.0.1 with ws, optional wss and udp listeners on free ports.
+//
+//   const k = await startKamailio({ wss: true });
+//   k.wsUrl, k.wssUrl, k.udpPort, await k.contacts('alice'), await k.stop()
+//
+// Only Node built-ins. Only ever signals processes it started (by pid).
+
+import { spawn, execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+const execFileP = promisify(execFile);
+
+export const KAMAILIO_CFG = fileURLToPath(
+  new URL('../../demo/kamailio/kamailio.cfg', import.meta.url),
+);
+const KAMAILIO_BIN = process.env.KAMAILIO_BIN || 'kamailio';
+const KAMCMD_BIN = process.env.KAMCMD_BIN || 'kamcmd';
+const READY_TIMEOUT_MS = 10_000;
+const POLL_MS = 20;
+const LOG_LIMIT = 256 * 1024;
+
+// ---------------------------------------------------------------------------
+// cleanup of everything we started, on any exit of the Node process
+
+const live = new Set(); // instances with a running child
+const tempDirs = new Set(); // removed when the Node process exits
+
+function killAllSync() {
+  for (const inst of live) {
+    for (const pid of inst.pidsSync()) {
+      try { process.kill(pid, 'SIGCONT'); } catch {}
+      try { process.kill(pid, 'SIGKILL'); } catch {}
+    }
+  }
+  live.clear();
+  for (const d of tempDirs) {
+    try { fs.rmSync(d, { recursive: true, force: true }); } catch {}
+  }
+  tempDirs.clear();
+}
+
+let exitHooked = false;
+function hookExit() {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on('exit', killAllSync);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    const onSig = () => {
+      killAllSync();
+      // keep default behaviour (terminate) unless someone else listens too
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    };
+    process.once(sig, onSig);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// helpers
+
+/** A free TCP port on 127.0.0.1 (also checked free for UDP). */
+export async function freePort({ udp = false, avoid = [] } = {}) {
+  for (let i = 0; i < 50; i++) {
+    const port = await new Promise((resolve, reject) => {
+      const srv = net.createServer();
+      srv.unref();
+      srv.on('error', reject);
+      srv.listen(0, '127.0.0.1', () => {
+        const { port } = srv.address();
+        srv.close(() => resolve(port));
+      });
+    });
+    if (avoid.includes(port)) continue;
+    if (udp && !(await udpFree(port))) continue;
+    return port;
+  }
+  throw new Error('could not find a free port');
+}
+
+function udpFree(port) {
+  return new Promise((resolve) => {
+    const s = dgram.createSocket('udp4');
+    s.once('error', () => { s.close(); resolve(false); });
+    s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
+
+function tcpProbe(port, timeoutMs = 200) {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: '127.0.0.1', port });
+    const done = (ok) => { clearTimeout(t); sock.destroy(); resolve(ok); };
+    const t = setTimeout(() => done(false), timeoutMs);
+    sock.once('connect', () => done(true));
+    sock.once('error', () => done(false));
+  });
+}
+
+/** Send a plain HTTP GET to the ws port and resolve true if anything answers. */
+function httpProbe(port, timeoutMs = 300) {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: '127.0.0.1', port });
+    const done = (ok) => { clearTimeout(t); sock.destroy(); resolve(ok); };
+    const t = setTimeout(() => done(false), timeoutMs);
+    sock.once('connect', () => sock.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`));
+    sock.once('data', (d) => done(d.toString('latin1').startsWith('HTTP/')));
+    sock.once('error', () => done(false));
+  });
+}
+
+function childPidsSync(ppid) {
+  // direct and indirect children of ppid, read from /proc
+  const byParent = new Map();
+  let entries = [];
+  try { entries = fs.readdirSync('/proc'); } catch { return []; }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'latin1');
+      // pid (comm) state ppid ...  -- comm may contain spaces/parens
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const parent = Number(rest[1]);
+      if (!byParent.has(parent)) byParent.set(parent, []);
+      byParent.get(parent).push(Number(e));
+    } catch {}
+  }
+  const out = [];
+  const queue = [ppid];
+  while (queue.length) {
+    const p = queue.shift();
+    for (const c of byParent.get(p) || []) { out.push(c); queue.push(c); }
+  }
+  return out;
+}
+
+/**
+ * Self-signed certificate + key for 127.0.0.1 / localhost (openssl).
+ * @returns {Promise<{cert: string, key: string}>} file paths
+ */
+export async function generateCertificate(dir) {
+  await fsp.mkdir(dir, { recursive: true });
+  const cert = path.join(dir, 'cert.pem');
+  const key = path.join(dir, 'key.pem');
+  await execFileP('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
+    '-nodes', '-sha256', '-days', '3650',
+    '-keyout', key, '-out', cert,
+    '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:sip-phone.test',
+  ]);
+  return { cert, key };
+}
+
+// ---------------------------------------------------------------------------
+
+/**
+ * Start a Kamailio instance.
+ * @param {object} [opts]
+ * @param {number} [opts.wsPort]   default: a free port
+ * @param {number|boolean} [opts.wssPort] a port, or 0/true for a free port;
+ *        undefined = no wss listener (unless opts.wss)
+ * @param {boolean} [opts.wss]     shorthand: wss on a free port
+ * @param {number} [opts.udpPort]  default: a free port
+ * @param {string} [opts.name]     used in the temp dir name
+ * @param {boolean} [opts.inviteAuth] challenge INVITEs from ws clients (407)
+ * @param {number} [opts.debug]    Kamailio debug level (default 1)
+ * @param {string[]} [opts.extraArgs] more kamailio command-line args
+ */
+export async function startKamailio(opts = {}) {
+  const { name = 'kamailio', inviteAuth = false, debug, extraArgs = [] } = opts;
+  const wantWss = opts.wss === true || opts.wssPort !== undefined;
+  const taken = [];
+  const wsPort = opts.wsPort || await freePort({ avoid: taken });
+  taken.push(wsPort);
+  const udpPort = opts.udpPort || await freePort({ udp: true, avoid: taken });
+  taken.push(udpPort);
+  let wssPort;
+  if (wantWss) {
+    wssPort = typeof opts.wssPort === 'number' && opts.wssPort > 0
+      ? opts.wssPort : await freePort({ avoid: taken });
+  }
+
+  const safeName = String(name).replace(/[^A-Za-z0-9_.-]/g, '_');
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), `sip-phone-${safeName}-`));
+  tempDirs.add(dir);
+  hookExit();
+  const pidFile = path.join(dir, 'kamailio.pid');
+  const ctlPath = path.join(dir, 'kamailio_ctl');
+
+  const args = [
+    '-f', KAMAILIO_CFG, '-DD', '-E',
+    '-P', pidFile, '-Y', dir, '-w', dir,
+    '-m', '32', '-M', '8',
+    '-A', `WS_PORT=${wsPort}`,
+    '-A', `UDP_PORT=${udpPort}`,
+    '-A', `CTL_SOCK="unix:${ctlPath}"`,
+  ];
+  if (debug !== undefined) args.push('-A', `DBG_LEVEL=${Number(debug)}`);
+  if (inviteAuth) args.push('-A', 'WITH_INVITE_AUTH');
+  if (wantWss) {
+    const { cert, key } = await generateCertificate(dir);
+    const tlsCfg = path.join(dir, 'tls.cfg');
+    await fsp.writeFile(tlsCfg, [
+      '[server:default]',
+      'method = TLSv1.2+',
+      'verify_certificate = no',
+      'require_certificate = no',
+      `private_key = ${key}`,
+      `certificate = ${cert}`,
+      '',
+      '[client:default]',
+      'method = TLSv1.2+',
+      'verify_certificate = no',
+      'require_certificate = no',
+      '',
+    ].join('\n'));
+    args.push('-A', 'WITH_TLS', '-A', `WSS_PORT=${wssPort}`, '-A', `TLS_CFG="${tlsCfg}"`);
+  }
+  args.push(...extraArgs);
+
+  let child = null;
+  let logBuf = '';
+  let exitInfo = null;
+  let frozen = false;
+
+  const appendLog = (chunk) => {
+    logBuf += chunk.toString('utf8');
+    if (logBuf.length > LOG_LIMIT) logBuf = logBuf.slice(-LOG_LIMIT / 2);
+  };
+
+  const inst = {
+    name,
+    wsPort,
+    wssPort,
+    udpPort,
+    wsUrl: `ws://127.0.0.1:${wsPort}`,
+    wssUrl: wantWss ? `wss://127.0.0.1:${wssPort}` : undefined,
+    dir,
+    ctlSocket: `unix:${ctlPath}`,
+    cfg: KAMAILIO_CFG,
+    args,
+    get commandLine() { return [KAMAILIO_BIN, ...args].join(' '); },
+    get pid() { return child && !exitInfo ? child.pid : undefined; },
+    get running() { return !!child && !exitInfo; },
+    get frozen() { return frozen; },
+
+    pidsSync() {
+      if (!child || exitInfo) return [];
+      return [child.pid, ...childPidsSync(child.pid)];
+    },
+    pids() { return inst.pidsSync(); },
+
+    log() { return logBuf; },
+
+    async start() {
+      if (inst.running) throw new Error('kamailio already running');
+      exitInfo = null;
+      frozen = false;
+      hookExit();
+      child = spawn(KAMAILIO_BIN, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      const me = child;
+      live.add(inst);
+      me.stdout.on('data', appendLog);
+      me.stderr.on('data', appendLog);
+      me.once('error', (err) => { appendLog(`spawn error: ${err.message}\n`); });
+      me.once('exit', (code, signal) => {
+        if (child === me) { exitInfo = { code, signal }; live.delete(inst); }
+      });
+
+      const deadline = Date.now() + READY_TIMEOUT_MS;
+      let phase = 'tcp';
+      for (;;) {
+        if (exitInfo) {
+          throw new Error(`kamailio (${name}) exited during start-up ` +
+            `(code ${exitInfo.code}, signal ${exitInfo.signal}).\n` +
+            `command: ${inst.commandLine}\nstderr tail:\n${tail(logBuf)}`);
+        }
+        if (phase === 'tcp' && await tcpProbe(wsPort)) phase = 'http';
+        if (phase === 'http' && await httpProbe(wsPort)) break;
+        if (Date.now() > deadline) {
+          await inst.stop().catch(() => {});
+          throw new Error(`kamailio (${name}) did not accept connections on ` +
+            `127.0.0.1:${wsPort} within ${READY_TIMEOUT_MS} ms (phase ${phase}).\n` +
+            `command: ${inst.commandLine}\nstderr tail:\n${tail(logBuf)}`);
+        }
+        await sleep(POLL_MS);
+      }
+      return inst;
+    },
+
+    async stop({ timeoutMs = 5000 } = {}) {
+      if (!child || exitInfo) return;
+      const me = child;
+      const exited = new Promise((r) => me.once('exit', r));
+      const all = inst.pidsSync();
+      if (frozen) for (const p of all) { try { process.kill(p, 'SIGCONT'); } catch {} }
+      frozen = false;
+      try { process.kill(me.pid, 'SIGTERM'); } catch {}
+      const t = setTimeout(() => {
+        for (const p of [me.pid, ...childPidsSync(me.pid), ...all]) {
+          try { process.kill(p, 'SIGKILL'); } catch {}
+        }
+      }, timeoutMs);
+      await exited;
+      clearTimeout(t);
+      // kamailio's main reaps its children; make sure none linger
+      for (const p of all) {
+        if (p === me.pid) continue;
+        try { process.kill(p, 0); } catch { continue; }
+        try {
+          const cmd = fs.readFileSync(`/proc/${p}/cmdline`, 'latin1');
+          if (cmd.includes(KAMAILIO_CFG)) process.kill(p, 'SIGKILL');
+        } catch {}
+      }
+      live.delete(inst);
+    },
+
+    async restart() {
+      await inst.stop();
+      await inst.start();
+      return inst;
+    },
+
+    /** SIGSTOP all its processes: sockets stay open, nothing answers. */
+    freeze() {
+      const all = inst.pidsSync();
+      // children first so the main process can't react in between
+      for (const p of all.slice().reverse()) { try { process.kill(p, 'SIGSTOP'); } catch {} }
+      frozen = true;
+    },
+
+    thaw() {
+      for (const p of inst.pidsSync()) { try { process.kill(p, 'SIGCONT'); } catch {} }
+      frozen = false;
+    },
+
+    /** `kamcmd ul.dump` raw text. */
+    async ulDump() {
+      const { stdout } = await execFileP(KAMCMD_BIN, ['-s', inst.ctlSocket, 'ul.dump'],
+        { timeout: 5000 });
+      return stdout;
+    },
+
+    /** Any kamcmd command, e.g. kamcmd('ul.lookup', 'location', 'alice'). */
+    async kamcmd(...cmd) {
+      const { stdout } = await execFileP(KAMCMD_BIN, ['-s', inst.ctlSocket, ...cmd.map(String)],
+        { timeout: 5000 });
+      return stdout;
+    },
+
+    /**
+     * Contact addresses registered for a user ('alice', 'alice@sip-phone.test'
+     * or 'sip:alice@...'; AoRs are keyed by user part only).
+     * @returns {Promise<string[]>}
+     */
+    async contacts(aor) {
+      return (await inst.contactRecords(aor)).map((c) => c.Address);
+    },
+
+    /** Like contacts(), but each contact as an object of ul.dump fields. */
+    async contactRecords(aor) {
+      const user = String(aor).replace(/^sips?:/, '').replace(/@.*$/, '');
+      return parseUlDump(await inst.ulDump())[user] || [];
+    },
+  };
+
+  await inst.start();
+  return inst;
+}
+
+function tail(text, lines = 40) {
+  return text.split('\n').slice(-lines).join('\n');
+}
+
+/**
+ * Parse `kamcmd ul.dump` text into { aor: [ { Address, Expires, Received, ... } ] }.
+ */
+export function parseUlDump(text) {
+  const out = {};
+  let aor = null;
+  let contact = null;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    let m;
+    if ((m = /^AoR:\s*(.*)$/.exec(line))) {
+      aor = m[1];
+      out[aor] = out[aor] || [];
+      contact = null;
+    } else if (/^Contact:\s*\{$/.test(line) && aor !== null) {
+      contact = {};
+      out[aor].push(contact);
+    } else if (contact && (m = /^([A-Za-z-]+):\s*(.*)$/.exec(line))) {
+      contact[m[1]] = m[2];
+    } else if (line === '}' && contact && Object.keys(contact).length) {
+      // end of a nested block; contacts have no nested blocks, so close it
+      contact = null;
+    }
+  }
+  return out;
+}

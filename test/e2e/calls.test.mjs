@@ -1,0 +1,171 @@
+// Two <sip-phone> elements in separate browser contexts, registered at a real Kamailio on
+// 127.0.0.1, calling each other with real WebRTC media.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startKamailio } from '../support/kamailio.mjs';
+import { launchBrowser, openPhone, serveRepo, until } from './support/harness.mjs';
+
+let kamailio;
+let web;
+let browser;
+
+before(async () => {
+  kamailio = await startKamailio({ name: 'calls' });
+  web = await serveRepo();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await web?.close();
+  await kamailio?.stop();
+});
+
+async function registered(user, attributes = {}) {
+  const phone = await openPhone(browser, web.url, { user, server: kamailio.wsUrl, attributes: { 'auto-register': true, ...attributes } });
+  await phone.waitFor('sip-registered', { uri: `sip:${user}@sip-phone.test` });
+  return phone;
+}
+
+async function mediaFlows(phone, { video }) {
+  const first = await until(() => phone.stats(), { message: `${phone.user}'s stats` });
+  return until(
+    async () => {
+      const now = await phone.stats();
+      const audio = now.audioBytesIn > first.audioBytesIn && now.audioBytesIn > 1000;
+      const frames = !video || (now.framesDecoded > first.framesDecoded && now.framesDecoded > 5);
+      return audio && frames && now.bytesOut > 0 ? now : null;
+    },
+    { timeout: 10000, message: `media flowing into ${phone.user}` },
+  );
+}
+
+describe('calls through Kamailio', () => {
+  test('alice calls bob with video, bob answers, both receive audio and video on 127.0.0.1, bob hangs up', async () => {
+    const alice = await registered('alice', { video: true });
+    const bob = await registered('bob');
+    try {
+      const placed = await alice.call('call', 'bob');
+      assert.ok(placed.value, `call() resolved to an id: ${JSON.stringify(placed)}`);
+      const incoming = await bob.waitFor('sip-incoming-call');
+      assert.equal(incoming.detail.call.remoteUri, 'sip:alice@sip-phone.test');
+      assert.equal(incoming.detail.call.video, true);
+      assert.equal(incoming.detail.call.state, 'incoming');
+      await alice.waitFor('sip-call-state', { 'call.state': 'ringing' });
+
+      assert.deepEqual(await bob.call('answer'), {});
+      await alice.waitFor('sip-call-state', { 'call.state': 'active' });
+      await bob.waitFor('sip-call-state', { 'call.state': 'active' });
+
+      const [aliceStats, bobStats] = await Promise.all([mediaFlows(alice, { video: true }), mediaFlows(bob, { video: true })]);
+      for (const stats of [aliceStats, bobStats]) {
+        assert.equal(stats.localAddress, '127.0.0.1');
+        assert.equal(stats.remoteAddress, '127.0.0.1');
+      }
+      assert.equal((await alice.prop('activeCall')).state, 'active');
+      assert.match(await alice.text('[part~="status"]'), /In call with sip:bob@sip-phone\.test/);
+
+      await bob.call('hangup');
+      const [aliceEnd, bobEnd] = await Promise.all([alice.waitFor('sip-call-ended'), bob.waitFor('sip-call-ended')]);
+      assert.equal(aliceEnd.detail.cause, 'bye');
+      assert.equal(bobEnd.detail.cause, 'hangup');
+      assert.ok(aliceEnd.detail.durationMs > 0);
+      for (const phone of [alice, bob]) {
+        assert.equal(await phone.prop('activeCall'), null);
+        assert.deepEqual(await phone.prop('calls'), []);
+        assert.equal(await phone.page.evaluate(() => window.liveLocalTracks()), 0, `${phone.user} released camera and microphone`);
+        assert.deepEqual(await phone.page.evaluate(() => window.pageErrors), []);
+      }
+      assert.equal((await alice.events('sip-call-ended')).length, 1, 'sip-call-ended fires once per call');
+    } finally {
+      await alice.close();
+      await bob.close();
+    }
+  });
+
+  test('bob rejects an audio call: alice sees it rejected, with a SIP status', async () => {
+    const alice = await registered('alice');
+    const bob = await registered('bob');
+    try {
+      await alice.call('call', 'sip:bob@sip-phone.test', { video: false });
+      const incoming = await bob.waitFor('sip-incoming-call');
+      assert.equal(incoming.detail.call.video, false);
+      await bob.call('reject');
+      const end = await alice.waitFor('sip-call-ended');
+      assert.equal(end.detail.cause, 'rejected');
+      assert.equal(end.detail.statusCode, 603);
+      assert.equal((await bob.waitFor('sip-call-ended')).detail.cause, 'rejected');
+      assert.match(await alice.text('[part~="status"]'), /ended: rejected/);
+    } finally {
+      await alice.close();
+      await bob.close();
+    }
+  });
+
+  test('alice cancels before bob answers: both see it canceled', async () => {
+    const alice = await registered('alice');
+    const bob = await registered('bob');
+    try {
+      await alice.call('call', 'bob');
+      await bob.waitFor('sip-incoming-call');
+      await alice.waitFor('sip-call-state', { 'call.state': 'ringing' });
+      await alice.call('hangup');
+      assert.equal((await alice.waitFor('sip-call-ended')).detail.cause, 'canceled');
+      assert.equal((await bob.waitFor('sip-call-ended')).detail.cause, 'canceled');
+    } finally {
+      await alice.close();
+      await bob.close();
+    }
+  });
+
+  test('calling a user who is not registered ends with not-found', async () => {
+    const alice = await registered('alice');
+    try {
+      await alice.call('call', 'dave');
+      const end = await alice.waitFor('sip-call-ended');
+      assert.equal(end.detail.cause, 'not-found');
+      assert.equal(end.detail.statusCode, 404);
+      assert.equal(await alice.prop('activeCall'), null);
+      assert.equal(await alice.page.evaluate(() => window.liveLocalTracks()), 0);
+    } finally {
+      await alice.close();
+    }
+  });
+
+  test('a caller whose display name is markup is shown as text', async () => {
+    const evil = '<img src=x onerror=alert(1)>';
+    const carol = await registered('carol', { 'display-name': evil });
+    const bob = await registered('bob');
+    const dialogs = [];
+    bob.page.on('dialog', (d) => (dialogs.push(d.message()), d.dismiss()));
+    try {
+      await carol.call('call', 'bob');
+      const incoming = await bob.waitFor('sip-incoming-call');
+      assert.equal(incoming.detail.call.remoteDisplayName, evil);
+      const shown = await until(() => bob.text('.caller'), { message: 'the caller shown' });
+      assert.equal(shown, `${evil} <sip:carol@sip-phone.test>`);
+      assert.equal(await bob.page.evaluate(() => window.phone().shadowRoot.querySelectorAll('img').length), 0);
+      await bob.call('reject');
+      await carol.waitFor('sip-call-ended');
+      assert.deepEqual(dialogs, []);
+    } finally {
+      await carol.close();
+      await bob.close();
+    }
+  });
+
+  test('auto-answer answers at once and media flows', async () => {
+    const alice = await registered('alice');
+    const erin = await registered('erin', { 'auto-answer': true });
+    try {
+      await alice.call('call', 'erin');
+      await alice.waitFor('sip-call-state', { 'call.state': 'active' });
+      await mediaFlows(alice, { video: false });
+      await alice.call('hangup');
+      assert.equal((await erin.waitFor('sip-call-ended')).detail.cause, 'bye');
+    } finally {
+      await alice.close();
+      await erin.close();
+    }
+  });
+});

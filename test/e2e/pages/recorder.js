@@ -1,0 +1,75 @@
+// Runs in the test page (no inline script: the page has a strict CSP). Records every sip-* event
+// and gives the tests a few helpers to wait for events and read WebRTC statistics.
+const names = [
+  'sip-connecting', 'sip-connected', 'sip-connection-lost', 'sip-registered', 'sip-unregistered',
+  'sip-registration-failed', 'sip-incoming-call', 'sip-call-state', 'sip-call-ended', 'sip-error',
+];
+window.sipEvents = [];
+window.pageErrors = [];
+addEventListener('error', (e) => window.pageErrors.push(String(e.message)));
+addEventListener('unhandledrejection', (e) => window.pageErrors.push(String(e.reason?.message ?? e.reason)));
+for (const name of names) {
+  document.addEventListener(name, (e) => window.sipEvents.push({ type: name, detail: JSON.parse(JSON.stringify(e.detail)), at: performance.now() }));
+}
+
+/** Adds a <sip-phone> with these attributes (and the password as a property). */
+window.addPhone = (attributes, password) => {
+  const phone = document.createElement('sip-phone');
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === true) phone.setAttribute(name, '');
+    else if (value !== false && value != null) phone.setAttribute(name, String(value));
+  }
+  if (password) phone.password = password;
+  document.body.append(phone);
+  return phone;
+};
+
+window.phone = () => document.querySelector('sip-phone');
+
+/** Resolves with the first recorded event of this type (after index `from`) matching `filter`. */
+window.waitForEvent = (type, filter = {}, timeout = 15000, from = 0) =>
+  new Promise((resolve, reject) => {
+    const matches = (e) => e.type === type && Object.entries(filter).every(([k, v]) => JSON.stringify(dig(e.detail, k)) === JSON.stringify(v));
+    const started = Date.now();
+    const tick = () => {
+      const found = window.sipEvents.slice(from).find(matches);
+      if (found) return resolve(found);
+      if (Date.now() - started > timeout) return reject(new Error(`no ${type} ${JSON.stringify(filter)} within ${timeout} ms; saw ${window.sipEvents.map((e) => e.type).join(', ')}`));
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+
+function dig(object, path) {
+  return path.split('.').reduce((o, k) => (o == null ? o : o[k]), object);
+}
+
+/** Inbound/outbound counters and the selected candidate pair of the phone's current call. */
+window.callStats = async () => {
+  const pc = window.phone().getPeerConnection();
+  if (!pc) return null;
+  const report = await pc.getStats();
+  const stats = { audioBytesIn: 0, videoBytesIn: 0, framesDecoded: 0, bytesOut: 0, localAddress: null, remoteAddress: null, connectionState: pc.connectionState };
+  const byId = new Map();
+  report.forEach((s) => byId.set(s.id, s));
+  report.forEach((s) => {
+    if (s.type === 'inbound-rtp' && s.kind === 'audio') stats.audioBytesIn += s.bytesReceived ?? 0;
+    if (s.type === 'inbound-rtp' && s.kind === 'video') {
+      stats.videoBytesIn += s.bytesReceived ?? 0;
+      stats.framesDecoded += s.framesDecoded ?? 0;
+    }
+    if (s.type === 'outbound-rtp') stats.bytesOut += s.bytesSent ?? 0;
+    if (s.type === 'transport' && s.selectedCandidatePairId) {
+      const pair = byId.get(s.selectedCandidatePairId);
+      stats.localAddress = byId.get(pair?.localCandidateId)?.address ?? null;
+      stats.remoteAddress = byId.get(pair?.remoteCandidateId)?.address ?? null;
+    }
+  });
+  return stats;
+};
+
+/** Live local media tracks anywhere on the page's phone (0 after a call released its media). */
+window.liveLocalTracks = () => {
+  const videos = [...(window.phone()?.shadowRoot?.querySelectorAll('video') ?? [])];
+  return videos.flatMap((v) => v.srcObject?.getTracks?.() ?? []).filter((t) => t.readyState === 'live').length;
+};

@@ -1,0 +1,102 @@
+// End-to-end harness: a static server for the repo (built bundle + test pages), Debian's Chromium
+// through playwright-core, and one browser context per phone. Everything on 127.0.0.1.
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
+
+/** Serves the repository read-only on 127.0.0.1; resolves to its base URL and a close(). */
+export async function serveRepo() {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    try {
+      const body = await readFile(join(root, path.endsWith('/') ? `${path}index.html` : path));
+      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+export const chromiumArgs = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
+];
+
+export async function launchBrowser({ ignoreCertificateErrors = false } = {}) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ignoreCertificateErrors ? [...chromiumArgs, '--ignore-certificate-errors'] : chromiumArgs,
+  });
+}
+
+export const users = {
+  alice: 'alice-pw', bob: 'bob-pw', carol: 'carol-pw', dave: 'dave-pw', erin: 'erin-pw',
+};
+
+/**
+ * Opens a page with one <sip-phone> in a fresh browser context.
+ * `attributes` are set on the element; the password goes in as a property.
+ */
+export async function openPhone(browser, baseUrl, { user, server, password = users[user], attributes = {}, contextOptions = {} }) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, ...contextOptions });
+  const page = await context.newPage();
+  const consoleLines = [];
+  page.on('console', (m) => consoleLines.push(m.text()));
+  page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
+  await page.goto(`${baseUrl}/test/e2e/pages/phone.html`);
+  await page.waitForFunction(() => customElements.get('sip-phone') && window.addPhone);
+  await page.evaluate(
+    ([attrs, pw]) => { window.addPhone(attrs, pw); },
+    [{ server, uri: `sip:${user}@sip-phone.test`, ...attributes }, password],
+  );
+  return {
+    user,
+    page,
+    context,
+    consoleLines,
+    /** Waits for a sip-* event whose detail matches `filter` (dotted paths allowed). */
+    waitFor: (type, filter = {}, timeout = 15000) => page.evaluate(([t, f, ms]) => window.waitForEvent(t, f, ms), [type, filter, timeout]),
+    events: (type) => page.evaluate((t) => window.sipEvents.filter((e) => !t || e.type === t), type),
+    stats: () => page.evaluate(() => window.callStats()),
+    /** Runs `method(...args)` on the element; resolves to { value } or { error: { code, message } }. */
+    call: (method, ...args) =>
+      page.evaluate(
+        async ([m, a]) => {
+          try {
+            return { value: await window.phone()[m](...a) };
+          } catch (e) {
+            return { error: { code: e.code, message: e.message, name: e.name } };
+          }
+        },
+        [method, args],
+      ),
+    prop: (name) => page.evaluate((n) => JSON.parse(JSON.stringify(window.phone()[n] ?? null)), name),
+    /** Text in the element's shadow root matching a CSS selector. */
+    text: (selector) => page.evaluate((s) => window.phone().shadowRoot.querySelector(s)?.textContent ?? null, selector),
+    close: () => context.close(),
+  };
+}
+
+/** Polls `fn` until it returns a truthy value or `timeout` ms pass; resolves to the value. */
+export async function until(fn, { timeout = 10000, interval = 100, message = 'condition' } = {}) {
+  const started = Date.now();
+  let last;
+  while (Date.now() - started < timeout) {
+    last = await fn();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, interval));
+  }
+  throw new Error(`timed out after ${timeout} ms waiting for ${message}; last value ${JSON.stringify(last)}`);
+}

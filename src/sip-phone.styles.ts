@@ -70,6 +70,13 @@ export const styles = [
       background: var(--_background);
       color: var(--_foreground);
     }
+    .toggle {
+      display: flex;
+      color: var(--_foreground);
+    }
+    .toggle input {
+      width: auto;
+    }
     label {
       display: grid;
       gap: 2px;

@@ -2,7 +2,7 @@ import { LitElement, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { buildConfig } from './core/config.js';
 import { PhoneError, toPhoneError } from './core/errors.js';
-import { Phone, type ConnectionState, type RegistrationState } from './core/phone.js';
+import { Phone, registrationFailureMessage, type ConnectionState, type RegistrationState } from './core/phone.js';
 import type { CallInfo } from './core/call.js';
 import { PhoneController } from './controllers/phone-controller.js';
 import { callControls, callerText } from './parts/call-controls.js';
@@ -115,7 +115,7 @@ export class SipPhone extends LitElement {
     super();
     new PhoneController(this, this.phone);
     this.phone.on('registration-failed', ({ cause, statusCode }) => {
-      this.lastError = statusCode === 401 || statusCode === 403 ? 'Wrong user name or password.' : `Registration failed: ${cause}.`;
+      this.lastError = registrationFailureMessage(cause, statusCode);
     });
     this.phone.on('registered', () => (this.lastError = ''));
     this.phone.on('call-ended', ({ call, cause }) => {

@@ -115,7 +115,10 @@ export class Call {
       (session as unknown as { on(n: string, h: (...a: A) => void): void }).on(name, handler);
       this.cleanups.push(() => (session as unknown as { off(n: string, h: (...a: A) => void): void }).off(name, handler));
     };
-    on('progress', () => this.move('ringing'));
+    // JsSIP also fires 'progress' when we send 180 for an incoming call: only the caller rings.
+    on('progress', () => {
+      if (this.direction === 'outgoing') this.move('ringing');
+    });
     on('accepted', () => this.move('active'));
     on('confirmed', () => this.move('active'));
     on('ended', (event: EndEvent) => this.finish(this.causeOf(event), statusOf(event)));

@@ -51,6 +51,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   private config: PhoneConfig | null = null;
   private ua: UA | null = null;
   private readonly callsById = new Map<string, Call>();
+  private registerOnConnect = false;
   private pendingRegistration: { resolve(): void; reject(error: PhoneError): void } | null = null;
   /** Read when the user agent starts: change before register() to take effect. */
   readonly options: PhoneOptions;
@@ -93,7 +94,9 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       this.pendingRegistration = { resolve, reject };
     });
     this.setRegistration('registering');
-    ua.register();
+    // JsSIP sends REGISTER at once even with no connection (and fails it); wait for the socket.
+    if (ua.isConnected()) ua.register();
+    else this.registerOnConnect = true;
     return result;
   }
 
@@ -189,6 +192,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       ua.removeAllListeners();
       ua.stop();
     }
+    this.registerOnConnect = false;
     this.pendingRegistration?.reject(new PhoneError('connection-failed', 'The phone was stopped.'));
     this.pendingRegistration = null;
     this.setRegistration('unregistered');
@@ -232,6 +236,11 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     ua.on('connected', (e) => {
       this.setConnection('connected');
       this.emit('connected', { server: e.socket.url });
+      // After the first registration JsSIP re-registers by itself on every reconnection.
+      if (this.registerOnConnect) {
+        this.registerOnConnect = false;
+        ua.register();
+      }
     });
     ua.on('disconnected', (e) => {
       const wasConnected = this.connectionState === 'connected';
@@ -337,9 +346,10 @@ function isAuthFailure(statusCode?: number): boolean {
   return statusCode === 401 || statusCode === 403 || statusCode === 407;
 }
 
-function registrationFailureMessage(cause: string, statusCode?: number): string {
+/** A readable sentence for a failed registration. */
+export function registrationFailureMessage(cause: string, statusCode?: number): string {
   if (isAuthFailure(statusCode)) {
-    return 'The server refused the user name or password.';
+    return 'Wrong user name or password: the server refused them.';
   }
   if (cause === 'connection-lost') return 'Could not reach the SIP server.';
   if (cause === 'request-timeout') return 'The SIP server did not answer the registration.';

@@ -47,7 +47,7 @@ export function callControls(view: CallControlsView) {
         />
       </label>
       <div class="row">
-        <label class="row"><input type="checkbox" .checked=${view.video} @change=${(e: Event) => view.onVideoToggle((e.target as HTMLInputElement).checked)} style="width:auto" /> Video</label>
+        <label class="row toggle"><input type="checkbox" .checked=${view.video} @change=${(e: Event) => view.onVideoToggle((e.target as HTMLInputElement).checked)} /> Video</label>
         ${call
           ? html`<button type="button" part="hangup-button" @click=${view.onHangup}>Bye</button>`
           : html`<button type="submit" part="call-button" ?disabled=${!view.canCall}>Call</button>`}

@@ -308,11 +308,12 @@ class WsUa extends EventEmitter {
     this.ws.send(buildSip(`SIP/2.0 ${status} ${reason}`, h, body));
   }
 
-  waitRequest(method, ms = 3000) {
-    const have = this.requests.find((r) => r.method === method && !r._taken);
+  waitRequest(method, ms = 3000, callId = undefined) {
+    const match = (r) => r.method === method && !r._taken && (!callId || r.get('call-id') === callId);
+    const have = this.requests.find(match);
     if (have) { have._taken = true; return Promise.resolve(have); }
     return withTimeout(new Promise((resolve) => {
-      const on = (r) => { if (r.method === method && !r._taken) { r._taken = true; this.off('request', on); resolve(r); } };
+      const on = (r) => { if (match(r)) { r._taken = true; this.off('request', on); resolve(r); } };
       this.on('request', on);
     }), ms, `${this.user} waiting for ${method}`);
   }
@@ -334,7 +335,7 @@ async function wsCall(caller, callee, byeFrom) {
     ['From', `<${caller.aor}>;tag=${fromTag}`], ['To', `<${toUri}>`], ['Call-ID', callId],
     ['CSeq', '1 INVITE'], ['Contact', callerContact], ['Content-Type', 'application/sdp'],
   ], SDP, { timeoutMs: 4000 });
-  const inv = await callee.waitRequest('INVITE');
+  const inv = await callee.waitRequest('INVITE', 3000, callId);
   const toTag = rnd(8);
   const calleeContact = `<${callee.contactUri};ob>`;
   callee.reply(inv, 180, 'Ringing', { toTag, contact: calleeContact });
@@ -350,7 +351,7 @@ async function wsCall(caller, callee, byeFrom) {
     ...routeHdrs(callerRoute), ['From', `<${caller.aor}>;tag=${fromTag}`], ['To', callerTo],
     ['Call-ID', callId], ['CSeq', '1 ACK'],
   ]);
-  const ack = await callee.waitRequest('ACK');
+  const ack = await callee.waitRequest('ACK', 3000, callId);
   assert(ack.get('call-id') === callId, 'ACK with wrong Call-ID');
   // callee side dialog
   const calleeRoute = inv.all('record-route');
@@ -361,7 +362,7 @@ async function wsCall(caller, callee, byeFrom) {
       ...routeHdrs(calleeRoute), ['From', `${inv.get('to')};tag=${toTag}`], ['To', inv.get('from')],
       ['Call-ID', callId], ['CSeq', '1 BYE'],
     ]);
-    const byeReq = await caller.waitRequest('BYE');
+    const byeReq = await caller.waitRequest('BYE', 3000, callId);
     caller.reply(byeReq, 200, 'OK');
     bye = await p;
   } else {
@@ -369,7 +370,7 @@ async function wsCall(caller, callee, byeFrom) {
       ...routeHdrs(callerRoute), ['From', `<${caller.aor}>;tag=${fromTag}`], ['To', callerTo],
       ['Call-ID', callId], ['CSeq', '2 BYE'],
     ]);
-    const byeReq = await callee.waitRequest('BYE');
+    const byeReq = await callee.waitRequest('BYE', 3000, callId);
     callee.reply(byeReq, 200, 'OK');
     bye = await p;
   }
@@ -419,7 +420,7 @@ class UdpPeer {
 // ---------------------------------------------------------------------------
 
 async function run() {
-  const k = await startKamailio({ wss: true, name: 'smoke' });
+  const k = await startKamailio({ wss: true, name: 'smoke', debug: process.env.SMOKE_DEBUG ? Number(process.env.SMOKE_DEBUG) : undefined });
   cleanups.push(() => k.stop());
   console.log(`# ${k.commandLine}`);
   console.log(`# ws ${k.wsUrl}  wss ${k.wssUrl}  udp 127.0.0.1:${k.udpPort}  pids ${k.pids().join(',')}`);
@@ -518,7 +519,7 @@ async function run() {
   await check('old connections closing does not remove the live contact', async () => {
     alice1.ws.close();
     alice2.ws.close();
-    await sleep(300);
+    await sleep(2500); // > usrloc timer_interval (1 s), which runs handle_lost_tcp
     const recs = await k.contactRecords('alice');
     assert(recs.length === 1, `${recs.length} contacts after closing old connections`);
   });
@@ -536,7 +537,7 @@ async function run() {
       ['Content-Type', 'application/sdp'],
     ];
     peer.send(buildSip('INVITE sip:alice@127.0.0.1 SIP/2.0', hdrs, SDP), k.udpPort);
-    const inv = await alice3.waitRequest('INVITE');
+    const inv = await alice3.waitRequest('INVITE', 3000, callId);
     assert(inv.get('call-id') === callId, 'wrong call');
     const rr = inv.all('record-route');
     alice3.reply(inv, 486, 'Busy Here', { toTag: rnd(6) });
@@ -547,6 +548,52 @@ async function run() {
       ['From', hdrs[2][1]], ['To', busy.get('to')], ['Call-ID', callId], ['CSeq', '1 ACK'],
     ]), k.udpPort);
     return `Record-Route x${rr.length} (double RR udp↔ws), R-URI at client ${inv.ruri}`;
+  });
+
+  await check('udp peer REGISTERs erin without auth; ws alice → udp erin call, ACK via double RR, BYE from udp side', async () => {
+    const regBranch = `z9hG4bK${rnd(16)}`;
+    peer.send(buildSip('REGISTER sip:sip-phone.test SIP/2.0', [
+      ['Via', `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=${regBranch};rport`], ['Max-Forwards', '70'],
+      ['From', `<sip:erin@sip-phone.test>;tag=${rnd(6)}`], ['To', '<sip:erin@sip-phone.test>'],
+      ['Call-ID', rnd(16)], ['CSeq', '1 REGISTER'], ['Contact', `<sip:erin@127.0.0.1:${peer.port}>`], ['Expires', '300'],
+    ]), k.udpPort);
+    const reg = await peer.wait((m) => m.branch === regBranch && m.status >= 200, 2000, 'REGISTER reply');
+    assert(reg.status === 200, `udp REGISTER ${reg.status}`);
+    // alice (ws) calls erin (udp)
+    const callId = rnd(16);
+    const fromTag = rnd(6);
+    const inviteP = alice3.send('INVITE', 'sip:erin@sip-phone.test', [
+      ['From', `<${alice3.aor}>;tag=${fromTag}`], ['To', '<sip:erin@sip-phone.test>'], ['Call-ID', callId],
+      ['CSeq', '1 INVITE'], ['Contact', `<${alice3.contactUri};ob>`], ['Content-Type', 'application/sdp'],
+    ], SDP);
+    const inv = await peer.wait((m) => m.method === 'INVITE' && m.get('call-id') === callId, 2000, 'INVITE at udp peer');
+    const rr = inv.all('record-route');
+    const toTag = rnd(6);
+    const respHdrs = [...inv.all('via').map((v) => ['Via', v]), ...rr.map((r) => ['Record-Route', r]),
+      ['From', inv.get('from')], ['To', `${inv.get('to')};tag=${toTag}`], ['Call-ID', callId], ['CSeq', inv.cseq],
+      ['Contact', `<sip:erin@127.0.0.1:${peer.port}>`], ['Content-Type', 'application/sdp']];
+    peer.send(buildSip('SIP/2.0 200 OK', respHdrs, SDP), k.udpPort);
+    const ok = await inviteP;
+    assert(ok.status === 200, `INVITE ${ok.status}`);
+    const route = ok.all('record-route').reverse();
+    await alice3.send('ACK', uriOf(ok.get('contact')), [
+      ...route.map((r) => ['Route', r]), ['From', `<${alice3.aor}>;tag=${fromTag}`], ['To', ok.get('to')],
+      ['Call-ID', callId], ['CSeq', '1 ACK'],
+    ]);
+    await peer.wait((m) => m.method === 'ACK' && m.get('call-id') === callId, 2000, 'ACK at udp peer');
+    // BYE from the udp side: R-URI = alice's Contact (with alias), Route = RR as received
+    const byeBranch = `z9hG4bK${rnd(16)}`;
+    const firstRoute = uriOf(rr[0]);
+    peer.send(buildSip(`BYE ${uriOf(inv.get('contact'))} SIP/2.0`, [
+      ['Via', `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=${byeBranch};rport`], ['Max-Forwards', '70'],
+      ...rr.map((r) => ['Route', r]), ['From', `${inv.get('to')};tag=${toTag}`], ['To', inv.get('from')],
+      ['Call-ID', callId], ['CSeq', '1 BYE'],
+    ]), k.udpPort);
+    const bye = await alice3.waitRequest('BYE', 2000, callId);
+    alice3.reply(bye, 200, 'OK');
+    const byeOk = await peer.wait((m) => m.branch === byeBranch && m.status >= 200, 2000, 'BYE reply at udp peer');
+    assert(byeOk.status === 200, `BYE ${byeOk.status}`);
+    return `Record-Route x${rr.length}, first ${firstRoute}, alias contact ${uriOf(inv.get('contact'))}`;
   });
 
   // calls between two ws clients, BYE from each side
@@ -575,6 +622,13 @@ async function run() {
     const carol = new WsUa(carolWs, { user: 'carol', transport: 'wss' });
     carol.contactUri = (await k.contactRecords('carol'))[0].Address;
     return wsCall(carol, bob, 'callee');
+  });
+
+  await check('ws → wss call bob → carol (INVITE to a wss-registered user), caller hangs up', async () => {
+    const carolWs = conns[conns.length - 1];
+    const carol = new WsUa(carolWs, { user: 'carol', transport: 'wss' });
+    carol.contactUri = (await k.contactRecords('carol'))[0].Address;
+    return wsCall(bob, carol, 'caller');
   });
 
   // (c) sipp over UDP
@@ -606,7 +660,7 @@ async function run() {
     const t0 = Date.now();
     while ((await k.contacts('bob')).length && Date.now() - t0 < 3000) await sleep(50);
     const left = await k.contacts('bob');
-    assert(left.length === 0, `bob still has ${left.length} contacts`);
+    assert(left.length === 0, `bob still has ${left.length} contacts: ${JSON.stringify(await k.contactRecords('bob'))}`);
     const r = await alice3.send('INVITE', `sip:bob@${DOMAIN}`, [
       ['From', `<${alice3.aor}>;tag=${rnd(6)}`], ['To', `<sip:bob@${DOMAIN}>`], ['Call-ID', rnd(12)],
       ['CSeq', '1 INVITE'], ['Contact', `<${alice3.contactUri};ob>`], ['Content-Type', 'application/sdp'],
@@ -697,6 +751,7 @@ async function run() {
   await check('log() returns stderr text', async () => {
     const log = k.log();
     assert(log.length > 0 && /kamailio|INFO|NOTICE|WARNING/.test(log), 'empty log');
+    if (process.env.SMOKE_LOG) console.log(log);
     return `${log.length} chars`;
   });
 }

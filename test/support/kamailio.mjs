@@ -25,7 +25,7 @@ const KAMAILIO_BIN = process.env.KAMAILIO_BIN || 'kamailio';
 const KAMCMD_BIN = process.env.KAMCMD_BIN || 'kamcmd';
 const READY_TIMEOUT_MS = 10_000;
 const POLL_MS = 20;
-const LOG_LIMIT = 256 * 1024;
+const LOG_LIMIT = Number(process.env.KAMAILIO_LOG_LIMIT) || 256 * 1024;
 
 // ---------------------------------------------------------------------------
 // cleanup of everything we started, on any exit of the Node process
@@ -173,9 +173,12 @@ export async function generateCertificate(dir) {
  * @param {boolean} [opts.inviteAuth] challenge INVITEs from ws clients (407)
  * @param {number} [opts.debug]    Kamailio debug level (default 1)
  * @param {string[]} [opts.extraArgs] more kamailio command-line args
+ * @param {string} [opts.logFile] also append Kamailio's stderr to this file
+ *        (default: $KAMAILIO_LOG_DIR/<name>-<wsPort>.log when that env is set)
  */
 export async function startKamailio(opts = {}) {
-  const { name = 'kamailio', inviteAuth = false, debug, extraArgs = [] } = opts;
+  const { name = 'kamailio', inviteAuth = false, extraArgs = [] } = opts;
+  const debug = opts.debug ?? (process.env.KAMAILIO_DEBUG ? Number(process.env.KAMAILIO_DEBUG) : undefined);
   const wantWss = opts.wss === true || opts.wssPort !== undefined;
   const taken = [];
   const wsPort = opts.wsPort || await freePort({ avoid: taken });
@@ -198,7 +201,7 @@ export async function startKamailio(opts = {}) {
   const args = [
     '-f', KAMAILIO_CFG, '-DD', '-E',
     '-P', pidFile, '-Y', dir, '-w', dir,
-    '-m', '32', '-M', '8',
+    '-m', '64', '-M', '8',
     '-A', `WS_PORT=${wsPort}`,
     '-A', `UDP_PORT=${udpPort}`,
     '-A', `CTL_SOCK="unix:${ctlPath}"`,
@@ -231,7 +234,11 @@ export async function startKamailio(opts = {}) {
   let exitInfo = null;
   let frozen = false;
 
+  const logFile = opts.logFile || (process.env.KAMAILIO_LOG_DIR
+    ? path.join(process.env.KAMAILIO_LOG_DIR, `${safeName}-${wsPort}.log`) : undefined);
+  if (logFile) fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const appendLog = (chunk) => {
+    if (logFile) { try { fs.appendFileSync(logFile, chunk); } catch {} }
     logBuf += chunk.toString('utf8');
     if (logBuf.length > LOG_LIMIT) logBuf = logBuf.slice(-LOG_LIMIT / 2);
   };
@@ -265,6 +272,7 @@ export async function startKamailio(opts = {}) {
       exitInfo = null;
       frozen = false;
       hookExit();
+      appendLog(`--- ${new Date().toISOString()} starting: ${inst.commandLine}\n`);
       child = spawn(KAMAILIO_BIN, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
       const me = child;
       live.add(inst);

@@ -75,7 +75,8 @@ export async function openPhone(browser, baseUrl, { user, server, password = use
       page.evaluate(
         async ([m, a]) => {
           try {
-            return { value: await window.phone()[m](...a) };
+            const value = await window.phone()[m](...a);
+            return value === undefined ? {} : { value };
           } catch (e) {
             return { error: { code: e.code, message: e.message, name: e.name } };
           }

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# `npm test`: unit tests (the core and the element in Chromium), then the end-to-end suite
+# against a real Kamailio, all inside a loopback-only network namespace.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec bash test/loopback-only.sh bash -c '
+  set -e
+  node_modules/.bin/wtr
+  node --test --test-concurrency=1 --test-reporter=spec test/e2e/*.test.mjs
+'

@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 exec bash test/loopback-only.sh bash -c '
   set -e
-  node_modules/.bin/wtr
+  node_modules/.bin/wtr --config test/web-test-runner.config.mjs
   node --test --test-concurrency=1 --test-reporter=spec test/e2e/*.test.mjs
 '

@@ -2,13 +2,16 @@
  * The only module that imports JsSIP. It builds a JsSIP UA from a validated PhoneConfig,
  * with our SipSocket for each server (so the network edge stays injectable).
  */
-import * as JsSIP from 'jssip';
+import * as JsSIPModule from 'jssip';
 import type { UA } from 'jssip/lib/UA';
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { PhoneConfig } from './config.js';
 import { SipSocket, type SipSocketOptions } from './sip-socket.js';
 
 export type { UA, RTCSession };
+
+// JsSIP is CommonJS; some converters expose it only as the default export.
+const JsSIP = ((JsSIPModule as unknown as { default?: typeof JsSIPModule }).default ?? JsSIPModule) as typeof JsSIPModule;
 export type { IncomingRTCSessionEvent, OutgoingRTCSessionEvent, RTCSessionEvent } from 'jssip/lib/UA';
 export type { EndEvent, IceCandidateEvent, PeerConnectionEvent } from 'jssip/lib/RTCSession';
 
@@ -22,7 +25,7 @@ export interface UserAgentOptions extends SipSocketOptions {
 // (localStorage.debug = 'JsSIP:*'), and it never sees the password in what it logs here.
 export function createUserAgent(config: PhoneConfig, options: UserAgentOptions): UA {
   const sockets = config.servers.map((url, index) => ({
-    socket: new SipSocket(url, options) as unknown as JsSIP.Socket,
+    socket: new SipSocket(url, options) as unknown as JsSIPModule.Socket,
     // The first server in the list is preferred; JsSIP fails over to the next by weight.
     weight: config.servers.length - index,
   }));

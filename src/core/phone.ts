@@ -259,14 +259,20 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       this.settleRegistration();
     });
     ua.on('unregistered', (e) => {
+      if (!e.cause && !ua.isConnected()) return this.lostRegistration(config.uri);
       if (this.registrationState === 'unregistered') return;
       this.setRegistration('unregistered');
-      const cause = e.cause ? causeFromJsSip(e.cause) : ua.isConnected() ? 'unregistered' : 'connection-lost';
-      this.emit('unregistered', { uri: config.uri, cause });
+      this.emit('unregistered', { uri: config.uri, cause: e.cause ? causeFromJsSip(e.cause) : 'unregistered' });
     });
     ua.on('registrationFailed', (e) => {
       const statusCode = (e.response as { status_code?: number } | null)?.status_code;
       const cause = causeFromJsSip(e.cause);
+      // A dropped socket also fails JsSIP's finished REGISTER transaction: that is a lost
+      // connection (reported as such), not a refused registration.
+      if (cause === 'connection-lost' && !this.pendingRegistration) {
+        this.lostRegistration(config.uri);
+        return;
+      }
       this.setRegistration('failed');
       this.emit('registration-failed', { uri: config.uri, cause, statusCode });
       const code = isAuthFailure(statusCode) ? 'authentication-failed' : cause === 'connection-lost' ? 'connection-failed' : 'registration-failed';
@@ -281,6 +287,13 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     });
     ua.start();
     return ua;
+  }
+
+  /** The socket dropped while registered: say so after 'connection-lost', which JsSIP emits later. */
+  private lostRegistration(uri: string): void {
+    if (this.registrationState === 'unregistered') return;
+    this.setRegistration('unregistered');
+    queueMicrotask(() => this.emit('unregistered', { uri, cause: 'connection-lost' }));
   }
 
   private adopt(session: RTCSession, direction: 'incoming' | 'outgoing', video: boolean): Call {

@@ -596,6 +596,22 @@ async function run() {
     return `Record-Route x${rr.length}, first ${firstRoute}, alias contact ${uriOf(inv.get('contact'))}`;
   });
 
+  await check('ws: INVITE to sip:svc@127.0.0.1:<udp peer port> (unregistered) is relayed to that peer directly', async () => {
+    const callId = rnd(16);
+    const ruri = `sip:svc@127.0.0.1:${peer.port}`;
+    const p = alice3.send('INVITE', ruri, [
+      ['From', `<${alice3.aor}>;tag=${rnd(6)}`], ['To', `<${ruri}>`], ['Call-ID', callId],
+      ['CSeq', '1 INVITE'], ['Contact', `<${alice3.contactUri};ob>`], ['Content-Type', 'application/sdp'],
+    ], SDP);
+    const inv = await peer.wait((m) => m.method === 'INVITE' && m.get('call-id') === callId, 2000, 'INVITE at udp peer');
+    peer.send(buildSip('SIP/2.0 486 Busy Here', [...inv.all('via').map((v) => ['Via', v]),
+      ['From', inv.get('from')], ['To', `${inv.get('to')};tag=${rnd(6)}`], ['Call-ID', callId], ['CSeq', inv.cseq]]), k.udpPort);
+    const r = await p;
+    assert(r.status === 486, `got ${r.status}`);
+    await peer.wait((m) => m.method === 'ACK' && m.get('call-id') === callId, 2000, 'hop-by-hop ACK at udp peer');
+    return `486 back on ws`;
+  });
+
   // calls between two ws clients, BYE from each side
   let bob;
   await check('ws ↔ ws call alice → bob, callee hangs up (ACK + BYE routed)', async () => {

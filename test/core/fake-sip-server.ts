@@ -1,0 +1,129 @@
+/**
+ * A fake SIP-over-WebSocket server for unit tests of the core: hands out fake WebSockets that
+ * answer REGISTER like a registrar with digest auth (401, then 200 or 401 again), answer CRLF
+ * keep-alives, and can drop or freeze every connection. No network, no timers of the page's.
+ */
+import * as JsSIPModule from 'jssip';
+
+// The tests serve JsSIP as one bundled module whose default export is JsSIP.
+const { calculateMD5 } = ((JsSIPModule as { default?: typeof JsSIPModule }).default ?? JsSIPModule).Utils;
+import type { WebSocketLike } from '../../src/core/sip-socket.js';
+
+export interface FakeServerOptions {
+  passwords?: Record<string, string>;
+  /** Refuse new connections (close code 1006 right after the attempt). */
+  refuse?: boolean;
+}
+
+export class FakeSocket implements WebSocketLike {
+  readyState = 0;
+  binaryType = 'blob';
+  onopen: WebSocketLike['onopen'] = null;
+  onclose: WebSocketLike['onclose'] = null;
+  onmessage: WebSocketLike['onmessage'] = null;
+  onerror: WebSocketLike['onerror'] = null;
+  readonly sent: string[] = [];
+
+  constructor(
+    readonly url: string,
+    private readonly server: FakeSipServer,
+  ) {
+    setTimeout(() => {
+      if (this.readyState !== 0) return;
+      if (server.refuse) return this.drop();
+      this.readyState = 1;
+      this.onopen?.({});
+    }, 1);
+  }
+
+  send(data: string): void {
+    this.sent.push(data);
+    if (!this.server.frozen) setTimeout(() => this.server.handle(this, data), 1);
+  }
+
+  close(): void {
+    if (this.readyState >= 2) return;
+    this.readyState = 3;
+    setTimeout(() => this.onclose?.({ code: 1000, reason: '', wasClean: true }), 1);
+  }
+
+  /** The server side goes away: an unclean close. */
+  drop(): void {
+    if (this.readyState >= 2) return;
+    this.readyState = 3;
+    this.onclose?.({ code: 1006, reason: '', wasClean: false });
+  }
+
+  deliver(data: string): void {
+    if (this.readyState === 1) this.onmessage?.({ data });
+  }
+}
+
+export class FakeSipServer {
+  readonly sockets: FakeSocket[] = [];
+  readonly requests: string[] = [];
+  frozen = false;
+  refuse: boolean;
+  private readonly passwords: Record<string, string>;
+
+  constructor(options: FakeServerOptions = {}) {
+    this.passwords = options.passwords ?? { alice: 'alice-pw' };
+    this.refuse = options.refuse ?? false;
+  }
+
+  readonly createWebSocket = (url: string): WebSocketLike => {
+    const socket = new FakeSocket(url, this);
+    this.sockets.push(socket);
+    return socket;
+  };
+
+  get openSockets(): FakeSocket[] {
+    return this.sockets.filter((s) => s.readyState === 1);
+  }
+
+  methods(): string[] {
+    return this.requests.map((r) => r.split(' ')[0]);
+  }
+
+  dropAll(): void {
+    for (const socket of this.sockets) socket.drop();
+  }
+
+  handle(socket: FakeSocket, data: string): void {
+    if (data === '\r\n\r\n') return socket.deliver('\r\n');
+    if (!/^[A-Z]+ /.test(data)) return;
+    this.requests.push(data);
+    const method = data.split(' ')[0];
+    if (method === 'REGISTER') return socket.deliver(this.register(data));
+    if (method === 'INVITE') return socket.deliver(response(data, 404, 'Not Found'));
+    if (method !== 'ACK') socket.deliver(response(data, 200, 'OK'));
+  }
+
+  private register(request: string): string {
+    const auth = header(request, 'Authorization');
+    const challenge = 'WWW-Authenticate: Digest realm="sip-phone.test", nonce="n0nce", algorithm=MD5';
+    if (!auth) return response(request, 401, 'Unauthorized', [challenge]);
+    const field = (name: string) => new RegExp(`${name}="?([^",]+)"?`).exec(auth)?.[1] ?? '';
+    const user = field('username');
+    const password = this.passwords[user];
+    const ha1 = calculateMD5(`${user}:${field('realm')}:${password}`);
+    const ha2 = calculateMD5(`REGISTER:${field('uri')}`);
+    const expected = calculateMD5(`${ha1}:${field('nonce')}:${ha2}`);
+    if (password === undefined || field('response') !== expected) return response(request, 401, 'Unauthorized', [challenge]);
+    const contact = header(request, 'Contact');
+    const expires = /expires=0\b/.test(contact) || header(request, 'Expires') === '0' ? 0 : 600;
+    return response(request, 200, 'OK', [`Contact: ${contact.replace(/;expires=\d+/, '')};expires=${expires}`]);
+  }
+}
+
+function header(message: string, name: string): string {
+  const line = message.split('\r\n').find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  return line ? line.slice(name.length + 1).trim() : '';
+}
+
+function response(request: string, status: number, reason: string, extra: string[] = []): string {
+  const copied = ['Via', 'From', 'Call-ID', 'CSeq'].map((name) => `${name}: ${header(request, name)}`);
+  const to = header(request, 'To');
+  const lines = [`SIP/2.0 ${status} ${reason}`, ...copied, `To: ${to}${/;tag=/.test(to) ? '' : ';tag=fake'}`, ...extra, 'Content-Length: 0', '', ''];
+  return lines.join('\r\n');
+}

@@ -1,0 +1,105 @@
+import { expect } from '@esm-bundle/chai';
+import { buildConfig } from '../../src/core/config.js';
+import { Phone, type PhoneEvents } from '../../src/core/phone.js';
+import { FakeSipServer } from './fake-sip-server.js';
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function phoneWith(server: FakeSipServer, password = 'alice-pw') {
+  const phone = new Phone({ instanceId: '8f1e5c7a-9d7b-4c53-a3a2-5c0d2f1b7e10', createWebSocket: server.createWebSocket });
+  phone.configure(buildConfig({ server: 'ws://fake:1', uri: 'sip:alice@sip-phone.test', password }));
+  const events: { type: keyof PhoneEvents; detail: unknown }[] = [];
+  for (const type of ['connecting', 'connected', 'connection-lost', 'registered', 'unregistered', 'registration-failed', 'error'] as const) {
+    phone.on(type, (detail) => events.push({ type, detail }));
+  }
+  return { phone, events, types: () => events.map((e) => e.type) };
+}
+
+describe('Phone with a fake registrar', () => {
+  it('connects, answers the digest challenge and registers with a stable +sip.instance', async () => {
+    const server = new FakeSipServer();
+    const { phone, types } = phoneWith(server);
+    await phone.register();
+    expect(types()).to.deep.equal(['connecting', 'connected', 'registered']);
+    expect(phone.registrationState).to.equal('registered');
+    expect(server.methods()).to.deep.equal(['REGISTER', 'REGISTER']);
+    expect(server.requests[1]).to.match(/\+sip\.instance="<urn:uuid:8f1e5c7a-9d7b-4c53-a3a2-5c0d2f1b7e10>"/);
+    expect(server.requests[1]).to.match(/reg-id=1/);
+    phone.stop();
+  });
+
+  it('a wrong password fails once with 401 and is not retried', async () => {
+    const server = new FakeSipServer();
+    const { phone, events } = phoneWith(server, 'wrong');
+    const error = await phone.register().then(() => null, (e) => e);
+    expect(error.code).to.equal('authentication-failed');
+    expect(phone.registrationState).to.equal('failed');
+    await wait(300);
+    const failures = events.filter((e) => e.type === 'registration-failed');
+    expect(failures).to.have.length(1);
+    expect(failures[0].detail).to.include({ statusCode: 401, cause: 'authentication-error' });
+    expect(server.methods()).to.deep.equal(['REGISTER', 'REGISTER']);
+    phone.stop();
+  });
+
+  it('reports a lost connection, reconnects and registers again', async () => {
+    const server = new FakeSipServer();
+    const { phone, events, types } = phoneWith(server);
+    await phone.register();
+    server.dropAll();
+    await wait(0);
+    expect(events.slice(-2).map((e) => e.type)).to.deep.equal(['connection-lost', 'unregistered']);
+    expect(events.at(-2)?.detail).to.include({ server: 'ws://fake:1', reconnecting: true });
+    expect(events.at(-1)?.detail).to.include({ cause: 'connection-lost' });
+    expect(phone.connectionState).to.equal('disconnected');
+    await wait(2500);
+    expect(phone.registrationState).to.equal('registered');
+    expect(types().filter((t) => t === 'registered')).to.have.length(2);
+    expect(server.openSockets).to.have.length(1);
+    phone.stop();
+  });
+
+  it('refuses calls before registration and bad targets, sending nothing', async () => {
+    const server = new FakeSipServer();
+    const { phone } = phoneWith(server);
+    const notRegistered = await phone.call('bob').catch((e) => e);
+    expect(notRegistered.code).to.equal('not-registered');
+    await phone.register();
+    const badTarget = await phone.call('bob <smith>').catch((e) => e);
+    expect(badTarget.code).to.equal('invalid-target');
+    expect((await phone.hangup().catch((e) => e)).code).to.equal('no-such-call');
+    expect(server.methods()).to.deep.equal(['REGISTER', 'REGISTER']);
+    phone.stop();
+  });
+
+  it('a denied microphone rejects call() with media-denied and sends no INVITE', async () => {
+    const server = new FakeSipServer();
+    const phone = new Phone({
+      createWebSocket: server.createWebSocket,
+      getUserMedia: () => Promise.reject(Object.assign(new Error('denied'), { name: 'NotAllowedError' })),
+    });
+    phone.configure(buildConfig({ server: 'ws://fake:1', uri: 'sip:alice@sip-phone.test', password: 'alice-pw' }));
+    await phone.register();
+    const error = await phone.call('bob').catch((e) => e);
+    expect(error.code).to.equal('media-denied');
+    expect(server.methods()).to.not.include('INVITE');
+    expect(phone.calls).to.deep.equal([]);
+    phone.stop();
+  });
+
+  it('stop() closes the socket and leaves no listener or pending registration behind', async () => {
+    const server = new FakeSipServer();
+    const { phone } = phoneWith(server);
+    const before = phone.listenerCount;
+    await phone.register();
+    phone.stop();
+    expect(phone.connectionState).to.equal('disconnected');
+    expect(phone.registrationState).to.equal('unregistered');
+    expect(phone.listenerCount).to.equal(before);
+    // JsSIP un-REGISTERs, then closes the socket once its transactions are done.
+    await wait(2500);
+    expect(server.methods().at(-1)).to.equal('REGISTER');
+    expect(server.requests.at(-1)).to.match(/expires=0|Expires: 0/);
+    expect(server.openSockets).to.have.length(0);
+  });
+});

@@ -1,0 +1,68 @@
+import { expect } from '@esm-bundle/chai';
+import { DEAD_CONNECTION_CODE, SipSocket } from '../../src/core/sip-socket.js';
+import { FakeSipServer } from './fake-sip-server.js';
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function watch(socket: SipSocket) {
+  const seen = { connected: 0, disconnects: [] as { error: boolean; code?: number; reason?: string }[], data: [] as unknown[] };
+  socket.onconnect = () => seen.connected++;
+  socket.ondisconnect = (error, code, reason) => seen.disconnects.push({ error, code, reason });
+  socket.ondata = (data) => seen.data.push(data);
+  return seen;
+}
+
+describe('SipSocket', () => {
+  it('speaks the sip subprotocol and derives the Via transport and sip_uri from the URL', () => {
+    const socket = new SipSocket('wss://sip.example.com:8443/ws');
+    expect(socket.via_transport).to.equal('WSS');
+    expect(socket.sip_uri).to.equal('sip:sip.example.com:8443;transport=ws');
+  });
+
+  it('pings with CRLFCRLF and keeps a connection that answers', async () => {
+    const server = new FakeSipServer();
+    const socket = new SipSocket('ws://fake', { keepaliveInterval: 20, pongTimeout: 50, createWebSocket: server.createWebSocket });
+    const seen = watch(socket);
+    socket.connect();
+    await wait(150);
+    expect(seen.connected).to.equal(1);
+    expect(server.sockets[0].sent.filter((m) => m === '\r\n\r\n').length).to.be.greaterThan(3);
+    expect(seen.disconnects).to.deep.equal([]);
+    expect(seen.data, 'pongs are not passed to JsSIP').to.deep.equal([]);
+    socket.disconnect();
+  });
+
+  it('declares a frozen server dead within interval + pong timeout', async () => {
+    const server = new FakeSipServer();
+    const socket = new SipSocket('ws://fake', { keepaliveInterval: 30, pongTimeout: 40, createWebSocket: server.createWebSocket });
+    const seen = watch(socket);
+    socket.connect();
+    await wait(10);
+    server.frozen = true;
+    await wait(120);
+    expect(seen.disconnects).to.deep.equal([{ error: true, code: DEAD_CONNECTION_CODE, reason: 'keep-alive timeout' }]);
+    expect(socket.isConnected()).to.equal(false);
+    expect(server.sockets[0].readyState, 'the dead WebSocket is closed').to.equal(3);
+  });
+
+  it('reports a dropped connection at once', async () => {
+    const server = new FakeSipServer();
+    const socket = new SipSocket('ws://fake', { createWebSocket: server.createWebSocket });
+    const seen = watch(socket);
+    socket.connect();
+    await wait(10);
+    server.dropAll();
+    expect(seen.disconnects).to.deep.equal([{ error: true, code: 1006, reason: '' }]);
+  });
+
+  it('gives up on a handshake that never completes', async () => {
+    const socket = new SipSocket('ws://fake', {
+      connectTimeout: 40,
+      createWebSocket: () => ({ readyState: 0, binaryType: '', onopen: null, onclose: null, onmessage: null, onerror: null, send() {}, close() {} }),
+    });
+    const seen = watch(socket);
+    socket.connect();
+    await wait(80);
+    expect(seen.disconnects).to.deep.equal([{ error: true, code: DEAD_CONNECTION_CODE, reason: 'connect timeout' }]);
+  });
+});

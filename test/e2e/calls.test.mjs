@@ -2,7 +2,7 @@
 // 127.0.0.1, calling each other with real WebRTC media.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKamailio } from '../support/kamailio.mjs';
+import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
 import { launchBrowser, openPhone, serveRepo, until } from './support/harness.mjs';
 
 let kamailio;

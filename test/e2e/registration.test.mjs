@@ -1,7 +1,7 @@
 // Registration against a real Kamailio: good and bad credentials, bad input, security of the password.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKamailio } from '../support/kamailio.mjs';
+import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
 import { launchBrowser, openPhone, serveRepo } from './support/harness.mjs';
 
 let kamailio;

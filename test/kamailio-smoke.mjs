@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { startKamailio } from './kamailio.mjs';
+import { startKamailio } from '../demo/kamailio/kamailio.mjs';
 
 const DOMAIN = 'sip-phone.test';
 const PASSWORDS = { alice: 'alice-pw', bob: 'bob-pw', carol: 'carol-pw', dave: 'dave-pw', erin: 'erin-pw' };

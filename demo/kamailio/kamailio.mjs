@@ -19,7 +19,7 @@ import path from 'node:path';
 const execFileP = promisify(execFile);
 
 export const KAMAILIO_CFG = fileURLToPath(
-  new URL('../../demo/kamailio/kamailio.cfg', import.meta.url),
+  new URL('./kamailio.cfg', import.meta.url),
 );
 const KAMAILIO_BIN = process.env.KAMAILIO_BIN || 'kamailio';
 const KAMCMD_BIN = process.env.KAMCMD_BIN || 'kamcmd';

@@ -48,8 +48,9 @@ export const users = {
 /**
  * Opens a page with one <sip-phone> in a fresh browser context.
  * `attributes` are set on the element; the password goes in as a property.
+ * With `bare`, the element gets only `attributes` (no server, uri or password).
  */
-export async function openPhone(browser, baseUrl, { user, server, password = users[user], attributes = {}, contextOptions = {} }) {
+export async function openPhone(browser, baseUrl, { user, server, password = users[user], attributes = {}, contextOptions = {}, bare = false }) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, ...contextOptions });
   const page = await context.newPage();
   const consoleLines = [];
@@ -59,7 +60,7 @@ export async function openPhone(browser, baseUrl, { user, server, password = use
   await page.waitForFunction(() => customElements.get('sip-phone') && window.addPhone);
   await page.evaluate(
     ([attrs, pw]) => { window.addPhone(attrs, pw); },
-    [{ server, uri: `sip:${user}@sip-phone.test`, ...attributes }, password],
+    bare ? [attributes, null] : [{ server, uri: `sip:${user}@sip-phone.test`, ...attributes }, password],
   );
   return {
     user,

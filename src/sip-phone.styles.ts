@@ -99,6 +99,16 @@ export const styles = [
       border-radius: calc(var(--_radius) / 2);
       background: var(--_surface);
     }
+    [part~='offline-banner'] {
+      display: flex;
+      gap: var(--_spacing);
+      align-items: center;
+      justify-content: space-between;
+      padding: var(--_spacing);
+      border-radius: calc(var(--_radius) / 2);
+      background: var(--_danger);
+      color: #fff;
+    }
     .dot {
       width: 10px;
       height: 10px;

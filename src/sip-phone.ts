@@ -8,6 +8,7 @@ import { PhoneController } from './controllers/phone-controller.js';
 import { callControls, callerText } from './parts/call-controls.js';
 import { callVideo } from './parts/call-video.js';
 import { dialPad } from './parts/dial-pad.js';
+import { offlineBanner } from './parts/offline-banner.js';
 import { settingsPanel, type SettingsValues } from './parts/settings-panel.js';
 import { statusBanner } from './parts/status-banner.js';
 import { styles } from './sip-phone.styles.js';
@@ -46,6 +47,8 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @fires {CustomEvent<SipErrorDetail>} sip-error - A configuration or usage error (`code`, `message`).
  *
  * @csspart status - The status line (registration, call, last error).
+ * @csspart offline-banner - Shown while the connection is lost: what happened and the next retry.
+ * @csspart reconnect-button - "Reconnect now" in the offline banner.
  * @csspart settings - The settings panel with the registration form.
  * @csspart register-button - Register.
  * @csspart unregister-button - Unregister.
@@ -107,6 +110,8 @@ export class SipPhone extends LitElement {
   @state() private target = '';
   @state() private lastError = '';
   @state() private lastCallText = '';
+  /** Ticks once a second while the offline banner counts down. */
+  private countdown: ReturnType<typeof setInterval> | undefined;
 
   private readonly phone = new Phone({ instanceId: stableInstanceId() });
   private configError: PhoneError | null = null;
@@ -197,16 +202,27 @@ export class SipPhone extends LitElement {
     super.attributeChangedCallback(name, old, value);
   }
 
+  /** Tries to reconnect at once while the phone waits to reconnect. */
+  reconnect(): void {
+    this.phone.reconnectNow();
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('keydown', this.onKeydown);
+    window.addEventListener('online', this.onOnline);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.onKeydown);
+    window.removeEventListener('online', this.onOnline);
+    clearInterval(this.countdown);
+    this.countdown = undefined;
     this.phone.stop();
   }
+
+  private readonly onOnline = () => this.phone.networkOnline();
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.phone.autoAnswer = this.autoAnswer;
@@ -216,6 +232,12 @@ export class SipPhone extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    if (this.phone.reconnect && !this.countdown) {
+      this.countdown = setInterval(() => this.requestUpdate(), 1000);
+    } else if (!this.phone.reconnect && this.countdown) {
+      clearInterval(this.countdown);
+      this.countdown = undefined;
+    }
     const configChanged = configProperties.some((name) => changed.has(name)) || changed.has('autoRegister');
     if (configChanged && this.autoRegister && this.isConnected && this.phone.registrationState !== 'registering') {
       if (this.configError) this.report(this.configError);
@@ -318,6 +340,7 @@ export class SipPhone extends LitElement {
           error: this.lastError,
           callText: this.callText(call),
         })}
+        ${this.phone.reconnect ? offlineBanner(this.phone.reconnect, Date.now(), () => this.reconnect()) : ''}
         ${settingsPanel({
           values: this.settingsValues(),
           registered: this.registrationState === 'registered',

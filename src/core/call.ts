@@ -31,6 +31,14 @@ export interface CallObserver {
   stateChanged(call: Call, previous: CallState, cause?: EndCause): void;
   ended(call: Call, end: CallEnd): void;
   mediaChanged(call: Call): void;
+  /** Whether the SIP connection is up (a dead media path then reads as 'media-timeout'). */
+  signallingConnected(): boolean;
+}
+
+export interface CallOptions {
+  ice: IcePolicyOptions;
+  /** How long (ms) the media path may stay disconnected before the call ends. */
+  mediaTimeoutMs: number;
 }
 
 let counter = 0;
@@ -49,13 +57,14 @@ export class Call {
   /** Set before terminating to name why we ended the call ourselves. */
   private localCause: EndCause | undefined;
   private iceRound: IceGatheringRound | undefined;
+  private mediaTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly cleanups: (() => void)[] = [];
 
   constructor(
     readonly session: RTCSession,
     direction: 'incoming' | 'outgoing',
     video: boolean,
-    private readonly icePolicy: Omit<IcePolicyOptions, 'iceServers'> & { iceServers: RTCIceServer[] },
+    private readonly options: CallOptions,
     private readonly observer: CallObserver,
   ) {
     this.direction = direction;
@@ -124,7 +133,7 @@ export class Call {
     on('ended', (event: EndEvent) => this.finish(this.causeOf(event), statusOf(event)));
     on('failed', (event: EndEvent) => this.finish(this.causeOf(event), statusOf(event)));
     on('icecandidate', (event: IceCandidateEvent) => {
-      this.iceRound ??= new IceGatheringRound(this.icePolicy);
+      this.iceRound ??= new IceGatheringRound(this.options.ice);
       this.iceRound.onCandidate(event.candidate, event.ready);
     });
     // A new gathering round for each offer/answer JsSIP makes.
@@ -143,8 +152,37 @@ export class Call {
       this.remoteStream = event.streams[0] ?? new MediaStream([event.track]);
       this.observer.mediaChanged(this);
     };
+    // JsSIP ends a call only on iceConnectionState 'failed', which may never come when the
+    // other side vanished (its BYE lost with the signalling): watch connectionState ourselves.
+    const onConnectionState = () => {
+      const state = pc.connectionState;
+      clearTimeout(this.mediaTimer);
+      this.mediaTimer = undefined;
+      if (state === 'failed') this.mediaLost();
+      else if (state === 'disconnected') this.mediaTimer = setTimeout(() => this.mediaLost(), this.options.mediaTimeoutMs);
+    };
     pc.addEventListener('track', onTrack);
-    this.cleanups.push(() => pc.removeEventListener('track', onTrack));
+    pc.addEventListener('connectionstatechange', onConnectionState);
+    this.cleanups.push(() => {
+      pc.removeEventListener('track', onTrack);
+      pc.removeEventListener('connectionstatechange', onConnectionState);
+      clearTimeout(this.mediaTimer);
+    });
+  }
+
+  /** After a network change: renegotiate with an ICE restart if the media path is down. */
+  restartIceIfDown(): void {
+    const pc = this.peerConnection;
+    if (this.state !== 'active' || !pc || pc.connectionState === 'connected') return;
+    try {
+      this.session.renegotiate({ rtcOfferConstraints: { iceRestart: true } });
+    } catch {
+      // JsSIP refuses while another negotiation is under way; the media timeout still applies.
+    }
+  }
+
+  private mediaLost(): void {
+    this.abandon(this.observer.signallingConnected() ? 'media-timeout' : 'connection-lost');
   }
 
   private causeOf(event: EndEvent): EndCause {

@@ -5,8 +5,19 @@ import { resolveTarget, type PhoneConfig } from './config.js';
 import { PhoneError, toPhoneError } from './errors.js';
 import { DEFAULT_ICE_GATHERING_TIMEOUT } from './ice-policy.js';
 import { Emitter } from './emitter.js';
+import type { FailoverSocket } from './failover-socket.js';
 import { createUserAgent, type RTCSession, type RTCSessionEvent, type UA } from './jssip-adapter.js';
-import type { WebSocketFactory } from './sip-socket.js';
+import { DEAD_CONNECTION_CODE, type WebSocketFactory } from './sip-socket.js';
+
+/** Where a lost connection stands: shown as the offline banner. */
+export interface ReconnectStatus {
+  server: string;
+  cause: string;
+  /** When the next attempt starts (ms since the epoch). */
+  retryAt: number;
+}
+
+export const DEFAULT_MEDIA_TIMEOUT = 10000;
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected';
 export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'failed';
@@ -15,7 +26,8 @@ export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 
 export interface PhoneEvents {
   connecting: { server: string };
   connected: { server: string };
-  'connection-lost': { server: string; cause: string; reconnecting: boolean };
+  /** `cause`: 'keepalive-timeout' | 'server-closed' | 'connection-closed'; `retryInMs`: delay of the next attempt. */
+  'connection-lost': { server: string; cause: string; reconnecting: boolean; retryInMs: number };
   registered: { uri: string; expires: number };
   unregistered: { uri: string; cause: string };
   'registration-failed': { uri: string; cause: string; statusCode?: number };
@@ -32,8 +44,12 @@ export interface PhoneOptions {
   instanceId?: string;
   /** Milliseconds between keep-alive pings (0: off). */
   keepaliveInterval?: number;
+  /** Milliseconds to wait for a keep-alive answer before the connection counts as dead. */
+  pongTimeout?: number;
   /** Longest wait for ICE candidates before an offer/answer is sent, in ms. */
   iceGatheringTimeout?: number;
+  /** A call whose media path stays disconnected this long (ms) ends with 'media-timeout'. */
+  mediaTimeout?: number;
   /** Media access; defaults to navigator.mediaDevices.getUserMedia. */
   getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
   /** For tests: the WebSocket the SIP sockets use. */
@@ -50,6 +66,9 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   autoAnswer = false;
   private config: PhoneConfig | null = null;
   private ua: UA | null = null;
+  private socket: FailoverSocket | null = null;
+  /** Set while the phone wants a connection it does not have. */
+  reconnect: ReconnectStatus | null = null;
   private readonly callsById = new Map<string, Call>();
   private registerOnConnect = false;
   private pendingRegistration: { resolve(): void; reject(error: PhoneError): void } | null = null;
@@ -183,11 +202,30 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     call.end(call.state === 'active' ? 'hangup' : call.direction === 'outgoing' ? 'canceled' : 'rejected');
   }
 
+  /** Reconnects at once if the phone is waiting to reconnect ("Reconnect now", browser back online). */
+  reconnectNow(): void {
+    if (!this.socket || this.connectionState !== 'disconnected') return;
+    if (this.reconnect) this.reconnect = { ...this.reconnect, retryAt: Date.now() };
+    this.socket.reconnectNow();
+    this.emit('change', undefined);
+  }
+
+  /**
+   * The device's network came back (the browser's `online` event): reconnect now, and restart
+   * ICE on calls whose media path is down.
+   */
+  networkOnline(): void {
+    this.reconnectNow();
+    for (const call of this.callsById.values()) call.restartIceIfDown();
+  }
+
   /** Ends every call, stops the user agent and forgets pending work. */
   stop(): void {
     for (const call of this.callsById.values()) call.abandon('hangup');
     const ua = this.ua;
     this.ua = null;
+    this.socket = null;
+    this.reconnect = null;
     if (ua) {
       ua.removeAllListeners();
       ua.stop();
@@ -215,25 +253,37 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     this.emit('change', undefined);
   }
 
+  signallingConnected(): boolean {
+    return this.connectionState === 'connected';
+  }
+
   private start(): UA {
     const config = this.requireConfig();
     if (this.ua) return this.ua;
     let ua: UA;
+    let socket: FailoverSocket;
     try {
-      ua = createUserAgent(config, {
+      ({ ua, socket } = createUserAgent(config, {
         instanceId: this.options.instanceId ?? crypto.randomUUID(),
         keepaliveInterval: this.options.keepaliveInterval,
+        pongTimeout: this.options.pongTimeout,
         createWebSocket: this.options.createWebSocket,
-      });
+        hooks: {
+          // Every real attempt (JsSIP's own 'connecting' fires before our backoff wait).
+          attempt: (server) => {
+            if (this.ua !== ua) return;
+            this.setConnection('connecting');
+            this.emit('connecting', { server });
+          },
+        },
+      }));
     } catch (error) {
       throw toPhoneError(error, 'invalid-server');
     }
     this.ua = ua;
-    ua.on('connecting', (e) => {
-      this.setConnection('connecting');
-      this.emit('connecting', { server: e.socket.url });
-    });
+    this.socket = socket;
     ua.on('connected', (e) => {
+      this.reconnect = null;
       this.setConnection('connected');
       this.emit('connected', { server: e.socket.url });
       // After the first registration JsSIP re-registers by itself on every reconnection.
@@ -244,9 +294,13 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     });
     ua.on('disconnected', (e) => {
       const wasConnected = this.connectionState === 'connected';
+      const reconnecting = this.ua === ua;
+      const cause = lostCause(e.code, e.reason);
+      const retryInMs = socket.nextRetryInMs;
+      this.reconnect = reconnecting ? { server: e.socket.url, cause, retryAt: Date.now() + retryInMs } : null;
       this.setConnection('disconnected');
       if (wasConnected) {
-        this.emit('connection-lost', { server: e.socket.url, cause: e.reason || `code ${e.code ?? 1006}`, reconnecting: this.ua === ua });
+        this.emit('connection-lost', { server: e.socket.url, cause, reconnecting, retryInMs });
       } else if (this.pendingRegistration) {
         this.settleRegistration(new PhoneError('connection-failed', `Could not connect to ${e.socket.url}.`));
       }
@@ -298,8 +352,8 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
 
   private adopt(session: RTCSession, direction: 'incoming' | 'outgoing', video: boolean): Call {
     const call = new Call(session, direction, video, {
-      iceServers: this.config?.iceServers ?? [],
-      timeoutMs: this.options.iceGatheringTimeout ?? DEFAULT_ICE_GATHERING_TIMEOUT,
+      ice: { iceServers: this.config?.iceServers ?? [], timeoutMs: this.options.iceGatheringTimeout ?? DEFAULT_ICE_GATHERING_TIMEOUT },
+      mediaTimeoutMs: this.options.mediaTimeout ?? DEFAULT_MEDIA_TIMEOUT,
     }, this);
     this.callsById.set(call.id, call);
     this.emit('change', undefined);
@@ -353,6 +407,13 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     this.registrationState = state;
     this.emit('change', undefined);
   }
+}
+
+/** Why a connection went away, in kebab-case. */
+function lostCause(code: number | undefined, reason: string | undefined): string {
+  if (code === DEAD_CONNECTION_CODE) return reason === 'connect timeout' ? 'connect-timeout' : 'keepalive-timeout';
+  if (code === 1000 || code === 1001) return 'server-closed';
+  return 'connection-closed';
 }
 
 function isAuthFailure(statusCode?: number): boolean {

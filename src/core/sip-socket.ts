@@ -1,9 +1,12 @@
 /**
- * The JsSIP socket we hand to JsSIP instead of its WebSocketInterface: SIP over WebSocket
- * (RFC 7118, subprotocol "sip"), plus what JsSIP lacks:
+ * One SIP-over-WebSocket connection (RFC 7118, subprotocol "sip"), with what JsSIP lacks:
  * - a connect timeout (JsSIP waits forever on a server that never completes the handshake);
- * - RFC 5626 CRLF keep-alive: "\r\n\r\n" every `keepaliveInterval` ms, and a connection that
- *   answers nothing within `pongTimeout` ms is closed and reported as lost.
+ * - RFC 5626 keep-alive: "\r\n\r\n" every `keepaliveInterval` ms, answered by "\r\n". Any
+ *   traffic from the server counts as an answer. No answer within `pongTimeout` ms means the
+ *   connection is dead: it is closed and reported as lost.
+ * - a fallback for servers that ignore CRLF pings: the first ping of a connection probes; if it
+ *   gets no CRLF answer, an OPTIONS to the server is tried, and if that is answered, this
+ *   connection pings with OPTIONS from then on.
  * The WebSocket constructor is injectable so unit tests can hand it a fake.
  */
 
@@ -24,7 +27,7 @@ export type WebSocketFactory = (url: string, protocol: string) => WebSocketLike;
 export interface SipSocketOptions {
   /** Milliseconds between keep-alive pings; 0 turns keep-alive off. */
   keepaliveInterval?: number;
-  /** Milliseconds to wait for any answer to a ping before the connection counts as dead. */
+  /** Milliseconds to wait for an answer to a ping before the connection counts as dead. */
   pongTimeout?: number;
   /** Milliseconds a WebSocket handshake may take. */
   connectTimeout?: number;
@@ -33,36 +36,50 @@ export interface SipSocketOptions {
 
 /** Close code we report when keep-alive or the connect timeout gives up on a connection. */
 export const DEAD_CONNECTION_CODE = 4000;
+export const DEFAULT_PONG_TIMEOUT = 4000;
+export const DEFAULT_CONNECT_TIMEOUT = 5000;
 
 const OPEN = 1;
 const CONNECTING = 0;
+const OPTIONS_CALL_ID = 'sip-phone-keepalive-';
+
+type PingMethod = 'unknown' | 'crlf' | 'options';
 
 export class SipSocket {
   readonly url: string;
   readonly sip_uri: string;
   via_transport: string;
 
-  // Set by JsSIP's Transport.
+  // Set by JsSIP's Transport (or by the FailoverSocket that wraps this one).
   onconnect: () => void = () => {};
   ondisconnect: (error: boolean, code?: number, reason?: string) => void = () => {};
   ondata: (data: unknown) => void = () => {};
 
   private ws: WebSocketLike | null = null;
   private readonly options: Required<SipSocketOptions>;
+  private readonly host: string;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  private pingMethod: PingMethod = 'unknown';
+  private optionsSent = 0;
 
   constructor(url: string, options: SipSocketOptions = {}) {
     const parsed = new URL(url);
     this.url = url;
+    this.host = parsed.host;
     this.sip_uri = `sip:${parsed.host};transport=ws`;
     this.via_transport = parsed.protocol === 'wss:' ? 'WSS' : 'WS';
     this.options = {
       keepaliveInterval: options.keepaliveInterval ?? 0,
-      pongTimeout: options.pongTimeout ?? 5000,
-      connectTimeout: options.connectTimeout ?? 10000,
+      pongTimeout: options.pongTimeout ?? DEFAULT_PONG_TIMEOUT,
+      connectTimeout: options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT,
       createWebSocket: options.createWebSocket ?? ((u, p) => new WebSocket(u, p) as unknown as WebSocketLike),
     };
+  }
+
+  /** How this connection pings: learned from the first ping. */
+  get keepaliveMethod(): PingMethod {
+    return this.pingMethod;
   }
 
   connect(): void {
@@ -76,20 +93,18 @@ export class SipSocket {
       return;
     }
     this.ws = ws;
+    this.pingMethod = 'unknown';
     ws.binaryType = 'arraybuffer';
     this.armDeadline(this.options.connectTimeout, 'connect timeout');
     ws.onopen = () => {
       this.clearDeadline();
-      this.startKeepalive();
+      if (this.options.keepaliveInterval > 0) {
+        this.pingTimer = setInterval(() => this.ping(), this.options.keepaliveInterval);
+      }
       this.onconnect();
     };
     ws.onclose = ({ code, reason, wasClean }) => this.lost(!wasClean, code, reason);
-    ws.onmessage = ({ data }) => {
-      // Anything from the server proves the connection is alive.
-      this.clearDeadline();
-      if (data === '\r\n') return; // the pong to our ping
-      this.ondata(data);
-    };
+    ws.onmessage = ({ data }) => this.receive(data);
     ws.onerror = () => {};
   }
 
@@ -120,17 +135,59 @@ export class SipSocket {
     return this.ws?.readyState === CONNECTING;
   }
 
-  /** Sends one RFC 5626 ping; no answer within `pongTimeout` closes the connection as dead. */
-  private ping(): void {
-    if (!this.isConnected() || this.deadlineTimer) return;
-    this.ws!.send('\r\n\r\n');
-    this.armDeadline(this.options.pongTimeout, 'keep-alive timeout');
+  private receive(data: unknown): void {
+    // Anything from the server proves the connection is alive.
+    this.clearDeadline();
+    if (data === '\r\n') {
+      if (this.pingMethod === 'unknown') this.pingMethod = 'crlf';
+      return; // the answer to our ping: not for JsSIP
+    }
+    if (typeof data === 'string' && data.startsWith('SIP/2.0') && data.includes(OPTIONS_CALL_ID)) {
+      this.pingMethod = 'options';
+      return; // the answer to our OPTIONS ping
+    }
+    this.ondata(data);
   }
 
-  private startKeepalive(): void {
-    if (this.options.keepaliveInterval > 0) {
-      this.pingTimer = setInterval(() => this.ping(), this.options.keepaliveInterval);
+  /** Sends one ping; the answer (or any traffic) must come within `pongTimeout`. */
+  private ping(): void {
+    if (!this.isConnected() || this.deadlineTimer) return;
+    if (this.pingMethod === 'options') {
+      this.sendOptions();
+      this.armDeadline(this.options.pongTimeout, 'keep-alive timeout');
+      return;
     }
+    this.ws!.send('\r\n\r\n');
+    if (this.pingMethod === 'crlf') {
+      this.armDeadline(this.options.pongTimeout, 'keep-alive timeout');
+      return;
+    }
+    // First ping: half the time for a CRLF answer, the other half for an OPTIONS answer.
+    const half = this.options.pongTimeout / 2;
+    this.deadlineTimer = setTimeout(() => {
+      this.deadlineTimer = undefined;
+      if (!this.isConnected()) return;
+      this.sendOptions();
+      this.armDeadline(half, 'keep-alive timeout');
+    }, half);
+  }
+
+  private sendOptions(): void {
+    const id = `${Math.random().toString(36).slice(2)}${++this.optionsSent}`;
+    this.ws!.send(
+      [
+        `OPTIONS sip:${this.host} SIP/2.0`,
+        `Via: SIP/2.0/${this.via_transport} ${id}.invalid;branch=z9hG4bK${id};rport`,
+        'Max-Forwards: 70',
+        `To: <sip:${this.host}>`,
+        `From: <sip:keepalive@${this.host}>;tag=${id}`,
+        `Call-ID: ${OPTIONS_CALL_ID}${id}`,
+        'CSeq: 1 OPTIONS',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+    );
   }
 
   private armDeadline(ms: number, reason: string): void {

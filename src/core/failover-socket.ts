@@ -1,0 +1,130 @@
+/**
+ * The one socket JsSIP sees. Behind it, one SipSocket per server URL, tried in the order given:
+ * a failed attempt moves on to the next server; a lost connection starts again from the first
+ * (so a phone that failed over goes back to the preferred server on its next reconnection).
+ *
+ * JsSIP owns the reconnection timer: it calls connect() again at least `JSSIP_RECOVERY_MS` after
+ * each loss (we configure it to exactly that). We hold the attempt back for the rest of our own
+ * backoff (reconnect-policy.ts), and `reconnectNow()` skips what is left of it.
+ */
+import { DEFAULT_RECONNECT_POLICY, reconnectDelay, type ReconnectPolicy } from './reconnect-policy.js';
+import { SipSocket, type SipSocketOptions } from './sip-socket.js';
+
+/** JsSIP's connection_recovery_min_interval and max_interval, both, in ms. */
+export const JSSIP_RECOVERY_MS = 1000;
+
+export interface FailoverSocketHooks {
+  /** A WebSocket to `url` is being opened. */
+  attempt?(url: string): void;
+}
+
+export class FailoverSocket {
+  onconnect: () => void = () => {};
+  ondisconnect: (error: boolean, code?: number, reason?: string) => void = () => {};
+  ondata: (data: unknown) => void = () => {};
+
+  /** The delay (ms, from the last loss or failed attempt) until the next attempt. */
+  nextRetryInMs = 0;
+  private readonly sockets: SipSocket[];
+  private index = 0;
+  private failures = 0;
+  private waitTimer: ReturnType<typeof setTimeout> | undefined;
+  private skipWait = false;
+
+  constructor(
+    urls: string[],
+    options: SipSocketOptions,
+    readonly hooks: FailoverSocketHooks = {},
+    private readonly policy: ReconnectPolicy = DEFAULT_RECONNECT_POLICY,
+  ) {
+    this.sockets = urls.map((url) => new SipSocket(url, options));
+  }
+
+  private get current(): SipSocket {
+    return this.sockets[this.index];
+  }
+
+  get url(): string {
+    return this.current.url;
+  }
+
+  get sip_uri(): string {
+    return this.current.sip_uri;
+  }
+
+  get via_transport(): string {
+    return this.current.via_transport;
+  }
+
+  set via_transport(value: string) {
+    this.current.via_transport = value;
+  }
+
+  /** Whether a backoff wait is under way (no WebSocket open or opening). */
+  get waiting(): boolean {
+    return this.waitTimer !== undefined;
+  }
+
+  connect(): void {
+    if (this.waiting || this.isConnected() || this.isConnecting()) return;
+    const wait = this.skipWait ? 0 : this.nextRetryInMs - JSSIP_RECOVERY_MS;
+    this.skipWait = false;
+    if (wait <= 0) return this.open();
+    this.waitTimer = setTimeout(() => {
+      this.waitTimer = undefined;
+      this.open();
+    }, wait);
+  }
+
+  /** Tries at once: ends a backoff wait, or makes JsSIP's next connect() skip it. */
+  reconnectNow(): void {
+    this.nextRetryInMs = 0;
+    if (this.waiting) {
+      clearTimeout(this.waitTimer);
+      this.waitTimer = undefined;
+      this.open();
+    } else {
+      this.skipWait = true;
+    }
+  }
+
+  disconnect(): void {
+    clearTimeout(this.waitTimer);
+    this.waitTimer = undefined;
+    this.current.disconnect();
+  }
+
+  send(message: string): boolean {
+    return this.current.send(message);
+  }
+
+  isConnected(): boolean {
+    return this.current.isConnected();
+  }
+
+  isConnecting(): boolean {
+    return this.current.isConnecting();
+  }
+
+  private open(): void {
+    const socket = this.current;
+    let connected = false;
+    socket.onconnect = () => {
+      connected = true;
+      this.failures = 0;
+      this.nextRetryInMs = 0;
+      this.onconnect();
+    };
+    socket.ondisconnect = (error, code, reason) => {
+      socket.onconnect = socket.ondisconnect = socket.ondata = () => {};
+      this.failures += 1;
+      this.nextRetryInMs = reconnectDelay(this.failures, this.policy);
+      this.ondisconnect(error, code, reason);
+      // A lost connection starts over at the preferred server; a failed attempt tries the next.
+      this.index = connected ? 0 : (this.index + 1) % this.sockets.length;
+    };
+    socket.ondata = (data) => this.ondata(data);
+    this.hooks.attempt?.(socket.url);
+    socket.connect();
+  }
+}

@@ -1,0 +1,168 @@
+// Never silently offline: server restarts, a frozen server, failover between two servers, calls
+// across a signalling loss. Real Kamailio processes stopped, frozen and restarted under the phone.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
+import { launchBrowser, openPhone, serveRepo, until } from './support/harness.mjs';
+
+let web;
+let browser;
+const started = [];
+
+before(async () => {
+  web = await serveRepo();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await web?.close();
+  for (const kamailio of started) await kamailio.stop();
+});
+
+async function kamailioNamed(name) {
+  const kamailio = await startKamailio({ name });
+  started.push(kamailio);
+  return kamailio;
+}
+
+const registeredPhone = async (user, server, attributes = {}) => {
+  const phone = await openPhone(browser, web.url, { user, server, attributes: { 'auto-register': true, ...attributes } });
+  await phone.waitFor('sip-registered');
+  return phone;
+};
+
+const count = async (phone, type) => (await phone.events(type)).length;
+
+/** Established TCP connections from a client to this port (the test shares the namespace). */
+function openConnectionsTo(port) {
+  const out = execFileSync('ss', ['-Htn', 'state', 'established', `( dport = :${port} )`], { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean).length;
+}
+
+test('a Kamailio restart is noticed within 1 s; the phone re-registers and can be called again', async () => {
+  const kamailio = await kamailioNamed('restart');
+  const alice = await registeredPhone('alice', kamailio.wsUrl);
+  const bob = await registeredPhone('bob', kamailio.wsUrl);
+  try {
+    await kamailio.stop();
+    const stoppedAt = Date.now();
+    const lost = await alice.waitFor('sip-connection-lost', {}, 3000);
+    const noticedMs = Date.now() - stoppedAt;
+    assert.ok(noticedMs < 1000, `noticed after ${noticedMs} ms`);
+    assert.equal(lost.detail.server, kamailio.wsUrl);
+    assert.equal(lost.detail.reconnecting, true);
+    assert.ok(lost.detail.retryInMs >= 1000 && lost.detail.retryInMs <= 30000, `retryInMs ${lost.detail.retryInMs}`);
+    assert.equal((await alice.waitFor('sip-unregistered')).detail.cause, 'connection-lost');
+    await until(async () => (await alice.text('[part~="offline-banner"]'))?.includes('Retrying') || (await alice.text('[part~="offline-banner"]'))?.includes('Reconnecting'), { message: 'offline banner' });
+
+    const registeredBefore = await count(alice, 'sip-registered');
+    await kamailio.start();
+    const backAt = Date.now();
+    await until(async () => (await count(alice, 'sip-registered')) > registeredBefore && (await count(bob, 'sip-registered')) > 1, { timeout: 8000, message: 're-registration' });
+    console.log(`re-registered ${Date.now() - backAt} ms after Kamailio returned`);
+    assert.equal(await alice.text('[part~="offline-banner"]'), null, 'banner gone');
+    assert.ok((await count(alice, 'sip-connecting')) >= 2, 'each attempt emits sip-connecting');
+
+    await bob.call('call', 'alice');
+    await alice.waitFor('sip-incoming-call');
+    await alice.call('answer');
+    await bob.waitFor('sip-call-state', { 'call.state': 'active' });
+    await bob.call('hangup');
+    await alice.waitFor('sip-call-ended');
+  } finally {
+    await alice.close();
+    await bob.close();
+  }
+});
+
+test('a frozen Kamailio (SIGSTOP) is noticed within keepalive-interval + 5 s; after SIGCONT the phone registers again', async () => {
+  const kamailio = await kamailioNamed('freeze');
+  const alice = await registeredPhone('alice', kamailio.wsUrl, { 'keepalive-interval': 2 });
+  try {
+    await kamailio.freeze();
+    const frozenAt = Date.now();
+    const lost = await alice.waitFor('sip-connection-lost', {}, 10000);
+    const noticedMs = Date.now() - frozenAt;
+    assert.ok(noticedMs <= 7000, `noticed after ${noticedMs} ms`);
+    assert.equal(lost.detail.cause, 'keepalive-timeout');
+    console.log(`frozen server noticed after ${noticedMs} ms`);
+    await kamailio.thaw();
+    await until(async () => (await count(alice, 'sip-registered')) >= 2, { timeout: 20000, message: 'registered again after SIGCONT' });
+    assert.equal(await alice.prop('registrationState'), 'registered');
+  } finally {
+    await alice.close();
+  }
+});
+
+test('with two servers listed, stopping the first moves the phone to the second, where it can be called', async () => {
+  const first = await kamailioNamed('first');
+  const second = await kamailioNamed('second');
+  const alice = await registeredPhone('alice', `${first.wsUrl} ${second.wsUrl}`);
+  try {
+    assert.equal((await alice.events('sip-connected'))[0].detail.server, first.wsUrl);
+    await first.stop();
+    await alice.waitFor('sip-connected', { server: second.wsUrl }, 15000);
+    await until(async () => (await second.contacts('alice')).length === 1, { message: 'alice registered on the second server' });
+    const bob = await registeredPhone('bob', second.wsUrl);
+    try {
+      await bob.call('call', 'alice');
+      await alice.waitFor('sip-incoming-call');
+      await alice.call('reject');
+      assert.equal((await bob.waitFor('sip-call-ended')).detail.cause, 'rejected');
+    } finally {
+      await bob.close();
+    }
+  } finally {
+    await alice.close();
+  }
+});
+
+test('a Kamailio restart during a call, then a hang-up on one side: both sides end, release media, and leave no call on screen', async () => {
+  const kamailio = await kamailioNamed('call-restart');
+  const alice = await registeredPhone('alice', kamailio.wsUrl, { video: true });
+  const bob = await registeredPhone('bob', kamailio.wsUrl);
+  try {
+    await alice.call('call', 'bob');
+    await bob.waitFor('sip-incoming-call');
+    await bob.call('answer');
+    await until(async () => (await bob.stats())?.framesDecoded > 5, { message: 'video flowing' });
+    await kamailio.restart();
+    await until(async () => (await count(alice, 'sip-registered')) >= 2 && (await count(bob, 'sip-registered')) >= 2, { timeout: 10000, message: 're-registered' });
+    assert.equal((await alice.prop('activeCall'))?.state, 'active', 'the call survives the signalling loss');
+    const hungUpAt = Date.now();
+    await alice.call('hangup');
+    const [aliceEnd, bobEnd] = await Promise.all([alice.waitFor('sip-call-ended', {}, 5000), bob.waitFor('sip-call-ended', {}, 40000)]);
+    console.log(`other side ended ${Date.now() - hungUpAt} ms after the hang-up, cause ${bobEnd.detail.cause}`);
+    assert.equal(aliceEnd.detail.cause, 'hangup');
+    assert.ok(['bye', 'media-timeout', 'connection-lost'].includes(bobEnd.detail.cause), bobEnd.detail.cause);
+    for (const phone of [alice, bob]) {
+      assert.equal(await phone.page.evaluate(() => window.liveLocalTracks()), 0);
+      assert.equal(await phone.prop('activeCall'), null);
+      assert.equal(await phone.text('[part~="hangup-button"]'), null, 'no call left on screen');
+    }
+  } finally {
+    await alice.close();
+    await bob.close();
+  }
+});
+
+test('twenty restarts in a row leave exactly one WebSocket and one registered contact', async () => {
+  const kamailio = await kamailioNamed('twenty');
+  const port = Number(new URL(kamailio.wsUrl).port);
+  const alice = await registeredPhone('alice', kamailio.wsUrl);
+  try {
+    for (let i = 1; i <= 20; i++) {
+      const before = await count(alice, 'sip-registered');
+      await kamailio.restart();
+      await until(async () => (await count(alice, 'sip-registered')) > before, { timeout: 10000, message: `re-registered after restart ${i}` });
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(openConnectionsTo(port), 1);
+    assert.equal((await kamailio.contacts('alice')).length, 1);
+    assert.equal(await count(alice, 'sip-connection-lost'), 20);
+  } finally {
+    await alice.close();
+  }
+});

@@ -6,30 +6,34 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 
 const root = new URL('..', import.meta.url).pathname;
 
-// JsSIP is CommonJS with circular requires, which per-file CJS→ESM conversion cannot load:
-// bundle it once into one ES module (default export) and serve that for 'jssip'.
-buildSync({
-  entryPoints: [`${root}node_modules/jssip/lib/JsSIP.js`],
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  outfile: `${root}.test-tmp/jssip.js`,
-  define: { 'process.env.NODE_ENV': '"test"' },
-  logLevel: 'error',
-});
+// JsSIP (CommonJS with circular requires) and webrtc-adapter (which pulls in the CommonJS `sdp`)
+// cannot be loaded by per-file CJS→ESM conversion: bundle each once into one ES module and serve
+// that for its bare name.
+const prebundled = { jssip: 'node_modules/jssip/lib/JsSIP.js', 'webrtc-adapter': 'node_modules/webrtc-adapter/dist/adapter_core.js' };
+for (const [name, entry] of Object.entries(prebundled)) {
+  buildSync({
+    entryPoints: [`${root}${entry}`],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    outfile: `${root}.test-tmp/${name}.js`,
+    define: { 'process.env.NODE_ENV': '"test"' },
+    logLevel: 'error',
+  });
+}
 
-const jssipBundle = {
-  name: 'jssip-bundle',
-  resolveImport: ({ source }) => (source === 'jssip' ? '/.test-tmp/jssip.js' : undefined),
+const servePrebundled = {
+  name: 'serve-prebundled',
+  resolveImport: ({ source }) => (source in prebundled ? `/.test-tmp/${source}.js` : undefined),
 };
 
 export default {
   rootDir: root,
   files: ['test/core/**/*.test.ts', 'test/element/**/*.test.ts'],
-  nodeResolve: { browser: true },
+  nodeResolve: { browser: true, exportConditions: ['production'] },
   concurrency: 1,
   testFramework: { config: { timeout: 10000 } },
-  plugins: [jssipBundle, esbuildPlugin({ ts: true, tsconfig: `${root}tsconfig.json`, target: 'es2022' })],
+  plugins: [servePrebundled, esbuildPlugin({ ts: true, tsconfig: `${root}tsconfig.json`, target: 'es2022' })],
   browsers: [
     chromeLauncher({
       launchOptions: {

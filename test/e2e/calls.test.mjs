@@ -74,6 +74,7 @@ describe('calls through Kamailio', () => {
         assert.equal(await phone.prop('activeCall'), null);
         assert.deepEqual(await phone.prop('calls'), []);
         assert.equal(await phone.page.evaluate(() => window.liveLocalTracks()), 0, `${phone.user} released camera and microphone`);
+        assert.deepEqual(await phone.page.evaluate(() => window.leaks()), { peerConnections: 1, openPeerConnections: 0, capturedTracks: 2, liveTracks: 0 });
         assert.deepEqual(await phone.page.evaluate(() => window.pageErrors), []);
       }
       assert.equal((await alice.events('sip-call-ended')).length, 1, 'sip-call-ended fires once per call');
@@ -150,6 +151,30 @@ describe('calls through Kamailio', () => {
       assert.deepEqual(dialogs, []);
     } finally {
       await carol.close();
+      await bob.close();
+    }
+  });
+
+  test('three calls in a row leave no open RTCPeerConnection and no live track on either side', async () => {
+    const alice = await registered('alice');
+    const bob = await registered('bob', { 'auto-answer': true });
+    try {
+      for (let i = 1; i <= 3; i++) {
+        await alice.call('call', 'bob', { video: i % 2 === 1 });
+        await until(async () => (await alice.events('sip-call-state')).filter((e) => e.detail.call.state === 'active').length === i, { message: `call ${i} active` });
+        await mediaFlows(alice, { video: false });
+        await (i === 2 ? bob : alice).call('hangup');
+        await until(async () => (await alice.events('sip-call-ended')).length === i && (await bob.events('sip-call-ended')).length === i, { message: `call ${i} ended` });
+      }
+      for (const phone of [alice, bob]) {
+        const leaks = await phone.page.evaluate(() => window.leaks());
+        assert.equal(leaks.peerConnections, 3);
+        assert.equal(leaks.openPeerConnections, 0, `${phone.user}: ${JSON.stringify(leaks)}`);
+        assert.ok(leaks.capturedTracks >= 3);
+        assert.equal(leaks.liveTracks, 0, `${phone.user}: ${JSON.stringify(leaks)}`);
+      }
+    } finally {
+      await alice.close();
       await bob.close();
     }
   });

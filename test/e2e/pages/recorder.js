@@ -73,3 +73,26 @@ window.liveLocalTracks = () => {
   const videos = [...(window.phone()?.shadowRoot?.querySelectorAll('video') ?? [])];
   return videos.flatMap((v) => v.srcObject?.getTracks?.() ?? []).filter((t) => t.readyState === 'live').length;
 };
+
+// Leak accounting: every RTCPeerConnection and every captured track the page ever made.
+const peerConnections = [];
+const NativePeerConnection = window.RTCPeerConnection;
+window.RTCPeerConnection = class extends NativePeerConnection {
+  constructor(...args) {
+    super(...args);
+    peerConnections.push(this);
+  }
+};
+const capturedTracks = [];
+const nativeGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = async (constraints) => {
+  const stream = await nativeGetUserMedia(constraints);
+  capturedTracks.push(...stream.getTracks());
+  return stream;
+};
+window.leaks = () => ({
+  peerConnections: peerConnections.length,
+  openPeerConnections: peerConnections.filter((pc) => pc.signalingState !== 'closed').length,
+  capturedTracks: capturedTracks.length,
+  liveTracks: capturedTracks.filter((t) => t.readyState === 'live').length,
+});

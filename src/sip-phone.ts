@@ -2,6 +2,7 @@ import { LitElement, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { buildConfig } from './core/config.js';
 import { PhoneError, toPhoneError } from './core/errors.js';
+import { DEFAULT_ICE_GATHERING_TIMEOUT } from './core/ice-policy.js';
 import { Phone, registrationFailureMessage, type ConnectionState, type RegistrationState } from './core/phone.js';
 import type { CallInfo } from './core/call.js';
 import { PhoneController } from './controllers/phone-controller.js';
@@ -91,7 +92,10 @@ export class SipPhone extends LitElement {
    * from the element; the password is never reflected, logged or stored.
    */
   @property({ attribute: 'password' }) password = '';
-  /** STUN/TURN servers: an array of RTCIceServer (attribute: its JSON). */
+  /**
+   * STUN/TURN servers: an array of RTCIceServer, or its JSON text (the attribute's value is kept
+   * as text and checked when the phone is configured: bad JSON gives 'invalid-ice-servers').
+   */
   @property({ attribute: 'ice-servers', converter: { fromAttribute: (v: string | null) => v ?? '' } })
   iceServers: RTCIceServer[] | string = [];
   /** Register as soon as the element is in the document and configured. */
@@ -104,8 +108,11 @@ export class SipPhone extends LitElement {
   @property({ type: Number, attribute: 'register-expires' }) registerExpires = 600;
   /** Seconds between CRLF keep-alive pings on the WebSocket (RFC 5626); 0 turns them off. */
   @property({ type: Number, attribute: 'keepalive-interval' }) keepaliveInterval = 25;
-  /** Longest wait, in ms, for ICE candidates before an offer or answer is sent. */
-  @property({ type: Number, attribute: 'ice-gathering-timeout' }) iceGatheringTimeout = 1000;
+  /**
+   * Longest wait, in ms after the first ICE candidate, for the server-reflexive and relay
+   * candidates of the configured STUN/TURN servers before an offer or answer is sent.
+   */
+  @property({ type: Number, attribute: 'ice-gathering-timeout' }) iceGatheringTimeout = DEFAULT_ICE_GATHERING_TIMEOUT;
 
   @state() private target = '';
   @state() private lastError = '';
@@ -170,6 +177,8 @@ export class SipPhone extends LitElement {
   /** Calls `target` (a SIP URI, or a user/number in our domain); resolves to the call id. */
   call(target: string, options: { video?: boolean } = {}): Promise<string> {
     return this.run(() => {
+      this.applyConfig();
+      if (this.configError) throw this.configError;
       this.lastCallText = '';
       return this.phone.call(target, { video: options.video ?? this.video });
     });
@@ -240,7 +249,10 @@ export class SipPhone extends LitElement {
     }
     const configChanged = configProperties.some((name) => changed.has(name)) || changed.has('autoRegister');
     if (configChanged && this.autoRegister && this.isConnected && this.phone.registrationState !== 'registering') {
-      if (this.configError) this.report(this.configError);
+      // Nothing configured yet (the page may set it later) is not an error worth a sip-error.
+      if (this.configError) {
+        if (this.configError.code !== 'not-configured') this.report(this.configError);
+      }
       else if (this.phone.configured && this.phone.registrationState !== 'registered') this.register().catch(() => {});
     }
   }
@@ -353,7 +365,6 @@ export class SipPhone extends LitElement {
           : ''}
         ${callControls({
           target: this.target,
-          canCall: this.registrationState === 'registered',
           video: this.video,
           call,
           onTargetInput: (value) => (this.target = value),

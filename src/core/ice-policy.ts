@@ -17,8 +17,8 @@ export interface IcePolicyOptions {
   graceMs?: number;
 }
 
-export const DEFAULT_ICE_GATHERING_TIMEOUT = 1000;
-const DEFAULT_GRACE_MS = 20;
+export const DEFAULT_ICE_GATHERING_TIMEOUT = 250;
+const DEFAULT_GRACE_MS = 10;
 
 type CandidateType = 'host' | 'srflx' | 'relay';
 

@@ -17,17 +17,19 @@ export type { EndEvent, IceCandidateEvent, PeerConnectionEvent } from 'jssip/lib
 // JsSIP is CommonJS; some converters expose it only as the default export.
 const JsSIP = ((JsSIPModule as unknown as { default?: typeof JsSIPModule }).default ?? JsSIPModule) as typeof JsSIPModule;
 
-export interface UserAgentOptions extends SipSocketOptions {
+export interface UserAgentOptions {
   /** The stable `+sip.instance` UUID of this browser profile (RFC 5626). */
   instanceId: string;
   userAgent?: string;
+  /** Read by the sockets at each connection (so later changes apply from the next one). */
+  socket: SipSocketOptions;
   hooks?: FailoverSocketHooks;
 }
 
 // JsSIP logs through the `debug` package: silent unless a page enables it (and the bundle
 // replaces it with a stub that never logs).
 export function createUserAgent(config: PhoneConfig, options: UserAgentOptions): { ua: UA; socket: FailoverSocket } {
-  const socket = new FailoverSocket(config.servers, options, options.hooks);
+  const socket = new FailoverSocket(config.servers, options.socket, options.hooks);
   const ua = new JsSIP.UA({
     sockets: socket as unknown as JsSIPModule.Socket,
     uri: config.uri,

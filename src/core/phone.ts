@@ -7,7 +7,7 @@ import { DEFAULT_ICE_GATHERING_TIMEOUT } from './ice-policy.js';
 import { Emitter } from './emitter.js';
 import type { FailoverSocket } from './failover-socket.js';
 import { createUserAgent, type RTCSession, type RTCSessionEvent, type UA } from './jssip-adapter.js';
-import { DEAD_CONNECTION_CODE, type WebSocketFactory } from './sip-socket.js';
+import { DEAD_CONNECTION_CODE, type SipSocketOptions } from './sip-socket.js';
 
 /** Where a lost connection stands: shown as the offline banner. */
 export interface ReconnectStatus {
@@ -39,21 +39,15 @@ export interface PhoneEvents {
   change: void;
 }
 
-export interface PhoneOptions {
+export interface PhoneOptions extends SipSocketOptions {
   /** Stable per-profile `+sip.instance` URN; generated if absent. */
   instanceId?: string;
-  /** Milliseconds between keep-alive pings (0: off). */
-  keepaliveInterval?: number;
-  /** Milliseconds to wait for a keep-alive answer before the connection counts as dead. */
-  pongTimeout?: number;
   /** Longest wait for ICE candidates before an offer/answer is sent, in ms. */
   iceGatheringTimeout?: number;
   /** A call whose media path stays disconnected this long (ms) ends with 'media-timeout'. */
   mediaTimeout?: number;
   /** Media access; defaults to navigator.mediaDevices.getUserMedia. */
   getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
-  /** For tests: the WebSocket the SIP sockets use. */
-  createWebSocket?: WebSocketFactory;
 }
 
 /**
@@ -99,10 +93,17 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     return id ? this.callsById.get(id) : [...this.callsById.values()].at(-1);
   }
 
-  /** Sets a new configuration; a running user agent with another one is stopped. */
+  /**
+   * Sets a new configuration. ICE servers apply to the next call; any other change restarts a
+   * running user agent, registering again if it was registered.
+   */
   configure(config: PhoneConfig): void {
-    if (this.ua && JSON.stringify(config) !== JSON.stringify(this.config)) this.stop();
+    const signalling = (c: PhoneConfig | null) => JSON.stringify(c && { ...c, iceServers: undefined });
+    const restart = this.ua !== null && signalling(config) !== signalling(this.config);
+    const wasRegistered = this.registrationState === 'registered' || this.registrationState === 'registering';
+    if (restart) this.stop();
     this.config = config;
+    if (restart && wasRegistered) this.register().catch(() => {});
   }
 
   /** Connects (if needed) and registers; resolves once registered. */
@@ -265,9 +266,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     try {
       ({ ua, socket } = createUserAgent(config, {
         instanceId: this.options.instanceId ?? crypto.randomUUID(),
-        keepaliveInterval: this.options.keepaliveInterval,
-        pongTimeout: this.options.pongTimeout,
-        createWebSocket: this.options.createWebSocket,
+        socket: this.options,
         hooks: {
           // Every real attempt (JsSIP's own 'connecting' fires before our backoff wait).
           attempt: (server) => {

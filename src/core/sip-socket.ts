@@ -56,7 +56,8 @@ export class SipSocket {
   ondata: (data: unknown) => void = () => {};
 
   private ws: WebSocketLike | null = null;
-  private readonly options: Required<SipSocketOptions>;
+  /** Read at each connection, so changes apply from the next one. */
+  private readonly settings: SipSocketOptions;
   private readonly host: string;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
@@ -69,11 +70,16 @@ export class SipSocket {
     this.host = parsed.host;
     this.sip_uri = `sip:${parsed.host};transport=ws`;
     this.via_transport = parsed.protocol === 'wss:' ? 'WSS' : 'WS';
-    this.options = {
-      keepaliveInterval: options.keepaliveInterval ?? 0,
-      pongTimeout: options.pongTimeout ?? DEFAULT_PONG_TIMEOUT,
-      connectTimeout: options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT,
-      createWebSocket: options.createWebSocket ?? ((u, p) => new WebSocket(u, p) as unknown as WebSocketLike),
+    this.settings = options;
+  }
+
+  private get options(): Required<SipSocketOptions> {
+    const s = this.settings;
+    return {
+      keepaliveInterval: s.keepaliveInterval ?? 0,
+      pongTimeout: s.pongTimeout ?? DEFAULT_PONG_TIMEOUT,
+      connectTimeout: s.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT,
+      createWebSocket: s.createWebSocket ?? ((u, p) => new WebSocket(u, p) as unknown as WebSocketLike),
     };
   }
 
@@ -96,10 +102,11 @@ export class SipSocket {
     this.pingMethod = 'unknown';
     ws.binaryType = 'arraybuffer';
     this.armDeadline(this.options.connectTimeout, 'connect timeout');
+    const { keepaliveInterval, pongTimeout } = this.options;
     ws.onopen = () => {
       this.clearDeadline();
-      if (this.options.keepaliveInterval > 0) {
-        this.pingTimer = setInterval(() => this.ping(), this.options.keepaliveInterval);
+      if (keepaliveInterval > 0) {
+        this.pingTimer = setInterval(() => this.ping(pongTimeout), keepaliveInterval);
       }
       this.onconnect();
     };
@@ -150,20 +157,20 @@ export class SipSocket {
   }
 
   /** Sends one ping; the answer (or any traffic) must come within `pongTimeout`. */
-  private ping(): void {
+  private ping(pongTimeout: number): void {
     if (!this.isConnected() || this.deadlineTimer) return;
     if (this.pingMethod === 'options') {
       this.sendOptions();
-      this.armDeadline(this.options.pongTimeout, 'keep-alive timeout');
+      this.armDeadline(pongTimeout, 'keep-alive timeout');
       return;
     }
     this.ws!.send('\r\n\r\n');
     if (this.pingMethod === 'crlf') {
-      this.armDeadline(this.options.pongTimeout, 'keep-alive timeout');
+      this.armDeadline(pongTimeout, 'keep-alive timeout');
       return;
     }
     // First ping: half the time for a CRLF answer, the other half for an OPTIONS answer.
-    const half = this.options.pongTimeout / 2;
+    const half = pongTimeout / 2;
     this.deadlineTimer = setTimeout(() => {
       this.deadlineTimer = undefined;
       if (!this.isConnected()) return;

@@ -3,7 +3,6 @@ import type { CallInfo } from '../core/call.js';
 
 export interface CallControlsView {
   target: string;
-  canCall: boolean;
   video: boolean;
   call: CallInfo | null;
   onTargetInput(value: string): void;
@@ -50,7 +49,7 @@ export function callControls(view: CallControlsView) {
         <label class="row toggle"><input type="checkbox" .checked=${view.video} @change=${(e: Event) => view.onVideoToggle((e.target as HTMLInputElement).checked)} /> Video</label>
         ${call
           ? html`<button type="button" part="hangup-button" @click=${view.onHangup}>Bye</button>`
-          : html`<button type="submit" part="call-button" ?disabled=${!view.canCall}>Call</button>`}
+          : html`<button type="submit" part="call-button">Call</button>`}
       </div>
     </form>
   `;

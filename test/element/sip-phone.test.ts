@@ -5,6 +5,8 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import { SipPhone } from '../../src/index.js';
+import { DEFAULT_REGISTER_EXPIRES } from '../../src/core/config.js';
+import { DEFAULT_ICE_GATHERING_TIMEOUT } from '../../src/core/ice-policy.js';
 import {
   FakeSipServer,
   accessibleName,
@@ -42,13 +44,21 @@ describe('<sip-phone> definition', () => {
 });
 
 describe('<sip-phone> when idle', () => {
-  it('shows the status, the settings, the contact field, a disabled Call button and the dial pad', async () => {
+  it('shows the status, the settings, the contact field, the Call button and the dial pad', async () => {
     const el = await fixture();
     for (const name of ['status', 'settings', 'target', 'call-button', 'dialpad']) {
       expect(part(el, name), `part ${name}`).to.exist;
     }
-    expect(part<HTMLButtonElement>(el, 'call-button')!.disabled).to.be.true;
     expect(statusText(el)).to.include('Not registered');
+  });
+
+  it('pressing Call while unregistered explains why instead of doing nothing', async () => {
+    const el = await fixture();
+    const error = nextEvent(el, 'sip-error');
+    part<HTMLButtonElement>(el, 'call-button')!.click();
+    expect((await error).detail.code).to.be.oneOf(['not-configured', 'not-registered']);
+    await el.updateComplete;
+    expect(statusText(el)).to.match(/Set the server|Register before calling/);
   });
 
   it('has a dial pad of twelve keys 1-9, *, 0, # in a labelled group', async () => {
@@ -117,7 +127,9 @@ describe('<sip-phone> attributes', () => {
   it('boolean and number attributes set typed properties, with defaults when absent', async () => {
     const plain = await fixture();
     expect([plain.autoRegister, plain.video, plain.autoAnswer]).to.deep.equal([false, false, false]);
-    expect([plain.registerExpires, plain.keepaliveInterval, plain.iceGatheringTimeout]).to.deep.equal([600, 25, 1000]);
+    expect(plain.registerExpires).to.equal(DEFAULT_REGISTER_EXPIRES);
+    expect(plain.keepaliveInterval).to.equal(25);
+    expect(plain.iceGatheringTimeout).to.equal(DEFAULT_ICE_GATHERING_TIMEOUT);
 
     // No server or uri, so auto-register has nothing to register with.
     const el = await fixture(`
@@ -144,11 +156,26 @@ describe('<sip-phone> attributes', () => {
 });
 
 describe('<sip-phone> password', () => {
+  /** Every write of a password attribute, even one removed again at once; call to read and stop. */
+  function watchPasswordAttribute(el: Element): () => string[] {
+    const writes: string[] = [];
+    const note = (records: MutationRecord[]) => records.forEach((r) => writes.push(`password attribute changed (was ${r.oldValue ?? 'absent'})`));
+    const observer = new MutationObserver(note);
+    observer.observe(el, { attributes: true, attributeFilter: ['password'], attributeOldValue: true });
+    return () => {
+      note(observer.takeRecords());
+      observer.disconnect();
+      return writes;
+    };
+  }
+
   it('a password attribute is taken and removed from the element', async () => {
     const el = create('<sip-phone uri="sip:alice@example.com" password="s3cret"></sip-phone>');
     expect(el.password).to.equal('s3cret');
     expect(el.hasAttribute('password')).to.be.false;
+    const writes = watchPasswordAttribute(el);
     await attach(el);
+    expect(writes(), 'password attribute written back').to.deep.equal([]);
     expect(el.password).to.equal('s3cret');
     expect(el.hasAttribute('password')).to.be.false;
     expect(el.outerHTML).to.not.include('s3cret');
@@ -164,8 +191,11 @@ describe('<sip-phone> password', () => {
 
   it('setting the password property never creates an attribute', async () => {
     const el = await fixture();
+    // Catches an attribute that is written and removed again within the same task.
+    const writes = watchPasswordAttribute(el);
     el.password = 'n3w-secret';
     await el.updateComplete;
+    expect(writes(), 'password attribute writes').to.deep.equal([]);
     expect(el.password).to.equal('n3w-secret');
     expect(el.hasAttribute('password')).to.be.false;
     expect(el.outerHTML).to.not.include('n3w-secret');
@@ -288,6 +318,10 @@ describe('<sip-phone> with a fake registrar', () => {
     await el.updateComplete;
 
     expect(events.map((e) => e.type)).to.deep.equal(['sip-connecting', 'sip-connected', 'sip-registered']);
+    for (const event of events) {
+      expect(event.target, event.type).to.equal(el);
+      expect([event.bubbles, event.composed], `${event.type} bubbles and is composed`).to.deep.equal([true, true]);
+    }
     expect(events[0].detail).to.deep.equal({ server: 'ws://fake:1' });
     expect(events[1].detail).to.deep.equal({ server: 'ws://fake:1' });
     expect(events[2].detail).to.deep.equal({ uri: 'sip:alice@sip-phone.test', expires: 600 });
@@ -297,7 +331,6 @@ describe('<sip-phone> with a fake registrar', () => {
     expect(el.registrationState).to.equal('registered');
     expect(statusText(el)).to.match(/^Registered\b/);
     expect(statusText(el)).to.include('sip:alice@sip-phone.test');
-    expect(part<HTMLButtonElement>(el, 'call-button')!.disabled).to.be.false;
     expect(part<HTMLButtonElement>(el, 'unregister-button')!.disabled).to.be.false;
     expect(server.methods()).to.deep.equal(['REGISTER', 'REGISTER']);
   });
@@ -313,12 +346,11 @@ describe('<sip-phone> with a fake registrar', () => {
     expect(event.detail).to.include({ uri: 'sip:alice@sip-phone.test', statusCode: 401 });
     expect(el.registrationState).to.equal('failed');
     expect(statusText(el)).to.include('Wrong user name or password');
-    expect(part<HTMLButtonElement>(el, 'call-button')!.disabled).to.be.true;
     expect(events.map((e) => e.type)).to.not.include('sip-registered');
     expect(events.find((e) => e.type === 'sip-error')?.detail.code).to.equal('authentication-failed');
   });
 
-  it('the Unregister button unregisters and disables Call', async () => {
+  it('the Unregister button unregisters and disables itself', async () => {
     const el = await registeredPhone();
     const unregistered = nextEvent(el, 'sip-unregistered');
     part<HTMLButtonElement>(el, 'unregister-button')!.click();
@@ -328,7 +360,7 @@ describe('<sip-phone> with a fake registrar', () => {
     expect(event.detail.uri).to.equal('sip:alice@sip-phone.test');
     expect(el.registrationState).to.equal('unregistered');
     expect(statusText(el)).to.include('Not registered');
-    expect(part<HTMLButtonElement>(el, 'call-button')!.disabled).to.be.true;
+    expect(part<HTMLButtonElement>(el, 'unregister-button')!.disabled).to.be.true;
     // The un-REGISTER carries expires 0.
     expect(server.requests.at(-1)).to.match(/expires=0|Expires: 0/);
     await until(() => server.openSockets.length === 0, 'the socket to close after unregistering');

@@ -1,0 +1,197 @@
+// `npm run bench`: <sip-phone> against a minimal plain-JsSIP page (JsSIP's defaults), side by side
+// in one run, through a real Kamailio on loopback. Prints a table, then one line of JSON.
+// Not a test: timings on a shared 2-core machine are noisy; read the ratios, which share a run.
+import { readFileSync } from 'node:fs';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { buildSync } from 'esbuild';
+import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
+import { launchBrowser, root, serveRepo, users } from '../e2e/support/harness.mjs';
+
+const CALLS = Number(process.env.BENCH_CALLS ?? 20);
+const STUN_CALLS = Number(process.env.BENCH_STUN_CALLS ?? 10);
+const HEAP_CALLS = 50;
+const RESTARTS = 10;
+// Nothing listens on the discard port: STUN requests there are never answered.
+const UNREACHABLE_STUN = [{ urls: 'stun:127.0.0.1:9' }];
+
+const log = (...args) => console.error(...args);
+const median = (xs) => quantile(xs, 0.5);
+function quantile(xs, q) {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const i = (s.length - 1) * q;
+  const lo = Math.floor(i);
+  return Math.round((s[lo] + (s[Math.ceil(i)] - s[lo]) * (i - lo)) * 10) / 10;
+}
+const summary = (xs) => ({ median: median(xs), p90: quantile(xs, 0.9), n: xs.length });
+
+buildSync({
+  entryPoints: [`${root}node_modules/jssip/lib/JsSIP.js`],
+  bundle: true, format: 'esm', platform: 'browser', outfile: `${root}.test-tmp/jssip.js`,
+  define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'error',
+});
+
+const kamailio = await startKamailio({ name: 'bench' });
+const web = await serveRepo();
+const browser = await launchBrowser();
+
+async function pair(kind) {
+  const open = async (user, autoAnswer) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${web.url}/test/bench/pages/${kind}.html`);
+    await page.waitForFunction(() => window.bench && window.firstRemoteFrameAfter);
+    const { registerMs } = await page.evaluate((o) => window.bench.start(o), { server: kamailio.wsUrl, user, password: users[user], autoAnswer, iceServers: [] });
+    return { page, context, registerMs };
+  };
+  const caller = await open(kind === 'sip-phone' ? 'alice' : 'carol', false);
+  const callee = await open(kind === 'sip-phone' ? 'bob' : 'dave', true);
+  return { caller, callee, target: kind === 'sip-phone' ? 'bob' : 'sip:dave@sip-phone.test' };
+}
+
+const callOnce = (p, timeoutMs = 90000) =>
+  Promise.race([
+    p.caller.page.evaluate((t) => window.bench.call(t), p.target),
+    new Promise((_, reject) => setTimeout(() => reject(new Error('call timed out')), timeoutMs)),
+  ]);
+const setIce = (p, servers) => Promise.all([p.caller, p.callee].map((s) => s.page.evaluate((x) => window.bench.setIceServers(x), servers)));
+
+const results = {};
+try {
+  const ours = await pair('sip-phone');
+  const plain = await pair('plain-jssip');
+  const runs = { ours: { register: [ours.caller.registerMs, ours.callee.registerMs], active: [], frame: [] }, plain: { register: [plain.caller.registerMs, plain.callee.registerMs], active: [], frame: [] } };
+
+  log('registration: 10 each, alternating');
+  for (let i = 0; i < 10; i++) {
+    for (const [name, p] of [['ours', ours], ['plain', plain]]) {
+      runs[name].register.push((await p.caller.page.evaluate(() => window.bench.reregister())).registerMs);
+    }
+  }
+
+  log(`calls: ${CALLS} each, alternating`);
+  for (let i = 0; i < CALLS; i++) {
+    for (const [name, p] of [['ours', ours], ['plain', plain]]) {
+      const r = await callOnce(p);
+      runs[name].active.push(r.activeMs);
+      runs[name].frame.push(r.firstFrameMs);
+    }
+  }
+
+  log(`unreachable STUN: ${STUN_CALLS} calls with sip-phone, 1 with plain JsSIP`);
+  await setIce(ours, UNREACHABLE_STUN);
+  await setIce(plain, UNREACHABLE_STUN);
+  const stunOurs = [];
+  for (let i = 0; i < STUN_CALLS; i++) stunOurs.push((await callOnce(ours)).activeMs);
+  let stunPlain = null;
+  try {
+    stunPlain = (await callOnce(plain, 90000)).activeMs;
+  } catch (error) {
+    log(`plain JsSIP with unreachable STUN: ${error.message}`);
+  }
+  await setIce(ours, []);
+
+  log(`heap: ${HEAP_CALLS} calls`);
+  const cdp = await ours.caller.context.newCDPSession(ours.caller.page);
+  const heap = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  };
+  let heapAfter5 = 0;
+  for (let i = 1; i <= HEAP_CALLS; i++) {
+    await callOnce(ours);
+    if (i === 5) heapAfter5 = await heap();
+  }
+  const heapAfter50 = await heap();
+
+  log('first render: 10 page loads');
+  const renders = [];
+  for (let i = 0; i < 10; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${web.url}/test/bench/pages/first-render.html`);
+    renders.push(await page.evaluate(() => window.firstRender));
+    await context.close();
+  }
+
+  log(`reconnection: ${RESTARTS} Kamailio restarts; frozen-server detection x3`);
+  const reRegister = [];
+  const page = ours.caller.page;
+  const registeredCount = () => page.evaluate(() => window.registeredCount);
+  await page.evaluate(() => {
+    window.registeredCount = 0;
+    document.querySelector('sip-phone').addEventListener('sip-registered', () => window.registeredCount++);
+  });
+  for (let i = 0; i < RESTARTS; i++) {
+    const before = await registeredCount();
+    await kamailio.stop();
+    await new Promise((r) => setTimeout(r, 300));
+    await kamailio.start();
+    const back = Date.now();
+    while ((await registeredCount()) === before) await new Promise((r) => setTimeout(r, 10));
+    reRegister.push(Date.now() - back);
+  }
+  const frozen = [];
+  await page.evaluate(() => {
+    document.querySelector('sip-phone').keepaliveInterval = 2;
+    window.lostCount = 0;
+    document.querySelector('sip-phone').addEventListener('sip-connection-lost', () => window.lostCount++);
+  });
+  // The new interval applies from the next connection.
+  {
+    const before = await registeredCount();
+    await kamailio.restart();
+    while ((await registeredCount()) === before) await new Promise((r) => setTimeout(r, 10));
+  }
+  for (let i = 0; i < 3; i++) {
+    const lost = await page.evaluate(() => window.lostCount);
+    const before = await registeredCount();
+    await kamailio.freeze();
+    const frozenAt = Date.now();
+    while ((await page.evaluate(() => window.lostCount)) === lost) await new Promise((r) => setTimeout(r, 10));
+    frozen.push(Date.now() - frozenAt);
+    await kamailio.thaw();
+    while ((await registeredCount()) === before) await new Promise((r) => setTimeout(r, 50));
+  }
+
+  const bundle = readFileSync(`${root}dist/sip-phone.js`);
+  const o = { register: summary(runs.ours.register), active: summary(runs.ours.active), frame: summary(runs.ours.frame) };
+  const p = { register: summary(runs.plain.register), active: summary(runs.plain.active), frame: summary(runs.plain.frame) };
+  const ratio = (a, b) => (a && b ? Math.round((a / b) * 100) / 100 : null);
+  Object.assign(results, {
+    machine: '2-core',
+    calls: CALLS,
+    sipPhone: { ...o, activeUnreachableStun: summary(stunOurs) },
+    plainJsSip: { ...p, activeUnreachableStun: stunPlain },
+    ratios: {
+      registerVsPlain: ratio(o.register.median, p.register.median),
+      activeVsPlain: ratio(o.active.median, p.active.median),
+      firstFrameVsPlain: ratio(o.frame.median, p.frame.median),
+      unreachableStunVsOwnNormal: ratio(median(stunOurs), o.active.median),
+    },
+    firstRenderMs: { define: summary(renders.map((r) => r.defineMs)), render: summary(renders.map((r) => r.renderMs)), total: summary(renders.map((r) => r.totalMs)) },
+    heap: { after5Calls: heapAfter5, after50Calls: heapAfter50, growthBytes: heapAfter50 - heapAfter5 },
+    bundle: { raw: bundle.length, gzip: gzipSync(bundle, { level: 9 }).length, brotli: brotliCompressSync(bundle).length },
+    reconnect: { serverReturnToRegisteredMs: summary(reRegister), frozenServerDetectionMs: summary(frozen), keepaliveIntervalS: 2 },
+  });
+
+  const row = (name, a, b, r) => `${name.padEnd(34)} ${String(a ?? '-').padStart(12)} ${String(b ?? '-').padStart(12)} ${String(r ?? '-').padStart(8)}`;
+  const mp = (s) => (s ? `${s.median}/${s.p90}` : '-');
+  log('');
+  log(row('median/p90 ms', 'sip-phone', 'plain JsSIP', 'ratio'));
+  log(row('register', mp(o.register), mp(p.register), results.ratios.registerVsPlain));
+  log(row('call() → active', mp(o.active), mp(p.active), results.ratios.activeVsPlain));
+  log(row('call() → first remote frame', mp(o.frame), mp(p.frame), results.ratios.firstFrameVsPlain));
+  log(row('active, unreachable STUN', mp(results.sipPhone.activeUnreachableStun), stunPlain ? Math.round(stunPlain) : 'timeout', results.ratios.unreachableStunVsOwnNormal));
+  log(row('import+define / first render', `${results.firstRenderMs.define.median}/${results.firstRenderMs.render.median}`, '', ''));
+  log(row('heap growth 5→50 calls (bytes)', results.heap.growthBytes, '', ''));
+  log(row('bundle raw/gzip/brotli', `${results.bundle.raw}`, `${results.bundle.gzip}/${results.bundle.brotli}`, ''));
+  log(row('server back → registered', mp(results.reconnect.serverReturnToRegisteredMs), '', ''));
+  log(row('frozen server noticed (ka 2 s)', mp(results.reconnect.frozenServerDetectionMs), '', ''));
+  log('');
+  console.log(JSON.stringify(results));
+} finally {
+  await browser.close();
+  await web.close();
+  await kamailio.stop();
+}

@@ -41,7 +41,7 @@ export default {
         args: [
           '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
           '--disable-background-networking', '--disable-component-update', '--disable-sync',
-          '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+          '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection',
         ],
       },
     }),

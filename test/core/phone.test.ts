@@ -103,3 +103,66 @@ describe('Phone with a fake registrar', () => {
     expect(server.openSockets).to.have.length(0);
   });
 });
+
+/** Counts the timers created while installed that are still pending (neither fired nor cleared). */
+function trackTimers() {
+  const live = new Set<unknown>();
+  const original = {
+    setTimeout: setTimeout.bind(window),
+    clearTimeout: clearTimeout.bind(window),
+    setInterval: setInterval.bind(window),
+    clearInterval: clearInterval.bind(window),
+  };
+  const w = window as unknown as Record<string, unknown>;
+  w.setTimeout = (fn: () => void, ms?: number, ...args: unknown[]) => {
+    const id = original.setTimeout(() => {
+      live.delete(id);
+      fn(...(args as []));
+    }, ms);
+    live.add(id);
+    return id;
+  };
+  w.clearTimeout = (id: number) => (live.delete(id), original.clearTimeout(id));
+  w.setInterval = (fn: () => void, ms?: number) => {
+    const id = original.setInterval(fn, ms);
+    live.add(id);
+    return id;
+  };
+  w.clearInterval = (id: number) => (live.delete(id), original.clearInterval(id));
+  return {
+    get live() {
+      return live.size;
+    },
+    restore: () => Object.assign(w, original),
+  };
+}
+
+describe('Phone resources', () => {
+  it('reconnections leave one socket, and once stopped no timer or listener is left', async function () {
+    this.timeout(30000);
+    const timers = trackTimers();
+    try {
+      const server = new FakeSipServer();
+      const { phone, types } = phoneWith(server);
+      const phoneListeners = phone.listenerCount;
+      const phoneNew = new Phone({ createWebSocket: server.createWebSocket, keepaliveInterval: 50 });
+      phoneNew.configure(buildConfig({ server: 'ws://fake:1', uri: 'sip:alice@sip-phone.test', password: 'alice-pw' }));
+      await phone.register();
+      await phoneNew.register();
+      for (let i = 1; i <= 3; i++) {
+        server.dropAll();
+        while (types().filter((t) => t === 'registered').length <= i) await wait(20);
+      }
+      expect(server.openSockets).to.have.length(2);
+      phone.stop();
+      phoneNew.stop();
+      expect(phone.listenerCount).to.equal(phoneListeners);
+      // JsSIP's own transaction timers (Timer K: 5 s) run out; ours must already be gone.
+      await wait(6000);
+      expect(timers.live).to.equal(0);
+      expect(server.openSockets).to.have.length(0);
+    } finally {
+      timers.restore();
+    }
+  });
+});

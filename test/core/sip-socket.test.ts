@@ -66,3 +66,30 @@ describe('SipSocket', () => {
     expect(seen.disconnects).to.deep.equal([{ error: true, code: DEAD_CONNECTION_CODE, reason: 'connect timeout' }]);
   });
 });
+
+describe('SipSocket keep-alive fallback', () => {
+  it('pings with OPTIONS when the server answers those but ignores CRLF', async () => {
+    const server = new FakeSipServer();
+    const handle = server.handle.bind(server);
+    server.handle = (socket, data) => (data === '\r\n\r\n' ? undefined : handle(socket, data));
+    const socket = new SipSocket('ws://fake', { keepaliveInterval: 30, pongTimeout: 60, createWebSocket: server.createWebSocket });
+    const seen = watch(socket);
+    socket.connect();
+    await wait(250);
+    expect(seen.disconnects, 'still connected').to.deep.equal([]);
+    expect(socket.keepaliveMethod).to.equal('options');
+    expect(server.methods()).to.include('OPTIONS');
+    expect(seen.data, 'the OPTIONS answers are not passed to JsSIP').to.deep.equal([]);
+    socket.disconnect();
+  });
+
+  it('uses CRLF when the server answers it', async () => {
+    const server = new FakeSipServer();
+    const socket = new SipSocket('ws://fake', { keepaliveInterval: 20, pongTimeout: 50, createWebSocket: server.createWebSocket });
+    socket.connect();
+    await wait(60);
+    expect(socket.keepaliveMethod).to.equal('crlf');
+    expect(server.methods()).to.not.include('OPTIONS');
+    socket.disconnect();
+  });
+});

@@ -1,0 +1,105 @@
+import { expect } from '@esm-bundle/chai';
+import { FailoverSocket, JSSIP_RECOVERY_MS } from '../../src/core/failover-socket.js';
+import { reconnectDelay, DEFAULT_RECONNECT_POLICY } from '../../src/core/reconnect-policy.js';
+import { FakeSipServer } from './fake-sip-server.js';
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('reconnect policy', () => {
+  it('doubles from 1 s up to 30 s, with ±20 % jitter, never under 1 s', () => {
+    const at = (attempt: number, random: number) => reconnectDelay(attempt, DEFAULT_RECONNECT_POLICY, () => random);
+    expect([1, 2, 3, 4, 5, 6, 7, 12].map((n) => at(n, 0.5))).to.deep.equal([1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+    expect(at(3, 0)).to.equal(3200);
+    expect(at(3, 1)).to.equal(4800);
+    expect(at(1, 0), 'floor').to.equal(1000);
+    expect(at(9, 1), 'ceiling').to.equal(30000);
+  });
+});
+
+describe('FailoverSocket', () => {
+  function failover(servers: Record<string, FakeSipServer>) {
+    const attempts: string[] = [];
+    const socket = new FailoverSocket(
+      Object.keys(servers),
+      { createWebSocket: (url, protocol) => servers[url].createWebSocket(url, protocol) },
+      { attempt: (url) => attempts.push(url) },
+      { ...DEFAULT_RECONNECT_POLICY, jitter: 0 },
+    );
+    const seen = { connects: 0, disconnects: 0 };
+    socket.onconnect = () => seen.connects++;
+    socket.ondisconnect = () => seen.disconnects++;
+    return { socket, attempts, seen };
+  }
+
+  it('tries the servers in order and moves on after a failed attempt', async () => {
+    const first = new FakeSipServer({ refuse: true });
+    const second = new FakeSipServer();
+    const { socket, attempts, seen } = failover({ 'ws://first': first, 'ws://second': second });
+    socket.connect();
+    await wait(10);
+    expect(seen.disconnects).to.equal(1);
+    expect(socket.nextRetryInMs).to.equal(1000);
+    expect(socket.url, 'the next attempt goes to the second server').to.equal('ws://second');
+    socket.connect(); // JsSIP's recovery timer, after JSSIP_RECOVERY_MS
+    await wait(10);
+    expect(attempts).to.deep.equal(['ws://first', 'ws://second']);
+    expect(seen.connects).to.equal(1);
+    expect(socket.isConnected()).to.equal(true);
+    socket.disconnect();
+  });
+
+  it('after losing a connection starts again from the first server', async () => {
+    const first = new FakeSipServer({ refuse: true });
+    const second = new FakeSipServer();
+    const { socket, attempts } = failover({ 'ws://first': first, 'ws://second': second });
+    socket.connect();
+    await wait(10);
+    socket.connect();
+    await wait(10);
+    first.refuse = false;
+    second.dropAll();
+    expect(socket.url).to.equal('ws://first');
+    socket.connect();
+    await wait(10);
+    expect(attempts).to.deep.equal(['ws://first', 'ws://second', 'ws://first']);
+    expect(socket.isConnected()).to.equal(true);
+    socket.disconnect();
+  });
+
+  it('holds an attempt back for the rest of its backoff, and reconnectNow() ends the wait', async () => {
+    const server = new FakeSipServer({ refuse: true });
+    const { socket, attempts } = failover({ 'ws://only': server });
+    socket.connect();
+    await wait(10);
+    socket.connect();
+    await wait(10);
+    expect(attempts).to.have.length(2);
+    // Two failures: the next attempt is due 2 s after the loss, 1 s after JsSIP's own timer.
+    expect(socket.nextRetryInMs - JSSIP_RECOVERY_MS).to.equal(1000);
+    server.refuse = false;
+    socket.connect();
+    await wait(20);
+    expect(socket.waiting).to.equal(true);
+    expect(attempts).to.have.length(2);
+    socket.reconnectNow();
+    await wait(10);
+    expect(attempts).to.have.length(3);
+    expect(socket.isConnected()).to.equal(true);
+    socket.disconnect();
+  });
+
+  it('disconnect() during a backoff wait cancels it', async () => {
+    const server = new FakeSipServer({ refuse: true });
+    const { socket, attempts } = failover({ 'ws://only': server });
+    socket.connect();
+    await wait(10);
+    socket.connect();
+    await wait(10);
+    socket.connect();
+    expect(socket.waiting).to.equal(true);
+    socket.disconnect();
+    expect(socket.waiting).to.equal(false);
+    await wait(1100);
+    expect(attempts).to.have.length(2);
+  });
+});

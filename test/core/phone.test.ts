@@ -152,6 +152,7 @@ describe('Phone resources', () => {
       for (let i = 1; i <= 3; i++) {
         server.dropAll();
         while (types().filter((t) => t === 'registered').length <= i) await wait(20);
+        while (phoneNew.registrationState !== 'registered' || server.openSockets.length < 2) await wait(20);
       }
       expect(server.openSockets).to.have.length(2);
       phone.stop();

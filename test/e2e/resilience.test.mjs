@@ -166,3 +166,47 @@ test('twenty restarts in a row leave exactly one WebSocket and one registered co
     await alice.close();
   }
 });
+
+test('"Reconnect now" in the offline banner skips the rest of the backoff', async () => {
+  const kamailio = await kamailioNamed('reconnect-now');
+  const alice = await registeredPhone('alice', kamailio.wsUrl);
+  try {
+    await kamailio.stop();
+    await alice.waitFor('sip-connection-lost');
+    // Let a few attempts fail so that the next one is several seconds away.
+    await until(async () => (await count(alice, 'sip-connecting')) >= 4, { timeout: 15000, message: 'failed attempts' });
+    await kamailio.start();
+    const banner = await alice.text('[part~="offline-banner"]');
+    const waitS = Number(/Retrying in (\d+) s/.exec(banner)?.[1] ?? 0);
+    const before = await count(alice, 'sip-registered');
+    const clickedAt = Date.now();
+    await alice.page.locator('sip-phone').locator('[part~="reconnect-button"]').click();
+    await until(async () => (await count(alice, 'sip-registered')) > before, { timeout: 5000, message: 're-registered after Reconnect now' });
+    const tookMs = Date.now() - clickedAt;
+    console.log(`Reconnect now: registered after ${tookMs} ms; the banner said ${waitS} s`);
+    assert.ok(tookMs < 1500, `took ${tookMs} ms`);
+    assert.ok(waitS * 1000 > tookMs + 1000, `the scheduled retry (${waitS} s) was later than the click's result`);
+    assert.equal(await alice.text('[part~="offline-banner"]'), null);
+  } finally {
+    await alice.close();
+  }
+});
+
+test('when the browser comes back online the phone reconnects at once', async () => {
+  const kamailio = await kamailioNamed('online');
+  const alice = await registeredPhone('alice', kamailio.wsUrl);
+  try {
+    await kamailio.stop();
+    await alice.waitFor('sip-connection-lost');
+    await until(async () => (await count(alice, 'sip-connecting')) >= 4, { timeout: 15000, message: 'failed attempts' });
+    await kamailio.start();
+    const before = await count(alice, 'sip-registered');
+    const onlineAt = Date.now();
+    await alice.page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await until(async () => (await count(alice, 'sip-registered')) > before, { timeout: 5000, message: 're-registered after online' });
+    const tookMs = Date.now() - onlineAt;
+    assert.ok(tookMs < 1500, `took ${tookMs} ms`);
+  } finally {
+    await alice.close();
+  }
+});

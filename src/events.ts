@@ -14,6 +14,8 @@ export type SipIncomingCallDetail = PhoneEvents['incoming-call'];
 export type SipCallStateDetail = PhoneEvents['call-state'];
 export type SipCallEndedDetail = PhoneEvents['call-ended'];
 export type SipErrorDetail = PhoneEvents['error'];
+export type SipCallUpdatedDetail = PhoneEvents['call-updated'];
+export type SipDtmfDetail = PhoneEvents['dtmf'];
 
 /** Every event name with its detail type. */
 export interface SipPhoneEventMap {
@@ -26,6 +28,8 @@ export interface SipPhoneEventMap {
   'sip-incoming-call': CustomEvent<SipIncomingCallDetail>;
   'sip-call-state': CustomEvent<SipCallStateDetail>;
   'sip-call-ended': CustomEvent<SipCallEndedDetail>;
+  'sip-call-updated': CustomEvent<SipCallUpdatedDetail>;
+  'sip-dtmf': CustomEvent<SipDtmfDetail>;
   'sip-error': CustomEvent<SipErrorDetail>;
 }
 
@@ -40,6 +44,8 @@ export const domEventNames = {
   'incoming-call': 'sip-incoming-call',
   'call-state': 'sip-call-state',
   'call-ended': 'sip-call-ended',
+  'call-updated': 'sip-call-updated',
+  dtmf: 'sip-dtmf',
   error: 'sip-error',
 } as const satisfies { [K in Exclude<keyof PhoneEvents, 'change'>]: keyof SipPhoneEventMap };
 

@@ -45,6 +45,8 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @fires {CustomEvent<SipIncomingCallDetail>} sip-incoming-call - A call rings in.
  * @fires {CustomEvent<SipCallStateDetail>} sip-call-state - A call changed state.
  * @fires {CustomEvent<SipCallEndedDetail>} sip-call-ended - A call ended, once per call, with its `cause`.
+ * @fires {CustomEvent<SipCallUpdatedDetail>} sip-call-updated - A call's `held`, `remoteHeld`, `muted`, `video` or `transfer` changed (`change`).
+ * @fires {CustomEvent<SipDtmfDetail>} sip-dtmf - A DTMF tone was sent or received (`direction`).
  * @fires {CustomEvent<SipErrorDetail>} sip-error - A configuration or usage error (`code`, `message`).
  *
  * @csspart status - The status line (registration, call, last error).
@@ -61,6 +63,10 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @csspart reject-button - Reject an incoming call.
  * @csspart dialpad - The dial pad.
  * @csspart key - One key of the dial pad.
+ * @csspart in-call-controls - Hold, Mute and Transfer during a call.
+ * @csspart hold-button - Hold / Resume.
+ * @csspart mute-button - Mute / Unmute the microphone.
+ * @csspart transfer-button - Blind transfer to the contact in the field.
  * @csspart remote-video - The other party's video (double-click: full screen).
  * @csspart local-video - Our own camera, inset.
  *
@@ -104,6 +110,12 @@ export class SipPhone extends LitElement {
   @property({ type: Boolean }) video = false;
   /** Answer incoming calls at once. */
   @property({ type: Boolean, attribute: 'auto-answer' }) autoAnswer = false;
+  /** How DTMF is sent: 'rfc4733' (RTP telephone-events) or 'info' (SIP INFO). */
+  @property() dtmf: 'rfc4733' | 'info' = 'rfc4733';
+  /** Calls beyond this many (ringing or in progress) are answered 486 Busy Here. */
+  @property({ type: Number, attribute: 'max-calls' }) maxCalls = 2;
+  /** Refuse REFER: do not call the target when the other side transfers us. */
+  @property({ type: Boolean, attribute: 'no-accept-transfer' }) noAcceptTransfer = false;
   /** Seconds a registration lasts before it is refreshed. */
   @property({ type: Number, attribute: 'register-expires' }) registerExpires = 600;
   /** Seconds between CRLF keep-alive pings on the WebSocket (RFC 5626); 0 turns them off. */
@@ -211,6 +223,35 @@ export class SipPhone extends LitElement {
     super.attributeChangedCallback(name, old, value);
   }
 
+  /** Puts a call on hold (the newest active call by default). */
+  hold(callId?: string): Promise<void> {
+    return this.run(() => this.phone.hold(callId));
+  }
+
+  /** Resumes a held call. */
+  unhold(callId?: string): Promise<void> {
+    return this.run(() => this.phone.unhold(callId));
+  }
+
+  /** Mutes the microphone ('audio', default) or the camera ('video') on a call. */
+  mute(kind: 'audio' | 'video' = 'audio', callId?: string): Promise<void> {
+    return this.run(() => this.phone.mute(kind, callId));
+  }
+
+  unmute(kind: 'audio' | 'video' = 'audio', callId?: string): Promise<void> {
+    return this.run(() => this.phone.unmute(kind, callId));
+  }
+
+  /** Sends DTMF tones (0-9 * # A-D, ',' pauses) as set by the `dtmf` attribute. */
+  sendDtmf(tones: string, callId?: string): Promise<void> {
+    return this.run(() => this.phone.sendDtmf(tones, callId));
+  }
+
+  /** Blind transfer: the other side is asked to call `target`; our call then ends 'transferred'. */
+  transfer(target: string, callId?: string): Promise<void> {
+    return this.run(() => this.phone.transfer(target, callId));
+  }
+
   /** Tries to reconnect at once while the phone waits to reconnect. */
   reconnect(): void {
     this.phone.reconnectNow();
@@ -235,6 +276,9 @@ export class SipPhone extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.phone.autoAnswer = this.autoAnswer;
+    this.phone.maxCalls = this.maxCalls;
+    this.phone.acceptTransfers = !this.noAcceptTransfer;
+    this.phone.dtmfTransport = this.dtmf === 'info' ? 'info' : 'rfc4733';
     this.phone.options.keepaliveInterval = Math.max(0, this.keepaliveInterval) * 1000;
     this.phone.options.iceGatheringTimeout = this.iceGatheringTimeout;
     if (configProperties.some((name) => changed.has(name))) this.applyConfig();
@@ -294,7 +338,20 @@ export class SipPhone extends LitElement {
     return error;
   }
 
+  /** A dial pad key: DTMF during a call, otherwise part of the number to call. */
+  private pressKey(key: string): void {
+    if (this.activeCall?.state === 'active') this.sendDtmf(key).catch(() => {});
+    else this.target += key;
+  }
+
   private readonly onKeydown = (event: KeyboardEvent) => {
+    // Digits typed during a call (outside a text field) are sent as DTMF.
+    const inField = event.composedPath()[0] instanceof HTMLInputElement;
+    if (!inField && /^[0-9*#]$/.test(event.key) && this.activeCall?.state === 'active') {
+      event.preventDefault();
+      this.sendDtmf(event.key).catch(() => {});
+      return;
+    }
     if (event.key === 'Escape' && this.activeCall) {
       event.preventDefault();
       const call = this.activeCall;
@@ -333,8 +390,11 @@ export class SipPhone extends LitElement {
         return `Ringing ${who}…`;
       case 'incoming':
         return `Incoming call from ${who}`;
-      case 'active':
-        return `In call with ${who}`;
+      case 'active': {
+        const transfer = call.transfer ? ` — transfer ${call.transfer}` : '';
+        const hold = call.held ? ' (on hold)' : call.remoteHeld ? ' (held by the other side)' : '';
+        return `In call with ${who}${hold}${call.muted.audio ? ', muted' : ''}${transfer}`;
+      }
       default:
         return '';
     }
@@ -373,8 +433,11 @@ export class SipPhone extends LitElement {
           onHangup: () => void this.hangup().catch(() => {}),
           onAnswer: () => void this.answer().catch(() => {}),
           onReject: () => void this.reject().catch(() => {}),
+          onHold: (hold) => void (hold ? this.hold() : this.unhold()).catch(() => {}),
+          onMute: (mute) => void (mute ? this.mute() : this.unmute()).catch(() => {}),
+          onTransfer: () => void this.transfer(this.target).catch(() => {}),
         })}
-        ${dialPad((key) => (this.target += key))}
+        ${dialPad((key) => this.pressKey(key))}
       </div>
     `;
   }

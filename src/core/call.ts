@@ -1,6 +1,7 @@
 import { assertTransition, type CallState } from './call-state.js';
 import { causeFromJsSip, type EndCause } from './causes.js';
 import { IceGatheringRound, type IcePolicyOptions } from './ice-policy.js';
+import { PhoneError } from './errors.js';
 import type { EndEvent, IceCandidateEvent, RTCSession } from './jssip-adapter.js';
 
 /** A snapshot of one call, as the page sees it. */
@@ -16,9 +17,13 @@ export interface CallInfo {
   video: boolean;
   /** Whether we put the call on hold. */
   held: boolean;
+  /** Whether the other side put the call on hold. */
+  remoteHeld: boolean;
   muted: { audio: boolean; video: boolean };
   /** When the call became active (ms since the epoch), or null before. */
   startedAt: number | null;
+  /** Where a transfer of this call stands, if we started one. */
+  transfer: TransferState | null;
 }
 
 export interface CallEnd {
@@ -27,7 +32,19 @@ export interface CallEnd {
   durationMs: number;
 }
 
+/** What changed in a `call-updated` event. */
+export type CallChange = 'held' | 'remoteHeld' | 'muted' | 'video' | 'transfer';
+
+/** Where a blind transfer we started stands (from the NOTIFY sipfrag). */
+export type TransferState = 'trying' | 'ringing' | 'accepted' | 'failed';
+
+export type DtmfTransport = 'rfc4733' | 'info';
+
 export interface CallObserver {
+  updated(call: Call, change: CallChange): void;
+  dtmf(call: Call, tone: string, direction: 'incoming' | 'outgoing'): void;
+  /** The other side asked us to call `target` (REFER): returns the new call, or null if refused. */
+  referred(call: Call, accept: (options: object, adopt: (session: RTCSession) => void) => void, target: string): void;
   stateChanged(call: Call, previous: CallState, cause?: EndCause): void;
   ended(call: Call, end: CallEnd): void;
   mediaChanged(call: Call): void;
@@ -54,6 +71,9 @@ export class Call {
   startedAt: number | null = null;
   localStream: MediaStream | null = null;
   remoteStream: MediaStream | null = null;
+  transfer: TransferState | null = null;
+  /** Tracks taken off the senders while we hold the call (so nothing at all is sent). */
+  private heldTracks: [RTCRtpSender, MediaStreamTrack | null][] = [];
   /** Set before terminating to name why we ended the call ourselves. */
   private localCause: EndCause | undefined;
   private iceRound: IceGatheringRound | undefined;
@@ -84,9 +104,11 @@ export class Call {
       remoteUri: this.remoteUri,
       remoteDisplayName: this.remoteDisplayName,
       video: this.video,
-      held: false,
-      muted: { audio: false, video: false },
+      held: this.session.isOnHold().local,
+      remoteHeld: this.session.isOnHold().remote,
+      muted: { ...this.session.isMuted() } as { audio: boolean; video: boolean },
       startedAt: this.startedAt,
+      transfer: this.transfer,
     };
   }
 
@@ -111,6 +133,74 @@ export class Call {
     this.localCause = cause;
     this.end(cause);
     this.finish(cause);
+  }
+
+  /** Puts the call on hold (re-INVITE a=sendonly) and stops sending anything. */
+  hold(): Promise<void> {
+    return this.reinvite((done) => this.session.hold({}, done));
+  }
+
+  unhold(): Promise<void> {
+    return this.reinvite((done) => this.session.unhold({}, done));
+  }
+
+  /** Disables the local track of this kind (no renegotiation). */
+  mute(kind: 'audio' | 'video', muted: boolean): void {
+    this.requireState('active');
+    const options = { audio: kind === 'audio', video: kind === 'video' };
+    if (muted) this.session.mute(options);
+    else this.session.unmute(options);
+  }
+
+  /** Sends tones (0-9 * # A-D, ',' = pause) over RTP (RFC 4733) or SIP INFO. */
+  sendDtmf(tones: string, transport: DtmfTransport): void {
+    this.requireState('active');
+    this.session.sendDTMF(tones, { transportType: transport === 'info' ? 'INFO' : 'RFC2833' } as never);
+    // JsSIP reports INFO tones itself ('newDTMF'); RTP tones are reported here.
+    if (transport === 'rfc4733') for (const tone of tones.replace(/,/g, '')) this.observer.dtmf(this, tone.toUpperCase(), 'outgoing');
+  }
+
+  /** Blind transfer: REFER the other side to `target`; on success this call ends as 'transferred'. */
+  transferTo(target: string): void {
+    this.requireState('active');
+    const setTransfer = (state: TransferState) => {
+      this.transfer = state;
+      this.observer.updated(this, 'transfer');
+    };
+    // JsSIP's typings say refer() returns void; it returns its ReferSubscriber (or false).
+    const subscriber = this.session.refer(target) as unknown as { on(event: string, listener: () => void): void } | false;
+    if (!subscriber) throw new PhoneError('invalid-call-state', 'The call cannot be transferred now.');
+    setTransfer('trying');
+    subscriber.on('progress', () => setTransfer('ringing'));
+    subscriber.on('requestFailed', () => setTransfer('failed'));
+    subscriber.on('failed', () => setTransfer('failed'));
+    subscriber.on('accepted', () => {
+      setTransfer('accepted');
+      this.end('transferred');
+    });
+  }
+
+  private requireState(state: CallState): void {
+    if (this.state !== state) throw new PhoneError('invalid-call-state', `The call is ${this.state}, not ${state}.`);
+  }
+
+  private reinvite(start: (done: () => void) => boolean): Promise<void> {
+    this.requireState('active');
+    return new Promise((resolve, reject) => {
+      if (!start(() => resolve())) reject(new PhoneError('invalid-call-state', 'The call is busy with another change; try again.'));
+    });
+  }
+
+  /** While we hold, take the tracks off the senders: a disabled track still sends black frames. */
+  private detachSenders(detach: boolean): void {
+    const pc = this.peerConnection;
+    if (!pc) return;
+    if (detach) {
+      this.heldTracks = pc.getSenders().map((sender) => [sender, sender.track]);
+      for (const [sender] of this.heldTracks) void sender.replaceTrack(null).catch(() => {});
+    } else {
+      for (const [sender, track] of this.heldTracks.splice(0)) void sender.replaceTrack(track).catch(() => {});
+    }
   }
 
   setLocalStream(stream: MediaStream): void {
@@ -142,6 +232,22 @@ export class Call {
       this.iceRound = undefined;
     });
     on('peerconnection', () => this.watchPeerConnection());
+    on('hold', ({ originator }: { originator: string }) => {
+      if (originator === 'local') this.detachSenders(true);
+      this.observer.updated(this, originator === 'local' ? 'held' : 'remoteHeld');
+    });
+    on('unhold', ({ originator }: { originator: string }) => {
+      if (originator === 'local') this.detachSenders(false);
+      this.observer.updated(this, originator === 'local' ? 'held' : 'remoteHeld');
+    });
+    on('muted', () => this.observer.updated(this, 'muted'));
+    on('unmuted', () => this.observer.updated(this, 'muted'));
+    on('newDTMF', ({ originator, dtmf }: { originator: string; dtmf: { tone: string } }) => {
+      this.observer.dtmf(this, dtmf.tone, originator === 'remote' ? 'incoming' : 'outgoing');
+    });
+    on('refer', (event: { request: { refer_to: { uri: { toString(): string } } }; accept(cb: (s: RTCSession) => void, o: object): void; reject(): void }) => {
+      this.observer.referred(this, (options, adopt) => event.accept(adopt, options), event.request.refer_to.uri.toString());
+    });
     if (session.connection) this.watchPeerConnection();
   }
 

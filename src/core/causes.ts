@@ -5,6 +5,7 @@
 export type EndCause =
   | 'bye'
   | 'hangup'
+  | 'transferred'
   | 'canceled'
   | 'rejected'
   | 'busy'

@@ -1,4 +1,4 @@
-import { Call, type CallEnd, type CallInfo, type CallObserver } from './call.js';
+import { Call, type CallChange, type CallEnd, type CallInfo, type CallObserver, type DtmfTransport } from './call.js';
 import type { CallState } from './call-state.js';
 import { causeFromJsSip, type EndCause } from './causes.js';
 import { resolveTarget, type PhoneConfig } from './config.js';
@@ -34,6 +34,10 @@ export interface PhoneEvents {
   'incoming-call': { call: CallInfo };
   'call-state': { call: CallInfo; previousState: CallState; cause?: EndCause };
   'call-ended': { call: CallInfo; cause: EndCause; statusCode?: number; durationMs: number };
+  /** `held`, `remoteHeld`, `muted`, `video` or `transfer` of a call changed. */
+  'call-updated': { call: CallInfo; change: CallChange };
+  /** A DTMF tone sent or received (incoming tones arrive by SIP INFO). */
+  dtmf: { callId: string; tone: string; direction: 'incoming' | 'outgoing' };
   error: { code: string; message: string };
   /** Anything that a view shows changed (state, calls, media streams). */
   change: void;
@@ -58,6 +62,12 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   connectionState: ConnectionState = 'disconnected';
   registrationState: RegistrationState = 'unregistered';
   autoAnswer = false;
+  /** Calls beyond this many are answered 486 Busy Here. */
+  maxCalls = 2;
+  /** Whether an incoming REFER makes us call its target (blind transfer to us). */
+  acceptTransfers = true;
+  /** How sendDtmf() sends tones. */
+  dtmfTransport: DtmfTransport = 'rfc4733';
   private config: PhoneConfig | null = null;
   private ua: UA | null = null;
   private socket: FailoverSocket | null = null;
@@ -186,10 +196,46 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     }
     call.video = withVideo;
     call.setLocalStream(stream);
+    // Call waiting: answering one call holds the others.
+    for (const other of this.callsById.values()) {
+      if (other !== call && other.state === 'active' && !other.info.held) other.hold().catch(() => {});
+    }
     call.session.answer({
       mediaStream: stream,
       pcConfig: { iceServers: this.config?.iceServers ?? [] },
     });
+  }
+
+  /** Puts a call on hold (re-INVITE with a=sendonly); nothing is sent while held. */
+  hold(callId?: string): Promise<void> {
+    return this.requireCall(callId, 'active').hold();
+  }
+
+  unhold(callId?: string): Promise<void> {
+    return this.requireCall(callId, 'active').unhold();
+  }
+
+  /** Mutes our microphone (or camera) on a call: the track is disabled, nothing renegotiated. */
+  async mute(kind: 'audio' | 'video' = 'audio', callId?: string): Promise<void> {
+    this.requireCall(callId, 'active').mute(requireKind(kind), true);
+  }
+
+  async unmute(kind: 'audio' | 'video' = 'audio', callId?: string): Promise<void> {
+    this.requireCall(callId, 'active').mute(requireKind(kind), false);
+  }
+
+  /** Sends DTMF tones (0-9 * # A-D and ',' for a pause). */
+  async sendDtmf(tones: string, callId?: string): Promise<void> {
+    if (typeof tones !== 'string' || !/^[0-9A-D#*,]+$/i.test(tones)) {
+      throw new PhoneError('invalid-option', `"${tones}" are not DTMF tones: use 0-9, *, #, A-D and "," for a pause.`);
+    }
+    this.requireCall(callId, 'active').sendDtmf(tones, this.dtmfTransport);
+  }
+
+  /** Blind transfer (REFER): the call ends with cause 'transferred' once the target answers. */
+  async transfer(target: string, callId?: string): Promise<void> {
+    const uri = resolveTarget(String(target ?? ''), this.requireConfig().domain);
+    this.requireCall(callId, 'active').transferTo(uri);
   }
 
   /** Declines an incoming call with 603 Decline. */
@@ -248,6 +294,29 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     this.callsById.delete(call.id);
     this.emit('call-ended', { call: call.info, ...end });
     this.emit('change', undefined);
+  }
+
+  updated(call: Call, change: CallChange): void {
+    this.emit('call-updated', { call: call.info, change });
+    this.emit('change', undefined);
+  }
+
+  dtmf(call: Call, tone: string, direction: 'incoming' | 'outgoing'): void {
+    this.emit('dtmf', { callId: call.id, tone, direction });
+  }
+
+  referred(call: Call, accept: (options: object, adopt: (session: RTCSession) => void) => void): void {
+    if (!this.acceptTransfers) return;
+    this.getMedia(call.video).then(
+      (stream) => {
+        accept({ mediaStream: stream, pcConfig: { iceServers: this.config?.iceServers ?? [] } }, (session) => {
+          const transferred = this.adopt(session, 'outgoing', call.video);
+          transferred.setLocalStream(stream);
+        });
+        // The transferor hangs up once we answer; we need not wait for it.
+      },
+      (error) => this.emit('error', { code: error.code, message: error.message }),
+    );
   }
 
   mediaChanged(): void {
@@ -333,6 +402,10 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     });
     ua.on('newRTCSession', (e: RTCSessionEvent) => {
       if (e.originator !== 'remote') return;
+      if (this.callsById.size >= this.maxCalls) {
+        e.session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
+        return;
+      }
       const video = /\bm=video\b/.test(String(e.request.body ?? ''));
       const call = this.adopt(e.session, 'incoming', video);
       this.emit('incoming-call', { call: call.info });
@@ -413,6 +486,11 @@ function lostCause(code: number | undefined, reason: string | undefined): string
   if (code === DEAD_CONNECTION_CODE) return reason === 'connect timeout' ? 'connect-timeout' : 'keepalive-timeout';
   if (code === 1000 || code === 1001) return 'server-closed';
   return 'connection-closed';
+}
+
+function requireKind(kind: string): 'audio' | 'video' {
+  if (kind !== 'audio' && kind !== 'video') throw new PhoneError('invalid-option', `Mute "audio" or "video", not "${kind}".`);
+  return kind;
 }
 
 function isAuthFailure(statusCode?: number): boolean {

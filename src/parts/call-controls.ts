@@ -11,6 +11,20 @@ export interface CallControlsView {
   onHangup(): void;
   onAnswer(): void;
   onReject(): void;
+  onHold(hold: boolean): void;
+  onMute(mute: boolean): void;
+  onTransfer(): void;
+}
+
+/** Hold, mute and transfer for the call in progress. */
+function inCallButtons(call: CallInfo, view: CallControlsView) {
+  return html`
+    <div class="row" part="in-call-controls">
+      <button type="button" part="hold-button" aria-pressed=${call.held} @click=${() => view.onHold(!call.held)}>${call.held ? 'Resume' : 'Hold'}</button>
+      <button type="button" part="mute-button" aria-pressed=${call.muted.audio} @click=${() => view.onMute(!call.muted.audio)}>${call.muted.audio ? 'Unmute' : 'Mute'}</button>
+      <button type="button" part="transfer-button" ?disabled=${!view.target.trim()} @click=${view.onTransfer} title="Transfer to the contact above">Transfer</button>
+    </div>
+  `;
 }
 
 /** Who is calling, written as text (display names come from the network). */
@@ -51,6 +65,7 @@ export function callControls(view: CallControlsView) {
           ? html`<button type="button" part="hangup-button" @click=${view.onHangup}>Bye</button>`
           : html`<button type="submit" part="call-button">Call</button>`}
       </div>
+      ${call?.state === 'active' ? inCallButtons(call, view) : ''}
     </form>
   `;
 }

@@ -1,0 +1,177 @@
+// A real phone's call features between <sip-phone> elements through Kamailio: hold, mute, DTMF,
+// blind transfer, call waiting.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
+import { launchBrowser, openPhone, serveRepo, until } from './support/harness.mjs';
+
+let kamailio;
+let web;
+let browser;
+
+before(async () => {
+  kamailio = await startKamailio({ name: 'features' });
+  web = await serveRepo();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await web?.close();
+  await kamailio?.stop();
+});
+
+const registered = async (user, attributes = {}) => {
+  const phone = await openPhone(browser, web.url, { user, server: kamailio.wsUrl, attributes: { 'auto-register': true, ...attributes } });
+  await phone.waitFor('sip-registered');
+  return phone;
+};
+
+async function inCall(caller, callee, { video = true } = {}) {
+  await caller.call('call', callee.user, { video });
+  await callee.waitFor('sip-incoming-call');
+  await callee.call('answer');
+  await caller.waitFor('sip-call-state', { 'call.state': 'active' });
+  if (video) await until(async () => (await caller.stats())?.framesDecoded > 5 && (await callee.stats())?.framesDecoded > 5, { message: 'video both ways' });
+}
+
+/** Frames decoded during `ms` on each phone. */
+async function framesDuring(phones, ms) {
+  const before = await Promise.all(phones.map((p) => p.stats()));
+  await new Promise((r) => setTimeout(r, ms));
+  const after = await Promise.all(phones.map((p) => p.stats()));
+  return after.map((a, i) => a.framesDecoded - before[i].framesDecoded);
+}
+
+const close = (...phones) => Promise.all(phones.map((p) => p.close()));
+
+test('alice holds and resumes: video stops both ways while held and flows again after', async () => {
+  const alice = await registered('alice', { video: true });
+  const bob = await registered('bob');
+  try {
+    await inCall(alice, bob);
+    assert.deepEqual(await alice.call('hold'), {});
+    const [aliceUpdate, bobUpdate] = await Promise.all([alice.waitFor('sip-call-updated', { change: 'held' }), bob.waitFor('sip-call-updated', { change: 'remoteHeld' })]);
+    assert.equal(aliceUpdate.detail.call.held, true);
+    assert.equal(bobUpdate.detail.call.remoteHeld, true);
+    assert.match(await alice.text('[part~="status"]'), /on hold/);
+    await new Promise((r) => setTimeout(r, 700));
+    const held = await framesDuring([alice, bob], 1500);
+    assert.deepEqual(held, [0, 0], `frames while held: ${held}`);
+
+    await alice.call('unhold');
+    await alice.waitFor('sip-call-updated', { change: 'held', 'call.held': false });
+    await bob.waitFor('sip-call-updated', { change: 'remoteHeld', 'call.remoteHeld': false });
+    await new Promise((r) => setTimeout(r, 700));
+    const resumed = await framesDuring([alice, bob], 1500);
+    assert.ok(resumed.every((n) => n > 5), `frames after resuming: ${resumed}`);
+    await alice.call('hangup');
+  } finally {
+    await close(alice, bob);
+  }
+});
+
+test('mute disables the microphone track without renegotiating, and shows in CallInfo', async () => {
+  const alice = await registered('alice');
+  const bob = await registered('bob');
+  try {
+    await inCall(alice, bob, { video: false });
+    await alice.call('mute');
+    const update = await alice.waitFor('sip-call-updated', { change: 'muted' });
+    assert.deepEqual(update.detail.call.muted, { audio: true, video: false });
+    const enabled = () => alice.page.evaluate(() => window.phone().getPeerConnection().getSenders().find((s) => s.track?.kind === 'audio').track.enabled);
+    assert.equal(await enabled(), false);
+    assert.match(await alice.text('[part~="mute-button"]'), /Unmute/);
+    await alice.page.locator('sip-phone').locator('[part~="mute-button"]').click();
+    await until(async () => (await alice.prop('activeCall')).muted.audio === false, { message: 'unmuted' });
+    assert.equal(await enabled(), true);
+    assert.equal((await alice.call('mute', 'speaker')).error.code, 'invalid-option');
+    await alice.call('hangup');
+  } finally {
+    await close(alice, bob);
+  }
+});
+
+test('DTMF by SIP INFO reaches the other phone as sip-dtmf; RFC 4733 tones go through RTCDTMFSender', async () => {
+  const alice = await registered('alice', { dtmf: 'info' });
+  const bob = await registered('bob');
+  try {
+    await inCall(alice, bob, { video: false });
+    await alice.call('sendDtmf', '1#');
+    await until(async () => (await bob.events('sip-dtmf')).length === 2, { message: 'two tones at bob' });
+    assert.deepEqual((await bob.events('sip-dtmf')).map((e) => [e.detail.tone, e.detail.direction]), [['1', 'incoming'], ['#', 'incoming']]);
+    assert.deepEqual((await alice.events('sip-dtmf')).map((e) => [e.detail.tone, e.detail.direction]), [['1', 'outgoing'], ['#', 'outgoing']]);
+    assert.equal((await alice.call('sendDtmf', '1x')).error.code, 'invalid-option');
+
+    // The dial pad sends DTMF during a call, by RTP now.
+    await alice.page.evaluate(() => {
+      window.phone().dtmf = 'rfc4733';
+      window.insertedDtmf = [];
+      const insert = RTCDTMFSender.prototype.insertDTMF;
+      RTCDTMFSender.prototype.insertDTMF = function (tones, ...rest) {
+        window.insertedDtmf.push(tones);
+        return insert.call(this, tones, ...rest);
+      };
+    });
+    await alice.page.locator('sip-phone').locator('[part~="key"]', { hasText: '5' }).click();
+    await until(async () => (await alice.events('sip-dtmf')).length === 3, { message: 'the dial pad tone' });
+    assert.deepEqual(await alice.page.evaluate(() => window.insertedDtmf), ['5']);
+    await alice.call('hangup');
+  } finally {
+    await close(alice, bob);
+  }
+});
+
+test('blind transfer: alice calls bob, transfers him to carol; bob and carol talk, alice ends as transferred', async () => {
+  const alice = await registered('alice');
+  const bob = await registered('bob');
+  const carol = await registered('carol', { 'auto-answer': true });
+  try {
+    await inCall(alice, bob, { video: false });
+    assert.deepEqual(await alice.call('transfer', 'carol'), {});
+    const aliceEnd = await alice.waitFor('sip-call-ended', {}, 15000);
+    assert.equal(aliceEnd.detail.cause, 'transferred');
+    const transferStates = (await alice.events('sip-call-updated')).filter((e) => e.detail.change === 'transfer').map((e) => e.detail.call.transfer);
+    assert.equal(transferStates[0], 'trying');
+    assert.equal(transferStates.at(-1), 'accepted');
+    await carol.waitFor('sip-call-state', { 'call.state': 'active', 'call.remoteUri': 'sip:bob@sip-phone.test' });
+    await until(async () => (await bob.prop('activeCall'))?.remoteUri === 'sip:carol@sip-phone.test' && (await bob.prop('activeCall')).state === 'active', { message: 'bob in a call with carol' });
+    await until(async () => (await carol.stats())?.audioBytesIn > 1000 && (await bob.stats())?.audioBytesIn > 1000, { message: 'audio between bob and carol' });
+    assert.equal((await bob.events('sip-call-ended'))[0]?.detail.cause, 'bye', "bob's call with alice ended");
+    await bob.call('hangup');
+    await carol.waitFor('sip-call-ended');
+  } finally {
+    await close(alice, bob, carol);
+  }
+});
+
+test('call waiting: carol calls bob during his call with alice; answering holds alice; with max-calls 1 carol gets busy', async () => {
+  const alice = await registered('alice');
+  const bob = await registered('bob');
+  const carol = await registered('carol');
+  try {
+    await inCall(alice, bob, { video: false });
+    await carol.call('call', 'bob');
+    const waiting = await until(async () => (await bob.events('sip-incoming-call')).find((e) => e.detail.call.remoteUri === 'sip:carol@sip-phone.test'), { message: "carol's call at bob" });
+    assert.equal((await bob.prop('calls')).length, 2);
+    await bob.call('answer', waiting.detail.call.id);
+    await carol.waitFor('sip-call-state', { 'call.state': 'active' });
+    await alice.waitFor('sip-call-updated', { change: 'remoteHeld', 'call.remoteHeld': true });
+    const calls = await bob.prop('calls');
+    assert.deepEqual(calls.map((c) => [c.remoteUri, c.held]), [['sip:alice@sip-phone.test', true], ['sip:carol@sip-phone.test', false]]);
+    await bob.call('hangup', calls[0].id);
+    await bob.call('hangup', calls[1].id);
+    await Promise.all([alice.waitFor('sip-call-ended'), carol.waitFor('sip-call-ended')]);
+
+    await bob.page.evaluate(() => { window.phone().maxCalls = 1; });
+    await inCall(alice, bob, { video: false });
+    const before = (await carol.events('sip-call-ended')).length;
+    await carol.call('call', 'bob');
+    const busy = await until(async () => (await carol.events('sip-call-ended'))[before], { message: 'carol busy' });
+    assert.equal(busy.detail.cause, 'busy');
+    assert.equal(busy.detail.statusCode, 486);
+    await alice.call('hangup');
+  } finally {
+    await close(alice, bob, carol);
+  }
+});

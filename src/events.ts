@@ -16,6 +16,7 @@ export type SipCallEndedDetail = PhoneEvents['call-ended'];
 export type SipErrorDetail = PhoneEvents['error'];
 export type SipCallUpdatedDetail = PhoneEvents['call-updated'];
 export type SipDtmfDetail = PhoneEvents['dtmf'];
+export type SipCallStatsDetail = PhoneEvents['call-stats'];
 
 /** Every event name with its detail type. */
 export interface SipPhoneEventMap {
@@ -30,6 +31,7 @@ export interface SipPhoneEventMap {
   'sip-call-ended': CustomEvent<SipCallEndedDetail>;
   'sip-call-updated': CustomEvent<SipCallUpdatedDetail>;
   'sip-dtmf': CustomEvent<SipDtmfDetail>;
+  'sip-call-stats': CustomEvent<SipCallStatsDetail>;
   'sip-error': CustomEvent<SipErrorDetail>;
 }
 
@@ -46,6 +48,7 @@ export const domEventNames = {
   'call-ended': 'sip-call-ended',
   'call-updated': 'sip-call-updated',
   dtmf: 'sip-dtmf',
+  'call-stats': 'sip-call-stats',
   error: 'sip-error',
 } as const satisfies { [K in Exclude<keyof PhoneEvents, 'change'>]: keyof SipPhoneEventMap };
 

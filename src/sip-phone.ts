@@ -10,6 +10,7 @@ import { callControls, callerText } from './parts/call-controls.js';
 import { callVideo } from './parts/call-video.js';
 import { dialPad } from './parts/dial-pad.js';
 import { offlineBanner } from './parts/offline-banner.js';
+import type { SipCallQuality } from './parts/call-quality.js';
 import { settingsPanel, type SettingsValues } from './parts/settings-panel.js';
 import { statusBanner } from './parts/status-banner.js';
 import { styles } from './sip-phone.styles.js';
@@ -47,6 +48,7 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @fires {CustomEvent<SipCallEndedDetail>} sip-call-ended - A call ended, once per call, with its `cause`.
  * @fires {CustomEvent<SipCallUpdatedDetail>} sip-call-updated - A call's `held`, `remoteHeld`, `muted`, `video` or `transfer` changed (`change`).
  * @fires {CustomEvent<SipDtmfDetail>} sip-dtmf - A DTMF tone was sent or received (`direction`).
+ * @fires {CustomEvent<SipCallStatsDetail>} sip-call-stats - Every 2 s during a call: rttMs, jitterMs, packetsLost, audioKbps, videoKbps.
  * @fires {CustomEvent<SipErrorDetail>} sip-error - A configuration or usage error (`code`, `message`).
  *
  * @csspart status - The status line (registration, call, last error).
@@ -67,6 +69,7 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @csspart hold-button - Hold / Resume.
  * @csspart mute-button - Mute / Unmute the microphone.
  * @csspart transfer-button - Blind transfer to the contact in the field.
+ * @csspart quality - The call quality indicator (RTT and bitrate).
  * @csspart remote-video - The other party's video (double-click: full screen).
  * @csspart local-video - Our own camera, inset.
  *
@@ -142,6 +145,10 @@ export class SipPhone extends LitElement {
       this.lastError = registrationFailureMessage(cause, statusCode);
     });
     this.phone.on('registered', () => (this.lastError = ''));
+    this.phone.on('call-stats', (stats) => {
+      const indicator = this.renderRoot.querySelector<SipCallQuality>('sip-call-quality');
+      if (indicator && stats.callId === this.activeCall?.id) indicator.stats = stats;
+    });
     this.phone.on('call-ended', ({ call, cause }) => {
       this.lastCallText = `Call with ${callerText(call)} ended: ${cause}.`;
     });
@@ -420,6 +427,7 @@ export class SipPhone extends LitElement {
           onRegister: this.onSettingsSubmit,
           onUnregister: () => void this.unregister().catch(() => {}),
         })}
+        ${call?.state === 'active' ? html`<sip-call-quality part="quality"></sip-call-quality>` : ''}
         ${call && call.state !== 'incoming'
           ? callVideo({ remoteStream: media?.remoteStream ?? null, localStream: media?.localStream ?? null, video: call.video })
           : ''}

@@ -1,6 +1,7 @@
 import { assertTransition, type CallState } from './call-state.js';
 import { causeFromJsSip, type EndCause } from './causes.js';
 import { IceGatheringRound, type IcePolicyOptions } from './ice-policy.js';
+import { readCallStats, type CallStats, type StatsSample } from './call-stats.js';
 import { PhoneError } from './errors.js';
 import type { EndEvent, IceCandidateEvent, RTCSession } from './jssip-adapter.js';
 
@@ -43,6 +44,7 @@ export type DtmfTransport = 'rfc4733' | 'info';
 export interface CallObserver {
   updated(call: Call, change: CallChange): void;
   dtmf(call: Call, tone: string, direction: 'incoming' | 'outgoing'): void;
+  stats(call: Call, stats: CallStats): void;
   /** The other side asked us to call `target` (REFER): returns the new call, or null if refused. */
   referred(call: Call, accept: (options: object, adopt: (session: RTCSession) => void) => void, target: string): void;
   stateChanged(call: Call, previous: CallState, cause?: EndCause): void;
@@ -56,6 +58,8 @@ export interface CallOptions {
   ice: IcePolicyOptions;
   /** How long (ms) the media path may stay disconnected before the call ends. */
   mediaTimeoutMs: number;
+  /** Milliseconds between `stats` reports while active (0: none). */
+  statsIntervalMs: number;
 }
 
 let counter = 0;
@@ -78,6 +82,8 @@ export class Call {
   private localCause: EndCause | undefined;
   private iceRound: IceGatheringRound | undefined;
   private mediaTimer: ReturnType<typeof setTimeout> | undefined;
+  private statsTimer: ReturnType<typeof setInterval> | undefined;
+  private statsSample: StatsSample | null = null;
   private readonly cleanups: (() => void)[] = [];
 
   constructor(
@@ -287,6 +293,21 @@ export class Call {
     }
   }
 
+  private startStats(): void {
+    if (!this.options.statsIntervalMs || this.statsTimer) return;
+    this.statsTimer = setInterval(async () => {
+      const pc = this.peerConnection;
+      if (!pc || this.state !== 'active') return;
+      try {
+        const { stats, sample } = await readCallStats(pc, this.id, this.statsSample);
+        this.statsSample = sample;
+        if (this.state === 'active') this.observer.stats(this, stats);
+      } catch {
+        // getStats() on a closing connection: the call is ending anyway.
+      }
+    }, this.options.statsIntervalMs);
+  }
+
   private mediaLost(): void {
     this.abandon(this.observer.signallingConnected() ? 'media-timeout' : 'connection-lost');
   }
@@ -302,7 +323,10 @@ export class Call {
     assertTransition(this.state, to);
     const previous = this.state;
     this.state = to;
-    if (to === 'active') this.startedAt = Date.now();
+    if (to === 'active') {
+      this.startedAt = Date.now();
+      this.startStats();
+    }
     this.observer.stateChanged(this, previous, cause);
   }
 
@@ -310,6 +334,7 @@ export class Call {
     if (this.state === 'ended') return;
     const durationMs = this.startedAt ? Date.now() - this.startedAt : 0;
     this.iceRound?.dispose();
+    clearInterval(this.statsTimer);
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.localStream?.getTracks().forEach((track) => track.stop());
     this.localStream = null;

@@ -1,5 +1,6 @@
 import { Call, type CallChange, type CallEnd, type CallInfo, type CallObserver, type DtmfTransport } from './call.js';
 import type { CallState } from './call-state.js';
+import type { CallStats } from './call-stats.js';
 import { causeFromJsSip, type EndCause } from './causes.js';
 import { resolveTarget, type PhoneConfig } from './config.js';
 import { PhoneError, toPhoneError } from './errors.js';
@@ -38,6 +39,8 @@ export interface PhoneEvents {
   'call-updated': { call: CallInfo; change: CallChange };
   /** A DTMF tone sent or received (incoming tones arrive by SIP INFO). */
   dtmf: { callId: string; tone: string; direction: 'incoming' | 'outgoing' };
+  /** Every `statsInterval` ms during an active call (not a `change`: views update only the indicator). */
+  'call-stats': CallStats;
   error: { code: string; message: string };
   /** Anything that a view shows changed (state, calls, media streams). */
   change: void;
@@ -50,6 +53,8 @@ export interface PhoneOptions extends SipSocketOptions {
   iceGatheringTimeout?: number;
   /** A call whose media path stays disconnected this long (ms) ends with 'media-timeout'. */
   mediaTimeout?: number;
+  /** Milliseconds between `call-stats` reports (default 2000; 0: none). */
+  statsInterval?: number;
   /** Media access; defaults to navigator.mediaDevices.getUserMedia. */
   getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
 }
@@ -301,6 +306,10 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     this.emit('change', undefined);
   }
 
+  stats(_call: Call, stats: CallStats): void {
+    this.emit('call-stats', stats);
+  }
+
   dtmf(call: Call, tone: string, direction: 'incoming' | 'outgoing'): void {
     this.emit('dtmf', { callId: call.id, tone, direction });
   }
@@ -426,6 +435,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     const call = new Call(session, direction, video, {
       ice: { iceServers: this.config?.iceServers ?? [], timeoutMs: this.options.iceGatheringTimeout ?? DEFAULT_ICE_GATHERING_TIMEOUT },
       mediaTimeoutMs: this.options.mediaTimeout ?? DEFAULT_MEDIA_TIMEOUT,
+      statsIntervalMs: this.options.statsInterval ?? 2000,
     }, this);
     this.callsById.set(call.id, call);
     this.emit('change', undefined);

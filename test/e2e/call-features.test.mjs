@@ -175,3 +175,38 @@ test('call waiting: carol calls bob during his call with alice; answering holds 
     await close(alice, bob, carol);
   }
 });
+
+test('sip-call-stats arrives every 2 s with numbers, and updates the indicator without re-rendering the phone', async () => {
+  const alice = await registered('alice', { video: true });
+  const bob = await registered('bob');
+  try {
+    await inCall(alice, bob);
+    await until(async () => (await alice.events('sip-call-stats')).length >= 2, { timeout: 8000, message: 'two stats reports' });
+    const renders = await alice.page.evaluate(async () => {
+      const phone = window.phone();
+      window.renders = 0;
+      const render = phone.render;
+      phone.render = function () {
+        window.renders++;
+        return render.call(this);
+      };
+      const seen = window.sipEvents.filter((e) => e.type === 'sip-call-stats').length;
+      await window.waitForEvent('sip-call-stats', {}, 5000, window.sipEvents.findLastIndex((e) => e.type === 'sip-call-stats') + 1);
+      return { renders: window.renders, seen };
+    });
+    assert.equal(renders.renders, 0, 'a stats tick does not re-render the phone');
+    const reports = await alice.events('sip-call-stats');
+    const last = reports.at(-1).detail;
+    assert.equal(last.callId, (await alice.prop('activeCall')).id);
+    assert.ok(last.videoKbps > 10 && last.audioKbps > 5, JSON.stringify(last));
+    assert.ok(typeof last.rttMs === 'number' && last.rttMs >= 0 && last.rttMs < 200, JSON.stringify(last));
+    assert.ok(typeof last.jitterMs === 'number' && last.packetsLost >= 0, JSON.stringify(last));
+    const gap = reports.at(-1).at - reports.at(-2).at;
+    assert.ok(gap > 1500 && gap < 2600, `reports ${gap} ms apart`);
+    const indicator = await alice.page.evaluate(() => window.phone().shadowRoot.querySelector('[part~="quality"]').shadowRoot.textContent);
+    assert.match(indicator, /good · \d+ ms · \d+ kbit\/s/);
+    await alice.call('hangup');
+  } finally {
+    await close(alice, bob);
+  }
+});

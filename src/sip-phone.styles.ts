@@ -167,6 +167,28 @@ export const styles = [
       border-radius: calc(var(--_radius) / 3);
       border: 2px solid var(--_background);
     }
+    .history {
+      list-style: none;
+      padding: 0;
+      margin: var(--_spacing) 0;
+      display: grid;
+      gap: calc(var(--_spacing) / 2);
+    }
+    .history li {
+      display: grid;
+      grid-template-columns: auto 1fr auto;
+      gap: 0 var(--_spacing);
+      align-items: center;
+    }
+    .history .meta {
+      grid-column: 2;
+      color: var(--_muted);
+      font-size: 12px;
+    }
+    .history button {
+      grid-row: 1 / span 2;
+      grid-column: 3;
+    }
     .visually-hidden {
       position: absolute;
       width: 1px;

@@ -11,6 +11,8 @@ import { callVideo } from './parts/call-video.js';
 import { dialPad } from './parts/dial-pad.js';
 import { offlineBanner } from './parts/offline-banner.js';
 import type { SipCallQuality } from './parts/call-quality.js';
+import { callHistory } from './parts/call-history.js';
+import { CallHistory, type HistoryEntry } from './core/call-history.js';
 import { settingsPanel, type SettingsValues } from './parts/settings-panel.js';
 import { statusBanner } from './parts/status-banner.js';
 import { styles } from './sip-phone.styles.js';
@@ -70,6 +72,9 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @csspart mute-button - Mute / Unmute the microphone.
  * @csspart transfer-button - Blind transfer to the contact in the field.
  * @csspart quality - The call quality indicator (RTT and bitrate).
+ * @csspart history - Recent calls.
+ * @csspart redial-button - Calls a number from the history again.
+ * @csspart clear-history-button - Clears the history.
  * @csspart remote-video - The other party's video (double-click: full screen).
  * @csspart local-video - Our own camera, inset.
  *
@@ -149,7 +154,15 @@ export class SipPhone extends LitElement {
       const indicator = this.renderRoot.querySelector<SipCallQuality>('sip-call-quality');
       if (indicator && stats.callId === this.activeCall?.id) indicator.stats = stats;
     });
-    this.phone.on('call-ended', ({ call, cause }) => {
+    this.phone.on('call-ended', ({ call, cause, durationMs }) => {
+      this.callHistory.add({
+        remoteUri: call.remoteUri,
+        remoteDisplayName: call.remoteDisplayName,
+        direction: call.direction,
+        startedAt: call.startedAt ?? Date.now(),
+        durationMs,
+        cause,
+      });
       this.lastCallText = `Call with ${callerText(call)} ended: ${cause}.`;
     });
   }
@@ -172,6 +185,27 @@ export class SipPhone extends LitElement {
   /** The newest call in progress, or null. */
   get activeCall(): CallInfo | null {
     return this.phone.activeCall;
+  }
+
+  /** Finished calls, newest first (the last 100, kept in localStorage per `uri`). */
+  get history(): HistoryEntry[] {
+    return this.callHistory.entries;
+  }
+
+  /** Forgets the call history of this `uri`. */
+  clearHistory(): void {
+    this.callHistory.clear();
+    this.requestUpdate();
+  }
+
+  private get callHistory(): CallHistory {
+    let storage: Storage | null = null;
+    try {
+      storage = localStorage;
+    } catch {
+      // storage blocked (sandboxed frame, privacy mode): no history
+    }
+    return new CallHistory(storage, `sip-phone.history.${this.uri}`);
   }
 
   /** The RTCPeerConnection of a call (newest by default), for statistics. */
@@ -446,6 +480,7 @@ export class SipPhone extends LitElement {
           onTransfer: () => void this.transfer(this.target).catch(() => {}),
         })}
         ${dialPad((key) => this.pressKey(key))}
+        ${this.uri ? callHistory(this.history, (uri) => void this.call(uri).catch(() => {}), () => this.clearHistory()) : ''}
       </div>
     `;
   }

@@ -210,3 +210,39 @@ test('sip-call-stats arrives every 2 s with numbers, and updates the indicator w
     await close(alice, bob);
   }
 });
+
+test('call history: kept across a reload, redial from the UI, clearHistory()', async () => {
+  const alice = await registered('alice');
+  const bob = await registered('bob', { 'auto-answer': true });
+  try {
+    await alice.call('call', 'bob');
+    await alice.waitFor('sip-call-state', { 'call.state': 'active' });
+    await new Promise((r) => setTimeout(r, 300));
+    await alice.call('hangup');
+    await bob.waitFor('sip-call-ended');
+    const [entry] = await alice.prop('history');
+    assert.deepEqual({ ...entry, startedAt: typeof entry.startedAt, durationMs: entry.durationMs > 200 }, {
+      remoteUri: 'sip:bob@sip-phone.test', remoteDisplayName: '', direction: 'outgoing', startedAt: 'number', durationMs: true, cause: 'hangup',
+    });
+    assert.equal((await bob.prop('history'))[0].direction, 'incoming');
+    assert.equal((await bob.prop('history'))[0].cause, 'bye');
+
+    await alice.page.reload();
+    await alice.page.waitForFunction(() => customElements.get('sip-phone') && window.addPhone);
+    await alice.page.evaluate((server) => window.addPhone({ server, uri: 'sip:alice@sip-phone.test', 'auto-register': true }, 'alice-pw'), kamailio.wsUrl);
+    await alice.waitFor('sip-registered');
+    assert.equal((await alice.prop('history')).length, 1, 'history survives the reload');
+    const history = alice.page.locator('sip-phone').locator('[part~="history"]');
+    await history.locator('summary').click();
+    await history.locator('[part~="redial-button"]').first().click();
+    await until(async () => (await bob.events('sip-incoming-call')).length === 2, { message: 'redial reaches bob' });
+    await alice.waitFor('sip-call-state', { 'call.state': 'active' });
+    await alice.call('hangup');
+    await until(async () => (await alice.prop('history')).length === 2, { message: 'second entry' });
+    await alice.page.evaluate(() => window.phone().clearHistory());
+    assert.deepEqual(await alice.prop('history'), []);
+    assert.equal(await alice.text('[part~="history"]'), null);
+  } finally {
+    await close(alice, bob);
+  }
+});

@@ -1,0 +1,184 @@
+// `npm start`: Kamailio (demo/kamailio/kamailio.cfg) and a read-only static server for the repo,
+// both on 127.0.0.1 only, with the demo page at /demo/. Ctrl-C stops both.
+//
+// Ports: ws 8080 and udp 5060 for Kamailio, 8000 for the page; any that is busy is replaced by a
+// free one, and the page learns the real WebSocket URL from /demo/config.json (made here, not a file).
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import dgram from 'node:dgram';
+import { startKamailio, freePort } from './kamailio/kamailio.mjs';
+
+const root = resolve(fileURLToPath(new URL('../', import.meta.url)));
+const HOST = '127.0.0.1';
+const PREFERRED = { ws: 8080, udp: 5060, http: 8000 };
+const DOMAIN = 'sip-phone.test';
+// The demo users Kamailio knows (kamailio.cfg fills them in at start-up).
+const PHONES = [
+  { user: 'alice', password: 'alice-pw' },
+  { user: 'bob', password: 'bob-pw' },
+];
+
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+function tcpFree(port) {
+  return new Promise((done) => {
+    const server = net.createServer();
+    server.once('error', () => done(false));
+    server.listen(port, HOST, () => server.close(() => done(true)));
+  });
+}
+
+function udpFree(port) {
+  return new Promise((done) => {
+    const socket = dgram.createSocket('udp4');
+    socket.once('error', () => {
+      socket.close();
+      done(false);
+    });
+    socket.bind(port, HOST, () => socket.close(() => done(true)));
+  });
+}
+
+/** `preferred` if it is free on 127.0.0.1, else a free port. */
+async function portOr(preferred, { udp = false, avoid = [] } = {}) {
+  const free = udp ? await udpFree(preferred) : await tcpFree(preferred);
+  return free && !avoid.includes(preferred) ? preferred : freePort({ udp, avoid });
+}
+
+/** Files under the repo, read-only; dot-folders (.git, .ci, …) and anything outside stay private. */
+function filePath(urlPath) {
+  let path;
+  try {
+    path = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (path.includes('\0') || path.split('/').some((segment) => segment.startsWith('.'))) return null;
+  const full = resolve(root, `.${path}`);
+  return full === root || full.startsWith(root + sep) ? full : null;
+}
+
+function send(res, status, body, headers = {}) {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
+  res.end(body);
+}
+
+function createSite(config) {
+  return createServer(async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'read-only\n', { allow: 'GET, HEAD' });
+    const { pathname } = new URL(req.url ?? '/', `http://${HOST}`);
+    if (pathname === '/' || pathname === '/demo') return send(res, 302, '', { location: '/demo/' });
+    if (pathname === '/favicon.ico') return send(res, 204, '');
+    if (pathname === '/demo/config.json') return send(res, 200, JSON.stringify(config, null, 2), { 'content-type': types['.json'] });
+    let path = filePath(pathname);
+    if (!path) return send(res, 404, 'not found\n');
+    try {
+      if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
+      const body = await readFile(path);
+      send(res, 200, req.method === 'HEAD' ? '' : body, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
+    } catch {
+      send(res, 404, 'not found\n');
+    }
+  });
+}
+
+function listen(server, port) {
+  return new Promise((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, HOST, () => {
+      server.off('error', fail);
+      done(server.address().port);
+    });
+  });
+}
+
+async function main() {
+  try {
+    await stat(join(root, 'dist', 'sip-phone.js'));
+  } catch {
+    console.error('demo: dist/sip-phone.js is missing: run `npm run build` first (`npm start` does both).');
+    process.exit(1);
+  }
+
+  const wsPort = await portOr(PREFERRED.ws);
+  const udpPort = await portOr(PREFERRED.udp, { udp: true, avoid: [wsPort] });
+  let kamailio;
+  try {
+    kamailio = await startKamailio({ name: 'demo', wsPort, udpPort });
+  } catch (error) {
+    console.error(`demo: Kamailio did not start.\n${error.message}\n`);
+    console.error('Is it installed? sudo apt-get install -y kamailio kamailio-websocket-modules (see README.md).');
+    process.exit(1);
+  }
+
+  const config = {
+    server: kamailio.wsUrl,
+    domain: DOMAIN,
+    phones: PHONES.map(({ user, password }) => ({ uri: `sip:${user}@${DOMAIN}`, password })),
+  };
+  const site = createSite(config);
+  let httpPort;
+  try {
+    httpPort = await listen(site, PREFERRED.http);
+  } catch {
+    httpPort = await listen(site, 0);
+  }
+
+  let stopping = false;
+  const stop = async (signal) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping Kamailio and the web server…`);
+    site.close();
+    site.closeAllConnections();
+    await kamailio.stop().catch(() => {});
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void stop(signal));
+  // `npm start` killed on its own (not by Ctrl-C, which reaches us too) does not signal us:
+  // stop when we are orphaned, rather than leave Kamailio running.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && void stop('parent process gone'), 1000).unref();
+  // (kamailio.mjs also kills Kamailio if this process dies any other way.)
+
+  const url = `http://${HOST}:${httpPort}/demo/`;
+  const moved = [
+    wsPort !== PREFERRED.ws && `ws ${PREFERRED.ws} → ${wsPort}`,
+    udpPort !== PREFERRED.udp && `udp ${PREFERRED.udp} → ${udpPort}`,
+    httpPort !== PREFERRED.http && `http ${PREFERRED.http} → ${httpPort}`,
+  ].filter(Boolean);
+  console.log(
+    [
+      '',
+      '  sip-phone demo',
+      '',
+      `  Open ${url} in Chromium (or any browser with WebRTC).`,
+      "  Two phones, alice and bob: on bob's phone type alice, press Call; answer on alice's.",
+      '',
+      `  Kamailio  ${kamailio.wsUrl} (SIP over WebSocket), udp:${HOST}:${udpPort}; users alice … erin, passwords <user>-pw`,
+      `  Web       http://${HOST}:${httpPort}/ (this repository, read-only)`,
+      ...(moved.length ? [`  Busy ports replaced: ${moved.join(', ')}`] : []),
+      '',
+      '  Ctrl-C stops both.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

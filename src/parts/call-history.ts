@@ -1,0 +1,32 @@
+import { html } from 'lit';
+import type { HistoryEntry } from '../core/call-history.js';
+
+function when(at: number): string {
+  return new Date(at).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
+}
+
+function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** Recent calls, newest first, each with a button to call back (names are shown as text). */
+export function callHistory(entries: HistoryEntry[], onRedial: (uri: string) => void, onClear: () => void) {
+  if (!entries.length) return '';
+  return html`
+    <details part="history">
+      <summary>Recent calls (${entries.length})</summary>
+      <ul class="history">
+        ${entries.slice(0, 20).map(
+          (e) => html`<li>
+            <span class="direction" aria-label=${e.direction}>${e.direction === 'incoming' ? '↙' : '↗'}</span>
+            <span class="who">${e.remoteDisplayName || e.remoteUri}</span>
+            <span class="meta">${when(e.startedAt)} · ${e.durationMs ? duration(e.durationMs) : e.cause}</span>
+            <button type="button" part="redial-button" aria-label="Call ${e.remoteDisplayName || e.remoteUri}" @click=${() => onRedial(e.remoteUri)}>Call</button>
+          </li>`,
+        )}
+      </ul>
+      <button type="button" part="clear-history-button" @click=${onClear}>Clear history</button>
+    </details>
+  `;
+}

@@ -86,7 +86,7 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @cssprop [--sip-phone-surface=#f1f3f4] - Buttons and panels.
  * @cssprop [--sip-phone-danger=#c5221f] - Bye, Reject, errors.
  * @cssprop [--sip-phone-success=#137333] - Call, Answer, registered.
- * @cssprop [--sip-phone-font=system-ui] - Font family.
+ * @cssprop [--sip-phone-font=system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif] - Font family.
  * @cssprop [--sip-phone-radius=12px] - Corner radius.
  * @cssprop [--sip-phone-spacing=8px] - Base spacing unit.
  */
@@ -112,7 +112,7 @@ export class SipPhone extends LitElement {
    */
   @property({ attribute: 'ice-servers', converter: { fromAttribute: (v: string | null) => v ?? '' } })
   iceServers: RTCIceServer[] | string = [];
-  /** Register as soon as the element is in the document and configured. */
+  /** Register as soon as the element is in the document and configured (server, uri and password). */
   @property({ type: Boolean, attribute: 'auto-register' }) autoRegister = false;
   /** Outgoing calls offer video unless `call()` says otherwise. */
   @property({ type: Boolean }) video = false;
@@ -338,7 +338,9 @@ export class SipPhone extends LitElement {
       if (this.configError) {
         if (this.configError.code !== 'not-configured') this.report(this.configError);
       }
-      else if (this.phone.configured && this.phone.registrationState !== 'registered') this.register().catch(() => {});
+      // Without a password yet, wait for it (pages often set it from script just after the tag);
+      // for a server without authentication, call register() yourself.
+      else if (this.phone.configured && this.password && this.phone.registrationState !== 'registered') this.register().catch(() => {});
     }
   }
 

@@ -141,12 +141,14 @@ export class Call {
     this.finish(cause);
   }
 
-  /** Puts the call on hold (re-INVITE a=sendonly) and stops sending anything. */
+  /** Puts the call on hold (re-INVITE a=sendonly) and stops sending anything; no-op if held. */
   hold(): Promise<void> {
+    if (this.state === 'active' && this.session.isOnHold().local) return Promise.resolve();
     return this.reinvite((done) => this.session.hold({}, done));
   }
 
   unhold(): Promise<void> {
+    if (this.state === 'active' && !this.session.isOnHold().local) return Promise.resolve();
     return this.reinvite((done) => this.session.unhold({}, done));
   }
 
@@ -161,6 +163,7 @@ export class Call {
   /** Sends tones (0-9 * # A-D, ',' = pause) over RTP (RFC 4733) or SIP INFO. */
   sendDtmf(tones: string, transport: DtmfTransport): void {
     this.requireState('active');
+    if (this.session.isOnHold().local) throw new PhoneError('invalid-call-state', 'The call is on hold: resume it to send tones.');
     this.session.sendDTMF(tones, { transportType: transport === 'info' ? 'INFO' : 'RFC2833' } as never);
     // JsSIP reports INFO tones itself ('newDTMF'); RTP tones are reported here.
     if (transport === 'rfc4733') for (const tone of tones.replace(/,/g, '')) this.observer.dtmf(this, tone.toUpperCase(), 'outgoing');
@@ -193,7 +196,17 @@ export class Call {
   private reinvite(start: (done: () => void) => boolean): Promise<void> {
     this.requireState('active');
     return new Promise((resolve, reject) => {
-      if (!start(() => resolve())) reject(new PhoneError('invalid-call-state', 'The call is busy with another change; try again.'));
+      // JsSIP never calls `done` when the re-INVITE fails (it ends the call): settle on the end too.
+      const settle = () => reject(new PhoneError('invalid-call-state', 'The call ended before the change was made.'));
+      this.cleanups.push(settle);
+      const finished = () => {
+        const index = this.cleanups.indexOf(settle);
+        if (index >= 0) this.cleanups.splice(index, 1);
+      };
+      if (!start(() => (finished(), resolve()))) {
+        finished();
+        reject(new PhoneError('invalid-call-state', 'The call is busy with another change; try again.'));
+      }
     });
   }
 

@@ -8,7 +8,6 @@ export type PhoneErrorCode =
   | 'invalid-target'
   | 'invalid-ice-servers'
   | 'invalid-option'
-  | 'missing-password'
   | 'not-configured'
   | 'not-registered'
   | 'no-such-call'

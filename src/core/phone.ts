@@ -116,9 +116,13 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     const signalling = (c: PhoneConfig | null) => JSON.stringify(c && { ...c, iceServers: undefined });
     const restart = this.ua !== null && signalling(config) !== signalling(this.config);
     const wasRegistered = this.registrationState === 'registered' || this.registrationState === 'registering';
+    // A register() under way is carried over to the new configuration, not failed.
+    const pending = this.pendingRegistration;
+    this.pendingRegistration = null;
     if (restart) this.stop();
     this.config = config;
-    if (restart && wasRegistered) this.register().catch(() => {});
+    if (restart && wasRegistered) this.register().then(pending?.resolve, pending?.reject);
+    else this.pendingRegistration = pending;
   }
 
   /** Connects (if needed) and registers; resolves once registered. */
@@ -164,8 +168,8 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     }
     const uri = resolveTarget(target, config.domain);
     const ua = this.ua;
-    if (!ua || !ua.isConnected()) {
-      throw new PhoneError('not-registered', 'Register before calling: the phone is not connected to its SIP server.');
+    if (!ua || !ua.isConnected() || this.registrationState !== 'registered') {
+      throw new PhoneError('not-registered', 'Register before calling: the phone is not registered with its SIP server.');
     }
     const stream = await this.getMedia(video);
     let session: RTCSession;

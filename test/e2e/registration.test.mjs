@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
-import { launchBrowser, openPhone, serveRepo } from './support/harness.mjs';
+import { launchBrowser, openPhone, serveRepo, until } from './support/harness.mjs';
 
 let kamailio;
 let web;
@@ -75,6 +75,24 @@ describe('registration', () => {
       }, secret);
       assert.deepEqual(exposed, { attribute: false, html: false, storage: false });
       assert.ok(!alice.consoleLines.some((line) => line.includes(secret)), 'not in the console');
+    } finally {
+      await alice.close();
+    }
+  });
+
+  test('auto-register in the markup with the password set later from script registers once, with no error', async () => {
+    const alice = await openPhone(browser, web.url, { user: 'alice', server: kamailio.wsUrl, password: null, attributes: { 'auto-register': true } });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(await alice.prop('registrationState'), 'unregistered', 'waits for the password');
+      await alice.page.evaluate(() => { window.phone().password = 'alice-pw'; });
+      await alice.waitFor('sip-registered');
+      assert.deepEqual(await alice.events('sip-error'), []);
+      assert.deepEqual(await alice.events('sip-registration-failed'), []);
+      // Changing the server address re-registers without failing anything either.
+      await alice.page.evaluate((url) => { window.phone().server = `${url} ${url}`; }, kamailio.wsUrl);
+      await until(async () => (await alice.events('sip-registered')).length === 2, { message: 're-registered after the change' });
+      assert.deepEqual(await alice.events('sip-error'), []);
     } finally {
       await alice.close();
     }

@@ -159,6 +159,17 @@ export const styles = [
       object-fit: contain;
       display: block;
     }
+    .pip {
+      position: absolute;
+      top: var(--_spacing);
+      right: var(--_spacing);
+      background: rgb(0 0 0 / 50%);
+      color: #fff;
+    }
+    select {
+      font: inherit;
+      padding: calc(var(--_spacing) / 2);
+    }
     [part~='local-video'] {
       position: absolute;
       right: var(--_spacing);

@@ -12,12 +12,22 @@ import { dialPad } from './parts/dial-pad.js';
 import { offlineBanner } from './parts/offline-banner.js';
 import type { SipCallQuality } from './parts/call-quality.js';
 import { callHistory } from './parts/call-history.js';
+import { devicePicker, type DeviceChoice, type DeviceList } from './parts/device-picker.js';
 import { CallHistory, type HistoryEntry } from './core/call-history.js';
 import { settingsPanel, type SettingsValues } from './parts/settings-panel.js';
 import { statusBanner } from './parts/status-banner.js';
 import { styles } from './sip-phone.styles.js';
 
 const INSTANCE_KEY = 'sip-phone.instance-id';
+const DEVICES_KEY = 'sip-phone.devices';
+
+function loadDeviceChoice(): DeviceChoice {
+  try {
+    return JSON.parse(localStorage.getItem(DEVICES_KEY) ?? '{}') as DeviceChoice;
+  } catch {
+    return {};
+  }
+}
 
 /** The `+sip.instance` of this browser profile, kept so the registrar can replace stale contacts. */
 function stableInstanceId(): string {
@@ -75,6 +85,9 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @csspart history - Recent calls.
  * @csspart redial-button - Calls a number from the history again.
  * @csspart clear-history-button - Clears the history.
+ * @csspart devices - Microphone, camera and speaker choices.
+ * @csspart share-button - Share the screen / Stop sharing (video calls).
+ * @csspart pip-button - Picture-in-picture for the remote video.
  * @csspart remote-video - The other party's video (double-click: full screen).
  * @csspart local-video - Our own camera, inset.
  *
@@ -141,11 +154,14 @@ export class SipPhone extends LitElement {
   private countdown: ReturnType<typeof setInterval> | undefined;
 
   private readonly phone = new Phone({ instanceId: stableInstanceId() });
+  @state() private mediaDevices: MediaDeviceInfo[] = [];
+  private deviceChoice: DeviceChoice = loadDeviceChoice();
   private configError: PhoneError | null = null;
 
   constructor() {
     super();
     new PhoneController(this, this.phone);
+    this.phone.devicePreferences = { audioInput: this.deviceChoice.audioInput, videoInput: this.deviceChoice.videoInput };
     this.phone.on('registration-failed', ({ cause, statusCode }) => {
       this.lastError = registrationFailureMessage(cause, statusCode);
     });
@@ -293,6 +309,61 @@ export class SipPhone extends LitElement {
     return this.run(() => this.phone.transfer(target, callId));
   }
 
+  /** Attended transfer: connects the other party of `callId` with the other party of `otherCallId`. */
+  attendedTransfer(callId: string, otherCallId: string): Promise<void> {
+    return this.run(() => this.phone.attendedTransfer(callId, otherCallId));
+  }
+
+  /** Sends the screen instead of the camera on a video call. */
+  shareScreen(callId?: string): Promise<void> {
+    return this.run(() => this.phone.shareScreen(callId));
+  }
+
+  /** Goes back to the camera. */
+  stopScreenShare(callId?: string): Promise<void> {
+    return this.run(() => this.phone.stopScreenShare(callId));
+  }
+
+  /** Microphones, cameras and speakers (labels appear once the page may use media). */
+  get devices(): DeviceList {
+    const of = (kind: MediaDeviceKind) => this.mediaDevices.filter((d) => d.kind === kind).map((d) => ({ deviceId: d.deviceId, label: d.label }));
+    return { audioInputs: of('audioinput'), videoInputs: of('videoinput'), audioOutputs: of('audiooutput') };
+  }
+
+  /** The devices in use: chosen ones, remembered in localStorage. */
+  get selectedDevices(): DeviceChoice {
+    return { ...this.deviceChoice };
+  }
+
+  /** Chooses microphone, camera and/or speaker; a call in progress switches at once. */
+  selectDevices(choice: DeviceChoice): Promise<void> {
+    return this.run(async () => {
+      this.deviceChoice = { ...this.deviceChoice, ...choice };
+      try {
+        localStorage.setItem(DEVICES_KEY, JSON.stringify(this.deviceChoice));
+      } catch {
+        // storage blocked: the choice lasts for this page only
+      }
+      await this.phone.selectDevices({ audioInput: choice.audioInput, videoInput: choice.videoInput });
+      await this.applySpeaker();
+      this.requestUpdate();
+    });
+  }
+
+  private async applySpeaker(): Promise<void> {
+    const video = this.renderRoot.querySelector<HTMLVideoElement & { setSinkId?(id: string): Promise<void>; sinkId?: string }>('[part~="remote-video"]');
+    const id = this.deviceChoice.audioOutput;
+    if (video?.setSinkId && id && video.sinkId !== id) await video.setSinkId(id);
+  }
+
+  private readonly refreshDevices = async () => {
+    try {
+      this.mediaDevices = await navigator.mediaDevices.enumerateDevices();
+    } catch {
+      this.mediaDevices = [];
+    }
+  };
+
   /** Tries to reconnect at once while the phone waits to reconnect. */
   reconnect(): void {
     this.phone.reconnectNow();
@@ -302,12 +373,15 @@ export class SipPhone extends LitElement {
     super.connectedCallback();
     this.addEventListener('keydown', this.onKeydown);
     window.addEventListener('online', this.onOnline);
+    navigator.mediaDevices?.addEventListener('devicechange', this.refreshDevices);
+    void this.refreshDevices();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.onKeydown);
     window.removeEventListener('online', this.onOnline);
+    navigator.mediaDevices?.removeEventListener('devicechange', this.refreshDevices);
     clearInterval(this.countdown);
     this.countdown = undefined;
     this.phone.stop();
@@ -326,6 +400,7 @@ export class SipPhone extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    void this.applySpeaker().catch(() => {});
     if (this.phone.reconnect && !this.countdown) {
       this.countdown = setInterval(() => this.requestUpdate(), 1000);
     } else if (!this.phone.reconnect && this.countdown) {
@@ -480,8 +555,10 @@ export class SipPhone extends LitElement {
           onHold: (hold) => void (hold ? this.hold() : this.unhold()).catch(() => {}),
           onMute: (mute) => void (mute ? this.mute() : this.unmute()).catch(() => {}),
           onTransfer: () => void this.transfer(this.target).catch(() => {}),
+          onShareScreen: (share) => void (share ? this.shareScreen() : this.stopScreenShare()).catch(() => {}),
         })}
         ${dialPad((key) => this.pressKey(key))}
+        ${devicePicker(this.devices, this.deviceChoice, (choice) => void this.selectDevices(choice).catch(() => {}))}
         ${this.uri ? callHistory(this.history, (uri) => void this.call(uri).catch(() => {}), () => this.clearHistory()) : ''}
       </div>
     `;

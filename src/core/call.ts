@@ -25,6 +25,8 @@ export interface CallInfo {
   startedAt: number | null;
   /** Where a transfer of this call stands, if we started one. */
   transfer: TransferState | null;
+  /** Whether we send our screen instead of the camera. */
+  screenSharing: boolean;
 }
 
 export interface CallEnd {
@@ -76,10 +78,12 @@ export class Call {
   localStream: MediaStream | null = null;
   remoteStream: MediaStream | null = null;
   transfer: TransferState | null = null;
+  /** The screen track while sharing the screen instead of the camera. */
+  screenTrack: MediaStreamTrack | null = null;
   /** Tracks taken off the senders while we hold the call (so nothing at all is sent). */
   private heldTracks: [RTCRtpSender, MediaStreamTrack | null][] = [];
   /** Set before terminating to name why we ended the call ourselves. */
-  private localCause: EndCause | undefined;
+  localCause: EndCause | undefined;
   private iceRound: IceGatheringRound | undefined;
   private mediaTimer: ReturnType<typeof setTimeout> | undefined;
   private statsTimer: ReturnType<typeof setInterval> | undefined;
@@ -115,6 +119,7 @@ export class Call {
       muted: { ...this.session.isMuted() } as { audio: boolean; video: boolean },
       startedAt: this.startedAt,
       transfer: this.transfer,
+      screenSharing: this.screenTrack !== null,
     };
   }
 
@@ -170,23 +175,51 @@ export class Call {
   }
 
   /** Blind transfer: REFER the other side to `target`; on success this call ends as 'transferred'. */
-  transferTo(target: string): void {
+  transferTo(target: string, replacing?: Call): void {
     this.requireState('active');
     const setTransfer = (state: TransferState) => {
       this.transfer = state;
       this.observer.updated(this, 'transfer');
     };
     // JsSIP's typings say refer() returns void; it returns its ReferSubscriber (or false).
-    const subscriber = this.session.refer(target) as unknown as { on(event: string, listener: () => void): void } | false;
+    const subscriber = this.session.refer(target, replacing ? { replaces: replacing.session } : undefined) as unknown as
+      | { on(event: string, listener: () => void): void }
+      | false;
     if (!subscriber) throw new PhoneError('invalid-call-state', 'The call cannot be transferred now.');
+    // Attended: the other call is replaced by the transferee's, so it ends as transferred too.
+    if (replacing) replacing.localCause = 'transferred';
     setTransfer('trying');
+    const failed = () => {
+      setTransfer('failed');
+      if (replacing) replacing.localCause = undefined;
+    };
     subscriber.on('progress', () => setTransfer('ringing'));
-    subscriber.on('requestFailed', () => setTransfer('failed'));
-    subscriber.on('failed', () => setTransfer('failed'));
+    subscriber.on('requestFailed', failed);
+    subscriber.on('failed', failed);
     subscriber.on('accepted', () => {
       setTransfer('accepted');
       this.end('transferred');
     });
+  }
+
+  /** Replaces the track of this kind on its sender (device switch, screen share), keeping the stream current. */
+  async replaceTrack(track: MediaStreamTrack): Promise<MediaStreamTrack | null> {
+    const sender = this.peerConnection?.getSenders().find((s) => (s.track ?? this.heldTrack(s))?.kind === track.kind);
+    if (!sender) throw new PhoneError('invalid-call-state', `This call sends no ${track.kind}.`);
+    const old = sender.track ?? this.heldTrack(sender);
+    const held = this.heldTracks.find(([s]) => s === sender);
+    if (held) held[1] = track; // restored on unhold
+    else await sender.replaceTrack(track);
+    if (this.localStream && old) {
+      this.localStream.removeTrack(old);
+      this.localStream.addTrack(track);
+    }
+    this.observer.mediaChanged(this);
+    return old;
+  }
+
+  private heldTrack(sender: RTCRtpSender): MediaStreamTrack | null {
+    return this.heldTracks.find(([s]) => s === sender)?.[1] ?? null;
   }
 
   private requireState(state: CallState): void {
@@ -263,6 +296,11 @@ export class Call {
     on('unmuted', () => this.observer.updated(this, 'muted'));
     on('newDTMF', ({ originator, dtmf }: { originator: string; dtmf: { tone: string } }) => {
       this.observer.dtmf(this, dtmf.tone, originator === 'remote' ? 'incoming' : 'outgoing');
+    });
+    // Attended transfer to us: an INVITE with Replaces for this call; the new call replaces it.
+    on('replaces', (event: { accept(cb?: (s: RTCSession) => void): void }) => {
+      this.localCause = 'transferred';
+      event.accept();
     });
     on('refer', (event: { request: { refer_to: { uri: { toString(): string } } }; accept(cb: (s: RTCSession) => void, o: object): void; reject(): void }) => {
       this.observer.referred(this, (options, adopt) => event.accept(adopt, options), event.request.refer_to.uri.toString());
@@ -350,6 +388,7 @@ export class Call {
     clearInterval(this.statsTimer);
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.localStream?.getTracks().forEach((track) => track.stop());
+    this.screenTrack?.stop();
     this.localStream = null;
     this.remoteStream = null;
     this.move('ended', cause);

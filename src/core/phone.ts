@@ -55,6 +55,8 @@ export interface PhoneOptions extends SipSocketOptions {
   mediaTimeout?: number;
   /** Milliseconds between `call-stats` reports (default 2000; 0: none). */
   statsInterval?: number;
+  /** Screen capture; defaults to navigator.mediaDevices.getDisplayMedia. */
+  getDisplayMedia?: (options: DisplayMediaStreamOptions) => Promise<MediaStream>;
   /** Media access; defaults to navigator.mediaDevices.getUserMedia. */
   getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
 }
@@ -185,6 +187,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     }
     const call = this.adopt(session, 'outgoing', video);
     call.setLocalStream(stream);
+    this.holdOthers(call);
     return call.id;
   }
 
@@ -205,10 +208,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     }
     call.video = withVideo;
     call.setLocalStream(stream);
-    // Call waiting: answering one call holds the others.
-    for (const other of this.callsById.values()) {
-      if (other !== call && other.state === 'active' && !other.info.held) other.hold().catch(() => {});
-    }
+    this.holdOthers(call);
     call.session.answer({
       mediaStream: stream,
       pcConfig: { iceServers: this.config?.iceServers ?? [] },
@@ -245,6 +245,62 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   async transfer(target: string, callId?: string): Promise<void> {
     const uri = resolveTarget(String(target ?? ''), this.requireConfig().domain);
     this.requireCall(callId, 'active').transferTo(uri);
+  }
+
+  /** Attended transfer: the other side of `callId` is connected to the other side of `otherCallId` (REFER with Replaces). */
+  async attendedTransfer(callId: string, otherCallId: string): Promise<void> {
+    const call = this.requireCall(callId, 'active');
+    const other = this.requireCall(otherCallId, 'active');
+    if (call === other) throw new PhoneError('invalid-option', 'Give two different calls.');
+    call.transferTo(other.remoteUri, other);
+  }
+
+  /** The microphone and camera to use (device ids; undefined keeps the current choice). */
+  devicePreferences: { audioInput?: string; videoInput?: string } = {};
+
+  /** Switches microphone and/or camera, also on calls in progress (replaceTrack, no renegotiation). */
+  async selectDevices({ audioInput, videoInput }: { audioInput?: string; videoInput?: string }): Promise<void> {
+    this.devicePreferences = { ...this.devicePreferences, ...(audioInput !== undefined && { audioInput }), ...(videoInput !== undefined && { videoInput }) };
+    for (const call of this.callsById.values()) {
+      if (call.state !== 'active' || !call.localStream) continue;
+      const kinds = [audioInput !== undefined && 'audio', videoInput !== undefined && call.video && 'video'].filter(Boolean) as ('audio' | 'video')[];
+      for (const kind of kinds) {
+        const stream = await this.getMedia(kind === 'video', kind === 'audio');
+        const track = stream.getTracks().find((t) => t.kind === kind)!;
+        (await call.replaceTrack(track))?.stop();
+      }
+    }
+  }
+
+  /** Sends the screen instead of the camera on a video call, until stopScreenShare() or the browser's "Stop sharing". */
+  async shareScreen(callId?: string): Promise<void> {
+    const call = this.requireCall(callId, 'active');
+    if (!call.video) throw new PhoneError('invalid-call-state', 'Screen sharing needs a video call.');
+    const getDisplayMedia = this.options.getDisplayMedia ?? ((c: DisplayMediaStreamOptions) => navigator.mediaDevices.getDisplayMedia(c));
+    let screen: MediaStream;
+    try {
+      screen = await getDisplayMedia({ video: true, audio: false });
+    } catch (error) {
+      throw new PhoneError('media-denied', `Screen sharing was not allowed: ${(error as Error)?.message ?? error}`);
+    }
+    const track = screen.getVideoTracks()[0];
+    const camera = await call.replaceTrack(track);
+    camera?.stop();
+    call.screenTrack = track;
+    track.addEventListener('ended', () => void this.stopScreenShare(call.id).catch(() => {}));
+    this.updated(call, 'video');
+  }
+
+  /** Goes back to the camera after shareScreen(). */
+  async stopScreenShare(callId?: string): Promise<void> {
+    const call = this.requireCall(callId, 'active');
+    const screen = call.screenTrack;
+    if (!screen) return;
+    call.screenTrack = null;
+    const camera = (await this.getMedia(true, false)).getVideoTracks()[0];
+    (await call.replaceTrack(camera))?.stop();
+    screen.stop();
+    this.updated(call, 'video');
   }
 
   /** Declines an incoming call with 603 Decline. */
@@ -415,6 +471,14 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     });
     ua.on('newRTCSession', (e: RTCSessionEvent) => {
       if (e.originator !== 'remote') return;
+      // An INVITE with Replaces (attended transfer to us) takes the place of a call: answer it.
+      if (e.request.hasHeader('replaces')) {
+        const video = /\bm=video\b/.test(String(e.request.body ?? ''));
+        const call = this.adopt(e.session, 'incoming', video);
+        this.emit('incoming-call', { call: call.info });
+        this.answer(call.id).catch(() => {});
+        return;
+      }
       if (this.callsById.size >= this.maxCalls) {
         e.session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
         return;
@@ -426,6 +490,13 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     });
     ua.start();
     return ua;
+  }
+
+  /** Call waiting: a call we place or answer puts the others on hold. */
+  private holdOthers(call: Call): void {
+    for (const other of this.callsById.values()) {
+      if (other !== call && other.state === 'active') other.hold().catch(() => {});
+    }
   }
 
   /** The socket dropped while registered: say so after 'connection-lost', which JsSIP emits later. */
@@ -446,10 +517,14 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     return call;
   }
 
-  private async getMedia(video: boolean): Promise<MediaStream> {
+  private async getMedia(video: boolean, audio = true): Promise<MediaStream> {
     const getUserMedia = this.options.getUserMedia ?? ((c: MediaStreamConstraints) => navigator.mediaDevices.getUserMedia(c));
+    const { audioInput, videoInput } = this.devicePreferences;
     try {
-      return await getUserMedia({ audio: true, video });
+      return await getUserMedia({
+        audio: audio && (audioInput ? { deviceId: audioInput } : true),
+        video: video && (videoInput ? { deviceId: videoInput } : true),
+      });
     } catch (error) {
       const name = (error as { name?: string } | null)?.name;
       if (name === 'NotAllowedError' || name === 'SecurityError') {

@@ -14,6 +14,7 @@ export interface CallControlsView {
   onHold(hold: boolean): void;
   onMute(mute: boolean): void;
   onTransfer(): void;
+  onShareScreen(share: boolean): void;
 }
 
 /** Hold, mute and transfer for the call in progress. */
@@ -23,6 +24,9 @@ function inCallButtons(call: CallInfo, view: CallControlsView) {
       <button type="button" part="hold-button" aria-pressed=${call.held} @click=${() => view.onHold(!call.held)}>${call.held ? 'Resume' : 'Hold'}</button>
       <button type="button" part="mute-button" aria-pressed=${call.muted.audio} @click=${() => view.onMute(!call.muted.audio)}>${call.muted.audio ? 'Unmute' : 'Mute'}</button>
       <button type="button" part="transfer-button" ?disabled=${!view.target.trim()} @click=${view.onTransfer} title="Transfer to the contact above">Transfer</button>
+      ${call.video
+        ? html`<button type="button" part="share-button" aria-pressed=${call.screenSharing} @click=${() => view.onShareScreen(!call.screenSharing)}>${call.screenSharing ? 'Stop sharing' : 'Share screen'}</button>`
+        : ''}
     </div>
   `;
 }

@@ -12,6 +12,12 @@ function fullScreen(event: Event): void {
   else void video.requestFullscreen?.().catch(() => {});
 }
 
+function pictureInPicture(event: Event): void {
+  const video = (event.currentTarget as HTMLElement).parentElement?.querySelector('video');
+  if (document.pictureInPictureElement) void document.exitPictureInPicture().catch(() => {});
+  else void video?.requestPictureInPicture().catch(() => {});
+}
+
 /**
  * The remote video, large, with our camera inset; double-click the remote video for full screen.
  * For an audio-only call the box is hidden but the remote element still plays the sound.
@@ -20,6 +26,9 @@ export function callVideo(view: CallVideoView) {
   return html`
     <div class="videos ${view.video ? '' : 'audio-only'}">
       <video part="remote-video" autoplay playsinline .srcObject=${view.remoteStream} @dblclick=${fullScreen} aria-label="Remote video"></video>
+      ${view.video && document.pictureInPictureEnabled
+        ? html`<button type="button" part="pip-button" class="pip" @click=${pictureInPicture} aria-label="Picture in picture">⧉</button>`
+        : ''}
       ${view.video && view.localStream
         ? html`<video part="local-video" autoplay playsinline muted .srcObject=${view.localStream} aria-label="Your camera"></video>`
         : ''}

@@ -246,3 +246,84 @@ test('call history: kept across a reload, redial from the UI, clearHistory()', a
     await close(alice, bob);
   }
 });
+
+test('attended transfer: alice talks to bob, calls carol, then connects bob and carol', async () => {
+  const alice = await registered('alice');
+  const bob = await registered('bob', { 'auto-answer': true });
+  const carol = await registered('carol', { 'auto-answer': true });
+  try {
+    const toBob = (await alice.call('call', 'bob')).value;
+    await until(async () => (await alice.prop('calls')).find((c) => c.id === toBob)?.state === 'active', { message: 'alice-bob active' });
+    const toCarol = (await alice.call('call', 'carol')).value;
+    await until(async () => (await alice.prop('calls')).find((c) => c.id === toCarol)?.state === 'active', { message: 'alice-carol active' });
+    assert.equal((await alice.prop('calls')).find((c) => c.id === toBob).held, true, 'calling carol held bob');
+    assert.deepEqual(await alice.call('attendedTransfer', toBob, toCarol), {});
+    await until(async () => (await alice.events('sip-call-ended')).length === 2, { timeout: 15000, message: "alice's two calls ended" });
+    assert.deepEqual((await alice.events('sip-call-ended')).map((e) => e.detail.cause).sort(), ['transferred', 'transferred']);
+    await until(async () => (await bob.prop('activeCall'))?.remoteUri === 'sip:carol@sip-phone.test' && (await carol.prop('activeCall'))?.remoteUri === 'sip:bob@sip-phone.test', { message: 'bob and carol connected' });
+    await until(async () => (await bob.stats())?.audioBytesIn > 1000 && (await carol.stats())?.audioBytesIn > 1000, { message: 'audio between bob and carol' });
+    await bob.call('hangup');
+    await carol.waitFor('sip-call-ended', { cause: 'bye' });
+  } finally {
+    await close(alice, bob, carol);
+  }
+});
+
+test('devices: listed from the browser, switched mid-call with replaceTrack, remembered', async () => {
+  const alice = await registered('alice', { video: true });
+  const bob = await registered('bob', { 'auto-answer': true });
+  try {
+    await alice.call('call', 'bob');
+    await until(async () => (await alice.stats())?.framesDecoded > 5 && (await bob.stats())?.framesDecoded > 5, { message: 'video' });
+    const devices = await alice.prop('devices');
+    assert.ok(devices.audioInputs.length >= 1 && devices.videoInputs.length >= 1, JSON.stringify(devices));
+    const senderTracks = () => alice.page.evaluate(() => window.phone().getPeerConnection().getSenders().map((s) => s.track?.id));
+    const before = await senderTracks();
+    const camera = devices.videoInputs.at(-1).deviceId;
+    const mic = devices.audioInputs.at(-1).deviceId;
+    assert.deepEqual(await alice.call('selectDevices', { audioInput: mic, videoInput: camera }), {});
+    const after = await senderTracks();
+    assert.equal(after.length, before.length);
+    assert.ok(after.every((id, i) => id && id !== before[i]), 'new tracks on the senders');
+    const deviceIds = await alice.page.evaluate(() => window.phone().getPeerConnection().getSenders().map((s) => s.track.getSettings().deviceId));
+    assert.ok(deviceIds.includes(camera), `the chosen camera is sending: ${JSON.stringify(deviceIds)}`);
+    const framesBefore = (await bob.stats()).framesDecoded;
+    await until(async () => (await bob.stats()).framesDecoded > framesBefore + 10, { message: 'video still flows to bob' });
+    assert.equal(await alice.page.evaluate(() => window.leaks().liveTracks), 2, 'the old tracks were stopped');
+    assert.deepEqual(await alice.prop('selectedDevices'), { audioInput: mic, videoInput: camera });
+    assert.match(await alice.page.evaluate(() => localStorage.getItem('sip-phone.devices')), new RegExp(camera));
+    await alice.call('hangup');
+  } finally {
+    await close(alice, bob);
+  }
+});
+
+test('screen share replaces the camera on the video sender, and Stop sharing brings the camera back', async () => {
+  const alice = await registered('alice', { video: true });
+  const bob = await registered('bob', { 'auto-answer': true });
+  try {
+    await alice.call('call', 'bob');
+    await until(async () => (await bob.stats())?.framesDecoded > 5, { message: 'video' });
+    const videoTrack = () => alice.page.evaluate(() => {
+      const track = window.phone().getPeerConnection().getSenders().find((s) => s.track?.kind === 'video').track;
+      return { id: track.id, displaySurface: track.getSettings().displaySurface ?? null, live: track.readyState === 'live' };
+    });
+    const camera = await videoTrack();
+    await alice.page.locator('sip-phone').locator('[part~="share-button"]').click();
+    const shared = await alice.waitFor('sip-call-updated', { change: 'video', 'call.screenSharing': true });
+    assert.equal(shared.detail.call.screenSharing, true);
+    const screen = await videoTrack();
+    assert.notEqual(screen.id, camera.id);
+    assert.ok(screen.displaySurface, `a display track: ${JSON.stringify(screen)}`);
+    const frames = (await bob.stats()).framesDecoded;
+    await until(async () => (await bob.stats()).framesDecoded > frames + 5, { message: 'bob sees the screen' });
+    await alice.page.locator('sip-phone').locator('[part~="share-button"]').click();
+    await alice.waitFor('sip-call-updated', { change: 'video', 'call.screenSharing': false });
+    const back = await videoTrack();
+    assert.equal(back.displaySurface, null);
+    assert.equal(await alice.page.evaluate(() => window.leaks().liveTracks), 2, 'the screen track was stopped');
+    await alice.call('hangup');
+  } finally {
+    await close(alice, bob);
+  }
+});

@@ -1,0 +1,38 @@
+import { html } from 'lit';
+
+export interface DeviceChoice {
+  audioInput?: string;
+  videoInput?: string;
+  audioOutput?: string;
+}
+
+/** The browser's devices of one kind, as the `devices` property lists them. */
+export interface DeviceList {
+  audioInputs: { deviceId: string; label: string }[];
+  videoInputs: { deviceId: string; label: string }[];
+  audioOutputs: { deviceId: string; label: string }[];
+}
+
+function picker(label: string, key: keyof DeviceChoice, options: { deviceId: string; label: string }[], chosen: string | undefined, onChange: (choice: DeviceChoice) => void) {
+  if (!options.length) return '';
+  return html`<label>
+    ${label}
+    <select @change=${(e: Event) => onChange({ [key]: (e.target as HTMLSelectElement).value })}>
+      ${options.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === chosen}>${d.label || `${label} ${i + 1}`}</option>`)}
+    </select>
+  </label>`;
+}
+
+/** Microphone, camera and speaker choices; a change applies at once, also to a call in progress. */
+export function devicePicker(devices: DeviceList, chosen: DeviceChoice, onChange: (choice: DeviceChoice) => void) {
+  return html`
+    <details part="devices">
+      <summary>Devices</summary>
+      <div class="stack">
+        ${picker('Microphone', 'audioInput', devices.audioInputs, chosen.audioInput, onChange)}
+        ${picker('Camera', 'videoInput', devices.videoInputs, chosen.videoInput, onChange)}
+        ${picker('Speaker', 'audioOutput', devices.audioOutputs, chosen.audioOutput, onChange)}
+      </div>
+    </details>
+  `;
+}

@@ -6,6 +6,7 @@ import { DEFAULT_ICE_GATHERING_TIMEOUT } from './core/ice-policy.js';
 import { Phone, registrationFailureMessage, type ConnectionState, type RegistrationState } from './core/phone.js';
 import type { CallInfo } from './core/call.js';
 import { PhoneController } from './controllers/phone-controller.js';
+import { RingController, type Ringing } from './controllers/ring-controller.js';
 import { callControls, callerText } from './parts/call-controls.js';
 import { callVideo } from './parts/call-video.js';
 import { dialPad } from './parts/dial-pad.js';
@@ -137,6 +138,8 @@ export class SipPhone extends LitElement {
   @property({ type: Number, attribute: 'max-calls' }) maxCalls = 2;
   /** Refuse REFER: do not call the target when the other side transfers us. */
   @property({ type: Boolean, attribute: 'no-accept-transfer' }) noAcceptTransfer = false;
+  /** A sound file to loop for incoming calls instead of the generated ringtone. */
+  @property() ringtone = '';
   /** Seconds a registration lasts before it is refreshed. */
   @property({ type: Number, attribute: 'register-expires' }) registerExpires = 600;
   /** Seconds between CRLF keep-alive pings on the WebSocket (RFC 5626); 0 turns them off. */
@@ -154,6 +157,7 @@ export class SipPhone extends LitElement {
   private countdown: ReturnType<typeof setInterval> | undefined;
 
   private readonly phone = new Phone({ instanceId: stableInstanceId() });
+  private readonly rings: RingController;
   @state() private mediaDevices: MediaDeviceInfo[] = [];
   private deviceChoice: DeviceChoice = loadDeviceChoice();
   private configError: PhoneError | null = null;
@@ -161,6 +165,7 @@ export class SipPhone extends LitElement {
   constructor() {
     super();
     new PhoneController(this, this.phone);
+    this.rings = new RingController(this, this.phone);
     this.phone.devicePreferences = { audioInput: this.deviceChoice.audioInput, videoInput: this.deviceChoice.videoInput };
     this.phone.on('registration-failed', ({ cause, statusCode }) => {
       this.lastError = registrationFailureMessage(cause, statusCode);
@@ -191,6 +196,11 @@ export class SipPhone extends LitElement {
   /** 'unregistered' | 'registering' | 'registered' | 'failed' */
   get registrationState(): RegistrationState {
     return this.phone.registrationState;
+  }
+
+  /** What is playing: 'ringtone' (a call rings in), 'ringback' (our call rings out) or null. */
+  get ringing(): Ringing {
+    return this.rings.ringing;
   }
 
   /** The calls in progress. */
@@ -391,6 +401,7 @@ export class SipPhone extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.phone.autoAnswer = this.autoAnswer;
+    this.rings.ringtoneUrl = this.ringtone;
     this.phone.maxCalls = this.maxCalls;
     this.phone.acceptTransfers = !this.noAcceptTransfer;
     this.phone.dtmfTransport = this.dtmf === 'info' ? 'info' : 'rfc4733';

@@ -78,6 +78,8 @@ export class Call {
   localStream: MediaStream | null = null;
   remoteStream: MediaStream | null = null;
   transfer: TransferState | null = null;
+  /** Whether the network sent early media (a provisional response with SDP) while ringing. */
+  earlyMedia = false;
   /** The screen track while sharing the screen instead of the camera. */
   screenTrack: MediaStreamTrack | null = null;
   /** Tracks taken off the senders while we hold the call (so nothing at all is sent). */
@@ -267,8 +269,10 @@ export class Call {
       this.cleanups.push(() => (session as unknown as { off(n: string, h: (...a: A) => void): void }).off(name, handler));
     };
     // JsSIP also fires 'progress' when we send 180 for an incoming call: only the caller rings.
-    on('progress', () => {
-      if (this.direction === 'outgoing') this.move('ringing');
+    on('progress', (event: { originator: string; response?: { body?: string } }) => {
+      if (this.direction !== 'outgoing') return;
+      if (event.originator === 'remote' && event.response?.body) this.earlyMedia = true;
+      this.move('ringing');
     });
     on('accepted', () => this.move('active'));
     on('confirmed', () => this.move('active'));

@@ -327,3 +327,25 @@ test('screen share replaces the camera on the video sender, and Stop sharing bri
     await close(alice, bob);
   }
 });
+
+test('the ringtone plays while a call rings in, the ringback while ours rings out, and both stop on answer', async () => {
+  const alice = await registered('alice');
+  const bob = await registered('bob');
+  try {
+    await alice.call('call', 'bob');
+    await bob.waitFor('sip-incoming-call');
+    await alice.waitFor('sip-call-state', { 'call.state': 'ringing' });
+    await until(async () => (await bob.prop('ringing')) === 'ringtone' && (await alice.prop('ringing')) === 'ringback', { message: 'tones' });
+    const tones = (phone) => phone.page.evaluate(() => window.oscillators);
+    assert.deepEqual(await tones(bob), { started: 2, stopped: 0 });
+    assert.deepEqual(await tones(alice), { started: 2, stopped: 0 });
+    await bob.call('answer');
+    await alice.waitFor('sip-call-state', { 'call.state': 'active' });
+    await until(async () => (await bob.prop('ringing')) === null && (await alice.prop('ringing')) === null, { message: 'silence' });
+    assert.deepEqual(await tones(bob), { started: 2, stopped: 2 });
+    assert.deepEqual(await tones(alice), { started: 2, stopped: 2 });
+    await alice.call('hangup');
+  } finally {
+    await close(alice, bob);
+  }
+});

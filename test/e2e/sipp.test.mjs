@@ -256,7 +256,7 @@ describe('signalling against sipp on UDP through Kamailio', () => {
       const received = tracedMessages(messages).filter((m) => m.direction === 'received').map((m) => m.text.split('\n')[0].trim());
       assert.deepEqual(received.filter((l) => !/^SIP\/2\.0 100 /.test(l)), [
         `INVITE sip:svc@127.0.0.1:${sipp.port} SIP/2.0`,
-        `ACK sip:sipp@127.0.0.1:${sipp.port};transport=UDP SIP/2.0`,
+        `ACK sip:sipp@127.0.0.1:${sipp.port};transport=udp SIP/2.0`, // JsSIP lowercases the transport
         'SIP/2.0 200 OK', // re-INVITE
         'SIP/2.0 200 OK', // INFO
         'SIP/2.0 200 OK', // BYE

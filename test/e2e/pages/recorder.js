@@ -96,3 +96,15 @@ window.leaks = () => ({
   capturedTracks: capturedTracks.length,
   liveTracks: capturedTracks.filter((t) => t.readyState === 'live').length,
 });
+
+// Tone accounting: oscillators the page started and stopped (ringtone, ringback).
+window.oscillators = { started: 0, stopped: 0 };
+const createOscillator = AudioContext.prototype.createOscillator;
+AudioContext.prototype.createOscillator = function () {
+  const oscillator = createOscillator.call(this);
+  const start = oscillator.start.bind(oscillator);
+  const stop = oscillator.stop.bind(oscillator);
+  oscillator.start = (...args) => (window.oscillators.started++, start(...args));
+  oscillator.stop = (...args) => (window.oscillators.stopped++, stop(...args));
+  return oscillator;
+};

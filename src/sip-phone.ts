@@ -1,9 +1,9 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { buildConfig } from './core/config.js';
-import { PhoneError, toPhoneError } from './core/errors.js';
+import { PhoneError, toPhoneError, type PhoneErrorCode } from './core/errors.js';
 import { DEFAULT_ICE_GATHERING_TIMEOUT } from './core/ice-policy.js';
-import { Phone, registrationFailureMessage, type ConnectionState, type RegistrationState } from './core/phone.js';
+import { Phone, type ConnectionState, type RegistrationState } from './core/phone.js';
 import type { CallInfo } from './core/call.js';
 import { PhoneController } from './controllers/phone-controller.js';
 import { RingController, type Ringing } from './controllers/ring-controller.js';
@@ -18,6 +18,7 @@ import { CallHistory, type HistoryEntry } from './core/call-history.js';
 import { settingsPanel, type SettingsValues } from './parts/settings-panel.js';
 import { statusBanner } from './parts/status-banner.js';
 import { styles } from './sip-phone.styles.js';
+import { stringsFor, type Strings } from './i18n/strings.js';
 
 const INSTANCE_KEY = 'sip-phone.instance-id';
 const DEVICES_KEY = 'sip-phone.devices';
@@ -138,6 +139,11 @@ export class SipPhone extends LitElement {
   @property({ type: Number, attribute: 'max-calls' }) maxCalls = 2;
   /** Refuse REFER: do not call the target when the other side transfers us. */
   @property({ type: Boolean, attribute: 'no-accept-transfer' }) noAcceptTransfer = false;
+  /**
+   * Overrides for any user-facing string (see Strings); the rest follow the language of the
+   * element's `lang` attribute or the nearest `lang` above it (English and German ship).
+   */
+  @property({ attribute: false }) strings: Partial<Strings> = {};
   /** A sound file to loop for incoming calls instead of the generated ringtone. */
   @property() ringtone = '';
   /** Seconds a registration lasts before it is refreshed. */
@@ -151,12 +157,15 @@ export class SipPhone extends LitElement {
   @property({ type: Number, attribute: 'ice-gathering-timeout' }) iceGatheringTimeout = DEFAULT_ICE_GATHERING_TIMEOUT;
 
   @state() private target = '';
-  @state() private lastError = '';
   @state() private lastCallText = '';
   /** Ticks once a second while the offline banner counts down. */
   private countdown: ReturnType<typeof setInterval> | undefined;
 
   private readonly phone = new Phone({ instanceId: stableInstanceId() });
+  /** The strings in use: the language table with the page's overrides. */
+  private t: Strings = stringsFor('en');
+  /** The last error, as a code; shown through the strings table. */
+  @state() private errorCode: PhoneErrorCode | null = null;
   private readonly rings: RingController;
   @state() private mediaDevices: MediaDeviceInfo[] = [];
   private deviceChoice: DeviceChoice = loadDeviceChoice();
@@ -167,10 +176,10 @@ export class SipPhone extends LitElement {
     new PhoneController(this, this.phone);
     this.rings = new RingController(this, this.phone);
     this.phone.devicePreferences = { audioInput: this.deviceChoice.audioInput, videoInput: this.deviceChoice.videoInput };
-    this.phone.on('registration-failed', ({ cause, statusCode }) => {
-      this.lastError = registrationFailureMessage(cause, statusCode);
+    this.phone.on('registration-failed', ({ statusCode }) => {
+      this.errorCode = statusCode === 401 || statusCode === 403 || statusCode === 407 ? 'authentication-failed' : 'registration-failed';
     });
-    this.phone.on('registered', () => (this.lastError = ''));
+    this.phone.on('registered', () => (this.errorCode = null));
     this.phone.on('call-stats', (stats) => {
       const indicator = this.renderRoot.querySelector<SipCallQuality>('sip-call-quality');
       if (indicator && stats.callId === this.activeCall?.id) indicator.stats = stats;
@@ -184,7 +193,7 @@ export class SipPhone extends LitElement {
         durationMs,
         cause,
       });
-      this.lastCallText = `Call with ${callerText(call)} ended: ${cause}.`;
+      this.lastCallText = this.t.callEnded(callerText(call), cause);
     });
   }
 
@@ -278,7 +287,16 @@ export class SipPhone extends LitElement {
     return this.run(() => this.phone.hangup(callId));
   }
 
+  /** `lang` picks the language of the strings table. */
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (name === 'lang') {
+      this.requestUpdate();
+      return;
+    }
     if (name === 'password') {
       // Take the password, then drop the attribute so it does not sit in the DOM.
       if (value !== null) {
@@ -400,6 +418,7 @@ export class SipPhone extends LitElement {
   private readonly onOnline = () => this.phone.networkOnline();
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.t = stringsFor(this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang, this.strings);
     this.phone.autoAnswer = this.autoAnswer;
     this.rings.ringtoneUrl = this.ringtone;
     this.phone.maxCalls = this.maxCalls;
@@ -462,7 +481,7 @@ export class SipPhone extends LitElement {
   }
 
   private report(error: PhoneError): PhoneError {
-    this.lastError = error.message;
+    this.errorCode = error.code;
     this.dispatchEvent(new CustomEvent('sip-error', { detail: { code: error.code, message: error.message }, bubbles: true, composed: true }));
     return error;
   }
@@ -512,17 +531,18 @@ export class SipPhone extends LitElement {
   private callText(call: CallInfo | null): string {
     if (!call) return this.lastCallText;
     const who = callerText(call);
+    const t = this.t;
     switch (call.state) {
       case 'calling':
-        return `Calling ${who}…`;
+        return t.calling(who);
       case 'ringing':
-        return `Ringing ${who}…`;
+        return t.ringing(who);
       case 'incoming':
-        return `Incoming call from ${who}`;
+        return t.incomingCall(who);
       case 'active': {
-        const transfer = call.transfer ? ` — transfer ${call.transfer}` : '';
-        const hold = call.held ? ' (on hold)' : call.remoteHeld ? ' (held by the other side)' : '';
-        return `In call with ${who}${hold}${call.muted.audio ? ', muted' : ''}${transfer}`;
+        const transfer = call.transfer ? t.transfer(call.transfer) : '';
+        const hold = call.held ? t.onHold : call.remoteHeld ? t.heldByOther : '';
+        return `${t.inCall(who)}${hold}${call.muted.audio ? t.muted : ''}${transfer}`;
       }
       default:
         return '';
@@ -538,11 +558,13 @@ export class SipPhone extends LitElement {
           connectionState: this.connectionState,
           registrationState: this.registrationState,
           uri: this.uri,
-          error: this.lastError,
+          t: this.t,
+          error: this.errorCode ? this.t.errors[this.errorCode] : '',
           callText: this.callText(call),
         })}
-        ${this.phone.reconnect ? offlineBanner(this.phone.reconnect, Date.now(), () => this.reconnect()) : ''}
+        ${this.phone.reconnect ? offlineBanner(this.t, this.phone.reconnect, Date.now(), () => this.reconnect()) : ''}
         ${settingsPanel({
+          t: this.t,
           values: this.settingsValues(),
           registered: this.registrationState === 'registered',
           busy: this.registrationState === 'registering',
@@ -551,9 +573,10 @@ export class SipPhone extends LitElement {
         })}
         ${call?.state === 'active' ? html`<sip-call-quality part="quality"></sip-call-quality>` : ''}
         ${call && call.state !== 'incoming'
-          ? callVideo({ remoteStream: media?.remoteStream ?? null, localStream: media?.localStream ?? null, video: call.video })
+          ? callVideo({ t: this.t, remoteStream: media?.remoteStream ?? null, localStream: media?.localStream ?? null, video: call.video })
           : ''}
         ${callControls({
+          t: this.t,
           target: this.target,
           video: this.video,
           call,
@@ -568,9 +591,9 @@ export class SipPhone extends LitElement {
           onTransfer: () => void this.transfer(this.target).catch(() => {}),
           onShareScreen: (share) => void (share ? this.shareScreen() : this.stopScreenShare()).catch(() => {}),
         })}
-        ${dialPad((key) => this.pressKey(key))}
-        ${devicePicker(this.devices, this.deviceChoice, (choice) => void this.selectDevices(choice).catch(() => {}))}
-        ${this.uri ? callHistory(this.history, (uri) => void this.call(uri).catch(() => {}), () => this.clearHistory()) : ''}
+        ${dialPad(this.t, (key) => this.pressKey(key))}
+        ${devicePicker(this.t, this.devices, this.deviceChoice, (choice) => void this.selectDevices(choice).catch(() => {}))}
+        ${this.uri ? callHistory(this.t, this.history, (uri) => void this.call(uri).catch(() => {}), () => this.clearHistory()) : ''}
       </div>
     `;
   }

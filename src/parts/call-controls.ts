@@ -1,7 +1,9 @@
 import { html } from 'lit';
 import type { CallInfo } from '../core/call.js';
+import type { Strings } from '../i18n/strings.js';
 
 export interface CallControlsView {
+  t: Strings;
   target: string;
   video: boolean;
   call: CallInfo | null;
@@ -21,11 +23,11 @@ export interface CallControlsView {
 function inCallButtons(call: CallInfo, view: CallControlsView) {
   return html`
     <div class="row" part="in-call-controls">
-      <button type="button" part="hold-button" aria-pressed=${call.held} @click=${() => view.onHold(!call.held)}>${call.held ? 'Resume' : 'Hold'}</button>
-      <button type="button" part="mute-button" aria-pressed=${call.muted.audio} @click=${() => view.onMute(!call.muted.audio)}>${call.muted.audio ? 'Unmute' : 'Mute'}</button>
-      <button type="button" part="transfer-button" ?disabled=${!view.target.trim()} @click=${view.onTransfer} title="Transfer to the contact above">Transfer</button>
+      <button type="button" part="hold-button" aria-pressed=${call.held} @click=${() => view.onHold(!call.held)}>${call.held ? view.t.resume : view.t.hold}</button>
+      <button type="button" part="mute-button" aria-pressed=${call.muted.audio} @click=${() => view.onMute(!call.muted.audio)}>${call.muted.audio ? view.t.unmute : view.t.mute}</button>
+      <button type="button" part="transfer-button" ?disabled=${!view.target.trim()} @click=${view.onTransfer} title=${view.t.transferTitle}>${view.t.transferButton}</button>
       ${call.video
-        ? html`<button type="button" part="share-button" aria-pressed=${call.screenSharing} @click=${() => view.onShareScreen(!call.screenSharing)}>${call.screenSharing ? 'Stop sharing' : 'Share screen'}</button>`
+        ? html`<button type="button" part="share-button" aria-pressed=${call.screenSharing} @click=${() => view.onShareScreen(!call.screenSharing)}>${call.screenSharing ? view.t.stopSharing : view.t.shareScreen}</button>`
         : ''}
     </div>
   `;
@@ -42,10 +44,10 @@ export function callControls(view: CallControlsView) {
   if (call?.state === 'incoming') {
     return html`
       <div class="incoming stack" part="incoming">
-        <div>Incoming ${call.video ? 'video ' : ''}call from <strong class="caller">${callerText(call)}</strong></div>
+        <div>${view.t.incomingLabel(call.video)} <strong class="caller">${callerText(call)}</strong></div>
         <div class="row">
-          <button type="button" part="answer-button" @click=${view.onAnswer}>Answer</button>
-          <button type="button" part="reject-button" @click=${view.onReject}>Reject</button>
+          <button type="button" part="answer-button" @click=${view.onAnswer}>${view.t.answer}</button>
+          <button type="button" part="reject-button" @click=${view.onReject}>${view.t.reject}</button>
         </div>
       </div>
     `;
@@ -53,21 +55,21 @@ export function callControls(view: CallControlsView) {
   return html`
     <form class="stack" @submit=${(e: Event) => (e.preventDefault(), view.onCall())}>
       <label>
-        Contact to call
+        ${view.t.contactToCall}
         <input
           part="target"
           name="target"
           autocomplete="off"
-          placeholder="bob or sip:bob@example.com"
+          placeholder=${view.t.targetPlaceholder}
           .value=${view.target}
           @input=${(e: Event) => view.onTargetInput((e.target as HTMLInputElement).value)}
         />
       </label>
       <div class="row">
-        <label class="row toggle"><input type="checkbox" .checked=${view.video} @change=${(e: Event) => view.onVideoToggle((e.target as HTMLInputElement).checked)} /> Video</label>
+        <label class="row toggle"><input type="checkbox" .checked=${view.video} @change=${(e: Event) => view.onVideoToggle((e.target as HTMLInputElement).checked)} /> ${view.t.video}</label>
         ${call
-          ? html`<button type="button" part="hangup-button" @click=${view.onHangup}>Bye</button>`
-          : html`<button type="submit" part="call-button">Call</button>`}
+          ? html`<button type="button" part="hangup-button" @click=${view.onHangup}>${view.t.bye}</button>`
+          : html`<button type="submit" part="call-button">${view.t.call}</button>`}
       </div>
       ${call?.state === 'active' ? inCallButtons(call, view) : ''}
     </form>

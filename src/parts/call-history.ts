@@ -1,5 +1,6 @@
 import { html } from 'lit';
 import type { HistoryEntry } from '../core/call-history.js';
+import type { Strings } from '../i18n/strings.js';
 
 function when(at: number): string {
   return new Date(at).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
@@ -11,22 +12,22 @@ function duration(ms: number): string {
 }
 
 /** Recent calls, newest first, each with a button to call back (names are shown as text). */
-export function callHistory(entries: HistoryEntry[], onRedial: (uri: string) => void, onClear: () => void) {
+export function callHistory(t: Strings, entries: HistoryEntry[], onRedial: (uri: string) => void, onClear: () => void) {
   if (!entries.length) return '';
   return html`
     <details part="history">
-      <summary>Recent calls (${entries.length})</summary>
+      <summary>${t.recentCalls(entries.length)}</summary>
       <ul class="history">
         ${entries.slice(0, 20).map(
           (e) => html`<li>
-            <span class="direction" aria-label=${e.direction}>${e.direction === 'incoming' ? '↙' : '↗'}</span>
+            <span class="direction" aria-label=${e.direction === 'incoming' ? t.incomingDirection : t.outgoingDirection}>${e.direction === 'incoming' ? '↙' : '↗'}</span>
             <span class="who">${e.remoteDisplayName || e.remoteUri}</span>
             <span class="meta">${when(e.startedAt)} · ${e.durationMs ? duration(e.durationMs) : e.cause}</span>
-            <button type="button" part="redial-button" aria-label="Call ${e.remoteDisplayName || e.remoteUri}" @click=${() => onRedial(e.remoteUri)}>Call</button>
+            <button type="button" part="redial-button" aria-label=${t.callBack(e.remoteDisplayName || e.remoteUri)} @click=${() => onRedial(e.remoteUri)}>${t.call}</button>
           </li>`,
         )}
       </ul>
-      <button type="button" part="clear-history-button" @click=${onClear}>Clear history</button>
+      <button type="button" part="clear-history-button" @click=${onClear}>${t.clearHistory}</button>
     </details>
   `;
 }

@@ -1,6 +1,8 @@
 import { html } from 'lit';
+import type { Strings } from '../i18n/strings.js';
 
 export interface CallVideoView {
+  t: Strings;
   remoteStream: MediaStream | null;
   localStream: MediaStream | null;
   video: boolean;
@@ -25,12 +27,12 @@ function pictureInPicture(event: Event): void {
 export function callVideo(view: CallVideoView) {
   return html`
     <div class="videos ${view.video ? '' : 'audio-only'}">
-      <video part="remote-video" autoplay playsinline .srcObject=${view.remoteStream} @dblclick=${fullScreen} aria-label="Remote video"></video>
+      <video part="remote-video" autoplay playsinline .srcObject=${view.remoteStream} @dblclick=${fullScreen} aria-label=${view.t.remoteVideo}></video>
       ${view.video && document.pictureInPictureEnabled
-        ? html`<button type="button" part="pip-button" class="pip" @click=${pictureInPicture} aria-label="Picture in picture">⧉</button>`
+        ? html`<button type="button" part="pip-button" class="pip" @click=${pictureInPicture} aria-label=${view.t.pictureInPicture}>⧉</button>`
         : ''}
       ${view.video && view.localStream
-        ? html`<video part="local-video" autoplay playsinline muted .srcObject=${view.localStream} aria-label="Your camera"></video>`
+        ? html`<video part="local-video" autoplay playsinline muted .srcObject=${view.localStream} aria-label=${view.t.localVideo}></video>`
         : ''}
     </div>
   `;

@@ -1,4 +1,5 @@
 import { html } from 'lit';
+import type { Strings } from '../i18n/strings.js';
 
 export interface DeviceChoice {
   audioInput?: string;
@@ -24,14 +25,14 @@ function picker(label: string, key: keyof DeviceChoice, options: { deviceId: str
 }
 
 /** Microphone, camera and speaker choices; a change applies at once, also to a call in progress. */
-export function devicePicker(devices: DeviceList, chosen: DeviceChoice, onChange: (choice: DeviceChoice) => void) {
+export function devicePicker(t: Strings, devices: DeviceList, chosen: DeviceChoice, onChange: (choice: DeviceChoice) => void) {
   return html`
     <details part="devices">
-      <summary>Devices</summary>
+      <summary>${t.devices}</summary>
       <div class="stack">
-        ${picker('Microphone', 'audioInput', devices.audioInputs, chosen.audioInput, onChange)}
-        ${picker('Camera', 'videoInput', devices.videoInputs, chosen.videoInput, onChange)}
-        ${picker('Speaker', 'audioOutput', devices.audioOutputs, chosen.audioOutput, onChange)}
+        ${picker(t.microphone, 'audioInput', devices.audioInputs, chosen.audioInput, onChange)}
+        ${picker(t.camera, 'videoInput', devices.videoInputs, chosen.videoInput, onChange)}
+        ${picker(t.speaker, 'audioOutput', devices.audioOutputs, chosen.audioOutput, onChange)}
       </div>
     </details>
   `;

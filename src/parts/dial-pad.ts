@@ -1,11 +1,12 @@
 import { html } from 'lit';
+import type { Strings } from '../i18n/strings.js';
 
 const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
 /** The twelve keys of a phone; each press hands its tone to `onKey`. */
-export function dialPad(onKey: (key: string) => void) {
+export function dialPad(t: Strings, onKey: (key: string) => void) {
   return html`
-    <div part="dialpad" role="group" aria-label="Dial pad">
+    <div part="dialpad" role="group" aria-label=${t.dialPad}>
       ${keys.map((key) => html`<button type="button" part="key" @click=${() => onKey(key)}>${key}</button>`)}
     </div>
   `;

@@ -1,4 +1,5 @@
 import { html } from 'lit';
+import type { Strings } from '../i18n/strings.js';
 
 /** The registration form's fields, as the 2013 client had them. */
 export interface SettingsValues {
@@ -11,6 +12,7 @@ export interface SettingsValues {
 }
 
 export interface SettingsView {
+  t: Strings;
   values: SettingsValues;
   registered: boolean;
   busy: boolean;
@@ -36,22 +38,22 @@ export function settingsPanel(view: SettingsView) {
   const v = view.values;
   return html`
     <details part="settings" ?open=${!view.registered && !v.user}>
-      <summary>Settings</summary>
+      <summary>${view.t.settings}</summary>
       <form class="stack" @submit=${(e: Event) => (e.preventDefault(), view.onRegister(read(e.target as HTMLFormElement)))}>
-        <label>Display name <input name="displayName" autocomplete="name" .value=${v.displayName} /></label>
-        <label>Domain <input name="domain" required .value=${v.domain} placeholder="example.com" /></label>
-        <label>User name <input name="user" required autocomplete="username" .value=${v.user} /></label>
-        <label>Password <input name="password" type="password" autocomplete="current-password" .value=${v.password} /></label>
+        <label>${view.t.displayName} <input name="displayName" autocomplete="name" .value=${v.displayName} /></label>
+        <label>${view.t.domain} <input name="domain" required .value=${v.domain} placeholder="example.com" /></label>
+        <label>${view.t.userName} <input name="user" required autocomplete="username" .value=${v.user} /></label>
+        <label>${view.t.password} <input name="password" type="password" autocomplete="current-password" .value=${v.password} /></label>
         <details>
-          <summary>Advanced</summary>
+          <summary>${view.t.advanced}</summary>
           <div class="stack">
-            <label>WebSocket server URL <input name="server" required .value=${v.server} placeholder="wss://sip.example.com:8443" /></label>
-            <label>STUN/TURN servers (JSON) <input name="iceServers" .value=${v.iceServers} placeholder='[{"urls":"stun:stun.example.com"}]' /></label>
+            <label>${view.t.serverUrl} <input name="server" required .value=${v.server} placeholder="wss://sip.example.com:8443" /></label>
+            <label>${view.t.iceServers} <input name="iceServers" .value=${v.iceServers} placeholder='[{"urls":"stun:stun.example.com"}]' /></label>
           </div>
         </details>
         <div class="row">
-          <button type="submit" class="accent" part="register-button" ?disabled=${view.busy}>Register</button>
-          <button type="button" part="unregister-button" ?disabled=${!view.registered} @click=${view.onUnregister}>Unregister</button>
+          <button type="submit" class="accent" part="register-button" ?disabled=${view.busy}>${view.t.register}</button>
+          <button type="button" part="unregister-button" ?disabled=${!view.registered} @click=${view.onUnregister}>${view.t.unregister}</button>
         </div>
       </form>
     </details>

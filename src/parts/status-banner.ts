@@ -1,7 +1,9 @@
 import { html } from 'lit';
 import type { ConnectionState, RegistrationState } from '../core/phone.js';
+import type { Strings } from '../i18n/strings.js';
 
 export interface StatusView {
+  t: Strings;
   connectionState: ConnectionState;
   registrationState: RegistrationState;
   uri: string;
@@ -11,23 +13,16 @@ export interface StatusView {
   callText: string;
 }
 
-const registrationText: Record<RegistrationState, string> = {
-  unregistered: 'Not registered',
-  registering: 'Registering…',
-  registered: 'Registered',
-  failed: 'Registration failed',
-};
-
 /** One line of status: registration, connection, the current call and the last error. */
 export function statusBanner(view: StatusView) {
-  const offline = view.registrationState === 'registered' || view.connectionState === 'connected' ? '' : ` (${view.connectionState})`;
+  const offline = view.registrationState === 'registered' || view.connectionState === 'connected' ? '' : ` (${view.t.connection[view.connectionState]})`;
   return html`
     <div part="status" role="status" aria-live="polite">
       <span class="dot ${view.registrationState}"></span>
       <div>
         <div>
-          <strong class="registration">${registrationText[view.registrationState]}</strong>${offline}
-          ${view.registrationState === 'registered' ? html`as <span class="uri">${view.uri}</span>` : ''}
+          <strong class="registration">${view.t.registration[view.registrationState]}</strong>${offline}
+          ${view.registrationState === 'registered' ? html`${view.t.registeredAs} <span class="uri">${view.uri}</span>` : ''}
         </div>
         ${view.callText ? html`<div class="call-status">${view.callText}</div>` : ''}
         ${view.error ? html`<div class="error" role="alert">${view.error}</div>` : ''}

@@ -114,8 +114,8 @@ function tracedMessages(log) {
     .map((block) => block.trim())
     .filter(Boolean)
     .map((block) => {
-      const m = /^(UDP|TCP) message (sent|received) \[\d+\] bytes ?:\s*\n([\s\S]*)$/.exec(block);
-      return m ? { direction: m[2], text: m[3].trim() } : null;
+      const m = /^(UDP|TCP) message (sent|received)\b.*\n([\s\S]*)$/.exec(block);
+      return m ? { direction: m[2], text: m[3].trim() } : null; // "sent (N bytes):" / "received [N] bytes :"
     })
     .filter(Boolean);
 }
@@ -144,15 +144,19 @@ describe('signalling against sipp on UDP through Kamailio', () => {
       const ringing = await phone.waitFor('sip-call-state', { 'call.state': 'ringing' }, 10000);
       assert.equal(ringing.detail.call.id, placed.value);
       assert.equal(ringing.detail.call.remoteUri, `sip:svc@127.0.0.1:${sipp.port}`);
-      // The 183's SDP is the early-media answer: the phone's RTCPeerConnection takes it.
-      const remoteSdp = await until(
+      // The 183's SDP is the early-media answer: the phone's RTCPeerConnection takes it
+      // (Chromium rewrites s= and the like; the ICE credentials are sipp's).
+      const early = await until(
         () => phone.page.evaluate(() => {
-          const sdp = window.phone().getPeerConnection()?.remoteDescription?.sdp ?? '';
-          return sdp.includes('s=sipp-early-media') ? sdp : null;
+          const pc = window.phone().getPeerConnection();
+          const sdp = pc?.remoteDescription?.sdp ?? '';
+          return sdp.includes('a=ice-ufrag:SIPpUfrg') ? { signalingState: pc.signalingState, type: pc.remoteDescription.type, sdp } : null;
         }),
         { timeout: 5000, message: 'the 183 SDP applied as the remote description' },
       );
-      assert.match(remoteSdp, /a=ice-ufrag:SIPpUfrg/);
+      assert.equal(early.signalingState, 'stable');
+      assert.equal(early.type, 'answer');
+      assert.match(early.sdp, /^o=\S+ 4242 1 /m);
       assert.equal((await phone.prop('activeCall')).state, 'ringing');
 
       const end = await phone.waitFor('sip-call-ended', {}, 10000);

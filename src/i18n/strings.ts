@@ -1,0 +1,235 @@
+import type { PhoneErrorCode } from '../core/errors.js';
+
+/**
+ * Every user-facing string of the element, in one table. A page may override any of them with the
+ * `strings` property; the language follows the element's `lang` (or the nearest `lang` above it).
+ */
+export interface Strings {
+  registration: { unregistered: string; registering: string; registered: string; failed: string };
+  connection: { disconnected: string; connecting: string; connected: string };
+  registeredAs: string;
+  calling: (who: string) => string;
+  ringing: (who: string) => string;
+  incomingCall: (who: string) => string;
+  inCall: (who: string) => string;
+  onHold: string;
+  heldByOther: string;
+  muted: string;
+  transfer: (state: string) => string;
+  callEnded: (who: string, cause: string) => string;
+  incomingLabel: (video: boolean) => string;
+  answer: string;
+  reject: string;
+  contactToCall: string;
+  targetPlaceholder: string;
+  video: string;
+  call: string;
+  bye: string;
+  hold: string;
+  resume: string;
+  mute: string;
+  unmute: string;
+  transferButton: string;
+  transferTitle: string;
+  shareScreen: string;
+  stopSharing: string;
+  dialPad: string;
+  remoteVideo: string;
+  localVideo: string;
+  pictureInPicture: string;
+  settings: string;
+  displayName: string;
+  domain: string;
+  userName: string;
+  password: string;
+  advanced: string;
+  serverUrl: string;
+  iceServers: string;
+  register: string;
+  unregister: string;
+  devices: string;
+  microphone: string;
+  camera: string;
+  speaker: string;
+  recentCalls: (count: number) => string;
+  callBack: (who: string) => string;
+  clearHistory: string;
+  incomingDirection: string;
+  outgoingDirection: string;
+  offline: string;
+  offlineCauses: Record<string, string>;
+  retryingIn: (seconds: number) => string;
+  reconnecting: string;
+  reconnectNow: string;
+  errors: Record<PhoneErrorCode, string>;
+}
+
+export const en: Strings = {
+  registration: { unregistered: 'Not registered', registering: 'Registering…', registered: 'Registered', failed: 'Registration failed' },
+  connection: { disconnected: 'disconnected', connecting: 'connecting', connected: 'connected' },
+  registeredAs: 'as',
+  calling: (who) => `Calling ${who}…`,
+  ringing: (who) => `Ringing ${who}…`,
+  incomingCall: (who) => `Incoming call from ${who}`,
+  inCall: (who) => `In call with ${who}`,
+  onHold: ' (on hold)',
+  heldByOther: ' (held by the other side)',
+  muted: ', muted',
+  transfer: (state) => ` — transfer ${state}`,
+  callEnded: (who, cause) => `Call with ${who} ended: ${cause}.`,
+  incomingLabel: (video) => `Incoming ${video ? 'video ' : ''}call from`,
+  answer: 'Answer',
+  reject: 'Reject',
+  contactToCall: 'Contact to call',
+  targetPlaceholder: 'bob or sip:bob@example.com',
+  video: 'Video',
+  call: 'Call',
+  bye: 'Bye',
+  hold: 'Hold',
+  resume: 'Resume',
+  mute: 'Mute',
+  unmute: 'Unmute',
+  transferButton: 'Transfer',
+  transferTitle: 'Transfer to the contact above',
+  shareScreen: 'Share screen',
+  stopSharing: 'Stop sharing',
+  dialPad: 'Dial pad',
+  remoteVideo: 'Remote video',
+  localVideo: 'Your camera',
+  pictureInPicture: 'Picture in picture',
+  settings: 'Settings',
+  displayName: 'Display name',
+  domain: 'Domain',
+  userName: 'User name',
+  password: 'Password',
+  advanced: 'Advanced',
+  serverUrl: 'WebSocket server URL',
+  iceServers: 'STUN/TURN servers (JSON)',
+  register: 'Register',
+  unregister: 'Unregister',
+  devices: 'Devices',
+  microphone: 'Microphone',
+  camera: 'Camera',
+  speaker: 'Speaker',
+  recentCalls: (count) => `Recent calls (${count})`,
+  callBack: (who) => `Call ${who}`,
+  clearHistory: 'Clear history',
+  incomingDirection: 'incoming',
+  outgoingDirection: 'outgoing',
+  offline: 'Offline:',
+  offlineCauses: {
+    'keepalive-timeout': 'the server stopped answering',
+    'connect-timeout': 'the server did not answer',
+    'server-closed': 'the server closed the connection',
+    'connection-closed': 'the connection closed',
+  },
+  retryingIn: (seconds) => `Retrying in ${seconds} s.`,
+  reconnecting: 'Reconnecting…',
+  reconnectNow: 'Reconnect now',
+  errors: {
+    'invalid-server': 'The server must be a WebSocket URL starting with wss:// or ws://.',
+    'invalid-uri': 'Your SIP address must look like sip:user@domain.',
+    'invalid-target': 'That is not something we can call: give a user name, a number or sip:user@domain.',
+    'invalid-ice-servers': 'The STUN/TURN servers must be a JSON array such as [{"urls":"stun:stun.example.com"}].',
+    'invalid-option': 'That value is not allowed here.',
+    'not-configured': 'Set the server and your SIP address in Settings.',
+    'not-registered': 'Register before calling.',
+    'no-such-call': 'There is no call to act on.',
+    'invalid-call-state': 'The call cannot do that right now.',
+    'media-denied': 'Access to the microphone or camera was denied.',
+    'media-unavailable': 'No usable microphone or camera was found.',
+    'connection-failed': 'Could not reach the SIP server.',
+    'authentication-failed': 'Wrong user name or password: the server refused them.',
+    'registration-failed': 'The server refused the registration.',
+    'internal-error': 'Something went wrong.',
+  },
+};
+
+export const de: Strings = {
+  registration: { unregistered: 'Nicht angemeldet', registering: 'Anmeldung läuft…', registered: 'Angemeldet', failed: 'Anmeldung fehlgeschlagen' },
+  connection: { disconnected: 'getrennt', connecting: 'verbindet', connected: 'verbunden' },
+  registeredAs: 'als',
+  calling: (who) => `Rufe ${who} an…`,
+  ringing: (who) => `Es klingelt bei ${who}…`,
+  incomingCall: (who) => `Anruf von ${who}`,
+  inCall: (who) => `Im Gespräch mit ${who}`,
+  onHold: ' (gehalten)',
+  heldByOther: ' (von der Gegenseite gehalten)',
+  muted: ', stumm',
+  transfer: (state) => ` — Weiterleitung ${state}`,
+  callEnded: (who, cause) => `Gespräch mit ${who} beendet: ${cause}.`,
+  incomingLabel: (video) => `Eingehender ${video ? 'Video-' : ''}Anruf von`,
+  answer: 'Annehmen',
+  reject: 'Ablehnen',
+  contactToCall: 'Wen anrufen',
+  targetPlaceholder: 'bob oder sip:bob@example.com',
+  video: 'Video',
+  call: 'Anrufen',
+  bye: 'Auflegen',
+  hold: 'Halten',
+  resume: 'Fortsetzen',
+  mute: 'Stumm',
+  unmute: 'Ton an',
+  transferButton: 'Weiterleiten',
+  transferTitle: 'An den Kontakt oben weiterleiten',
+  shareScreen: 'Bildschirm teilen',
+  stopSharing: 'Teilen beenden',
+  dialPad: 'Wähltastatur',
+  remoteVideo: 'Video der Gegenseite',
+  localVideo: 'Ihre Kamera',
+  pictureInPicture: 'Bild im Bild',
+  settings: 'Einstellungen',
+  displayName: 'Anzeigename',
+  domain: 'Domäne',
+  userName: 'Benutzername',
+  password: 'Passwort',
+  advanced: 'Erweitert',
+  serverUrl: 'WebSocket-Server-URL',
+  iceServers: 'STUN/TURN-Server (JSON)',
+  register: 'Anmelden',
+  unregister: 'Abmelden',
+  devices: 'Geräte',
+  microphone: 'Mikrofon',
+  camera: 'Kamera',
+  speaker: 'Lautsprecher',
+  recentCalls: (count) => `Letzte Anrufe (${count})`,
+  callBack: (who) => `${who} anrufen`,
+  clearHistory: 'Verlauf löschen',
+  incomingDirection: 'eingehend',
+  outgoingDirection: 'ausgehend',
+  offline: 'Offline:',
+  offlineCauses: {
+    'keepalive-timeout': 'der Server antwortet nicht mehr',
+    'connect-timeout': 'der Server hat nicht geantwortet',
+    'server-closed': 'der Server hat die Verbindung beendet',
+    'connection-closed': 'die Verbindung wurde getrennt',
+  },
+  retryingIn: (seconds) => `Neuer Versuch in ${seconds} s.`,
+  reconnecting: 'Verbinde neu…',
+  reconnectNow: 'Jetzt verbinden',
+  errors: {
+    'invalid-server': 'Der Server muss eine WebSocket-URL sein, die mit wss:// oder ws:// beginnt.',
+    'invalid-uri': 'Ihre SIP-Adresse muss die Form sip:benutzer@domain haben.',
+    'invalid-target': 'Das kann nicht angerufen werden: Geben Sie einen Benutzernamen, eine Nummer oder sip:benutzer@domain an.',
+    'invalid-ice-servers': 'Die STUN/TURN-Server müssen ein JSON-Array sein, z. B. [{"urls":"stun:stun.example.com"}].',
+    'invalid-option': 'Dieser Wert ist hier nicht erlaubt.',
+    'not-configured': 'Tragen Sie Server und SIP-Adresse in den Einstellungen ein.',
+    'not-registered': 'Melden Sie sich vor dem Anrufen an.',
+    'no-such-call': 'Es gibt kein Gespräch dafür.',
+    'invalid-call-state': 'Das geht mit diesem Gespräch gerade nicht.',
+    'media-denied': 'Der Zugriff auf Mikrofon oder Kamera wurde verweigert.',
+    'media-unavailable': 'Kein nutzbares Mikrofon und keine Kamera gefunden.',
+    'connection-failed': 'Der SIP-Server ist nicht erreichbar.',
+    'authentication-failed': 'Falscher Benutzername oder falsches Passwort: Der Server hat sie abgelehnt.',
+    'registration-failed': 'Der Server hat die Anmeldung abgelehnt.',
+    'internal-error': 'Etwas ist schiefgegangen.',
+  },
+};
+
+export const languages: Record<string, Strings> = { en, de };
+
+/** The table for a BCP 47 language tag ('de-AT' → de), English when we have no such language. */
+export function stringsFor(lang: string | null | undefined, overrides: Partial<Strings> = {}): Strings {
+  const base = languages[(lang ?? '').toLowerCase().split('-')[0]] ?? en;
+  return { ...base, ...overrides };
+}

@@ -51,6 +51,8 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  *
  * @summary A browser SIP phone in one tag.
  *
+ * @attr {string} lang - Language of the built-in strings ('en', 'de'); default: the nearest `lang` above, then the document's.
+ *
  * @fires {CustomEvent<SipConnectingDetail>} sip-connecting - A connection attempt to `server` starts.
  * @fires {CustomEvent<SipConnectedDetail>} sip-connected - The WebSocket to `server` is open.
  * @fires {CustomEvent<SipConnectionLostDetail>} sip-connection-lost - An open connection was lost; `reconnecting` says whether it retries.
@@ -154,7 +156,7 @@ export class SipPhone extends LitElement {
    * Longest wait, in ms after the first ICE candidate, for the server-reflexive and relay
    * candidates of the configured STUN/TURN servers before an offer or answer is sent.
    */
-  @property({ type: Number, attribute: 'ice-gathering-timeout' }) iceGatheringTimeout = DEFAULT_ICE_GATHERING_TIMEOUT;
+  @property({ type: Number, attribute: 'ice-gathering-timeout' }) iceGatheringTimeout: number = DEFAULT_ICE_GATHERING_TIMEOUT;
 
   @state() private target = '';
   @state() private lastCallText = '';

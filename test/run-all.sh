@@ -7,5 +7,5 @@ exec bash test/loopback-only.sh bash -c '
   set -e
   node_modules/.bin/wtr --config test/web-test-runner.config.mjs
   node test/kamailio-smoke.mjs
-  node --test --test-concurrency=1 --test-reporter=spec test/build/*.test.mjs test/e2e/*.test.mjs
+  node --test --test-concurrency=1 --test-reporter=spec test/build/*.test.mjs test/manifest/*.test.mjs test/package/*.test.mjs test/e2e/*.test.mjs
 '

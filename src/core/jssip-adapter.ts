@@ -4,15 +4,15 @@
  * follows our policy).
  */
 import * as JsSIPModule from 'jssip';
-import type { UA } from 'jssip/lib/UA';
-import type { RTCSession } from 'jssip/lib/RTCSession';
+import type { UA } from 'jssip/lib/UA.js';
+import type { RTCSession } from 'jssip/lib/RTCSession.js';
 import type { PhoneConfig } from './config.js';
 import { FailoverSocket, JSSIP_RECOVERY_MS, type FailoverSocketHooks } from './failover-socket.js';
 import type { SipSocketOptions } from './sip-socket.js';
 
 export type { UA, RTCSession };
-export type { IncomingRTCSessionEvent, OutgoingRTCSessionEvent, RTCSessionEvent } from 'jssip/lib/UA';
-export type { EndEvent, IceCandidateEvent, PeerConnectionEvent } from 'jssip/lib/RTCSession';
+export type { IncomingRTCSessionEvent, OutgoingRTCSessionEvent, RTCSessionEvent } from 'jssip/lib/UA.js';
+export type { EndEvent, IceCandidateEvent, PeerConnectionEvent } from 'jssip/lib/RTCSession.js';
 
 // JsSIP is CommonJS; some converters expose it only as the default export.
 const JsSIP = ((JsSIPModule as unknown as { default?: typeof JsSIPModule }).default ?? JsSIPModule) as typeof JsSIPModule;

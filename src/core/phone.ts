@@ -3,7 +3,7 @@ import type { CallState } from './call-state.js';
 import type { CallStats } from './call-stats.js';
 import { causeFromJsSip, type EndCause } from './causes.js';
 import { resolveTarget, type PhoneConfig } from './config.js';
-import { PhoneError, toPhoneError } from './errors.js';
+import { PhoneError, toPhoneError, type PhoneErrorCode } from './errors.js';
 import { DEFAULT_ICE_GATHERING_TIMEOUT } from './ice-policy.js';
 import { Emitter } from './emitter.js';
 import type { FailoverSocket } from './failover-socket.js';
@@ -41,7 +41,7 @@ export interface PhoneEvents {
   dtmf: { callId: string; tone: string; direction: 'incoming' | 'outgoing' };
   /** Every `statsInterval` ms during an active call (not a `change`: views update only the indicator). */
   'call-stats': CallStats;
-  error: { code: string; message: string };
+  error: { code: PhoneErrorCode; message: string };
   /** Anything that a view shows changed (state, calls, media streams). */
   change: void;
 }

@@ -97,18 +97,25 @@ test('every <slot> rendered is in the manifest (@slot)', () => {
   assertSameNames((phone.slots ?? []).map((s) => s.name), rendered, 'slots (@slot)');
 });
 
+/** Global HTML attributes an element may observe: the property that goes with each is HTMLElement's. */
+const globalAttributes = { lang: 'lang', dir: 'dir', title: 'title', hidden: 'hidden', inert: 'inert', translate: 'translate' };
+
 test('every attribute sets a public property, and says its type and default', () => {
   const attributes = phone.attributes ?? [];
   assert.ok(attributes.some((a) => a.name === 'auto-register'), 'the attributes are in the manifest');
   for (const attribute of attributes) {
+    assert.ok(attribute.type?.text, `attribute ${attribute.name} has a type (annotate the property, or @attr {type} ${attribute.name} for a global attribute)`);
+    assert.ok(attribute.description, `attribute ${attribute.name} has a description`);
+    if (!attribute.fieldName) {
+      assert.ok(attribute.name in globalAttributes, `attribute ${attribute.name} → a property (only global HTML attributes may have none of ours)`);
+      continue;
+    }
     const field = phone.members.find((m) => m.kind === 'field' && m.name === attribute.fieldName);
     assert.ok(field, `attribute ${attribute.name} → property ${attribute.fieldName}`);
     assert.ok(!field.static && (field.privacy ?? 'public') === 'public', `${attribute.fieldName} is a public instance property`);
     assert.equal(field.attribute, attribute.name, `property ${field.name} names attribute ${attribute.name}`);
-    assert.ok(attribute.type?.text, `attribute ${attribute.name} has a type (annotate the property)`);
     assert.ok(attribute.default !== undefined, `attribute ${attribute.name} has a default`);
-    assert.ok(attribute.description, `attribute ${attribute.name} has a description`);
   }
   const withAttribute = phone.members.filter((m) => m.kind === 'field' && m.attribute).map((m) => m.attribute);
-  assertSameNames(attributes.map((a) => a.name), withAttribute, 'attributes');
+  assertSameNames(attributes.filter((a) => a.fieldName).map((a) => a.name), withAttribute, 'attributes');
 });

@@ -1,28 +1,13 @@
 // A real phone's call features between <sip-phone> elements through Kamailio: hold, mute, DTMF,
 // blind transfer, call waiting.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
-import { launchBrowser, openPhone, serveRepo, until } from './support/harness.mjs';
+import { e2eSuite, openPhone, until } from './support/harness.mjs';
 
-let kamailio;
-let web;
-let browser;
-
-before(async () => {
-  kamailio = await startKamailio({ name: 'features' });
-  web = await serveRepo();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await web?.close();
-  await kamailio?.stop();
-});
+const env = e2eSuite('features');
 
 const registered = async (user, attributes = {}) => {
-  const phone = await openPhone(browser, web.url, { user, server: kamailio.wsUrl, attributes: { 'auto-register': true, ...attributes } });
+  const phone = await openPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes: { 'auto-register': true, ...attributes } });
   await phone.waitFor('sip-registered');
   return phone;
 };
@@ -229,7 +214,7 @@ test('call history: kept across a reload, redial from the UI, clearHistory()', a
 
     await alice.page.reload();
     await alice.page.waitForFunction(() => customElements.get('sip-phone') && window.addPhone);
-    await alice.page.evaluate((server) => window.addPhone({ server, uri: 'sip:alice@sip-phone.test', 'auto-register': true }, 'alice-pw'), kamailio.wsUrl);
+    await alice.page.evaluate((server) => window.addPhone({ server, uri: 'sip:alice@sip-phone.test', 'auto-register': true }, 'alice-pw'), env.kamailio.wsUrl);
     await alice.waitFor('sip-registered');
     assert.equal((await alice.prop('history')).length, 1, 'history survives the reload');
     const history = alice.page.locator('sip-phone').locator('[part~="history"]');
@@ -269,7 +254,7 @@ test('attended transfer: alice talks to bob, calls carol, then connects bob and 
   }
 });
 
-test('devices: listed from the browser, switched mid-call with replaceTrack, remembered', async () => {
+test('devices: listed from the env.browser, switched mid-call with replaceTrack, remembered', async () => {
   const alice = await registered('alice', { video: true });
   const bob = await registered('bob', { 'auto-answer': true });
   try {

@@ -1,28 +1,13 @@
 // Two <sip-phone> elements in separate browser contexts, registered at a real Kamailio on
 // 127.0.0.1, calling each other with real WebRTC media.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
-import { launchBrowser, openPhone, serveRepo, until } from './support/harness.mjs';
+import { e2eSuite, openPhone, until } from './support/harness.mjs';
 
-let kamailio;
-let web;
-let browser;
-
-before(async () => {
-  kamailio = await startKamailio({ name: 'calls' });
-  web = await serveRepo();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await web?.close();
-  await kamailio?.stop();
-});
+const env = e2eSuite('calls');
 
 async function registered(user, attributes = {}) {
-  const phone = await openPhone(browser, web.url, { user, server: kamailio.wsUrl, attributes: { 'auto-register': true, ...attributes } });
+  const phone = await openPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes: { 'auto-register': true, ...attributes } });
   await phone.waitFor('sip-registered', { uri: `sip:${user}@sip-phone.test` });
   return phone;
 }

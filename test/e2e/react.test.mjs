@@ -1,38 +1,22 @@
 // The React example (test/react/example.tsx, bundled with esbuild) in Chromium against a real
 // Kamailio: a call's sip-* events reach the React component's onSip… props and its state.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
 import { buildReactExample } from '../react/build.mjs';
-import { launchBrowser, openPhone, root, serveRepo, until, users } from './support/harness.mjs';
+import { e2eSuite, openPhone, root, until, users } from './support/harness.mjs';
 
-let kamailio;
-let web;
-let browser;
-
-before(async () => {
-  await buildReactExample();
-  kamailio = await startKamailio({ name: 'react' });
-  web = await serveRepo();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await web?.close();
-  await kamailio?.stop();
-});
+const env = e2eSuite('react', { setup: buildReactExample });
 
 /** Opens the React example as `user`; `text(id)` reads what the app rendered. */
 async function openReactApp(user) {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  const query = new URLSearchParams({ server: kamailio.wsUrl, uri: `sip:${user}@sip-phone.test`, password: users[user] });
-  await page.goto(`${web.url}/test/react/index.html?${query}`);
+  const query = new URLSearchParams({ server: env.kamailio.wsUrl, uri: `sip:${user}@sip-phone.test`, password: users[user] });
+  await page.goto(`${env.web.url}/test/react/index.html?${query}`);
   const text = (id) => page.evaluate((i) => document.getElementById(i)?.textContent ?? null, id);
   const shows = (id, pattern) => until(async () => pattern.test((await text(id)) ?? '') && (await text(id)), { timeout: 15000, message: `#${id} to match ${pattern}` });
   return { page, context, errors, text, shows };
@@ -54,7 +38,7 @@ describe('the React example', () => {
       assert.equal(await bob.shows('registration', /^Registered as /), 'Registered as sip:bob@sip-phone.test', 'onSipRegistered reached React state');
       assert.equal(await bob.page.evaluate(() => document.querySelector('sip-phone').hasAttribute('password')), false, 'password set as a property');
 
-      alice = await openPhone(browser, web.url, { user: 'alice', server: kamailio.wsUrl, attributes: { 'auto-register': true } });
+      alice = await openPhone(env.browser, env.web.url, { user: 'alice', server: env.kamailio.wsUrl, attributes: { 'auto-register': true } });
       await alice.waitFor('sip-registered');
       const placed = await alice.call('call', 'bob');
       assert.ok(placed.value, `alice's call() resolved to an id: ${JSON.stringify(placed)}`);

@@ -1,28 +1,13 @@
 // Registration against a real Kamailio: good and bad credentials, bad input, security of the password.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
-import { launchBrowser, openPhone, serveRepo, until } from './support/harness.mjs';
+import { e2eSuite, openPhone, until } from './support/harness.mjs';
 
-let kamailio;
-let web;
-let browser;
-
-before(async () => {
-  kamailio = await startKamailio({ name: 'registration' });
-  web = await serveRepo();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await web?.close();
-  await kamailio?.stop();
-});
+const env = e2eSuite('registration');
 
 describe('registration', () => {
   test('alice registers, shows it, the registrar holds her contact, and unregistering removes it', async () => {
-    const alice = await openPhone(browser, web.url, { user: 'alice', server: kamailio.wsUrl });
+    const alice = await openPhone(env.browser, env.web.url, { user: 'alice', server: env.kamailio.wsUrl });
     try {
       assert.deepEqual(await alice.call('register'), {});
       const registered = (await alice.events('sip-registered'))[0];
@@ -31,7 +16,7 @@ describe('registration', () => {
       assert.equal(await alice.prop('registrationState'), 'registered');
       assert.equal(await alice.prop('connectionState'), 'connected');
       assert.match(await alice.text('[part~="status"]'), /Registered/);
-      assert.equal((await kamailio.contacts('alice')).length, 1);
+      assert.equal((await env.kamailio.contacts('alice')).length, 1);
       const order = (await alice.events()).map((e) => e.type);
       assert.deepEqual(order.slice(0, 3), ['sip-connecting', 'sip-connected', 'sip-registered']);
 
@@ -39,14 +24,14 @@ describe('registration', () => {
       await alice.waitFor('sip-unregistered');
       assert.equal(await alice.prop('registrationState'), 'unregistered');
       assert.equal(await alice.prop('connectionState'), 'disconnected');
-      assert.equal((await kamailio.contacts('alice')).length, 0);
+      assert.equal((await env.kamailio.contacts('alice')).length, 0);
     } finally {
       await alice.close();
     }
   });
 
   test('a wrong password gives sip-registration-failed with 401 and no retry storm', async () => {
-    const bob = await openPhone(browser, web.url, { user: 'bob', server: kamailio.wsUrl, password: 'not-the-password', attributes: { 'auto-register': true } });
+    const bob = await openPhone(env.browser, env.web.url, { user: 'bob', server: env.kamailio.wsUrl, password: 'not-the-password', attributes: { 'auto-register': true } });
     try {
       const failed = await bob.waitFor('sip-registration-failed');
       assert.ok([401, 403].includes(failed.detail.statusCode), `status ${failed.detail.statusCode}`);
@@ -55,7 +40,7 @@ describe('registration', () => {
       assert.match(await bob.text('[part~="status"]'), /Wrong user name or password/);
       await new Promise((r) => setTimeout(r, 3000));
       assert.equal((await bob.events('sip-registration-failed')).length, 1, 'no retries');
-      assert.equal((await kamailio.contacts('bob')).length, 0);
+      assert.equal((await env.kamailio.contacts('bob')).length, 0);
       const errors = await bob.events('sip-error');
       assert.equal(errors[0]?.detail.code, 'authentication-failed');
     } finally {
@@ -65,7 +50,7 @@ describe('registration', () => {
 
   test('the password is never reflected to an attribute, logged or stored', async () => {
     const secret = 'alice-pw';
-    const alice = await openPhone(browser, web.url, { user: 'alice', server: kamailio.wsUrl, password: null, attributes: { password: secret, 'auto-register': true } });
+    const alice = await openPhone(env.browser, env.web.url, { user: 'alice', server: env.kamailio.wsUrl, password: null, attributes: { password: secret, 'auto-register': true } });
     try {
       await alice.waitFor('sip-registered');
       const exposed = await alice.page.evaluate((s) => {
@@ -81,7 +66,7 @@ describe('registration', () => {
   });
 
   test('auto-register in the markup with the password set later from script registers once, with no error', async () => {
-    const alice = await openPhone(browser, web.url, { user: 'alice', server: kamailio.wsUrl, password: null, attributes: { 'auto-register': true } });
+    const alice = await openPhone(env.browser, env.web.url, { user: 'alice', server: env.kamailio.wsUrl, password: null, attributes: { 'auto-register': true } });
     try {
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(await alice.prop('registrationState'), 'unregistered', 'waits for the password');
@@ -90,7 +75,7 @@ describe('registration', () => {
       assert.deepEqual(await alice.events('sip-error'), []);
       assert.deepEqual(await alice.events('sip-registration-failed'), []);
       // Changing the server address re-registers without failing anything either.
-      await alice.page.evaluate((url) => { window.phone().server = `${url} ${url}`; }, kamailio.wsUrl);
+      await alice.page.evaluate((url) => { window.phone().server = `${url} ${url}`; }, env.kamailio.wsUrl);
       await until(async () => (await alice.events('sip-registered')).length === 2, { message: 're-registered after the change' });
       assert.deepEqual(await alice.events('sip-error'), []);
     } finally {
@@ -99,7 +84,7 @@ describe('registration', () => {
   });
 
   test('bad input is refused with a code, a readable message, and nothing sent', async () => {
-    const phone = await openPhone(browser, web.url, { user: 'alice', server: 'http://127.0.0.1:1' });
+    const phone = await openPhone(env.browser, env.web.url, { user: 'alice', server: 'http://127.0.0.1:1' });
     try {
       const badServer = await phone.call('register');
       assert.equal(badServer.error.code, 'invalid-server');
@@ -107,7 +92,7 @@ describe('registration', () => {
       assert.equal((await phone.events('sip-error'))[0].detail.code, 'invalid-server');
       assert.equal((await phone.events('sip-connecting')).length, 0);
 
-      await phone.page.evaluate((url) => { window.phone().server = url; window.phone().uri = 'alice at example'; }, kamailio.wsUrl);
+      await phone.page.evaluate((url) => { window.phone().server = url; window.phone().uri = 'alice at example'; }, env.kamailio.wsUrl);
       assert.equal((await phone.call('register')).error.code, 'invalid-uri');
 
       await phone.page.evaluate(() => { window.phone().uri = 'sip:alice@sip-phone.test'; });

@@ -1,31 +1,16 @@
 // A person using the phone: fills in the settings form, dials on the dial pad, clicks Call,
 // Answer and Bye. Real Kamailio, real WebRTC, clicks in the element's shadow DOM.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
-import { launchBrowser, openPhone, serveRepo, until } from './support/harness.mjs';
+import { e2eSuite, openPhone, until } from './support/harness.mjs';
 
-let kamailio;
-let web;
-let browser;
-
-before(async () => {
-  kamailio = await startKamailio({ name: 'ui' });
-  web = await serveRepo();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await web?.close();
-  await kamailio?.stop();
-});
+const env = e2eSuite('ui');
 
 const part = (phone, name) => phone.page.locator('sip-phone').locator(`[part~="${name}"]`);
 
 test('alice registers from the settings form, dials bob on the dial pad, bob clicks Answer, both see video, alice clicks Bye', async () => {
-  const alice = await openPhone(browser, web.url, { user: 'alice', bare: true });
-  const bob = await openPhone(browser, web.url, { user: 'bob', server: kamailio.wsUrl, attributes: { 'auto-register': true } });
+  const alice = await openPhone(env.browser, env.web.url, { user: 'alice', bare: true });
+  const bob = await openPhone(env.browser, env.web.url, { user: 'bob', server: env.kamailio.wsUrl, attributes: { 'auto-register': true } });
   try {
     await bob.waitFor('sip-registered');
     const settings = part(alice, 'settings');
@@ -35,7 +20,7 @@ test('alice registers from the settings form, dials bob on the dial pad, bob cli
     await settings.getByLabel('User name').fill('alice');
     await settings.getByLabel('Password').fill('alice-pw');
     await settings.locator('summary', { hasText: 'Advanced' }).click();
-    await settings.getByLabel('WebSocket server URL').fill(kamailio.wsUrl);
+    await settings.getByLabel('WebSocket server URL').fill(env.kamailio.wsUrl);
     await part(alice, 'register-button').click();
     await alice.waitFor('sip-registered', { uri: 'sip:alice@sip-phone.test' });
     await until(async () => /Registered/.test(await alice.text('[part~="status"]')), { message: 'Registered shown' });
@@ -69,8 +54,8 @@ test('alice registers from the settings form, dials bob on the dial pad, bob cli
 });
 
 test('Escape rejects an incoming call from the keyboard', async () => {
-  const alice = await openPhone(browser, web.url, { user: 'alice', server: kamailio.wsUrl, attributes: { 'auto-register': true } });
-  const bob = await openPhone(browser, web.url, { user: 'bob', server: kamailio.wsUrl, attributes: { 'auto-register': true } });
+  const alice = await openPhone(env.browser, env.web.url, { user: 'alice', server: env.kamailio.wsUrl, attributes: { 'auto-register': true } });
+  const bob = await openPhone(env.browser, env.web.url, { user: 'bob', server: env.kamailio.wsUrl, attributes: { 'auto-register': true } });
   try {
     await Promise.all([alice.waitFor('sip-registered'), bob.waitFor('sip-registered')]);
     await alice.call('call', 'bob');

@@ -1,34 +1,19 @@
 // SIP over secure WebSocket: Kamailio's tls module with a certificate made for this run;
 // Chromium accepts it with --ignore-certificate-errors (this file only).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
-import { launchBrowser, openPhone, serveRepo, until } from './support/harness.mjs';
+import { e2eSuite, openPhone, until } from './support/harness.mjs';
 
-let kamailio;
-let web;
-let browser;
-
-before(async () => {
-  kamailio = await startKamailio({ name: 'wss', wss: true });
-  web = await serveRepo();
-  browser = await launchBrowser({ ignoreCertificateErrors: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await web?.close();
-  await kamailio?.stop();
-});
+const env = e2eSuite('wss', { kamailio: { wss: true }, browser: { ignoreCertificateErrors: true } });
 
 test('alice and bob register over wss:// and call with audio and video', async () => {
-  assert.match(kamailio.wssUrl, /^wss:\/\/127\.0\.0\.1:\d+$/);
-  const open = (user) => openPhone(browser, web.url, { user, server: kamailio.wssUrl, attributes: { 'auto-register': true, video: true } });
+  assert.match(env.kamailio.wssUrl, /^wss:\/\/127\.0\.0\.1:\d+$/);
+  const open = (user) => openPhone(env.browser, env.web.url, { user, server: env.kamailio.wssUrl, attributes: { 'auto-register': true, video: true } });
   const alice = await open('alice');
   const bob = await open('bob');
   try {
     const registered = await alice.waitFor('sip-registered');
-    assert.equal((await alice.events('sip-connected'))[0].detail.server, kamailio.wssUrl);
+    assert.equal((await alice.events('sip-connected'))[0].detail.server, env.kamailio.wssUrl);
     assert.ok(registered.detail.expires > 0);
     await bob.waitFor('sip-registered');
     await alice.call('call', 'bob');

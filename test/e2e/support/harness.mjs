@@ -4,7 +4,9 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import { startKamailio } from '../../../demo/kamailio/kamailio.mjs';
 
 export const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -101,4 +103,24 @@ export async function until(fn, { timeout = 10000, interval = 100, message = 'co
     await new Promise((r) => setTimeout(r, interval));
   }
   throw new Error(`timed out after ${timeout} ms waiting for ${message}; last value ${JSON.stringify(last)}`);
+}
+
+/**
+ * The usual set-up of an end-to-end file: a Kamailio of its own, the static server and Chromium,
+ * started before its tests and stopped after them. Read them from the returned object in tests.
+ */
+export function e2eSuite(name, { kamailio = {}, browser = {}, setup } = {}) {
+  const env = { kamailio: null, web: null, browser: null };
+  before(async () => {
+    await setup?.();
+    env.kamailio = await startKamailio({ name, ...kamailio });
+    env.web = await serveRepo();
+    env.browser = await launchBrowser(browser);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.web?.close();
+    await env.kamailio?.stop();
+  });
+  return env;
 }

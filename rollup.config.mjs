@@ -35,6 +35,6 @@ export default {
     nodeResolve({ browser: true, preferBuiltins: false }),
     commonjs(),
     json({ preferConst: true }),
-    terser({ ecma: 2020, module: true, format: { comments: false } }),
+    terser({ ecma: 2020, module: true, format: { comments: false }, compress: { passes: 3, pure_getters: true } }),
   ],
 };

@@ -3,6 +3,8 @@ import type { Phone } from '../core/phone.js';
 
 export type Ringing = 'ringtone' | 'ringback' | null;
 
+const RINGBACK_DELAY_MS = 300;
+
 /** Tone patterns: frequencies (Hz) played together, on/off cadence (ms). */
 const patterns = {
   // The North American ringback: 440 + 480 Hz, 2 s on, 4 s off.
@@ -20,6 +22,9 @@ export class RingController implements ReactiveController {
   ringing: Ringing = null;
   /** A URL to loop instead of the generated ringtone. */
   ringtoneUrl = '';
+  /** No ringtone: calls are answered at once (auto-answer). */
+  silent = false;
+  private startTimer: ReturnType<typeof setTimeout> | undefined;
   private context: AudioContext | null = null;
   private stopTone: (() => void) | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -45,19 +50,26 @@ export class RingController implements ReactiveController {
 
   private update(): void {
     const calls = this.phone.calls;
-    const incoming = calls.some((c) => c.state === 'incoming');
+    const incoming = !this.silent && calls.some((c) => c.state === 'incoming');
     const ringback = calls.some((c) => c.state === 'ringing' && !this.phone.getCall(c.id)?.earlyMedia);
     this.play(incoming ? 'ringtone' : ringback ? 'ringback' : null);
   }
 
   private play(ringing: Ringing): void {
     if (ringing === this.ringing) return;
+    clearTimeout(this.startTimer);
     this.stopTone?.();
     this.stopTone = null;
     this.ringing = ringing;
-    if (ringing === 'ringtone' && this.ringtoneUrl) this.stopTone = this.playFile(this.ringtoneUrl);
-    else if (ringing) this.stopTone = this.playTone(patterns[ringing]);
+    // Starting audio costs the main thread tens of ms: keep it off the path of a call that is
+    // answered at once (the ringback starts a moment after the 180, which nobody hears as late).
+    if (ringing) this.startTimer = setTimeout(() => this.start(ringing), ringing === 'ringback' ? RINGBACK_DELAY_MS : 0);
     this.host.requestUpdate();
+  }
+
+  private start(ringing: 'ringtone' | 'ringback'): void {
+    if (ringing === 'ringtone' && this.ringtoneUrl) this.stopTone = this.playFile(this.ringtoneUrl);
+    else this.stopTone = this.playTone(patterns[ringing]);
   }
 
   private playFile(url: string): () => void {

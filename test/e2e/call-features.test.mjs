@@ -322,6 +322,8 @@ test('the ringtone plays while a call rings in, the ringback while ours rings ou
     await alice.waitFor('sip-call-state', { 'call.state': 'ringing' });
     await until(async () => (await bob.prop('ringing')) === 'ringtone' && (await alice.prop('ringing')) === 'ringback', { message: 'tones' });
     const tones = (phone) => phone.page.evaluate(() => window.oscillators);
+    // The ringback starts a moment (300 ms) after the 180.
+    await until(async () => (await tones(bob)).started === 2 && (await tones(alice)).started === 2, { message: 'two oscillators each' });
     assert.deepEqual(await tones(bob), { started: 2, stopped: 0 });
     assert.deepEqual(await tones(alice), { started: 2, stopped: 0 });
     await bob.call('answer');

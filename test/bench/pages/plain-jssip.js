@@ -9,6 +9,8 @@ function register({ server, user, password, autoAnswer }) {
   const t0 = performance.now();
   ua = new JsSIP.UA({ sockets: [new JsSIP.WebSocketInterface(server)], uri: `sip:${user}@sip-phone.test`, password, register: true });
   ua.on('newRTCSession', ({ originator, session }) => {
+    // The issue's experiment: release JsSIP on the first candidate instead of waiting for gathering.
+    if (window.earlyReady) session.on('icecandidate', (e) => e.ready());
     if (originator === 'remote' && autoAnswer) {
       session.answer({ mediaConstraints: { audio: true, video: true }, pcConfig: { iceServers } });
     }

@@ -16,27 +16,33 @@ export type HistoryStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
 
 export const HISTORY_LIMIT = 100;
 
-/** Call history, newest first, kept in storage under one key per address of record. */
+/** Call history, newest first, kept in storage under one key per address of record (read once). */
 export class CallHistory {
+  private cache: HistoryEntry[] | null = null;
+
   constructor(
     private readonly storage: HistoryStorage | null,
-    private readonly key: string,
+    readonly key: string,
   ) {}
 
   get entries(): HistoryEntry[] {
+    if (this.cache) return this.cache;
     try {
       const parsed: unknown = JSON.parse(this.storage?.getItem(this.key) ?? '[]');
-      return Array.isArray(parsed) ? (parsed as HistoryEntry[]) : [];
+      this.cache = Array.isArray(parsed) ? (parsed as HistoryEntry[]) : [];
     } catch {
-      return [];
+      this.cache = [];
     }
+    return this.cache;
   }
 
   add(entry: HistoryEntry): void {
-    this.write([entry, ...this.entries].slice(0, HISTORY_LIMIT));
+    this.cache = [entry, ...this.entries].slice(0, HISTORY_LIMIT);
+    this.write(this.cache);
   }
 
   clear(): void {
+    this.cache = [];
     try {
       this.storage?.removeItem(this.key);
     } catch {

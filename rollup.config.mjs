@@ -1,5 +1,6 @@
 // Builds dist/sip-phone.js: one self-contained, minified ES module (lit, jssip and
 // webrtc-adapter bundled in) from the tsc output in lib/. The npm library build is lib/ itself.
+import minifyHtmlLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
 import commonjs from '@rollup/plugin-commonjs';
 import json from '@rollup/plugin-json';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -31,6 +32,8 @@ export default {
   },
   plugins: [
     silentDebug,
+    // The HTML and CSS inside Lit's html`` and css`` templates (terser leaves template text alone).
+    minifyHtmlLiterals(),
     replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
     nodeResolve({ browser: true, preferBuiltins: false }),
     commonjs(),

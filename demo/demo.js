@@ -3,6 +3,9 @@
 //    users), gives each <sip-phone> its server and password as properties (never attributes).
 // 2. Logs every sip-* event of both phones, newest first, as text.
 // 3. Loads the bundle, which upgrades the two elements; they register (auto-register).
+// 4. The theme playground: a preset and a few --sip-phone-* custom properties, set live on both
+//    phones (through the CSSOM, which the CSP allows), and the CSS that gives the same look.
+// 5. The link to the React example (served by start.mjs), which registers as a third user.
 
 const EVENTS = [
   'sip-connecting',
@@ -91,6 +94,85 @@ function logEvent(phoneName, event) {
 
 document.getElementById('clear-log').addEventListener('click', () => log.replaceChildren());
 
+// --- Theme playground ---------------------------------------------------------------------
+
+/** The presets' own values, so the pickers start from what the phones show (see src/styles/tokens.ts). */
+const PRESETS = {
+  light: { accent: '#1a73e8', background: '#ffffff', foreground: '#1f1f1f', surface: '#f1f3f4', radius: 12 },
+  dark: { accent: '#8ab4f8', background: '#202124', foreground: '#e8eaed', surface: '#303134', radius: 12 },
+};
+const COLOURS = ['accent', 'background', 'foreground', 'surface'];
+const themeForm = document.getElementById('theme-form');
+const cssOutput = document.getElementById('theme-css');
+const prefersDark = matchMedia('(prefers-color-scheme: dark)');
+/** The custom properties the user changed, name → value. */
+const chosen = new Map();
+
+function presetValues() {
+  const theme = themeForm.elements.theme.value;
+  return PRESETS[theme === 'auto' ? (prefersDark.matches ? 'dark' : 'light') : theme];
+}
+
+/** Shows the preset's values in every control the user has not changed. */
+function showPresetValues() {
+  const preset = presetValues();
+  for (const name of COLOURS) if (!chosen.has(name)) themeForm.elements[name].value = preset[name];
+  if (!chosen.has('radius')) themeForm.elements.radius.value = String(preset.radius);
+  themeForm.elements.radiusValue.value = `${themeForm.elements.radius.value} px`;
+}
+
+function applyTheme() {
+  const theme = themeForm.elements.theme.value;
+  // The page follows the preset too, so the phones sit on a matching background.
+  document.documentElement.dataset.theme = theme;
+  for (const phone of document.querySelectorAll('sip-phone')) {
+    phone.setAttribute('theme', theme);
+    for (const name of [...COLOURS, 'radius']) {
+      if (chosen.has(name)) phone.style.setProperty(`--sip-phone-${name}`, chosen.get(name));
+      else phone.style.removeProperty(`--sip-phone-${name}`);
+    }
+  }
+  showPresetValues();
+  const lines = [...chosen].map(([name, value]) => `  --sip-phone-${name}: ${value};`);
+  const attribute = theme === 'light' ? '<sip-phone>' : `<sip-phone theme="${theme}">`;
+  cssOutput.textContent = lines.length
+    ? `/* ${attribute} */\nsip-phone {\n${lines.join('\n')}\n}\n`
+    : `/* ${attribute}\n   Pick a colour or a radius:\n   the CSS for it shows here. */\n`;
+}
+
+themeForm.addEventListener('input', (event) => {
+  const name = event.target.name;
+  if (COLOURS.includes(name)) chosen.set(name, event.target.value);
+  if (name === 'radius') chosen.set(name, `${event.target.value}px`);
+  applyTheme();
+});
+themeForm.addEventListener('reset', () => {
+  const theme = themeForm.elements.theme.value;
+  chosen.clear();
+  // A reset form goes back to its first option: keep the preset, reset only the values.
+  setTimeout(() => {
+    themeForm.elements.theme.value = theme;
+    applyTheme();
+  });
+});
+prefersDark.addEventListener('change', applyTheme);
+document.getElementById('copy-css').addEventListener('click', async (event) => {
+  const button = event.currentTarget;
+  try {
+    await navigator.clipboard.writeText(cssOutput.textContent);
+    button.textContent = 'Copied';
+  } catch {
+    getSelection().selectAllChildren(cssOutput);
+    button.textContent = 'Selected: press Ctrl+C';
+  }
+  setTimeout(() => (button.textContent = 'Copy CSS'), 2000);
+});
+
+// ?theme=dark (or light, auto) picks the preset; the screenshots use it.
+const requestedTheme = new URLSearchParams(location.search).get('theme');
+themeForm.elements.theme.value = ['light', 'dark', 'auto'].includes(requestedTheme) ? requestedTheme : 'auto';
+applyTheme();
+
 async function start() {
   const phones = [...document.querySelectorAll('sip-phone')];
   for (const phone of phones) {
@@ -114,6 +196,13 @@ async function start() {
     const user = config.phones.find((p) => p.uri === phone.getAttribute('uri'));
     phone.server = config.server;
     if (user) phone.password = user.password;
+  }
+
+  if (config.reactExample) {
+    const { uri, password } = config.reactExample;
+    const link = document.getElementById('react-link');
+    link.href = `/test/react/index.html?${new URLSearchParams({ server: config.server, uri, password })}`;
+    document.getElementById('react-example').hidden = false;
   }
 
   try {

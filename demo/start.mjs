@@ -1,6 +1,9 @@
 // `npm start`: Kamailio (demo/kamailio/kamailio.cfg) and a read-only static server for the repo,
 // both on 127.0.0.1 only, with the demo page at /demo/. Ctrl-C stops both.
 //
+// The React example (test/react/) is bundled at start-up and linked from the page; it registers as
+// carol. `node demo/screenshots.mjs` starts this script to take the README's screenshots.
+//
 // Ports: ws 8080 and udp 5060 for Kamailio, 8000 for the page; any that is busy is replaced by a
 // free one, and the page learns the real WebSocket URL from /demo/config.json (made here, not a file).
 import { createServer } from 'node:http';
@@ -20,6 +23,9 @@ const PHONES = [
   { user: 'alice', password: 'alice-pw' },
   { user: 'bob', password: 'bob-pw' },
 ];
+const REACT_USER = { user: 'carol', password: 'carol-pw' };
+/** Where test/react/index.html loads its bundle from (a dot-folder, so served by name only). */
+const REACT_BUNDLE_PATH = '/.test-tmp/react-example.js';
 
 const types = {
   '.html': 'text/html; charset=utf-8',
@@ -76,14 +82,14 @@ function send(res, status, body, headers = {}) {
   res.end(body);
 }
 
-function createSite(config) {
+function createSite(config, reactBundle) {
   return createServer(async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'read-only\n', { allow: 'GET, HEAD' });
     const { pathname } = new URL(req.url ?? '/', `http://${HOST}`);
     if (pathname === '/' || pathname === '/demo') return send(res, 302, '', { location: '/demo/' });
     if (pathname === '/favicon.ico') return send(res, 204, '');
     if (pathname === '/demo/config.json') return send(res, 200, JSON.stringify(config, null, 2), { 'content-type': types['.json'] });
-    let path = filePath(pathname);
+    let path = pathname === REACT_BUNDLE_PATH && reactBundle ? reactBundle : filePath(pathname);
     if (!path) return send(res, 404, 'not found\n');
     try {
       if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
@@ -124,12 +130,22 @@ async function main() {
     process.exit(1);
   }
 
+  // The React example needs esbuild (a dev dependency): without it, the demo runs without the link.
+  let reactBundle = null;
+  try {
+    const { buildReactExample } = await import('../test/react/build.mjs');
+    reactBundle = await buildReactExample();
+  } catch (error) {
+    console.warn(`demo: the React example is not available (${error.message.split('\n')[0]}).`);
+  }
+
   const config = {
     server: kamailio.wsUrl,
     domain: DOMAIN,
     phones: PHONES.map(({ user, password }) => ({ uri: `sip:${user}@${DOMAIN}`, password })),
+    reactExample: reactBundle ? { uri: `sip:${REACT_USER.user}@${DOMAIN}`, password: REACT_USER.password } : null,
   };
-  const site = createSite(config);
+  const site = createSite(config, reactBundle);
   let httpPort;
   try {
     httpPort = await listen(site, PREFERRED.http);
@@ -167,6 +183,7 @@ async function main() {
       '',
       `  Open ${url} in Chromium (or any browser with WebRTC).`,
       "  Two phones, alice and bob: on bob's phone type alice, press Call; answer on alice's.",
+      ...(reactBundle ? [`  React example: linked from the page (registers as ${REACT_USER.user}, answers by itself).`] : []),
       '',
       `  Kamailio  ${kamailio.wsUrl} (SIP over WebSocket), udp:${HOST}:${udpPort}; users alice … erin, passwords <user>-pw`,
       `  Web       http://${HOST}:${httpPort}/ (this repository, read-only)`,

@@ -1,13 +1,14 @@
 import { css } from 'lit';
+import { layout } from './styles/layout.js';
 import { tokens } from './styles/tokens.js';
 
 export const styles = [
   tokens,
+  layout,
   css`
     :host {
       display: block;
       box-sizing: border-box;
-      max-width: 420px;
       padding: calc(var(--_spacing) * 1.5);
       border-radius: var(--_radius);
       background: var(--_background);
@@ -15,8 +16,9 @@ export const styles = [
       font-family: var(--_font);
       font-size: 14px;
     }
-    :host([hidden]) {
-      display: none;
+    :host([hidden]),
+    [hidden] {
+      display: none !important;
     }
     *,
     *::before,
@@ -42,6 +44,7 @@ export const styles = [
     }
     button:focus-visible,
     input:focus-visible,
+    select:focus-visible,
     summary:focus-visible {
       outline: 2px solid var(--_accent);
       outline-offset: 2px;
@@ -50,12 +53,12 @@ export const styles = [
     [part~='call-button'],
     [part~='answer-button'] {
       background: var(--_success);
-      color: #fff;
+      color: var(--_success-contrast);
     }
     [part~='hangup-button'],
     [part~='reject-button'] {
       background: var(--_danger);
-      color: #fff;
+      color: var(--_danger-contrast);
     }
     .accent {
       background: var(--_accent);
@@ -69,6 +72,11 @@ export const styles = [
       border-radius: calc(var(--_radius) / 2);
       background: var(--_background);
       color: var(--_foreground);
+      accent-color: var(--_accent);
+    }
+    input::placeholder {
+      color: var(--_muted);
+      opacity: 1;
     }
     .toggle {
       display: flex;
@@ -107,7 +115,11 @@ export const styles = [
       padding: var(--_spacing);
       border-radius: calc(var(--_radius) / 2);
       background: var(--_danger);
-      color: #fff;
+      color: var(--_danger-contrast);
+    }
+    [part~='offline-banner'] button:focus-visible {
+      /* the accent would not stand out on the danger colour */
+      outline-color: var(--_danger-contrast);
     }
     .dot {
       width: 10px;
@@ -169,6 +181,10 @@ export const styles = [
     select {
       font: inherit;
       padding: calc(var(--_spacing) / 2);
+      border: 1px solid var(--_muted);
+      border-radius: calc(var(--_radius) / 3);
+      background: var(--_background);
+      color: var(--_foreground);
     }
     [part~='local-video'] {
       position: absolute;
@@ -204,9 +220,24 @@ export const styles = [
       position: absolute;
       width: 1px;
       height: 1px;
+      margin: -1px;
+      padding: 0;
+      border: 0;
       overflow: hidden;
       clip: rect(0 0 0 0);
       white-space: nowrap;
+    }
+  `,
+  // Settings file buttons (export, import, notifications) and the import result.
+  css`
+    .settings-file {
+      flex-wrap: wrap;
+      margin-top: var(--_spacing);
+    }
+    .import-message {
+      margin: var(--_spacing) 0 0;
+      color: var(--_muted);
+      font-size: 12px;
     }
   `,
 ];

@@ -1,12 +1,16 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { buildConfig } from './core/config.js';
+import { DEFAULT_REGISTER_EXPIRES, buildConfig, parseIceServers } from './core/config.js';
 import { PhoneError, toPhoneError, type PhoneErrorCode } from './core/errors.js';
 import { DEFAULT_ICE_GATHERING_TIMEOUT } from './core/ice-policy.js';
 import { Phone, type ConnectionState, type RegistrationState } from './core/phone.js';
 import type { CallInfo } from './core/call.js';
 import { PhoneController } from './controllers/phone-controller.js';
 import { RingController, type Ringing } from './controllers/ring-controller.js';
+import { KeyboardController } from './controllers/keyboard-controller.js';
+import { IncomingCallFocusController } from './controllers/incoming-call-focus-controller.js';
+import { IncomingCallAlertController } from './controllers/incoming-call-alert-controller.js';
+import { SettingsStore, exportSettings, parseSettings, settingsKey, type SavedSettings } from './core/settings-store.js';
 import { callControls, callerText } from './parts/call-controls.js';
 import { callVideo } from './parts/call-video.js';
 import { dialPad } from './parts/dial-pad.js';
@@ -94,15 +98,27 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @csspart pip-button - Picture-in-picture for the remote video.
  * @csspart remote-video - The other party's video (double-click: full screen).
  * @csspart local-video - Our own camera, inset.
+ * @csspart videos - The video box: the remote video with our camera inset (hidden on audio calls).
+ * @csspart caller - Who is calling, in the incoming-call box.
+ * @csspart video-toggle - The "Video" checkbox and its label (offer video on the next call).
+ * @csspart header - The brand area at the top, holding the `header` slot (hidden while empty).
  *
- * @cssprop [--sip-phone-accent=#1a73e8] - Accent colour (Register, focus rings).
- * @cssprop [--sip-phone-accent-contrast=#ffffff] - Text on the accent colour.
- * @cssprop [--sip-phone-background=#ffffff] - Background.
- * @cssprop [--sip-phone-foreground=#1f1f1f] - Text colour.
- * @cssprop [--sip-phone-muted=#5f6368] - Secondary text and borders.
- * @cssprop [--sip-phone-surface=#f1f3f4] - Buttons and panels.
- * @cssprop [--sip-phone-danger=#c5221f] - Bye, Reject, errors.
- * @cssprop [--sip-phone-success=#137333] - Call, Answer, registered.
+ * @slot header - A brand area above the status line: a logo, a title, a link.
+ * @slot call-actions - Extra buttons beside the call controls, shown while a call is placed or in progress (not while it rings in).
+ * @csspart export-button - "Export settings": downloads the settings as JSON (never the password).
+ * @csspart import-button - "Import settings": fills in the settings from a JSON file.
+ * @csspart notify-button - "Enable notifications": asks to show incoming calls as desktop notifications (with `notify`).
+ *
+ * @cssprop [--sip-phone-accent=#1a73e8] - Accent colour (Register, focus rings); dark preset #8ab4f8.
+ * @cssprop [--sip-phone-accent-contrast=#ffffff] - Text on the accent colour; dark preset #202124.
+ * @cssprop [--sip-phone-background=#ffffff] - Background; dark preset #202124.
+ * @cssprop [--sip-phone-foreground=#1f1f1f] - Text colour; dark preset #e8eaed.
+ * @cssprop [--sip-phone-muted=#5f6368] - Secondary text and borders; dark preset #9aa0a6.
+ * @cssprop [--sip-phone-surface=#f1f3f4] - Buttons and panels; dark preset #303134.
+ * @cssprop [--sip-phone-danger=#c5221f] - Bye, Reject, errors; dark preset #f28b82.
+ * @cssprop [--sip-phone-danger-contrast=#ffffff] - Text on the danger colour (Bye, Reject, the offline banner); dark preset #202124.
+ * @cssprop [--sip-phone-success=#137333] - Call, Answer, registered; dark preset #81c995.
+ * @cssprop [--sip-phone-success-contrast=#ffffff] - Text on the success colour (Call, Answer); dark preset #202124.
  * @cssprop [--sip-phone-font=system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif] - Font family.
  * @cssprop [--sip-phone-radius=12px] - Corner radius.
  * @cssprop [--sip-phone-spacing=8px] - Base spacing unit.
@@ -142,6 +158,13 @@ export class SipPhone extends LitElement {
   /** Refuse REFER: do not call the target when the other side transfers us. */
   @property({ type: Boolean, attribute: 'no-accept-transfer' }) noAcceptTransfer = false;
   /**
+   * Colour preset: 'light' (default), 'dark', or 'auto' (follows the system's
+   * prefers-color-scheme). A page's `--sip-phone-*` values win over the preset's.
+   */
+  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'light';
+  /** Show only the status, the dialer and the call controls: no settings, devices or history. */
+  @property({ type: Boolean, reflect: true }) compact = false;
+  /**
    * Overrides for any user-facing string (see Strings); the rest follow the language of the
    * element's `lang` attribute or the nearest `lang` above it (English and German ship).
    */
@@ -157,8 +180,24 @@ export class SipPhone extends LitElement {
    * candidates of the configured STUN/TURN servers before an offer or answer is sent.
    */
   @property({ type: Number, attribute: 'ice-gathering-timeout' }) iceGatheringTimeout: number = DEFAULT_ICE_GATHERING_TIMEOUT;
+  /**
+   * Keep the settings in localStorage: saved when the user registers from the settings form,
+   * restored when the element loads, except where the page gave a value (its attribute is present
+   * or its property was set to something other than the default). Everything but the password,
+   * unless `remember-password`. An element with an `id` keeps its own settings.
+   */
+  @property({ type: Boolean }) persist = false;
+  /** With `persist`, keep the password too (in plain text in localStorage: for devices the user alone uses). */
+  @property({ type: Boolean, attribute: 'remember-password' }) rememberPassword = false;
+  /**
+   * Show a desktop notification when a call rings in while the tab is hidden. Permission is asked
+   * when the user clicks Register, Call or "Enable notifications", never on load.
+   */
+  @property({ type: Boolean }) notify = false;
 
   @state() private target = '';
+  /** Whether the page slotted something into `header` (an empty header takes no room). */
+  @state() private hasHeader = false;
   @state() private lastCallText = '';
   /** Ticks once a second while the offline banner counts down. */
   private countdown: ReturnType<typeof setInterval> | undefined;
@@ -172,11 +211,27 @@ export class SipPhone extends LitElement {
   @state() private mediaDevices: MediaDeviceInfo[] = [];
   private deviceChoice: DeviceChoice = loadDeviceChoice();
   private configError: PhoneError | null = null;
+  private readonly alerts: IncomingCallAlertController;
+  /** With `persist`, the saved settings are applied once, before the first render. */
+  private settingsRestored = false;
+  /** What the last settings import did. */
+  @state() private importMessage = '';
 
   constructor() {
     super();
     new PhoneController(this, this.phone);
     this.rings = new RingController(this, this.phone);
+    new KeyboardController(this, {
+      callState: () => this.activeCall?.state ?? null,
+      dial: (key) => this.dialFromKeyboard(key),
+      sendDtmf: (key) => void this.sendDtmf(key).catch(() => {}),
+      call: () => void this.call(this.target).catch(() => {}),
+      answer: () => void this.answer().catch(() => {}),
+      reject: () => void this.reject().catch(() => {}),
+      hangup: () => void this.hangup().catch(() => {}),
+    });
+    new IncomingCallFocusController(this, () => this.activeCall?.state === 'incoming');
+    this.alerts = new IncomingCallAlertController(this, this.phone, { notify: () => this.notify, strings: () => this.t });
     this.phone.devicePreferences = { audioInput: this.deviceChoice.audioInput, videoInput: this.deviceChoice.videoInput };
     this.phone.on('registration-failed', ({ statusCode }) => {
       this.errorCode = statusCode === 401 || statusCode === 403 || statusCode === 407 ? 'authentication-failed' : 'registration-failed';
@@ -226,7 +281,7 @@ export class SipPhone extends LitElement {
 
   /** Finished calls, newest first (the last 100, kept in localStorage per `uri`). */
   get history(): HistoryEntry[] {
-    return this.callHistory.entries;
+    return [...this.callHistory.entries];
   }
 
   /** Forgets the call history of this `uri`. */
@@ -235,14 +290,21 @@ export class SipPhone extends LitElement {
     this.requestUpdate();
   }
 
+  private historyStore: CallHistory | null = null;
+
+  /** The history of the current `uri`, read from storage once. */
   private get callHistory(): CallHistory {
-    let storage: Storage | null = null;
-    try {
-      storage = localStorage;
-    } catch {
-      // storage blocked (sandboxed frame, privacy mode): no history
+    const key = `sip-phone.history.${this.uri}`;
+    if (this.historyStore?.key !== key) {
+      let storage: Storage | null = null;
+      try {
+        storage = localStorage;
+      } catch {
+        // storage blocked (sandboxed frame, privacy mode): no history
+      }
+      this.historyStore = new CallHistory(storage, key);
     }
-    return new CallHistory(storage, `sip-phone.history.${this.uri}`);
+    return this.historyStore;
   }
 
   /** The RTCPeerConnection of a call (newest by default), for statistics. */
@@ -401,7 +463,6 @@ export class SipPhone extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.addEventListener('keydown', this.onKeydown);
     window.addEventListener('online', this.onOnline);
     navigator.mediaDevices?.addEventListener('devicechange', this.refreshDevices);
     void this.refreshDevices();
@@ -409,7 +470,6 @@ export class SipPhone extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.removeEventListener('keydown', this.onKeydown);
     window.removeEventListener('online', this.onOnline);
     navigator.mediaDevices?.removeEventListener('devicechange', this.refreshDevices);
     clearInterval(this.countdown);
@@ -420,9 +480,11 @@ export class SipPhone extends LitElement {
   private readonly onOnline = () => this.phone.networkOnline();
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (this.persist && !this.settingsRestored) this.restoreSettings();
     this.t = stringsFor(this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang, this.strings);
     this.phone.autoAnswer = this.autoAnswer;
     this.rings.ringtoneUrl = this.ringtone;
+    this.rings.silent = this.autoAnswer;
     this.phone.maxCalls = this.maxCalls;
     this.phone.acceptTransfers = !this.noAcceptTransfer;
     this.phone.dtmfTransport = this.dtmf === 'info' ? 'info' : 'rfc4733';
@@ -494,19 +556,18 @@ export class SipPhone extends LitElement {
     else this.target += key;
   }
 
-  private readonly onKeydown = (event: KeyboardEvent) => {
-    // Digits typed during a call (outside a text field) are sent as DTMF.
-    const inField = event.composedPath()[0] instanceof HTMLInputElement;
-    if (!inField && /^[0-9*#]$/.test(event.key) && this.activeCall?.state === 'active') {
-      event.preventDefault();
-      this.sendDtmf(event.key).catch(() => {});
-      return;
-    }
-    if (event.key === 'Escape' && this.activeCall) {
-      event.preventDefault();
-      const call = this.activeCall;
-      (call.state === 'incoming' ? this.reject(call.id) : this.hangup(call.id)).catch(() => {});
-    }
+  /** A digit typed outside a text field while idle: added to the contact, where typing goes on. */
+  private dialFromKeyboard(key: string): void {
+    this.target += key;
+    void this.updateComplete.then(() => {
+      const field = this.renderRoot.querySelector<HTMLInputElement>('[part~="target"]');
+      field?.focus();
+      field?.setSelectionRange(field.value.length, field.value.length);
+    });
+  }
+
+  private readonly onHeaderSlotChange = (event: Event) => {
+    this.hasHeader = (event.target as HTMLSlotElement).assignedNodes({ flatten: true }).length > 0;
   };
 
   private settingsValues(): SettingsValues {
@@ -527,8 +588,86 @@ export class SipPhone extends LitElement {
     this.password = values.password;
     this.server = values.server;
     this.iceServers = values.iceServers;
+    if (this.persist) this.settingsStore.save(this.currentSettings(), { rememberPassword: this.rememberPassword });
+    this.alerts.requestPermission();
     this.register().catch(() => {});
   };
+
+  private get settingsStore(): SettingsStore {
+    let storage: Storage | null = null;
+    try {
+      storage = localStorage;
+    } catch {
+      // storage blocked (sandboxed frame, privacy mode): nothing is kept
+    }
+    return new SettingsStore(storage, settingsKey(this.id));
+  }
+
+  /** The settings as they are now; empty values left out, so a file or a restore never sets them. */
+  private currentSettings(): SavedSettings {
+    let iceServers: RTCIceServer[] = [];
+    try {
+      iceServers = parseIceServers(this.iceServers);
+    } catch {
+      // not valid: left out
+    }
+    const settings: SavedSettings = {
+      server: this.server.trim() || undefined,
+      uri: this.uri.trim() || undefined,
+      displayName: this.displayName.trim() || undefined,
+      authorizationUser: this.authorizationUser.trim() || undefined,
+      iceServers: iceServers.length ? iceServers : undefined,
+      registerExpires: this.registerExpires,
+      video: this.video,
+      dtmf: this.dtmf,
+      password: this.password || undefined,
+    };
+    return JSON.parse(JSON.stringify(settings)) as SavedSettings;
+  }
+
+  /** `persist`: the saved settings, for every setting the page did not give itself. */
+  private restoreSettings(): void {
+    this.settingsRestored = true;
+    const given = (attribute: string, isDefault: boolean) => this.hasAttribute(attribute) || !isDefault;
+    const pageGave: Record<keyof SavedSettings, boolean> = {
+      server: given('server', !this.server),
+      uri: given('uri', !this.uri),
+      displayName: given('display-name', !this.displayName),
+      authorizationUser: given('authorization-user', !this.authorizationUser),
+      iceServers: given('ice-servers', !this.iceServers.length),
+      registerExpires: given('register-expires', this.registerExpires === DEFAULT_REGISTER_EXPIRES),
+      video: given('video', !this.video),
+      dtmf: given('dtmf', this.dtmf === 'rfc4733'),
+      password: !!this.password,
+    };
+    const store = this.settingsStore;
+    const saved = store.load();
+    if (saved.password && !this.rememberPassword) {
+      // Kept under an earlier remember-password the page has dropped since: forget it.
+      delete saved.password;
+      store.save(saved);
+    }
+    Object.assign(this, Object.fromEntries(Object.entries(saved).filter(([name]) => !pageGave[name as keyof SavedSettings])));
+  }
+
+  private readonly exportSettingsFile = () => {
+    const link = document.createElement('a');
+    link.href = `data:application/json;charset=utf-8,${encodeURIComponent(exportSettings(this.currentSettings()))}`;
+    link.download = 'sip-phone-settings.json';
+    link.click();
+  };
+
+  /** Fills in the settings from a file the user chose; a bad file changes nothing and fires sip-error 'invalid-option'. */
+  private async importSettingsFile(file: File): Promise<void> {
+    try {
+      if (file.size > 65536) throw new PhoneError('invalid-option', `${file.name} is too large to be a settings file (${file.size} bytes).`);
+      Object.assign(this, parseSettings(await file.text()));
+      this.importMessage = this.t.settingsImported(file.name);
+    } catch (error) {
+      this.importMessage = this.t.importFailed(file.name);
+      this.report(toPhoneError(error, 'invalid-option'));
+    }
+  }
 
   private callText(call: CallInfo | null): string {
     if (!call) return this.lastCallText;
@@ -556,6 +695,7 @@ export class SipPhone extends LitElement {
     const media = call ? this.phone.getCall(call.id) : undefined;
     return html`
       <div class="stack">
+        <div part="header" ?hidden=${!this.hasHeader}><slot name="header" @slotchange=${this.onHeaderSlotChange}></slot></div>
         ${statusBanner({
           connectionState: this.connectionState,
           registrationState: this.registrationState,
@@ -565,6 +705,7 @@ export class SipPhone extends LitElement {
           callText: this.callText(call),
         })}
         ${this.phone.reconnect ? offlineBanner(this.t, this.phone.reconnect, Date.now(), () => this.reconnect()) : ''}
+        <div class="panes">
         ${settingsPanel({
           t: this.t,
           values: this.settingsValues(),
@@ -572,7 +713,13 @@ export class SipPhone extends LitElement {
           busy: this.registrationState === 'registering',
           onRegister: this.onSettingsSubmit,
           onUnregister: () => void this.unregister().catch(() => {}),
+          onExport: this.exportSettingsFile,
+          onImport: (file) => void this.importSettingsFile(file),
+          importMessage: this.importMessage,
+          offerNotifications: this.alerts.canAskPermission,
+          onEnableNotifications: () => this.alerts.requestPermission(),
         })}
+        <div class="call-pane">
         ${call?.state === 'active' ? html`<sip-call-quality part="quality"></sip-call-quality>` : ''}
         ${call && call.state !== 'incoming'
           ? callVideo({ t: this.t, remoteStream: media?.remoteStream ?? null, localStream: media?.localStream ?? null, video: call.video })
@@ -584,7 +731,7 @@ export class SipPhone extends LitElement {
           call,
           onTargetInput: (value) => (this.target = value),
           onVideoToggle: (value) => (this.video = value),
-          onCall: () => void this.call(this.target).catch(() => {}),
+          onCall: () => (this.alerts.requestPermission(), void this.call(this.target).catch(() => {})),
           onHangup: () => void this.hangup().catch(() => {}),
           onAnswer: () => void this.answer().catch(() => {}),
           onReject: () => void this.reject().catch(() => {}),
@@ -594,8 +741,12 @@ export class SipPhone extends LitElement {
           onShareScreen: (share) => void (share ? this.shareScreen() : this.stopScreenShare()).catch(() => {}),
         })}
         ${dialPad(this.t, (key) => this.pressKey(key))}
+        </div>
+        <div class="extras">
         ${devicePicker(this.t, this.devices, this.deviceChoice, (choice) => void this.selectDevices(choice).catch(() => {}))}
-        ${this.uri ? callHistory(this.t, this.history, (uri) => void this.call(uri).catch(() => {}), () => this.clearHistory()) : ''}
+        ${this.uri ? callHistory(this.t, this.callHistory.entries, (uri) => void this.call(uri).catch(() => {}), () => this.clearHistory()) : ''}
+        </div>
+        </div>
       </div>
     `;
   }

@@ -47,6 +47,15 @@ export interface Strings {
   iceServers: string;
   register: string;
   unregister: string;
+  exportSettings: string;
+  importSettings: string;
+  settingsImported: (fileName: string) => string;
+  importFailed: (fileName: string) => string;
+  enableNotifications: string;
+  /** Alternates with the page's title while a call rings in and the tab is hidden. */
+  titleIncomingCall: string;
+  /** The text under "Incoming call from …" in a desktop notification. */
+  notificationBody: string;
   devices: string;
   microphone: string;
   camera: string;
@@ -107,6 +116,13 @@ export const en: Strings = {
   iceServers: 'STUN/TURN servers (JSON)',
   register: 'Register',
   unregister: 'Unregister',
+  exportSettings: 'Export settings',
+  importSettings: 'Import settings',
+  settingsImported: (fileName) => `Settings read from ${fileName}: check them, then press Register.`,
+  importFailed: (fileName) => `${fileName} could not be used: it is not a settings file of this phone, or a value in it is not allowed.`,
+  enableNotifications: 'Enable notifications',
+  titleIncomingCall: '📞 Incoming call…',
+  notificationBody: 'Click to go to the phone.',
   devices: 'Devices',
   microphone: 'Microphone',
   camera: 'Camera',
@@ -188,6 +204,13 @@ export const de: Strings = {
   iceServers: 'STUN/TURN-Server (JSON)',
   register: 'Anmelden',
   unregister: 'Abmelden',
+  exportSettings: 'Einstellungen exportieren',
+  importSettings: 'Einstellungen importieren',
+  settingsImported: (fileName) => `Einstellungen aus ${fileName} übernommen: Prüfen Sie sie und klicken Sie auf Anmelden.`,
+  importFailed: (fileName) => `${fileName} ist nicht verwendbar: keine Einstellungsdatei dieses Telefons, oder ein Wert darin ist nicht erlaubt.`,
+  enableNotifications: 'Benachrichtigungen aktivieren',
+  titleIncomingCall: '📞 Eingehender Anruf…',
+  notificationBody: 'Klicken, um zum Telefon zu wechseln.',
   devices: 'Geräte',
   microphone: 'Mikrofon',
   camera: 'Kamera',

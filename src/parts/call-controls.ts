@@ -19,7 +19,7 @@ export interface CallControlsView {
   onShareScreen(share: boolean): void;
 }
 
-/** Hold, mute and transfer for the call in progress. */
+/** Hold, mute and transfer for the call in progress, then the page's own buttons (`call-actions`). */
 function inCallButtons(call: CallInfo, view: CallControlsView) {
   return html`
     <div class="row" part="in-call-controls">
@@ -29,6 +29,7 @@ function inCallButtons(call: CallInfo, view: CallControlsView) {
       ${call.video
         ? html`<button type="button" part="share-button" aria-pressed=${call.screenSharing} @click=${() => view.onShareScreen(!call.screenSharing)}>${call.screenSharing ? view.t.stopSharing : view.t.shareScreen}</button>`
         : ''}
+      <slot name="call-actions"></slot>
     </div>
   `;
 }
@@ -44,10 +45,10 @@ export function callControls(view: CallControlsView) {
   if (call?.state === 'incoming') {
     return html`
       <div class="incoming stack" part="incoming">
-        <div>${view.t.incomingLabel(call.video)} <strong class="caller">${callerText(call)}</strong></div>
+        <div id="incoming-caller">${view.t.incomingLabel(call.video)} <strong class="caller" part="caller">${callerText(call)}</strong></div>
         <div class="row">
-          <button type="button" part="answer-button" @click=${view.onAnswer}>${view.t.answer}</button>
-          <button type="button" part="reject-button" @click=${view.onReject}>${view.t.reject}</button>
+          <button type="button" part="answer-button" aria-describedby="incoming-caller" @click=${view.onAnswer}>${view.t.answer}</button>
+          <button type="button" part="reject-button" aria-describedby="incoming-caller" @click=${view.onReject}>${view.t.reject}</button>
         </div>
       </div>
     `;
@@ -66,10 +67,11 @@ export function callControls(view: CallControlsView) {
         />
       </label>
       <div class="row">
-        <label class="row toggle"><input type="checkbox" .checked=${view.video} @change=${(e: Event) => view.onVideoToggle((e.target as HTMLInputElement).checked)} /> ${view.t.video}</label>
+        <label class="row toggle" part="video-toggle"><input type="checkbox" .checked=${view.video} @change=${(e: Event) => view.onVideoToggle((e.target as HTMLInputElement).checked)} /> ${view.t.video}</label>
         ${call
           ? html`<button type="button" part="hangup-button" @click=${view.onHangup}>${view.t.bye}</button>`
           : html`<button type="submit" part="call-button">${view.t.call}</button>`}
+        ${call && call.state !== 'active' ? html`<slot name="call-actions"></slot>` : ''}
       </div>
       ${call?.state === 'active' ? inCallButtons(call, view) : ''}
     </form>

@@ -20,7 +20,7 @@ export function callHistory(t: Strings, entries: HistoryEntry[], onRedial: (uri:
       <ul class="history">
         ${entries.slice(0, 20).map(
           (e) => html`<li>
-            <span class="direction" aria-label=${e.direction === 'incoming' ? t.incomingDirection : t.outgoingDirection}>${e.direction === 'incoming' ? '↙' : '↗'}</span>
+            <span class="direction"><span aria-hidden="true">${e.direction === 'incoming' ? '↙' : '↗'}</span><span class="visually-hidden">${e.direction === 'incoming' ? t.incomingDirection : t.outgoingDirection}</span></span>
             <span class="who">${e.remoteDisplayName || e.remoteUri}</span>
             <span class="meta">${when(e.startedAt)} · ${e.durationMs ? duration(e.durationMs) : e.cause}</span>
             <button type="button" part="redial-button" aria-label=${t.callBack(e.remoteDisplayName || e.remoteUri)} @click=${() => onRedial(e.remoteUri)}>${t.call}</button>

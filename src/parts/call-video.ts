@@ -26,10 +26,10 @@ function pictureInPicture(event: Event): void {
  */
 export function callVideo(view: CallVideoView) {
   return html`
-    <div class="videos ${view.video ? '' : 'audio-only'}">
+    <div class="videos ${view.video ? '' : 'audio-only'}" part="videos">
       <video part="remote-video" autoplay playsinline .srcObject=${view.remoteStream} @dblclick=${fullScreen} aria-label=${view.t.remoteVideo}></video>
       ${view.video && document.pictureInPictureEnabled
-        ? html`<button type="button" part="pip-button" class="pip" @click=${pictureInPicture} aria-label=${view.t.pictureInPicture}>⧉</button>`
+        ? html`<button type="button" part="pip-button" class="pip" @click=${pictureInPicture} aria-label=${view.t.pictureInPicture}><span aria-hidden="true">⧉</span></button>`
         : ''}
       ${view.video && view.localStream
         ? html`<video part="local-video" autoplay playsinline muted .srcObject=${view.localStream} aria-label=${view.t.localVideo}></video>`

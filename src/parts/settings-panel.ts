@@ -18,6 +18,15 @@ export interface SettingsView {
   busy: boolean;
   onRegister(values: SettingsValues): void;
   onUnregister(): void;
+  /** Downloads the settings as JSON (never with the password). */
+  onExport(): void;
+  /** A settings file the user chose to import. */
+  onImport(file: File): void;
+  /** What the last import did, shown under the buttons. */
+  importMessage: string;
+  /** Whether to offer "Enable notifications" (`notify` set and the user not asked yet). */
+  offerNotifications: boolean;
+  onEnableNotifications(): void;
 }
 
 function read(form: HTMLFormElement): SettingsValues {
@@ -33,7 +42,22 @@ function read(form: HTMLFormElement): SettingsValues {
   };
 }
 
-/** Display name, domain, user name, password; advanced: server URL and STUN/TURN servers. */
+/** Import opens the file chooser (the file input itself stays hidden). */
+function chooseFile(event: Event): void {
+  (event.currentTarget as HTMLElement).parentElement?.querySelector<HTMLInputElement>('input[type=file]')?.click();
+}
+
+function fileChosen(event: Event, view: SettingsView): void {
+  const input = event.target as HTMLInputElement;
+  const file = input.files?.[0];
+  input.value = ''; // choosing the same file again imports it again
+  if (file) view.onImport(file);
+}
+
+/**
+ * Display name, domain, user name, password; advanced: server URL and STUN/TURN servers; export
+ * and import of the settings as a JSON file.
+ */
 export function settingsPanel(view: SettingsView) {
   const v = view.values;
   return html`
@@ -56,6 +80,15 @@ export function settingsPanel(view: SettingsView) {
           <button type="button" part="unregister-button" ?disabled=${!view.registered} @click=${view.onUnregister}>${view.t.unregister}</button>
         </div>
       </form>
+      <div class="row settings-file">
+        <button type="button" part="export-button" @click=${view.onExport}>${view.t.exportSettings}</button>
+        <button type="button" part="import-button" @click=${chooseFile}>${view.t.importSettings}</button>
+        <input type="file" accept=".json,application/json" hidden @change=${(e: Event) => fileChosen(e, view)} />
+        ${view.offerNotifications
+          ? html`<button type="button" part="notify-button" @click=${view.onEnableNotifications}>${view.t.enableNotifications}</button>`
+          : ''}
+      </div>
+      ${view.importMessage ? html`<p class="import-message" role="status">${view.importMessage}</p>` : ''}
     </details>
   `;
 }

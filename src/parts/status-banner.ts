@@ -13,18 +13,24 @@ export interface StatusView {
   callText: string;
 }
 
-/** One line of status: registration, connection, the current call and the last error. */
+/**
+ * One line of status: registration, connection, the current call and the last error. Registration
+ * and call changes are read out politely (role=status); an error interrupts (role=alert) and sits
+ * outside the polite region, so it is announced once.
+ */
 export function statusBanner(view: StatusView) {
   const offline = view.registrationState === 'registered' || view.connectionState === 'connected' ? '' : ` (${view.t.connection[view.connectionState]})`;
   return html`
-    <div part="status" role="status" aria-live="polite">
+    <div part="status">
       <span class="dot ${view.registrationState}"></span>
       <div>
-        <div>
-          <strong class="registration">${view.t.registration[view.registrationState]}</strong>${offline}
-          ${view.registrationState === 'registered' ? html`${view.t.registeredAs} <span class="uri">${view.uri}</span>` : ''}
+        <div role="status" aria-live="polite">
+          <div>
+            <strong class="registration">${view.t.registration[view.registrationState]}</strong>${offline}
+            ${view.registrationState === 'registered' ? html`${view.t.registeredAs} <span class="uri">${view.uri}</span>` : ''}
+          </div>
+          ${view.callText ? html`<div class="call-status">${view.callText}</div>` : ''}
         </div>
-        ${view.callText ? html`<div class="call-status">${view.callText}</div>` : ''}
         ${view.error ? html`<div class="error" role="alert">${view.error}</div>` : ''}
       </div>
     </div>

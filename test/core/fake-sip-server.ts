@@ -99,6 +99,32 @@ export class FakeSipServer {
     if (method !== 'ACK') socket.deliver(response(data, 200, 'OK'));
   }
 
+  /**
+   * Rings the phone on the newest open socket, as a proxy delivers a call: an INVITE to `to` from
+   * `from` with an audio offer; the phone then fires sip-incoming-call.
+   */
+  ringIn(from = 'sip:bob@sip-phone.test', to = 'sip:alice@sip-phone.test'): void {
+    const socket = this.openSockets.at(-1);
+    if (!socket) throw new Error('ringIn: no open socket (register first)');
+    const id = Math.random().toString(36).slice(2);
+    const sdp = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'c=IN IP4 127.0.0.1', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=rtpmap:111 opus/48000/2', 'a=sendrecv', ''].join('\r\n');
+    const invite = [
+      `INVITE ${to} SIP/2.0`,
+      `Via: SIP/2.0/WSS fake.invalid;branch=z9hG4bK${id}`,
+      'Max-Forwards: 70',
+      `From: <${from}>;tag=${id}`,
+      `To: <${to}>`,
+      `Call-ID: ${id}@fake.invalid`,
+      'CSeq: 1 INVITE',
+      `Contact: <${from.replace(/@.*/, '@fake.invalid')};transport=ws>`,
+      'Content-Type: application/sdp',
+      `Content-Length: ${new TextEncoder().encode(sdp).length}`,
+      '',
+      sdp,
+    ].join('\r\n');
+    socket.deliver(invite);
+  }
+
   private register(request: string): string {
     const auth = header(request, 'Authorization');
     const challenge = 'WWW-Authenticate: Digest realm="sip-phone.test", nonce="n0nce", algorithm=MD5';

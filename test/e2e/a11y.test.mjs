@@ -1,0 +1,131 @@
+// Accessibility with a real call: axe-core finds no violation in any state a user sees (idle,
+// settings open, a call ringing in, an outgoing call ringing, a video call, the history after it)
+// in the light and the dark preset; and the keyboard alone answers and hangs up a call.
+// Two phones registered at a real Kamailio on 127.0.0.1.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
+import { launchBrowser, openPhone, serveRepo, until } from './support/harness.mjs';
+
+let kamailio;
+let web;
+let browser;
+
+before(async () => {
+  kamailio = await startKamailio({ name: 'a11y' });
+  web = await serveRepo();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await web?.close();
+  await kamailio?.stop();
+});
+
+const part = (phone, name) => phone.page.locator('sip-phone').locator(`[part~="${name}"]`);
+
+async function registered(user, attributes = {}) {
+  const phone = await openPhone(browser, web.url, { user, server: kamailio.wsUrl, attributes: { 'auto-register': true, ...attributes } });
+  await phone.waitFor('sip-registered', { uri: `sip:${user}@sip-phone.test` });
+  return phone;
+}
+
+/**
+ * axe-core on the element (into its open shadow root), once per preset. The test page's CSP
+ * (script-src 'self') blocks an inline script, so axe comes from the repo's static server.
+ */
+async function assertNoViolations(phone, state) {
+  if (!(await phone.page.evaluate(() => 'axe' in window))) {
+    await phone.page.addScriptTag({ url: `${web.url}/node_modules/axe-core/axe.min.js` });
+  }
+  for (const theme of ['light', 'dark']) {
+    const violations = await phone.page.evaluate(async (t) => {
+      const element = window.phone();
+      element.setAttribute('theme', t);
+      await element.updateComplete;
+      const results = await window.axe.run(element, { resultTypes: ['violations'] });
+      return results.violations.map((v) => ({
+        rule: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => `${n.target.join(' >>> ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`),
+      }));
+    }, theme);
+    assert.deepEqual(violations, [], `${phone.user}, ${state}, theme=${theme}: ${JSON.stringify(violations, null, 2)}`);
+  }
+}
+
+/** The focused element inside the phone, as "part[:text]", or what is focused outside it. */
+const focusedPart = (phone) =>
+  phone.page.evaluate(() => {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    if (!active || active === document.body) return 'nothing';
+    const name = active.getAttribute('part') ?? active.localName;
+    return name === 'key' ? `key:${active.textContent.trim()}` : name;
+  });
+
+test('axe finds no violations in any state of a video call, in the light and the dark preset', async () => {
+  const alice = await registered('alice', { video: true });
+  const bob = await registered('bob');
+  try {
+    await assertNoViolations(alice, 'idle');
+
+    await part(alice, 'settings').locator('summary').first().click();
+    await part(alice, 'settings').locator('summary', { hasText: 'Advanced' }).click();
+    await part(alice, 'devices').locator('summary').click();
+    assert.equal(await part(alice, 'settings').evaluate((d) => d.open && d.querySelector('details').open), true);
+    await assertNoViolations(alice, 'settings, Advanced and devices open');
+
+    await alice.call('call', 'bob');
+    await bob.waitFor('sip-incoming-call');
+    await alice.waitFor('sip-call-state', { 'call.state': 'ringing' });
+    await until(async () => (await part(bob, 'answer-button').count()) === 1, { message: 'Answer shown' });
+    await assertNoViolations(bob, 'a call ringing in');
+    await assertNoViolations(alice, 'an outgoing call ringing');
+
+    await part(bob, 'answer-button').click();
+    await Promise.all([alice.waitFor('sip-call-state', { 'call.state': 'active' }), bob.waitFor('sip-call-state', { 'call.state': 'active' })]);
+    await until(async () => ((await alice.stats())?.framesDecoded ?? 0) > 5 && ((await bob.stats())?.framesDecoded ?? 0) > 5, { message: 'video both ways' });
+    await until(async () => (await part(alice, 'quality').evaluate((q) => q.shadowRoot.textContent)).includes('kbit/s'), { message: 'the quality indicator' });
+    await assertNoViolations(alice, 'in a video call (caller)');
+    await assertNoViolations(bob, 'in a video call (callee)');
+
+    await alice.call('hangup');
+    await bob.waitFor('sip-call-ended');
+    await part(bob, 'history').locator('summary').click();
+    await assertNoViolations(bob, 'after the call, history open');
+  } finally {
+    await alice.close();
+    await bob.close();
+  }
+});
+
+test('from the keyboard: a ringing call focuses Answer, Enter answers, Escape hangs up, focus goes back', async () => {
+  const alice = await registered('alice');
+  const bob = await registered('bob');
+  try {
+    await part(bob, 'key').filter({ hasText: '5' }).focus();
+    assert.equal(await focusedPart(bob), 'key:5');
+
+    await alice.call('call', 'bob');
+    await bob.waitFor('sip-incoming-call');
+    await until(async () => (await focusedPart(bob)) === 'answer-button', { message: 'focus on Answer' });
+
+    await bob.page.keyboard.press('Enter');
+    await Promise.all([alice.waitFor('sip-call-state', { 'call.state': 'active' }), bob.waitFor('sip-call-state', { 'call.state': 'active' })]);
+    await until(async () => (await focusedPart(bob)) === 'key:5', { message: 'focus back on the key' });
+    assert.match(await bob.text('[part~="status"] [role="status"]'), /In call with sip:alice@sip-phone\.test/);
+
+    await bob.page.keyboard.press('Escape');
+    assert.equal((await alice.waitFor('sip-call-ended')).detail.cause, 'bye');
+    assert.equal((await bob.waitFor('sip-call-ended')).detail.cause, 'hangup');
+    assert.equal(await focusedPart(bob), 'key:5', 'focus stays where it was');
+    assert.match(await bob.text('[part~="status"] [role="status"]'), /Call with sip:alice@sip-phone\.test ended: hangup/);
+    assert.deepEqual(await bob.page.evaluate(() => window.pageErrors), []);
+  } finally {
+    await alice.close();
+    await bob.close();
+  }
+});

@@ -1,0 +1,88 @@
+// The demo (`npm start`) as a visitor uses it: both phones register, the theme playground
+// recolours both phones live and shows the CSS to copy, and the React example it links to
+// registers. Under the page's strict CSP, with no CSP violation reported.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startDemo } from '../../demo/run-demo.mjs';
+import { launchBrowser, until } from './support/harness.mjs';
+
+let demo;
+let browser;
+
+before(async () => {
+  demo = await startDemo();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+async function openDemo(query = '') {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => /Content Security Policy|Refused to/.test(m.text()) && problems.push(m.text()));
+  await page.goto(`${demo.url}${query}`);
+  await page.waitForFunction(() => [...document.querySelectorAll('sip-phone')].every((p) => p.registrationState === 'registered'), null, { timeout: 15000 });
+  return { page, context, problems };
+}
+
+/** The computed background of a part of each phone. */
+const backgrounds = (page, part) =>
+  page.evaluate((p) => [...document.querySelectorAll('sip-phone')].map((phone) => getComputedStyle(phone.shadowRoot.querySelector(`[part~="${p}"]`)).backgroundColor), part);
+
+test('the theme playground recolours both phones live and shows the CSS to copy', async () => {
+  const { page, context, problems } = await openDemo('?theme=light');
+  try {
+    const css = () => page.locator('#theme-css').textContent();
+    assert.match(await css(), /Pick a colour/);
+
+    await page.locator('input[name="accent"]').fill('#d93025');
+    assert.deepEqual(await backgrounds(page, 'register-button'), ['rgb(217, 48, 37)', 'rgb(217, 48, 37)']);
+    await page.locator('input[name="radius"]').evaluate((input) => {
+      input.value = '3';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    assert.equal(await page.locator('output[name="radiusValue"]').textContent(), '3 px');
+    const radius = await page.evaluate(() => [...document.querySelectorAll('sip-phone')].map((p) => getComputedStyle(p).borderTopLeftRadius));
+    assert.deepEqual(radius, ['3px', '3px']);
+    assert.equal(await css(), '/* <sip-phone> */\nsip-phone {\n  --sip-phone-accent: #d93025;\n  --sip-phone-radius: 3px;\n}\n');
+
+    await page.locator('#theme').selectOption('dark');
+    assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('sip-phone')].map((p) => p.getAttribute('theme'))), ['dark', 'dark']);
+    assert.match(await css(), /^\/\* <sip-phone theme="dark"> \*\//);
+    // The chosen accent still wins over the dark preset's.
+    assert.deepEqual(await backgrounds(page, 'register-button'), ['rgb(217, 48, 37)', 'rgb(217, 48, 37)']);
+
+    await page.locator('#theme-reset').click();
+    await until(async () => /Pick a colour/.test(await css()), { timeout: 3000, message: 'the CSS reset' });
+    assert.equal(await page.locator('#theme').inputValue(), 'dark', 'Reset keeps the preset');
+    assert.equal(await page.locator('input[name="accent"]').inputValue(), '#8ab4f8', "the picker shows the dark preset's accent");
+    assert.notDeepEqual(await backgrounds(page, 'register-button'), ['rgb(217, 48, 37)', 'rgb(217, 48, 37)']);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the React example linked from the demo registers as carol', async () => {
+  const { page, context, problems } = await openDemo();
+  try {
+    const link = page.locator('#react-link');
+    assert.equal(await link.isVisible(), true);
+    const href = await link.getAttribute('href');
+    assert.match(href, /^\/test\/react\/index\.html\?server=ws%3A%2F%2F127\.0\.0\.1%3A\d+&uri=sip%3Acarol%40sip-phone\.test&password=carol-pw$/);
+    const react = await context.newPage();
+    await react.goto(new URL(href, demo.url).href);
+    await until(async () => /Registered as sip:carol@sip-phone\.test/.test((await react.locator('#registration').textContent()) ?? ''), {
+      timeout: 15000,
+      message: 'the React example to register',
+    });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

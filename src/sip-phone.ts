@@ -706,46 +706,46 @@ export class SipPhone extends LitElement {
         })}
         ${this.phone.reconnect ? offlineBanner(this.t, this.phone.reconnect, Date.now(), () => this.reconnect()) : ''}
         <div class="panes">
-        ${settingsPanel({
-          t: this.t,
-          values: this.settingsValues(),
-          registered: this.registrationState === 'registered',
-          busy: this.registrationState === 'registering',
-          onRegister: this.onSettingsSubmit,
-          onUnregister: () => void this.unregister().catch(() => {}),
-          onExport: this.exportSettingsFile,
-          onImport: (file) => void this.importSettingsFile(file),
-          importMessage: this.importMessage,
-          offerNotifications: this.alerts.canAskPermission,
-          onEnableNotifications: () => this.alerts.requestPermission(),
-        })}
-        <div class="call-pane">
-        ${call?.state === 'active' ? html`<sip-call-quality part="quality"></sip-call-quality>` : ''}
-        ${call && call.state !== 'incoming'
-          ? callVideo({ t: this.t, remoteStream: media?.remoteStream ?? null, localStream: media?.localStream ?? null, video: call.video })
-          : ''}
-        ${callControls({
-          t: this.t,
-          target: this.target,
-          video: this.video,
-          call,
-          onTargetInput: (value) => (this.target = value),
-          onVideoToggle: (value) => (this.video = value),
-          onCall: () => (this.alerts.requestPermission(), void this.call(this.target).catch(() => {})),
-          onHangup: () => void this.hangup().catch(() => {}),
-          onAnswer: () => void this.answer().catch(() => {}),
-          onReject: () => void this.reject().catch(() => {}),
-          onHold: (hold) => void (hold ? this.hold() : this.unhold()).catch(() => {}),
-          onMute: (mute) => void (mute ? this.mute() : this.unmute()).catch(() => {}),
-          onTransfer: () => void this.transfer(this.target).catch(() => {}),
-          onShareScreen: (share) => void (share ? this.shareScreen() : this.stopScreenShare()).catch(() => {}),
-        })}
-        ${dialPad(this.t, (key) => this.pressKey(key))}
-        </div>
-        <div class="extras">
-        ${devicePicker(this.t, this.devices, this.deviceChoice, (choice) => void this.selectDevices(choice).catch(() => {}))}
-        ${this.uri ? callHistory(this.t, this.callHistory.entries, (uri) => void this.call(uri).catch(() => {}), () => this.clearHistory()) : ''}
-        </div>
+          ${settingsPanel({
+            t: this.t,
+            values: this.settingsValues(),
+            registered: this.registrationState === 'registered',
+            busy: this.registrationState === 'registering',
+            onRegister: this.onSettingsSubmit,
+            onUnregister: () => void this.unregister().catch(() => {}),
+            onExport: this.exportSettingsFile,
+            onImport: (file) => void this.importSettingsFile(file),
+            importMessage: this.importMessage,
+            offerNotifications: this.alerts.canAskPermission,
+            onEnableNotifications: () => this.alerts.requestPermission(),
+          })}
+          <div class="call-pane">
+            ${call?.state === 'active' ? html`<sip-call-quality part="quality"></sip-call-quality>` : ''}
+            ${call && call.state !== 'incoming'
+              ? callVideo({ t: this.t, remoteStream: media?.remoteStream ?? null, localStream: media?.localStream ?? null, video: call.video })
+              : ''}
+            ${callControls({
+              t: this.t,
+              target: this.target,
+              video: this.video,
+              call,
+              onTargetInput: (value) => (this.target = value),
+              onVideoToggle: (value) => (this.video = value),
+              onCall: () => (this.alerts.requestPermission(), void this.call(this.target).catch(() => {})),
+              onHangup: () => void this.hangup().catch(() => {}),
+              onAnswer: () => void this.answer().catch(() => {}),
+              onReject: () => void this.reject().catch(() => {}),
+              onHold: (hold) => void (hold ? this.hold() : this.unhold()).catch(() => {}),
+              onMute: (mute) => void (mute ? this.mute() : this.unmute()).catch(() => {}),
+              onTransfer: () => void this.transfer(this.target).catch(() => {}),
+              onShareScreen: (share) => void (share ? this.shareScreen() : this.stopScreenShare()).catch(() => {}),
+            })}
+            ${dialPad(this.t, (key) => this.pressKey(key))}
+          </div>
+          <div class="extras">
+            ${devicePicker(this.t, this.devices, this.deviceChoice, (choice) => void this.selectDevices(choice).catch(() => {}))}
+            ${this.uri ? callHistory(this.t, this.callHistory.entries, (uri) => void this.call(uri).catch(() => {}), () => this.clearHistory()) : ''}
+          </div>
         </div>
       </div>
     `;

@@ -587,7 +587,7 @@ function isAuthFailure(statusCode?: number): boolean {
 }
 
 /** A readable sentence for a failed registration. */
-export function registrationFailureMessage(cause: string, statusCode?: number): string {
+function registrationFailureMessage(cause: string, statusCode?: number): string {
   if (isAuthFailure(statusCode)) {
     return 'Wrong user name or password: the server refused them.';
   }

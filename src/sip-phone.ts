@@ -230,7 +230,8 @@ export class SipPhone extends LitElement {
       reject: () => void this.reject().catch(() => {}),
       hangup: () => void this.hangup().catch(() => {}),
     });
-    new IncomingCallFocusController(this, () => this.activeCall?.state === 'incoming');
+    // With auto-answer the Answer button is gone at once: moving focus there only costs time.
+    new IncomingCallFocusController(this, () => !this.autoAnswer && this.activeCall?.state === 'incoming');
     this.alerts = new IncomingCallAlertController(this, this.phone, { notify: () => this.notify, strings: () => this.t });
     this.phone.devicePreferences = { audioInput: this.deviceChoice.audioInput, videoInput: this.deviceChoice.videoInput };
     this.phone.on('registration-failed', ({ statusCode }) => {

@@ -2,8 +2,21 @@ import { html } from 'lit';
 import type { HistoryEntry } from '../core/call-history.js';
 import type { Strings } from '../i18n/strings.js';
 
+// One formatter for all renders: toLocaleString() with options builds a new one per call, which
+// cost several ms per render with a full history.
+let dateTime: Intl.DateTimeFormat | undefined;
+
+const formatted = new Map<number, string>();
+
 function when(at: number): string {
-  return new Date(at).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
+  let text = formatted.get(at);
+  if (text === undefined) {
+    dateTime ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
+    text = dateTime.format(at);
+    if (formatted.size > 500) formatted.clear();
+    formatted.set(at, text);
+  }
+  return text;
 }
 
 function duration(ms: number): string {

@@ -2,31 +2,16 @@
 // settings open, a call ringing in, an outgoing call ringing, a video call, the history after it)
 // in the light and the dark preset; and the keyboard alone answers and hangs up a call.
 // Two phones registered at a real Kamailio on 127.0.0.1.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
-import { launchBrowser, openPhone, serveRepo, until } from './support/harness.mjs';
+import { e2eSuite, openPhone, until } from './support/harness.mjs';
 
-let kamailio;
-let web;
-let browser;
-
-before(async () => {
-  kamailio = await startKamailio({ name: 'a11y' });
-  web = await serveRepo();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await web?.close();
-  await kamailio?.stop();
-});
+const env = e2eSuite('a11y');
 
 const part = (phone, name) => phone.page.locator('sip-phone').locator(`[part~="${name}"]`);
 
 async function registered(user, attributes = {}) {
-  const phone = await openPhone(browser, web.url, { user, server: kamailio.wsUrl, attributes: { 'auto-register': true, ...attributes } });
+  const phone = await openPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes: { 'auto-register': true, ...attributes } });
   await phone.waitFor('sip-registered', { uri: `sip:${user}@sip-phone.test` });
   return phone;
 }
@@ -37,7 +22,7 @@ async function registered(user, attributes = {}) {
  */
 async function assertNoViolations(phone, state) {
   if (!(await phone.page.evaluate(() => 'axe' in window))) {
-    await phone.page.addScriptTag({ url: `${web.url}/node_modules/axe-core/axe.min.js` });
+    await phone.page.addScriptTag({ url: `${env.web.url}/node_modules/axe-core/axe.min.js` });
   }
   for (const theme of ['light', 'dark']) {
     const violations = await phone.page.evaluate(async (t) => {

@@ -254,7 +254,7 @@ test('attended transfer: alice talks to bob, calls carol, then connects bob and 
   }
 });
 
-test('devices: listed from the env.browser, switched mid-call with replaceTrack, remembered', async () => {
+test('devices: listed from the browser, switched mid-call with replaceTrack, remembered', async () => {
   const alice = await registered('alice', { video: true });
   const bob = await registered('bob', { 'auto-answer': true });
   try {

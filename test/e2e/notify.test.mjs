@@ -2,26 +2,11 @@
 // notification naming alice and flashes the tab title until bob answers or alice gives up.
 // Real Kamailio and Chromium; the hidden tab is emulated (document.hidden, visibilitychange) and
 // window.Notification is replaced by a recorder that has the user's permission.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
-import { launchBrowser, openPhone, serveRepo, until } from './support/harness.mjs';
+import { e2eSuite, openPhone, until } from './support/harness.mjs';
 
-let kamailio;
-let web;
-let browser;
-
-before(async () => {
-  kamailio = await startKamailio({ name: 'notify' });
-  web = await serveRepo();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await web?.close();
-  await kamailio?.stop();
-});
+const env = e2eSuite('notify');
 
 const FLASH = '📞 Incoming call…';
 
@@ -70,8 +55,8 @@ const setHidden = (page, hidden) =>
   }, hidden);
 
 async function twoPhones(bobAttributes) {
-  const alice = await openPhone(browser, web.url, { user: 'alice', server: kamailio.wsUrl, attributes: { 'auto-register': true, 'display-name': 'Alice Liddell' } });
-  const bob = await openPhone(browser, web.url, { user: 'bob', server: kamailio.wsUrl, attributes: { 'auto-register': true, ...bobAttributes } });
+  const alice = await openPhone(env.browser, env.web.url, { user: 'alice', server: env.kamailio.wsUrl, attributes: { 'auto-register': true, 'display-name': 'Alice Liddell' } });
+  const bob = await openPhone(env.browser, env.web.url, { user: 'bob', server: env.kamailio.wsUrl, attributes: { 'auto-register': true, ...bobAttributes } });
   await Promise.all([alice.waitFor('sip-registered'), bob.waitFor('sip-registered')]);
   await recordAttention(bob.page);
   return { alice, bob };

@@ -271,8 +271,13 @@ export class Call {
     // JsSIP also fires 'progress' when we send 180 for an incoming call: only the caller rings.
     on('progress', (event: { originator: string; response?: { body?: string } }) => {
       if (this.direction !== 'outgoing') return;
-      if (event.originator === 'remote' && event.response?.body) this.earlyMedia = true;
+      const early = event.originator === 'remote' && !!event.response?.body;
       this.move('ringing');
+      // Early media (a 18x with SDP): the network's audio replaces our ringback.
+      if (early && !this.earlyMedia) {
+        this.earlyMedia = true;
+        this.observer.mediaChanged(this);
+      }
     });
     on('accepted', () => this.move('active'));
     on('confirmed', () => this.move('active'));

@@ -158,6 +158,7 @@ describe('signalling against sipp on UDP through Kamailio', () => {
       assert.equal(early.type, 'answer');
       assert.match(early.sdp, /^o=\S+ 4242 1 /m);
       assert.equal((await phone.prop('activeCall')).state, 'ringing');
+      assert.equal(await phone.prop('ringing'), null, 'early media replaces the local ringback');
 
       const end = await phone.waitFor('sip-call-ended', {}, 10000);
       assert.equal(end.detail.cause, 'busy');

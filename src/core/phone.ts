@@ -123,7 +123,8 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     this.pendingRegistration = null;
     if (restart) this.stop();
     this.config = config;
-    if (restart && wasRegistered) this.register().then(pending?.resolve, pending?.reject);
+    // (A failure is handled here even with nobody waiting: events already report it.)
+    if (restart && wasRegistered) this.register().then(pending?.resolve, (error: PhoneError) => pending?.reject(error));
     else this.pendingRegistration = pending;
   }
 

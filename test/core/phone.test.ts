@@ -59,6 +59,28 @@ describe('Phone with a fake registrar', () => {
     phone.stop();
   });
 
+  it('a new configuration re-registers; its failure is reported by events, not as an unhandled rejection', async () => {
+    const server = new FakeSipServer();
+    const { phone, events } = phoneWith(server);
+    await phone.register();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: PromiseRejectionEvent) => {
+      unhandled.push(e.reason);
+      e.preventDefault();
+    };
+    window.addEventListener('unhandledrejection', onUnhandled);
+    try {
+      phone.configure(buildConfig({ server: 'ws://fake:1', uri: 'sip:alice@sip-phone.test', password: 'wrong' }));
+      await wait(300);
+    } finally {
+      window.removeEventListener('unhandledrejection', onUnhandled);
+    }
+    expect(unhandled).to.deep.equal([]);
+    expect(events.filter((e) => e.type === 'registration-failed')).to.have.length(1);
+    expect(phone.registrationState).to.equal('failed');
+    phone.stop();
+  });
+
   it('refuses calls before registration and bad targets, sending nothing', async () => {
     const server = new FakeSipServer();
     const { phone } = phoneWith(server);

@@ -167,15 +167,22 @@ test('twenty restarts in a row leave exactly one WebSocket and one registered co
   }
 });
 
+/**
+ * Stops Kamailio until the phone's next attempt is several seconds away (a few attempts failed),
+ * then starts it again: the phone is waiting out its backoff against a server that is back.
+ */
+async function backOffThenReturn(kamailio, phone) {
+  await kamailio.stop();
+  await phone.waitFor('sip-connection-lost');
+  await until(async () => (await count(phone, 'sip-connecting')) >= 4, { timeout: 15000, message: 'failed attempts' });
+  await kamailio.start();
+}
+
 test('"Reconnect now" in the offline banner skips the rest of the backoff', async () => {
   const kamailio = await kamailioNamed('reconnect-now');
   const alice = await registeredPhone('alice', kamailio.wsUrl);
   try {
-    await kamailio.stop();
-    await alice.waitFor('sip-connection-lost');
-    // Let a few attempts fail so that the next one is several seconds away.
-    await until(async () => (await count(alice, 'sip-connecting')) >= 4, { timeout: 15000, message: 'failed attempts' });
-    await kamailio.start();
+    await backOffThenReturn(kamailio, alice);
     const banner = await alice.text('[part~="offline-banner"]');
     const waitS = Number(/Retrying in (\d+) s/.exec(banner)?.[1] ?? 0);
     const before = await count(alice, 'sip-registered');
@@ -196,10 +203,7 @@ test('when the browser comes back online the phone reconnects at once', async ()
   const kamailio = await kamailioNamed('online');
   const alice = await registeredPhone('alice', kamailio.wsUrl);
   try {
-    await kamailio.stop();
-    await alice.waitFor('sip-connection-lost');
-    await until(async () => (await count(alice, 'sip-connecting')) >= 4, { timeout: 15000, message: 'failed attempts' });
-    await kamailio.start();
+    await backOffThenReturn(kamailio, alice);
     const before = await count(alice, 'sip-registered');
     const onlineAt = Date.now();
     await alice.page.evaluate(() => window.dispatchEvent(new Event('online')));

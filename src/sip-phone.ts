@@ -4,7 +4,7 @@ import { DEFAULT_REGISTER_EXPIRES, buildConfig, parseIceServers } from './core/c
 import { PhoneError, toPhoneError, type PhoneErrorCode } from './core/errors.js';
 import { DEFAULT_ICE_GATHERING_TIMEOUT } from './core/ice-policy.js';
 import { Phone, type ConnectionState, type RegistrationState } from './core/phone.js';
-import type { CallInfo } from './core/call.js';
+import type { Call, CallInfo } from './core/call.js';
 import { PhoneController } from './controllers/phone-controller.js';
 import { RingController, type Ringing } from './controllers/ring-controller.js';
 import { KeyboardController } from './controllers/keyboard-controller.js';
@@ -263,6 +263,19 @@ export class SipPhone extends LitElement {
   /** 'unregistered' | 'registering' | 'registered' | 'failed' */
   get registrationState(): RegistrationState {
     return this.phone.registrationState;
+  }
+
+  /**
+   * The streams the call's video elements play. Starting a player costs tens of ms of CPU, so none
+   * starts while the call is being set up: the other side's media once the media path connects
+   * (there is nothing to play before), our camera then too, or once the ringback sounds.
+   */
+  private playingStreams(call: CallInfo, media: Call | undefined): { remoteStream: MediaStream | null; localStream: MediaStream | null } {
+    const live = call.mediaConnected;
+    return {
+      remoteStream: live ? (media?.remoteStream ?? null) : null,
+      localStream: live || (call.state === 'ringing' && this.rings.sounding) ? (media?.localStream ?? null) : null,
+    };
   }
 
   /** What is playing: 'ringtone' (a call rings in), 'ringback' (our call rings out) or null. */
@@ -723,7 +736,7 @@ export class SipPhone extends LitElement {
           <div class="call-pane">
             ${call?.state === 'active' ? html`<sip-call-quality part="quality"></sip-call-quality>` : ''}
             ${call && call.state !== 'incoming'
-              ? callVideo({ t: this.t, remoteStream: media?.remoteStream ?? null, localStream: media?.localStream ?? null, video: call.video })
+              ? callVideo({ t: this.t, video: call.video, ...this.playingStreams(call, media) })
               : ''}
             ${callControls({
               t: this.t,

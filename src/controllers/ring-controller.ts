@@ -20,6 +20,8 @@ const patterns = {
  */
 export class RingController implements ReactiveController {
   ringing: Ringing = null;
+  /** Whether the tone has started (a moment after `ringing` changes; see play()). */
+  sounding = false;
   /** A URL to loop instead of the generated ringtone. */
   ringtoneUrl = '';
   /** No ringtone: calls are answered at once (auto-answer). */
@@ -61,6 +63,7 @@ export class RingController implements ReactiveController {
     this.stopTone?.();
     this.stopTone = null;
     this.ringing = ringing;
+    this.sounding = false;
     // Starting audio costs the main thread tens of ms: keep it off the path of a call that is
     // answered at once (the ringback starts a moment after the 180, which nobody hears as late).
     if (ringing) this.startTimer = setTimeout(() => this.start(ringing), ringing === 'ringback' ? RINGBACK_DELAY_MS : 0);
@@ -68,6 +71,8 @@ export class RingController implements ReactiveController {
   }
 
   private start(ringing: 'ringtone' | 'ringback'): void {
+    this.sounding = true;
+    this.host.requestUpdate();
     if (ringing === 'ringtone' && this.ringtoneUrl) this.stopTone = this.playFile(this.ringtoneUrl);
     else this.stopTone = this.playTone(patterns[ringing]);
   }

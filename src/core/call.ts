@@ -27,6 +27,11 @@ export interface CallInfo {
   transfer: TransferState | null;
   /** Whether we send our screen instead of the camera. */
   screenSharing: boolean;
+  /**
+   * Whether the media path has connected (ICE and DTLS; early media counts): until then there is
+   * nothing to hear or see from the other side.
+   */
+  mediaConnected: boolean;
 }
 
 export interface CallEnd {
@@ -36,7 +41,7 @@ export interface CallEnd {
 }
 
 /** What changed in a `call-updated` event. */
-export type CallChange = 'held' | 'remoteHeld' | 'muted' | 'video' | 'transfer';
+export type CallChange = 'held' | 'remoteHeld' | 'muted' | 'video' | 'transfer' | 'media';
 
 /** Where a blind transfer we started stands (from the NOTIFY sipfrag). */
 export type TransferState = 'trying' | 'ringing' | 'accepted' | 'failed';
@@ -80,6 +85,8 @@ export class Call {
   transfer: TransferState | null = null;
   /** Whether the network sent early media (a provisional response with SDP) while ringing. */
   earlyMedia = false;
+  /** Whether the peer connection has connected at least once. */
+  mediaConnected = false;
   /** The screen track while sharing the screen instead of the camera. */
   screenTrack: MediaStreamTrack | null = null;
   /** Tracks taken off the senders while we hold the call (so nothing at all is sent). */
@@ -122,6 +129,7 @@ export class Call {
       startedAt: this.startedAt,
       transfer: this.transfer,
       screenSharing: this.screenTrack !== null,
+      mediaConnected: this.mediaConnected,
     };
   }
 
@@ -330,6 +338,10 @@ export class Call {
       const state = pc.connectionState;
       clearTimeout(this.mediaTimer);
       this.mediaTimer = undefined;
+      if (state === 'connected' && !this.mediaConnected) {
+        this.mediaConnected = true;
+        this.observer.updated(this, 'media');
+      }
       if (state === 'failed') this.mediaLost();
       else if (state === 'disconnected') this.mediaTimer = setTimeout(() => this.mediaLost(), this.options.mediaTimeoutMs);
     };

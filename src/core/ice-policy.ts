@@ -6,7 +6,8 @@
  * We send once every candidate type the configuration can yield has arrived (host; srflx with a
  * STUN or TURN server; relay with a TURN server; only relay under a relay-only policy), after a
  * short grace for siblings of the same type, or `timeoutMs` after the first candidate, whichever
- * comes first. Gathering that completes on its own releases JsSIP without us.
+ * comes first; types the servers did not yield when probed in the background (see ice-probe.ts)
+ * are not waited for. Gathering that completes on its own releases JsSIP without us.
  */
 export interface IcePolicyOptions {
   iceServers: RTCIceServer[];
@@ -15,12 +16,18 @@ export interface IcePolicyOptions {
   timeoutMs: number;
   /** Wait after the last needed type arrived, for more candidates of it, in ms. */
   graceMs?: number;
+  /**
+   * The candidate types these servers yielded when probed (IceServerProbe), if known: a type
+   * they did not yield then (an unreachable STUN or TURN server) is not waited for.
+   */
+  yielded?: Set<CandidateType> | null;
 }
 
 export const DEFAULT_ICE_GATHERING_TIMEOUT = 250;
-const DEFAULT_GRACE_MS = 10;
+// Candidates of one type come in a burst (all interfaces at once): a few ms collects them.
+const DEFAULT_GRACE_MS = 3;
 
-type CandidateType = 'host' | 'srflx' | 'relay';
+export type CandidateType = 'host' | 'srflx' | 'relay';
 
 /** The candidate types worth waiting for with these ICE servers. */
 export function neededCandidateTypes(iceServers: RTCIceServer[], policy: RTCIceTransportPolicy = 'all'): Set<CandidateType> {
@@ -46,6 +53,8 @@ export class IceGatheringRound {
 
   constructor(private readonly options: IcePolicyOptions) {
     this.missing = neededCandidateTypes(options.iceServers, options.iceTransportPolicy);
+    const yielded = options.yielded;
+    if (yielded) for (const type of ['srflx', 'relay'] as const) if (!yielded.has(type)) this.missing.delete(type);
   }
 
   onCandidate(candidate: RTCIceCandidate | null, ready: () => void): void {

@@ -5,6 +5,7 @@ import { causeFromJsSip, type EndCause } from './causes.js';
 import { resolveTarget, type PhoneConfig } from './config.js';
 import { PhoneError, toPhoneError, type PhoneErrorCode } from './errors.js';
 import { DEFAULT_ICE_GATHERING_TIMEOUT } from './ice-policy.js';
+import { IceServerProbe, type IceProbeOptions } from './ice-probe.js';
 import { Emitter } from './emitter.js';
 import type { FailoverSocket } from './failover-socket.js';
 import { createUserAgent, type RTCSession, type RTCSessionEvent, type UA } from './jssip-adapter.js';
@@ -59,6 +60,8 @@ export interface PhoneOptions extends SipSocketOptions {
   getDisplayMedia?: (options: DisplayMediaStreamOptions) => Promise<MediaStream>;
   /** Media access; defaults to navigator.mediaDevices.getUserMedia. */
   getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
+  /** How the STUN/TURN servers are probed ahead of calls (tests inject a peer connection). */
+  iceProbe?: IceProbeOptions;
 }
 
 /**
@@ -85,10 +88,12 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   private pendingRegistration: { resolve(): void; reject(error: PhoneError): void } | null = null;
   /** Read when the user agent starts: change before register() to take effect. */
   readonly options: PhoneOptions;
+  private readonly iceProbe: IceServerProbe;
 
   constructor(options: PhoneOptions = {}) {
     super();
     this.options = options;
+    this.iceProbe = new IceServerProbe(options.iceProbe);
   }
 
   get configured(): boolean {
@@ -123,6 +128,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     this.pendingRegistration = null;
     if (restart) this.stop();
     this.config = config;
+    this.iceProbe.refresh(config.iceServers);
     // (A failure is handled here even with nobody waiting: events already report it.)
     if (restart && wasRegistered) this.register().then(pending?.resolve, (error: PhoneError) => pending?.reject(error));
     else this.pendingRegistration = pending;
@@ -329,12 +335,14 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
    */
   networkOnline(): void {
     this.reconnectNow();
+    if (this.config) this.iceProbe.refresh(this.config.iceServers, true);
     for (const call of this.callsById.values()) call.restartIceIfDown();
   }
 
   /** Ends every call, stops the user agent and forgets pending work. */
   stop(): void {
     for (const call of this.callsById.values()) call.abandon('hangup');
+    this.iceProbe.stop();
     const ua = this.ua;
     this.ua = null;
     this.socket = null;
@@ -508,8 +516,11 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   }
 
   private adopt(session: RTCSession, direction: 'incoming' | 'outgoing', video: boolean): Call {
+    const iceServers = this.config?.iceServers ?? [];
+    const yielded = this.iceProbe.typesFor(iceServers);
+    this.iceProbe.refresh(iceServers);
     const call = new Call(session, direction, video, {
-      ice: { iceServers: this.config?.iceServers ?? [], timeoutMs: this.options.iceGatheringTimeout ?? DEFAULT_ICE_GATHERING_TIMEOUT },
+      ice: { iceServers, timeoutMs: this.options.iceGatheringTimeout ?? DEFAULT_ICE_GATHERING_TIMEOUT, yielded },
       mediaTimeoutMs: this.options.mediaTimeout ?? DEFAULT_MEDIA_TIMEOUT,
       statsIntervalMs: this.options.statsInterval ?? 2000,
     }, this);

@@ -108,3 +108,9 @@ AudioContext.prototype.createOscillator = function () {
   oscillator.stop = (...args) => (window.oscillators.stopped++, stop(...args));
   return oscillator;
 };
+
+/** The newest RTCPeerConnection's local and remote SDP (the offer/answer as sent and received). */
+window.lastSdp = () => {
+  const pc = peerConnections.filter((p) => p.remoteDescription || p.localDescription).at(-1);
+  return { local: pc?.localDescription?.sdp ?? '', remote: pc?.remoteDescription?.sdp ?? '' };
+};

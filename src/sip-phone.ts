@@ -66,7 +66,7 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @fires {CustomEvent<SipIncomingCallDetail>} sip-incoming-call - A call rings in.
  * @fires {CustomEvent<SipCallStateDetail>} sip-call-state - A call changed state.
  * @fires {CustomEvent<SipCallEndedDetail>} sip-call-ended - A call ended, once per call, with its `cause`.
- * @fires {CustomEvent<SipCallUpdatedDetail>} sip-call-updated - A call's `held`, `remoteHeld`, `muted`, `video` or `transfer` changed (`change`).
+ * @fires {CustomEvent<SipCallUpdatedDetail>} sip-call-updated - A call's `held`, `remoteHeld`, `muted`, `video`, `transfer` or `mediaConnected` (`media`) changed (`change`).
  * @fires {CustomEvent<SipDtmfDetail>} sip-dtmf - A DTMF tone was sent or received (`direction`).
  * @fires {CustomEvent<SipCallStatsDetail>} sip-call-stats - Every 2 s during a call: rttMs, jitterMs, packetsLost, audioKbps, videoKbps.
  * @fires {CustomEvent<SipErrorDetail>} sip-error - A configuration or usage error (`code`, `message`).
@@ -177,7 +177,8 @@ export class SipPhone extends LitElement {
   @property({ type: Number, attribute: 'keepalive-interval' }) keepaliveInterval = 25;
   /**
    * Longest wait, in ms after the first ICE candidate, for the server-reflexive and relay
-   * candidates of the configured STUN/TURN servers before an offer or answer is sent.
+   * candidates of the configured STUN/TURN servers before an offer or answer is sent. Servers
+   * are probed in the background once configured: a type they did not yield is not waited for.
    */
   @property({ type: Number, attribute: 'ice-gathering-timeout' }) iceGatheringTimeout: number = DEFAULT_ICE_GATHERING_TIMEOUT;
   /**

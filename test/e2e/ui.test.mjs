@@ -33,9 +33,15 @@ test('alice registers from the settings form, dials bob on the dial pad, bob cli
     const incoming = await bob.waitFor('sip-incoming-call');
     assert.equal(incoming.detail.call.remoteDisplayName, 'Alice Liddell');
     await until(async () => /Alice Liddell <sip:alice@sip-phone\.test>/.test((await bob.text('[part~="incoming"]')) ?? ''), { message: 'caller shown' });
+    // Ringing out, alice sees herself once the ringback sounds; nothing plays from bob before media connects.
+    await until(() => part(alice, 'local-video').evaluate((v) => v.srcObject?.getVideoTracks().length === 1 && !v.paused), { message: 'self-view while ringing' });
+    assert.equal(await part(alice, 'remote-video').evaluate((v) => v.srcObject), null);
+    assert.equal((await alice.prop('activeCall')).mediaConnected, false);
     await part(bob, 'answer-button').click();
 
     await alice.waitFor('sip-call-state', { 'call.state': 'active' });
+    const connected = await alice.waitFor('sip-call-updated', { change: 'media' });
+    assert.equal(connected.detail.call.mediaConnected, true);
     const frames = async (phone) => (await phone.stats())?.framesDecoded ?? 0;
     await until(async () => (await frames(alice)) > 5 && (await frames(bob)) > 5, { message: 'video both ways' });
     const playing = await part(alice, 'remote-video').evaluate((v) => v.videoWidth > 0 && !v.paused);

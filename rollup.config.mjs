@@ -38,6 +38,14 @@ export default {
     nodeResolve({ browser: true, preferBuiltins: false }),
     commonjs(),
     json({ preferConst: true }),
-    terser({ ecma: 2020, module: true, format: { comments: false }, compress: { passes: 3, pure_getters: true } }),
+    // Private `_name` properties (JsSIP's internals above all) get short names too. Not `_on…`
+    // (webrtc-adapter also reaches those by computed name), nor Lit's `_$…`/`__…` protocol names.
+    terser({
+      ecma: 2020,
+      module: true,
+      format: { comments: false },
+      compress: { passes: 3, pure_getters: true },
+      mangle: { properties: { regex: /^_(?!on|_|\$)[A-Za-z]/ } },
+    }),
   ],
 };

@@ -239,6 +239,7 @@ export class SipPhone extends LitElement {
       this.errorCode = statusCode === 401 || statusCode === 403 || statusCode === 407 ? 'authentication-failed' : 'registration-failed';
     });
     this.phone.on('registered', () => (this.errorCode = null));
+    this.phone.on('error', ({ code }) => (this.errorCode = code));
     this.phone.on('call-stats', (stats) => {
       const indicator = this.renderRoot.querySelector<SipCallQuality>('sip-call-quality');
       if (indicator && stats.callId === this.activeCall?.id) indicator.stats = stats;

@@ -85,6 +85,8 @@ export class Call {
   transfer: TransferState | null = null;
   /** Whether the network sent early media (a provisional response with SDP) while ringing. */
   earlyMedia = false;
+  /** The SDP offer of an incoming call ('' for others). */
+  offer = '';
   /** Whether the peer connection has connected at least once. */
   mediaConnected = false;
   /** The screen track while sharing the screen instead of the camera. */
@@ -268,6 +270,23 @@ export class Call {
   setLocalStream(stream: MediaStream): void {
     this.localStream = stream;
     this.observer.mediaChanged(this);
+  }
+
+  /**
+   * Camera and microphone that started after the offer or answer went out: their tracks go onto
+   * the senders waiting for them, and into a new local stream (so views pick them up).
+   */
+  supplyMedia(media: MediaStream): void {
+    const pc = this.peerConnection;
+    if (this.state === 'ended' || !pc) {
+      media.getTracks().forEach((track) => track.stop());
+      return;
+    }
+    for (const track of media.getTracks()) {
+      const waiting = pc.getTransceivers().find((t) => !t.sender.track && t.receiver.track.kind === track.kind && /send/.test(t.direction));
+      void waiting?.sender.replaceTrack(track).catch(() => {});
+    }
+    this.setLocalStream(new MediaStream([...(this.localStream?.getTracks() ?? []), ...media.getTracks()]));
   }
 
   private listen(): void {

@@ -6,6 +6,7 @@ import { resolveTarget, type PhoneConfig } from './config.js';
 import { PhoneError, toPhoneError, type PhoneErrorCode } from './errors.js';
 import { DEFAULT_ICE_GATHERING_TIMEOUT } from './ice-policy.js';
 import { IceServerProbe, type IceProbeOptions } from './ice-probe.js';
+import { MediaPermissions } from './media-permissions.js';
 import { Emitter } from './emitter.js';
 import type { FailoverSocket } from './failover-socket.js';
 import { createUserAgent, type RTCSession, type RTCSessionEvent, type UA } from './jssip-adapter.js';
@@ -62,6 +63,11 @@ export interface PhoneOptions extends SipSocketOptions {
   getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
   /** How the STUN/TURN servers are probed ahead of calls (tests inject a peer connection). */
   iceProbe?: IceProbeOptions;
+  /**
+   * Whether media may be used without a prompt (default: the Permissions API). Then a call's
+   * offer or answer goes out while the camera and microphone start, not after.
+   */
+  mediaGranted?: (video: boolean) => boolean;
 }
 
 /**
@@ -89,11 +95,13 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   /** Read when the user agent starts: change before register() to take effect. */
   readonly options: PhoneOptions;
   private readonly iceProbe: IceServerProbe;
+  private readonly permissions: MediaPermissions | undefined;
 
   constructor(options: PhoneOptions = {}) {
     super();
     this.options = options;
     this.iceProbe = new IceServerProbe(options.iceProbe);
+    if (!options.mediaGranted && typeof navigator !== 'undefined') this.permissions = new MediaPermissions();
   }
 
   get configured(): boolean {
@@ -180,11 +188,15 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     if (!ua || !ua.isConnected() || this.registrationState !== 'registered') {
       throw new PhoneError('not-registered', 'Register before calling: the phone is not registered with its SIP server.');
     }
-    const stream = await this.getMedia(video);
+    // With media already allowed, the INVITE goes out while the camera starts (it can take
+    // hundreds of ms); otherwise a prompt comes first, and a refusal sends nothing.
+    const early = this.mediaGranted(video);
+    const stream = early ? new MediaStream() : await this.getMedia(video);
     let session: RTCSession;
     try {
       session = ua.call(uri, {
-        mediaStream: stream,
+        ...(early ? { mediaConstraints: { audio: false, video: false } } : { mediaStream: stream }),
+        eventHandlers: early ? { peerconnection: ({ peerconnection }: { peerconnection: RTCPeerConnection }) => addSenders(peerconnection, stream, video) } : {},
         pcConfig: { iceServers: config.iceServers },
         rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: video },
       });
@@ -194,6 +206,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     }
     const call = this.adopt(session, 'outgoing', video);
     call.setLocalStream(stream);
+    if (early) this.supplyMedia(call, video);
     this.holdOthers(call);
     return call.id;
   }
@@ -202,9 +215,11 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   async answer(callId?: string, { video }: { video?: boolean } = {}): Promise<void> {
     const call = this.requireCall(callId, 'incoming');
     const withVideo = video ?? call.video;
+    // As for call(): with media allowed, answer at once and let the camera catch up.
+    const early = this.mediaGranted(withVideo) && sendsAndReceivesAll(call.offer);
     let stream: MediaStream;
     try {
-      stream = await this.getMedia(withVideo);
+      stream = early ? new MediaStream() : await this.getMedia(withVideo);
     } catch (error) {
       call.end('media-denied', 480);
       throw error;
@@ -216,10 +231,40 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     call.video = withVideo;
     call.setLocalStream(stream);
     this.holdOthers(call);
+    if (early) {
+      // The answer's transceivers come from the offer: make the ones we will send on sendrecv,
+      // before JsSIP creates the answer (track events fire inside setRemoteDescription).
+      call.session.once('peerconnection', ({ peerconnection }: { peerconnection: RTCPeerConnection }) => {
+        peerconnection.addEventListener('track', ({ transceiver }) => {
+          if (transceiver.receiver.track.kind === 'audio' || withVideo) {
+            transceiver.direction = 'sendrecv';
+            transceiver.sender.setStreams?.(stream);
+          }
+        });
+      });
+    }
     call.session.answer({
-      mediaStream: stream,
+      // (With a stream JsSIP takes `mediaConstraints` as tracks to drop from it.)
+      ...(early ? { mediaConstraints: { audio: false, video: false } } : { mediaStream: stream }),
       pcConfig: { iceServers: this.config?.iceServers ?? [] },
     });
+    if (early) this.supplyMedia(call, withVideo);
+  }
+
+  /** Starts the camera and microphone for a call already under way; a failure ends the call. */
+  private supplyMedia(call: Call, video: boolean): void {
+    this.getMedia(video).then(
+      (media) => call.supplyMedia(media),
+      (error: PhoneError) => {
+        if (call.state === 'ended') return;
+        call.end('media-denied', call.direction === 'incoming' ? 480 : undefined);
+        this.emit('error', { code: error.code, message: error.message });
+      },
+    );
+  }
+
+  private mediaGranted(video: boolean): boolean {
+    return this.options.mediaGranted?.(video) ?? this.permissions?.granted(video) ?? false;
   }
 
   /** Puts a call on hold (re-INVITE with a=sendonly); nothing is sent while held. */
@@ -492,8 +537,9 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
         e.session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
         return;
       }
-      const video = /\bm=video\b/.test(String(e.request.body ?? ''));
-      const call = this.adopt(e.session, 'incoming', video);
+      const offer = String(e.request.body ?? '');
+      const call = this.adopt(e.session, 'incoming', /\bm=video\b/.test(offer));
+      call.offer = offer;
       this.emit('incoming-call', { call: call.info });
       if (this.autoAnswer) this.answer(call.id).catch(() => {});
     });
@@ -606,4 +652,15 @@ function registrationFailureMessage(cause: string, statusCode?: number): string 
   if (cause === 'connection-lost') return 'Could not reach the SIP server.';
   if (cause === 'request-timeout') return 'The SIP server did not answer the registration.';
   return `Registration failed${statusCode ? ` (${statusCode})` : ''}: ${cause}.`;
+}
+
+/** Sending transceivers for a call whose media is still starting (see Call.supplyMedia). */
+function addSenders(pc: RTCPeerConnection, stream: MediaStream, video: boolean): void {
+  pc.addTransceiver('audio', { direction: 'sendrecv', streams: [stream] });
+  if (video) pc.addTransceiver('video', { direction: 'sendrecv', streams: [stream] });
+}
+
+/** Whether an SDP offer sends and receives all its media (no hold, no one-way streams). */
+function sendsAndReceivesAll(sdp: string): boolean {
+  return !!sdp && !/^a=(sendonly|recvonly|inactive)\r?$/m.test(sdp);
 }

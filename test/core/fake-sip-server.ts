@@ -15,6 +15,9 @@ export interface FakeServerOptions {
   refuse?: boolean;
 }
 
+/** How the server answers the phone's INVITEs: 404 at once, or 180 and nothing more. */
+export type InviteReply = 'not-found' | 'ring';
+
 export class FakeSocket implements WebSocketLike {
   readyState = 0;
   binaryType = 'blob';
@@ -62,6 +65,9 @@ export class FakeSocket implements WebSocketLike {
 export class FakeSipServer {
   readonly sockets: FakeSocket[] = [];
   readonly requests: string[] = [];
+  /** The phone's responses (e.g. its 200 OK to an INVITE from ringIn()). */
+  readonly responses: string[] = [];
+  inviteReply: InviteReply = 'not-found';
   frozen = false;
   refuse: boolean;
   private readonly passwords: Record<string, string>;
@@ -91,23 +97,24 @@ export class FakeSipServer {
 
   handle(socket: FakeSocket, data: string): void {
     if (data === '\r\n\r\n') return socket.deliver('\r\n');
+    if (data.startsWith('SIP/2.0 ')) return void this.responses.push(data);
     if (!/^[A-Z]+ /.test(data)) return;
     this.requests.push(data);
     const method = data.split(' ')[0];
     if (method === 'REGISTER') return socket.deliver(this.register(data));
-    if (method === 'INVITE') return socket.deliver(response(data, 404, 'Not Found'));
+    if (method === 'INVITE') return socket.deliver(this.inviteReply === 'ring' ? response(data, 180, 'Ringing') : response(data, 404, 'Not Found'));
     if (method !== 'ACK') socket.deliver(response(data, 200, 'OK'));
   }
 
   /**
    * Rings the phone on the newest open socket, as a proxy delivers a call: an INVITE to `to` from
-   * `from` with an audio offer; the phone then fires sip-incoming-call.
+   * `from` with an audio offer (`offer`, or a bare one); the phone then fires sip-incoming-call.
    */
-  ringIn(from = 'sip:bob@sip-phone.test', to = 'sip:alice@sip-phone.test'): void {
+  ringIn(from = 'sip:bob@sip-phone.test', to = 'sip:alice@sip-phone.test', offer?: string): void {
     const socket = this.openSockets.at(-1);
     if (!socket) throw new Error('ringIn: no open socket (register first)');
     const id = Math.random().toString(36).slice(2);
-    const sdp = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'c=IN IP4 127.0.0.1', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=rtpmap:111 opus/48000/2', 'a=sendrecv', ''].join('\r\n');
+    const sdp = offer ?? ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'c=IN IP4 127.0.0.1', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=rtpmap:111 opus/48000/2', 'a=sendrecv', ''].join('\r\n');
     const invite = [
       `INVITE ${to} SIP/2.0`,
       `Via: SIP/2.0/WSS fake.invalid;branch=z9hG4bK${id}`,

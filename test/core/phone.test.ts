@@ -99,6 +99,7 @@ describe('Phone with a fake registrar', () => {
     const phone = new Phone({
       createWebSocket: server.createWebSocket,
       getUserMedia: () => Promise.reject(Object.assign(new Error('denied'), { name: 'NotAllowedError' })),
+      mediaGranted: () => false,
     });
     phone.configure(buildConfig({ server: 'ws://fake:1', uri: 'sip:alice@sip-phone.test', password: 'alice-pw' }));
     await phone.register();
@@ -188,4 +189,89 @@ describe('Phone resources', () => {
       timers.restore();
     }
   });
+
+  describe('with media already allowed (no prompt can come)', () => {
+    /** A live audio track of its own (a Web Audio destination), as the microphone would give. */
+    const microphone = () => new MediaStream([new AudioContext().createMediaStreamDestination().stream.getAudioTracks()[0]]);
+    function deferred<T>() {
+      let resolve!: (value: T) => void;
+      let reject!: (error: unknown) => void;
+      const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+      return { promise, resolve, reject };
+    }
+    async function registeredPhone(server: FakeSipServer, media: Promise<MediaStream>) {
+      const phone = new Phone({ createWebSocket: server.createWebSocket, mediaGranted: () => true, getUserMedia: () => media });
+      phone.configure(buildConfig({ server: 'ws://fake:1', uri: 'sip:alice@sip-phone.test', password: 'alice-pw' }));
+      await phone.register();
+      return phone;
+    }
+    const until = async (test: () => unknown) => {
+      for (let i = 0; i < 100 && !test(); i++) await wait(20);
+      expect(test()).to.be.ok;
+    };
+
+    it('sends the INVITE while the microphone starts, then puts its track on the waiting sender', async () => {
+      const server = new FakeSipServer();
+      server.inviteReply = 'ring';
+      const media = deferred<MediaStream>();
+      const phone = await registeredPhone(server, media.promise);
+      const id = await phone.call('bob');
+      await until(() => server.methods().includes('INVITE'));
+      const invite = server.requests.find((r) => r.startsWith('INVITE'))!;
+      expect(invite, 'an audio sender is offered').to.match(/m=audio[^]*a=sendrecv[^]*a=msid:/);
+      const call = phone.getCall(id)!;
+      expect(call.peerConnection!.getSenders().map((s) => s.track), 'no track yet').to.deep.equal([null]);
+      const stream = microphone();
+      media.resolve(stream);
+      const [track] = stream.getTracks();
+      await until(() => call.peerConnection!.getSenders()[0].track === track);
+      expect(call.localStream!.getTracks()).to.deep.equal([track]);
+      phone.stop();
+      expect(track.readyState, 'released with the call').to.equal('ended');
+    });
+
+    it('media that fails after the INVITE went out cancels the call (media-denied) and reports the error', async () => {
+      const server = new FakeSipServer();
+      server.inviteReply = 'ring';
+      const media = deferred<MediaStream>();
+      const phone = await registeredPhone(server, media.promise);
+      const ended: PhoneEvents['call-ended'][] = [];
+      const errors: PhoneEvents['error'][] = [];
+      phone.on('call-ended', (e) => ended.push(e));
+      phone.on('error', (e) => errors.push(e));
+      await phone.call('bob');
+      await until(() => server.methods().includes('INVITE'));
+      await wait(50);
+      media.reject(Object.assign(new Error('denied'), { name: 'NotAllowedError' }));
+      await until(() => ended.length === 1);
+      expect(ended[0].cause).to.equal('media-denied');
+      expect(errors.map((e) => e.code)).to.deep.equal(['media-denied']);
+      await until(() => server.methods().includes('CANCEL'));
+      expect(phone.calls).to.deep.equal([]);
+      phone.stop();
+    });
+
+    it('answers at once with a sendrecv answer, then puts the track on the sender', async () => {
+      const server = new FakeSipServer();
+      const media = deferred<MediaStream>();
+      const phone = await registeredPhone(server, media.promise);
+      const caller = new RTCPeerConnection();
+      caller.addTransceiver('audio');
+      const offer = await caller.createOffer();
+      const incoming = new Promise<PhoneEvents['incoming-call']>((resolve) => phone.on('incoming-call', resolve));
+      server.ringIn(undefined, undefined, offer.sdp);
+      const { call: info } = await incoming;
+      await phone.answer(info.id);
+      await until(() => server.responses.some((r) => r.startsWith('SIP/2.0 200')));
+      const ok = server.responses.find((r) => r.startsWith('SIP/2.0 200'))!;
+      expect(ok, 'we send audio: sendrecv with a stream id').to.match(/m=audio[^]*a=sendrecv[^]*a=msid:/);
+      const call = phone.getCall(info.id)!;
+      const stream = microphone();
+      media.resolve(stream);
+      await until(() => call.peerConnection!.getSenders()[0]?.track === stream.getTracks()[0]);
+      caller.close();
+      phone.stop();
+    });
+  });
 });
+

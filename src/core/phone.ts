@@ -251,8 +251,22 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     if (early) this.supplyMedia(call, withVideo);
   }
 
-  /** Starts the camera and microphone for a call already under way; a failure ends the call. */
+  /**
+   * Starts the camera and microphone for a call under way; a failure ends the call. A caller's
+   * start once the INVITE is out (they have the whole ringing time, and do not share the CPU with
+   * creating the offer); a callee's at once, as media flows one round trip after its answer.
+   */
   private supplyMedia(call: Call, video: boolean): void {
+    if (call.direction === 'incoming') return this.startMedia(call, video);
+    const sent = ({ originator }: { originator: string }) => {
+      if (originator !== 'local') return;
+      call.session.off('sdp', sent);
+      this.startMedia(call, video);
+    };
+    call.session.on('sdp', sent);
+  }
+
+  private startMedia(call: Call, video: boolean): void {
     this.getMedia(video).then(
       (media) => call.supplyMedia(media),
       (error: PhoneError) => {

@@ -54,11 +54,16 @@ async function pair(kind) {
   return { caller, callee, target: kind === 'sip-phone' ? 'bob' : 'sip:dave@sip-phone.test' };
 }
 
-const callOnce = (p, timeoutMs = 90000) =>
-  Promise.race([
+// Each call starts once the previous one (either page's) has been torn down for a moment, so no
+// call's set-up shares the CPU with another's teardown.
+const SETTLE_MS = 300;
+const callOnce = async (p, timeoutMs = 90000) => {
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  return Promise.race([
     p.caller.page.evaluate((t) => window.bench.call(t), p.target),
     new Promise((_, reject) => setTimeout(() => reject(new Error('call timed out')), timeoutMs)),
   ]);
+};
 const setIce = (p, servers) => Promise.all([p.caller, p.callee].map((s) => s.page.evaluate((x) => window.bench.setIceServers(x), servers)));
 
 const results = {};

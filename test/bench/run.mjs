@@ -8,7 +8,7 @@ import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
 import { launchBrowser, root, serveRepo, users } from '../e2e/support/harness.mjs';
 import { startStunServer } from '../e2e/support/stun-server.mjs';
 
-const CALLS = Number(process.env.BENCH_CALLS ?? 20);
+const CALLS = Number(process.env.BENCH_CALLS ?? 40);
 const STUN_CALLS = Number(process.env.BENCH_STUN_CALLS ?? 10);
 const HEAP_CALLS = 50;
 const RESTARTS = 10;

@@ -2,7 +2,7 @@
 // 127.0.0.1, calling each other with real WebRTC media.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eSuite, openPhone, until } from './support/harness.mjs';
+import { e2eSuite, mediaFlows, openPhone, until } from './support/harness.mjs';
 
 const env = e2eSuite('calls');
 
@@ -12,18 +12,6 @@ async function registered(user, attributes = {}) {
   return phone;
 }
 
-async function mediaFlows(phone, { video }) {
-  const first = await until(() => phone.stats(), { message: `${phone.user}'s stats` });
-  return until(
-    async () => {
-      const now = await phone.stats();
-      const audio = now.audioBytesIn > first.audioBytesIn && now.audioBytesIn > 1000;
-      const frames = !video || (now.framesDecoded > first.framesDecoded && now.framesDecoded > 5);
-      return audio && frames && now.bytesOut > 0 ? now : null;
-    },
-    { timeout: 10000, message: `media flowing into ${phone.user}` },
-  );
-}
 
 describe('calls through Kamailio', () => {
   test('alice calls bob with video, bob answers, both receive audio and video on 127.0.0.1, bob hangs up', async () => {

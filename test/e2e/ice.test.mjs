@@ -3,7 +3,7 @@
 // tests' waits, so a call that waited for a server that never answers could not pass.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eSuite, openPhone, until } from './support/harness.mjs';
+import { e2eSuite, mediaFlows, openPhone, until } from './support/harness.mjs';
 import { startStunServer } from './support/stun-server.mjs';
 
 const env = e2eSuite('ice');
@@ -23,21 +23,13 @@ async function registered(user, attributes) {
   return phone;
 }
 
-async function mediaFlowsInto(phone) {
-  const first = await until(() => phone.stats(), { message: `${phone.user}'s stats` });
-  return until(async () => {
-    const now = await phone.stats();
-    return now.audioBytesIn > first.audioBytesIn && now.framesDecoded > first.framesDecoded ? now : null;
-  }, { message: `media flowing into ${phone.user}` });
-}
 
 async function callAndHangUp(alice, bob) {
   await alice.call('call', 'bob', { video: true });
   // Both sides would hold their offer/answer for LONG_TIMEOUT if they waited for the server.
   await alice.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
   const offer = await bob.page.evaluate(() => window.lastSdp().remote);
-  await mediaFlowsInto(alice);
-  await mediaFlowsInto(bob);
+  await Promise.all([mediaFlows(alice, { video: true }), mediaFlows(bob, { video: true })]);
   await alice.call('hangup');
   await bob.waitFor('sip-call-ended');
   return offer;

@@ -124,3 +124,17 @@ export function e2eSuite(name, { kamailio = {}, browser = {}, setup } = {}) {
   });
   return env;
 }
+
+/** Resolves to the phone's stats once audio (and video frames) keep arriving and it sends too. */
+export async function mediaFlows(phone, { video }) {
+  const first = await until(() => phone.stats(), { message: `${phone.user}'s stats` });
+  return until(
+    async () => {
+      const now = await phone.stats();
+      const audio = now.audioBytesIn > first.audioBytesIn && now.audioBytesIn > 1000;
+      const frames = !video || (now.framesDecoded > first.framesDecoded && now.framesDecoded > 5);
+      return audio && frames && now.bytesOut > 0 ? now : null;
+    },
+    { timeout: 10000, message: `media flowing into ${phone.user}` },
+  );
+}

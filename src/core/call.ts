@@ -282,9 +282,14 @@ export class Call {
       media.getTracks().forEach((track) => track.stop());
       return;
     }
+    const muted = this.session.isMuted();
     for (const track of media.getTracks()) {
+      // A mute or hold from before the media came applies to it too.
+      track.enabled = !(track.kind === 'audio' ? muted.audio : muted.video);
       const waiting = pc.getTransceivers().find((t) => !t.sender.track && t.receiver.track.kind === track.kind && /send/.test(t.direction));
-      void waiting?.sender.replaceTrack(track).catch(() => {});
+      const held = this.heldTracks.find(([sender]) => sender === waiting?.sender);
+      if (held) held[1] = track;
+      else void waiting?.sender.replaceTrack(track).catch(() => {});
     }
     this.setLocalStream(new MediaStream([...(this.localStream?.getTracks() ?? []), ...media.getTracks()]));
   }

@@ -251,7 +251,7 @@ describe('Phone resources', () => {
       phone.stop();
     });
 
-    it('answers at once with a sendrecv answer, then puts the track on the sender', async () => {
+    it('answers at once with a sendrecv answer, then puts the track on the sender (muted if the user muted meanwhile)', async () => {
       const server = new FakeSipServer();
       const media = deferred<MediaStream>();
       const phone = await registeredPhone(server, media.promise);
@@ -266,9 +266,12 @@ describe('Phone resources', () => {
       const ok = server.responses.find((r) => r.startsWith('SIP/2.0 200'))!;
       expect(ok, 'we send audio: sendrecv with a stream id').to.match(/m=audio[^]*a=sendrecv[^]*a=msid:/);
       const call = phone.getCall(info.id)!;
+      await until(() => call.state === 'active');
+      await phone.mute('audio', info.id);
       const stream = microphone();
       media.resolve(stream);
       await until(() => call.peerConnection!.getSenders()[0]?.track === stream.getTracks()[0]);
+      expect(stream.getTracks()[0].enabled, 'muted before the microphone came: it stays muted').to.equal(false);
       caller.close();
       phone.stop();
     });

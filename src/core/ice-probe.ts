@@ -83,7 +83,12 @@ export class IceServerProbe {
       pc.createDataChannel('probe');
       pc.createOffer()
         .then((offer) => pc?.setLocalDescription(offer))
-        .catch(() => (close(), (this.running = null)));
+        .catch(() => {
+          // (A stopped probe's connection is closed already: then a newer probe may be running.)
+          if (!pc) return;
+          close();
+          this.running = null;
+        });
     } catch {
       // Servers the browser refuses (a bad URL) make calls fail on their own, with a clear error.
       close();

@@ -411,6 +411,9 @@ export class Call {
   private causeOf(event: EndEvent): EndCause {
     if (this.localCause) return this.localCause;
     if (event.originator === 'local' && event.cause === 'Terminated') return 'hangup';
+    // The browser refused an offer (plain RTP without ICE/DTLS, say) and JsSIP answered 488: it
+    // calls that a 'WebRTC Error', but it is the other side's media description that does not fit.
+    if (event.originator === 'system' && event.cause === 'WebRTC Error') return 'incompatible-sdp';
     return causeFromJsSip(event.cause);
   }
 

@@ -212,7 +212,7 @@ describe('signalling against sipp on UDP through Kamailio', () => {
       assert.deepEqual(await phone.call('answer'), {});
       const end = await phone.waitFor('sip-call-ended', {}, 10000);
       assert.equal(end.detail.call.id, incoming.detail.call.id);
-      assert.equal(end.detail.cause, 'webrtc-error');
+      assert.equal(end.detail.cause, 'incompatible-sdp');
       assert.equal(end.detail.statusCode, undefined, 'no SIP response was received: we sent the 488');
       assert.equal(end.detail.durationMs, 0);
       assert.deepEqual(await states(phone), ['ended'], 'never active');

@@ -15,7 +15,7 @@ const DEFAULT_MAX_AGE_MS = 5 * 60_000;
 /**
  * Learns, ahead of calls, which candidate types the configured STUN/TURN servers really yield: a
  * throw-away RTCPeerConnection gathers once, in the background, when the servers are configured,
- * when their result is old and after a network change. A call then waits only for the types the
+ * after a network change, and after a call once their result is old. A call then waits only for the types the
  * servers gave: an unreachable STUN server (a firewall, a typo, a server down) costs a call
  * nothing, while a server that answers still gets its candidate in. Until a first probe has
  * finished, calls wait as the configuration alone suggests (see IceGatheringRound).
@@ -40,8 +40,7 @@ export class IceServerProbe {
     const key = keyOf(iceServers);
     if (neededCandidateTypes(iceServers).size === 1) return;
     if (this.running?.key === key && !force) return;
-    const now = this.options.now ?? Date.now;
-    const fresh = this.known?.key === key && now() - this.known.at < (this.options.maxAgeMs ?? DEFAULT_MAX_AGE_MS);
+    const fresh = this.known?.key === key && this.now() - this.known.at < (this.options.maxAgeMs ?? DEFAULT_MAX_AGE_MS);
     if (fresh && !force) return;
     this.stop();
     const stop = this.probe(iceServers, key);
@@ -52,6 +51,10 @@ export class IceServerProbe {
   stop(): void {
     this.running?.stop();
     this.running = null;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   private probe(iceServers: RTCIceServer[], key: string): (() => void) | null {
@@ -69,7 +72,7 @@ export class IceServerProbe {
       if (!pc) return;
       close();
       this.running = null;
-      this.known = { key, types: seen, at: (this.options.now ?? Date.now)() };
+      this.known = { key, types: seen, at: this.now() };
     };
     const timer = setTimeout(finish, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     try {

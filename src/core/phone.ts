@@ -425,6 +425,8 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
 
   ended(call: Call, end: CallEnd): void {
     this.callsById.delete(call.id);
+    // A probe result gone stale is renewed after a call, off any call's set-up path.
+    if (this.config) this.iceProbe.refresh(this.config.iceServers);
     this.emit('call-ended', { call: call.info, ...end });
     this.emit('change', undefined);
   }
@@ -578,7 +580,6 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   private adopt(session: RTCSession, direction: 'incoming' | 'outgoing', video: boolean): Call {
     const iceServers = this.config?.iceServers ?? [];
     const yielded = this.iceProbe.typesFor(iceServers);
-    this.iceProbe.refresh(iceServers);
     const call = new Call(session, direction, video, {
       ice: { iceServers, timeoutMs: this.options.iceGatheringTimeout ?? DEFAULT_ICE_GATHERING_TIMEOUT, yielded },
       mediaTimeoutMs: this.options.mediaTimeout ?? DEFAULT_MEDIA_TIMEOUT,

@@ -4,17 +4,13 @@
 // Two phones registered at a real Kamailio on 127.0.0.1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eSuite, openPhone, until } from './support/harness.mjs';
+import { e2eSuite, openRegisteredPhone, until } from './support/harness.mjs';
 
 const env = e2eSuite('a11y');
 
 const part = (phone, name) => phone.page.locator('sip-phone').locator(`[part~="${name}"]`);
 
-async function registered(user, attributes = {}) {
-  const phone = await openPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes: { 'auto-register': true, ...attributes } });
-  await phone.waitFor('sip-registered', { uri: `sip:${user}@sip-phone.test` });
-  return phone;
-}
+const registered = (user, attributes) => openRegisteredPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes });
 
 /**
  * axe-core on the element (into its open shadow root), once per preset. The test page's CSP

@@ -2,15 +2,11 @@
 // blind transfer, call waiting.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eSuite, openPhone, until } from './support/harness.mjs';
+import { e2eSuite, openRegisteredPhone, until } from './support/harness.mjs';
 
 const env = e2eSuite('features');
 
-const registered = async (user, attributes = {}) => {
-  const phone = await openPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes: { 'auto-register': true, ...attributes } });
-  await phone.waitFor('sip-registered');
-  return phone;
-};
+const registered = (user, attributes) => openRegisteredPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes });
 
 async function inCall(caller, callee, { video = true } = {}) {
   await caller.call('call', callee.user, { video });

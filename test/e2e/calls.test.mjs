@@ -2,15 +2,11 @@
 // 127.0.0.1, calling each other with real WebRTC media.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eSuite, mediaFlows, openPhone, until } from './support/harness.mjs';
+import { e2eSuite, mediaFlows, openRegisteredPhone, until } from './support/harness.mjs';
 
 const env = e2eSuite('calls');
 
-async function registered(user, attributes = {}) {
-  const phone = await openPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes: { 'auto-register': true, ...attributes } });
-  await phone.waitFor('sip-registered', { uri: `sip:${user}@sip-phone.test` });
-  return phone;
-}
+const registered = (user, attributes) => openRegisteredPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes });
 
 
 describe('calls through Kamailio', () => {

@@ -3,7 +3,7 @@
 // tests' waits, so a call that waited for a server that never answers could not pass.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eSuite, mediaFlows, openPhone, until } from './support/harness.mjs';
+import { e2eSuite, mediaFlows, openRegisteredPhone, until } from './support/harness.mjs';
 import { startStunServer } from './support/stun-server.mjs';
 
 const env = e2eSuite('ice');
@@ -17,11 +17,7 @@ async function stunServer(options) {
 }
 after(() => Promise.all(servers.map((s) => s.close())));
 
-async function registered(user, attributes) {
-  const phone = await openPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes: { 'auto-register': true, ...attributes } });
-  await phone.waitFor('sip-registered');
-  return phone;
-}
+const registered = (user, attributes) => openRegisteredPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes });
 
 
 async function callAndHangUp(alice, bob) {

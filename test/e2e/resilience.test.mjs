@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
-import { launchBrowser, openPhone, serveRepo, until } from './support/harness.mjs';
+import { launchBrowser, openRegisteredPhone, serveRepo, until } from './support/harness.mjs';
 
 let web;
 let browser;
@@ -27,11 +27,7 @@ async function kamailioNamed(name) {
   return kamailio;
 }
 
-const registeredPhone = async (user, server, attributes = {}) => {
-  const phone = await openPhone(browser, web.url, { user, server, attributes: { 'auto-register': true, ...attributes } });
-  await phone.waitFor('sip-registered');
-  return phone;
-};
+const registeredPhone = (user, server, attributes) => openRegisteredPhone(browser, web.url, { user, server, attributes });
 
 const count = async (phone, type) => (await phone.events(type)).length;
 

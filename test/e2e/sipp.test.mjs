@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startKamailio } from '../../demo/kamailio/kamailio.mjs';
-import { launchBrowser, openPhone, serveRepo, until } from './support/harness.mjs';
+import { launchBrowser, openRegisteredPhone, serveRepo, until } from './support/harness.mjs';
 
 const scenarios = fileURLToPath(new URL('./sipp/', import.meta.url));
 const SIPP = process.env.SIPP_BIN ?? 'sipp';
@@ -40,11 +40,7 @@ after(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-async function registered(user) {
-  const phone = await openPhone(browser, web.url, { user, server: kamailio.wsUrl, attributes: { 'auto-register': true } });
-  await phone.waitFor('sip-registered', { uri: `sip:${user}@sip-phone.test` });
-  return phone;
-}
+const registered = (user) => openRegisteredPhone(browser, web.url, { user, server: kamailio.wsUrl });
 
 /** Whether something (sipp) has bound UDP 127.0.0.1:port in this network namespace. */
 function udpBound(port) {
@@ -120,6 +116,10 @@ function tracedMessages(log) {
     .filter(Boolean);
 }
 
+/** The first line of each SIP message sipp sent or received ('sent' | 'received'), in order. */
+const startLines = (log, direction) =>
+  tracedMessages(log).filter((m) => m.direction === direction).map((m) => m.text.split('\n')[0].trim());
+
 /** The phone ended its calls cleanly: nothing live, nothing left open, no page errors. */
 async function assertClean(phone) {
   assert.equal(await phone.prop('activeCall'), null);
@@ -169,7 +169,7 @@ describe('signalling against sipp on UDP through Kamailio', () => {
       await assertClean(phone);
 
       const { messages } = await sippFinished(sipp);
-      const sent = tracedMessages(messages).filter((m) => m.direction === 'sent').map((m) => m.text.split('\n')[0].trim());
+      const sent = startLines(messages, 'sent');
       assert.deepEqual(sent, ['SIP/2.0 180 Ringing', 'SIP/2.0 183 Session Progress', 'SIP/2.0 486 Busy Here']);
     } finally {
       sipp.stop();
@@ -219,7 +219,7 @@ describe('signalling against sipp on UDP through Kamailio', () => {
       await assertClean(phone);
 
       const { messages } = await sippFinished(sipp);
-      const received = tracedMessages(messages).filter((m) => m.direction === 'received').map((m) => m.text.split('\n')[0].trim());
+      const received = startLines(messages, 'received');
       assert.deepEqual(received.filter((l) => !l.startsWith('SIP/2.0 100')), ['SIP/2.0 180 Ringing', 'SIP/2.0 488 Not Acceptable Here']);
     } finally {
       sipp.stop();
@@ -258,7 +258,7 @@ describe('signalling against sipp on UDP through Kamailio', () => {
 
       // The scenario itself checked the phone's answer to the re-INVITE says a=recvonly.
       const { messages } = await sippFinished(sipp);
-      const received = tracedMessages(messages).filter((m) => m.direction === 'received').map((m) => m.text.split('\n')[0].trim());
+      const received = startLines(messages, 'received');
       assert.deepEqual(received.filter((l) => !/^SIP\/2\.0 100 /.test(l)), [
         `INVITE sip:svc@127.0.0.1:${sipp.port} SIP/2.0`,
         `ACK sip:sipp@127.0.0.1:${sipp.port};transport=udp SIP/2.0`, // JsSIP lowercases the transport

@@ -94,6 +94,13 @@ export async function openPhone(browser, baseUrl, { user, server, password = use
 }
 
 /** Polls `fn` until it returns a truthy value or `timeout` ms pass; resolves to the value. */
+/** Opens a phone with `auto-register` (plus `attributes`) and resolves once it is registered. */
+export async function openRegisteredPhone(browser, baseUrl, { user, server, attributes = {} }) {
+  const phone = await openPhone(browser, baseUrl, { user, server, attributes: { 'auto-register': true, ...attributes } });
+  await phone.waitFor('sip-registered', { uri: `sip:${user}@sip-phone.test` });
+  return phone;
+}
+
 export async function until(fn, { timeout = 10000, interval = 100, message = 'condition' } = {}) {
   const started = Date.now();
   let last;

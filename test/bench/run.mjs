@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
 import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
-import { launchBrowser, root, serveRepo, users } from '../e2e/support/harness.mjs';
+import { launchBrowser, root, serveRepo } from '../e2e/support/harness.mjs';
+import { openPair } from './pair.mjs';
 import { startStunServer } from '../e2e/support/stun-server.mjs';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 40);
@@ -40,19 +41,6 @@ const kamailio = await startKamailio({ name: 'bench' });
 const web = await serveRepo();
 const browser = await launchBrowser();
 
-async function pair(kind) {
-  const open = async (user, autoAnswer) => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${web.url}/test/bench/pages/${kind}.html`);
-    await page.waitForFunction(() => window.bench && window.firstRemoteFrameAfter);
-    const { registerMs } = await page.evaluate((o) => window.bench.start(o), { server: kamailio.wsUrl, user, password: users[user], autoAnswer, iceServers: [] });
-    return { page, context, registerMs };
-  };
-  const caller = await open(kind === 'sip-phone' ? 'alice' : 'carol', false);
-  const callee = await open(kind === 'sip-phone' ? 'bob' : 'dave', true);
-  return { caller, callee, target: kind === 'sip-phone' ? 'bob' : 'sip:dave@sip-phone.test' };
-}
 
 // Each call starts once the previous one (either page's) has been torn down for a moment, so no
 // call's set-up shares the CPU with another's teardown.
@@ -68,8 +56,8 @@ const setIce = (p, servers) => Promise.all([p.caller, p.callee].map((s) => s.pag
 
 const results = {};
 try {
-  const ours = await pair('sip-phone');
-  const plain = await pair('plain-jssip');
+  const ours = await openPair(browser, web.url, kamailio.wsUrl, 'sip-phone');
+  const plain = await openPair(browser, web.url, kamailio.wsUrl, 'plain-jssip');
   const runs = { ours: { register: [ours.caller.registerMs, ours.callee.registerMs], active: [], frame: [] }, plain: { register: [plain.caller.registerMs, plain.callee.registerMs], active: [], frame: [] } };
 
   log('registration: 10 each, alternating');

@@ -2,8 +2,13 @@
 // auto-answering callee, a few calls, and a merged timeline of what both pages did (SIP messages,
 // getUserMedia, offer/answer, candidates, connection states), in ms since call(). For profiling
 // call set-up; not part of the benchmark's figures.
+// TRACE_CALLS: how many calls (5). TRACE_ICE: the ICE servers, as JSON. TRACE_HACK: a script run
+// in both pages before theirs (an experiment; it can read `window.variant`). TRACE_VARIANTS=n:
+// calls take variant 0..n-1 in turn, and the median set-up per variant is printed (an A/B in one
+// run). TRACE_QUIET: medians only. TRACE_CHROME=caller|callee: a Chrome trace of the last call, in chrome-trace.json.
 import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
-import { launchBrowser, serveRepo, users } from '../e2e/support/harness.mjs';
+import { launchBrowser, serveRepo } from '../e2e/support/harness.mjs';
+import { openPair } from './pair.mjs';
 
 const kind = process.argv[2] ?? 'sip-phone';
 const CALLS = Number(process.env.TRACE_CALLS ?? 5);
@@ -50,36 +55,17 @@ const kamailio = await startKamailio({ name: 'trace' });
 const web = await serveRepo();
 const browser = await launchBrowser();
 try {
-  const open = async (user, autoAnswer) => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.addInitScript(init);
-    if (process.env.TRACE_HACK) await page.addInitScript(process.env.TRACE_HACK);
-    await page.goto(`${web.url}/test/bench/pages/${kind}.html`);
-    await page.waitForFunction(() => window.bench && window.firstRemoteFrameAfter);
-    if (process.env.TRACE_EARLY_READY) await page.evaluate(() => { window.earlyReady = true; });
-    await page.evaluate((o) => window.bench.start(o), { server: kamailio.wsUrl, user, password: users[user], autoAnswer, iceServers: JSON.parse(process.env.TRACE_ICE ?? '[]') });
-    if (process.env.TRACE_HIDE) await page.evaluate(() => { document.querySelector('sip-phone').style.display = 'none'; });
-    return page;
-  };
-  const caller = await open(kind !== 'plain-jssip' ? 'alice' : 'carol', false);
-  const callee = await open(kind !== 'plain-jssip' ? 'bob' : 'dave', true);
-  const target = kind !== 'plain-jssip' ? 'bob' : 'sip:dave@sip-phone.test';
+  const initScripts = [init, ...(process.env.TRACE_HACK ? [process.env.TRACE_HACK] : [])];
+  const pair = await openPair(browser, web.url, kamailio.wsUrl, kind, { initScripts, iceServers: JSON.parse(process.env.TRACE_ICE ?? '[]') });
+  const [caller, callee, target] = [pair.caller.page, pair.callee.page, pair.target];
   const actives = [];
   for (let i = 0; i < CALLS; i++) {
     const variant = i % Number(process.env.TRACE_VARIANTS ?? 1);
     await Promise.all([caller, callee].map((p) => p.evaluate((v) => { window.traceLog.length = 0; window.variant = v; }, variant)));
     const t0 = await caller.evaluate(() => performance.timeOrigin + performance.now());
     const tracing = process.env.TRACE_CHROME && i === CALLS - 1;
-    if (tracing) await browser.startTracing(process.env.TRACE_CHROME === 'callee' ? callee : caller, { path: `${process.env.TRACE_OUT ?? '/tmp'}/chrome-trace.json`, screenshots: false });
-    const profiling = process.env.TRACE_PROFILE && i === CALLS - 1;
-    const cdps = profiling ? await Promise.all([caller, callee].map((p) => p.context().newCDPSession(p))) : [];
-    for (const c of cdps) { await c.send('Profiler.enable'); await c.send('Profiler.setSamplingInterval', { interval: 100 }); await c.send('Profiler.start'); }
+    if (tracing) await browser.startTracing(process.env.TRACE_CHROME === 'callee' ? callee : caller, { path: 'chrome-trace.json', screenshots: false });
     const r = await caller.evaluate((x) => window.bench.call(x), target);
-    for (const [n, c] of cdps.entries()) {
-      const { profile } = await c.send('Profiler.stop');
-      (await import('node:fs')).writeFileSync(`/tmp/profile-${n ? 'callee' : 'caller'}.cpuprofile`, JSON.stringify(profile));
-    }
     if (tracing) await browser.stopTracing();
     const lines = [];
     for (const [name, p] of [['caller', caller], ['callee', callee]]) {

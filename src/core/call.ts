@@ -263,7 +263,14 @@ export class Call {
       this.heldTracks = pc.getSenders().map((sender) => [sender, sender.track]);
       for (const [sender] of this.heldTracks) void sender.replaceTrack(null).catch(() => {});
     } else {
-      for (const [sender, track] of this.heldTracks.splice(0)) void sender.replaceTrack(track).catch(() => {});
+      // JsSIP re-enables only the tracks it finds on the senders at resume, and ours were off them
+      // then: without this they go back disabled (silence and black frames), as muted as on hold.
+      const { audio, video } = this.session.isMuted();
+      const remoteHeld = this.session.isOnHold().remote;
+      for (const [sender, track] of this.heldTracks.splice(0)) {
+        if (track) track.enabled = !remoteHeld && !(track.kind === 'audio' ? audio : video);
+        void sender.replaceTrack(track).catch(() => {});
+      }
     }
   }
 

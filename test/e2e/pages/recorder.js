@@ -49,11 +49,15 @@ window.callStats = async () => {
   const pc = window.phone().getPeerConnection();
   if (!pc) return null;
   const report = await pc.getStats();
-  const stats = { audioBytesIn: 0, videoBytesIn: 0, framesDecoded: 0, bytesOut: 0, localAddress: null, remoteAddress: null, connectionState: pc.connectionState };
+  // audioEnergyIn: the received audio's totalAudioEnergy (grows only with sound, not with silence packets).
+  const stats = { audioBytesIn: 0, audioEnergyIn: 0, videoBytesIn: 0, framesDecoded: 0, bytesOut: 0, localAddress: null, remoteAddress: null, connectionState: pc.connectionState };
   const byId = new Map();
   report.forEach((s) => byId.set(s.id, s));
   report.forEach((s) => {
-    if (s.type === 'inbound-rtp' && s.kind === 'audio') stats.audioBytesIn += s.bytesReceived ?? 0;
+    if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+      stats.audioBytesIn += s.bytesReceived ?? 0;
+      stats.audioEnergyIn += s.totalAudioEnergy ?? 0;
+    }
     if (s.type === 'inbound-rtp' && s.kind === 'video') {
       stats.videoBytesIn += s.bytesReceived ?? 0;
       stats.framesDecoded += s.framesDecoded ?? 0;

@@ -48,7 +48,7 @@ function stableInstanceId(): string {
   }
 }
 
-const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', 'password', 'iceServers', 'registerExpires'] as const;
+const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', 'password', 'iceServers', 'iceTransportPolicy', 'registerExpires'] as const;
 
 /**
  * A SIP phone: registers over SIP-over-WebSocket, places and answers audio and video calls.
@@ -145,6 +145,13 @@ export class SipPhone extends LitElement {
    */
   @property({ attribute: 'ice-servers', converter: { fromAttribute: (v: string | null) => v ?? '' } })
   iceServers: RTCIceServer[] | string = [];
+  /**
+   * Which ICE candidates calls may use: 'all' (default), or 'relay' to send media only through
+   * the TURN servers in `ice-servers` (hides the device's addresses from the other side; a call
+   * without a working TURN server then has no media path). Other values give 'invalid-option'.
+   * Applies from the next call.
+   */
+  @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: 'all' | 'relay' = 'all';
   /** Register as soon as the element is in the document and configured (server, uri and password). */
   @property({ type: Boolean, attribute: 'auto-register' }) autoRegister = false;
   /** Outgoing calls offer video unless `call()` says otherwise. */
@@ -543,6 +550,7 @@ export class SipPhone extends LitElement {
           authorizationUser: this.authorizationUser,
           password: this.password,
           iceServers: this.iceServers,
+          iceTransportPolicy: this.iceTransportPolicy,
           registerExpires: this.registerExpires,
         }),
       );

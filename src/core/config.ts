@@ -15,6 +15,8 @@ export interface PhoneConfig {
   authorizationUser: string;
   password: string;
   iceServers: RTCIceServer[];
+  /** 'relay': media only through TURN relays (RTCPeerConnection `iceTransportPolicy`). */
+  iceTransportPolicy: RTCIceTransportPolicy;
   /** Seconds a registration lasts before it is refreshed. */
   registerExpires: number;
 }
@@ -27,6 +29,7 @@ export interface PhoneConfigInput {
   authorizationUser?: string | null;
   password?: string | null;
   iceServers?: RTCIceServer[] | string | null;
+  iceTransportPolicy?: string | null;
   registerExpires?: number | null;
 }
 
@@ -116,6 +119,15 @@ export function parseIceServers(value: RTCIceServer[] | string | null | undefine
   return servers as RTCIceServer[];
 }
 
+/** 'all' (default) or 'relay'; anything else throws 'invalid-option'. */
+export function parseIceTransportPolicy(value: string | null | undefined): RTCIceTransportPolicy {
+  const text = (value ?? '').trim() || 'all';
+  if (text !== 'all' && text !== 'relay') {
+    throw new PhoneError('invalid-option', `ice-transport-policy must be 'all' or 'relay' (got "${text}").`);
+  }
+  return text;
+}
+
 /** Validates everything at once; the first problem found is thrown as a PhoneError. */
 export function buildConfig(input: PhoneConfigInput): PhoneConfig {
   const servers = parseServers(input.server);
@@ -133,6 +145,7 @@ export function buildConfig(input: PhoneConfigInput): PhoneConfig {
     authorizationUser: input.authorizationUser?.trim() || user,
     password: input.password ?? '',
     iceServers: parseIceServers(input.iceServers),
+    iceTransportPolicy: parseIceTransportPolicy(input.iceTransportPolicy),
     registerExpires: expires,
   };
 }

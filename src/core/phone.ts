@@ -124,11 +124,11 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   }
 
   /**
-   * Sets a new configuration. ICE servers apply to the next call; any other change restarts a
-   * running user agent, registering again if it was registered.
+   * Sets a new configuration. ICE servers and the ICE transport policy apply to the next call;
+   * any other change restarts a running user agent, registering again if it was registered.
    */
   configure(config: PhoneConfig): void {
-    const signalling = (c: PhoneConfig | null) => JSON.stringify(c && { ...c, iceServers: undefined });
+    const signalling = (c: PhoneConfig | null) => JSON.stringify(c && { ...c, iceServers: undefined, iceTransportPolicy: undefined });
     const restart = this.ua !== null && signalling(config) !== signalling(this.config);
     const wasRegistered = this.registrationState === 'registered' || this.registrationState === 'registering';
     // A register() under way is carried over to the new configuration, not failed.
@@ -197,7 +197,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       session = ua.call(uri, {
         ...(early ? { mediaConstraints: { audio: false, video: false } } : { mediaStream: stream }),
         eventHandlers: early ? { peerconnection: ({ peerconnection }: { peerconnection: RTCPeerConnection }) => addSenders(peerconnection, stream, video) } : {},
-        pcConfig: { iceServers: config.iceServers },
+        pcConfig: this.pcConfig(),
         rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: video },
       });
     } catch (error) {
@@ -246,7 +246,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     call.session.answer({
       // (With a stream JsSIP takes `mediaConstraints` as tracks to drop from it.)
       ...(early ? { mediaConstraints: { audio: false, video: false } } : { mediaStream: stream }),
-      pcConfig: { iceServers: this.config?.iceServers ?? [] },
+      pcConfig: this.pcConfig(),
     });
     if (early) this.supplyMedia(call, withVideo);
   }
@@ -448,7 +448,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     if (!this.acceptTransfers) return;
     this.getMedia(call.video).then(
       (stream) => {
-        accept({ mediaStream: stream, pcConfig: { iceServers: this.config?.iceServers ?? [] } }, (session) => {
+        accept({ mediaStream: stream, pcConfig: this.pcConfig() }, (session) => {
           const transferred = this.adopt(session, 'outgoing', call.video);
           transferred.setLocalStream(stream);
         });
@@ -577,11 +577,17 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     queueMicrotask(() => this.emit('unregistered', { uri, cause: 'connection-lost' }));
   }
 
+  /** The peer connection configuration of our calls: the ICE servers and the transport policy. */
+  private pcConfig(): RTCConfiguration {
+    return { iceServers: this.config?.iceServers ?? [], iceTransportPolicy: this.config?.iceTransportPolicy ?? 'all' };
+  }
+
   private adopt(session: RTCSession, direction: 'incoming' | 'outgoing', video: boolean): Call {
     const iceServers = this.config?.iceServers ?? [];
+    const iceTransportPolicy = this.config?.iceTransportPolicy ?? 'all';
     const yielded = this.iceProbe.typesFor(iceServers);
     const call = new Call(session, direction, video, {
-      ice: { iceServers, timeoutMs: this.options.iceGatheringTimeout ?? DEFAULT_ICE_GATHERING_TIMEOUT, yielded },
+      ice: { iceServers, iceTransportPolicy, timeoutMs: this.options.iceGatheringTimeout ?? DEFAULT_ICE_GATHERING_TIMEOUT, yielded },
       mediaTimeoutMs: this.options.mediaTimeout ?? DEFAULT_MEDIA_TIMEOUT,
       statsIntervalMs: this.options.statsInterval ?? 2000,
     }, this);

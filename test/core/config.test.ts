@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { buildConfig, parseIceServers, parseServers, parseUri, resolveTarget } from '../../src/core/config.js';
+import { buildConfig, parseIceServers, parseIceTransportPolicy, parseServers, parseUri, resolveTarget } from '../../src/core/config.js';
 import { PhoneError } from '../../src/core/errors.js';
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -46,10 +46,22 @@ describe('config', () => {
     expect(codeOf(() => parseIceServers('[{"urls":"http://x"}]'))).to.equal('invalid-ice-servers');
   });
 
+  it("accepts 'all' and 'relay' as ICE transport policy, defaults to 'all', refuses anything else", () => {
+    expect(parseIceTransportPolicy(undefined)).to.equal('all');
+    expect(parseIceTransportPolicy('')).to.equal('all');
+    expect(parseIceTransportPolicy('relay')).to.equal('relay');
+    expect(parseIceTransportPolicy(' all ')).to.equal('all');
+    expect(codeOf(() => parseIceTransportPolicy('relay-only'))).to.equal('invalid-option');
+    expect(codeOf(() => parseIceTransportPolicy('Relay'))).to.equal('invalid-option');
+    expect(codeOf(() => buildConfig({ server: 'wss://x', uri: 'sip:a@b', iceTransportPolicy: 'none' }))).to.equal('invalid-option');
+    expect(buildConfig({ server: 'wss://x', uri: 'sip:a@b', iceTransportPolicy: 'relay' }).iceTransportPolicy).to.equal('relay');
+  });
+
   it('builds a whole configuration with defaults', () => {
     const config = buildConfig({ server: 'wss://sip.example.com', uri: 'sip:alice@example.com', password: 's' });
     expect(config.authorizationUser).to.equal('alice');
     expect(config.registerExpires).to.equal(600);
+    expect(config.iceTransportPolicy).to.equal('all');
     expect(codeOf(() => buildConfig({ server: 'wss://x', uri: 'sip:a@b', registerExpires: 5 }))).to.equal('invalid-option');
   });
 });

@@ -43,4 +43,13 @@ describe('ICE gathering policy', () => {
     expect(released).to.equal(1);
     round.dispose();
   });
+
+  it('under relay policy releases soon after the first relay candidate (no host or srflx comes)', async () => {
+    let released = 0;
+    const round = new IceGatheringRound({ iceServers: [{ urls: ['stun:s', 'turn:t'] }], iceTransportPolicy: 'relay', timeoutMs: 5000, graceMs: 10 });
+    round.onCandidate(candidate('relay'), () => released++);
+    await wait(40);
+    expect(released).to.equal(1);
+    round.dispose();
+  });
 });

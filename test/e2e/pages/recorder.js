@@ -48,9 +48,23 @@ function dig(object, path) {
 window.callStats = async () => {
   const pc = window.phone().getPeerConnection();
   if (!pc) return null;
+  return statsOf(pc);
+};
+
+/**
+ * The counters of one RTCPeerConnection (also used by pages with another SIP stack).
+ * audioEnergyIn: the received audio's totalAudioEnergy (grows only with sound, not with silence
+ * packets). The selected
+ * pair: addresses, candidate types ('host', 'srflx', 'prflx', 'relay') and, for a local relay
+ * candidate, the protocol between the browser and its TURN server (`localRelayProtocol`).
+ */
+window.peerConnectionStats = statsOf;
+async function statsOf(pc) {
   const report = await pc.getStats();
-  // audioEnergyIn: the received audio's totalAudioEnergy (grows only with sound, not with silence packets).
-  const stats = { audioBytesIn: 0, audioEnergyIn: 0, videoBytesIn: 0, framesDecoded: 0, bytesOut: 0, localAddress: null, remoteAddress: null, connectionState: pc.connectionState };
+  const stats = {
+    audioBytesIn: 0, audioEnergyIn: 0, videoBytesIn: 0, framesDecoded: 0, bytesOut: 0, connectionState: pc.connectionState,
+    localAddress: null, remoteAddress: null, localCandidateType: null, remoteCandidateType: null, localRelayProtocol: null,
+  };
   const byId = new Map();
   report.forEach((s) => byId.set(s.id, s));
   report.forEach((s) => {
@@ -65,12 +79,17 @@ window.callStats = async () => {
     if (s.type === 'outbound-rtp') stats.bytesOut += s.bytesSent ?? 0;
     if (s.type === 'transport' && s.selectedCandidatePairId) {
       const pair = byId.get(s.selectedCandidatePairId);
-      stats.localAddress = byId.get(pair?.localCandidateId)?.address ?? null;
-      stats.remoteAddress = byId.get(pair?.remoteCandidateId)?.address ?? null;
+      const local = byId.get(pair?.localCandidateId);
+      const remote = byId.get(pair?.remoteCandidateId);
+      stats.localAddress = local?.address ?? null;
+      stats.remoteAddress = remote?.address ?? null;
+      stats.localCandidateType = local?.candidateType ?? null;
+      stats.remoteCandidateType = remote?.candidateType ?? null;
+      stats.localRelayProtocol = local?.relayProtocol ?? null;
     }
   });
   return stats;
-};
+}
 
 /** Live local media tracks anywhere on the page's phone (0 after a call released its media). */
 window.liveLocalTracks = () => {

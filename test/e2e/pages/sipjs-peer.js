@@ -1,0 +1,85 @@
+// Another WebRTC SIP stack as the other party: SIP.js 0.21's SimpleUser, bundled with esbuild at
+// test time (support/sipjs-bundle.mjs → /.test-tmp/e2e/sipjs-peer.js), in a page with the same
+// strict CSP as phone.html. Tests drive it through window.peer; every SIP message it sends or
+// receives over its WebSocket is kept in window.sipTrace (who sent what, when).
+import { SimpleUser } from 'sip.js/lib/platform/web/index.js';
+
+window.sipTrace = [];
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = class extends NativeWebSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener('message', ({ data }) => typeof data === 'string' && data.trim() && window.sipTrace.push({ direction: 'in', text: data, at: Date.now() }));
+  }
+
+  send(data) {
+    if (typeof data === 'string' && data.trim()) window.sipTrace.push({ direction: 'out', text: data, at: Date.now() });
+    super.send(data);
+  }
+};
+
+/** What happened to the peer, in order: { type, at } with type received, answered, hangup, held, resumed, registered. */
+window.peerEvents = [];
+const record = (type) => window.peerEvents.push({ type, at: Date.now() });
+
+let user = null;
+
+window.peer = {
+  /** Connects to `server` and registers `aor` with digest credentials; resolves once registered. */
+  async start({ server, aor, password, video = false }) {
+    const remoteAudio = document.createElement('audio');
+    remoteAudio.autoplay = true;
+    const remoteVideo = document.createElement('video');
+    remoteVideo.autoplay = true;
+    // SimpleUser plays the whole remote stream in the video element when there is one: it must not
+    // be muted, or Chromium never plays the audio out and its totalAudioEnergy stays 0.
+    document.body.append(remoteAudio, remoteVideo);
+    user = new SimpleUser(server, {
+      aor,
+      media: { constraints: { audio: true, video }, remote: { audio: remoteAudio, video: video ? remoteVideo : undefined } },
+      userAgentOptions: {
+        authorizationUsername: aor.replace(/^sip:/, '').split('@')[0],
+        authorizationPassword: password,
+        logLevel: 'warn',
+      },
+      delegate: {
+        onCallReceived: () => record('received'),
+        onCallAnswered: () => record('answered'),
+        onCallHangup: () => record('hangup'),
+        onCallHold: (held) => record(held ? 'held' : 'resumed'),
+        onRegistered: () => record('registered'),
+      },
+    });
+    await user.connect();
+    await user.register();
+    await until(() => window.peerEvents.some((e) => e.type === 'registered'), 10000, 'registered');
+  },
+  call: (target) => user.call(target),
+  answer: () => user.answer(),
+  hangup: () => user.hangup(),
+  hold: () => user.hold(),
+  unhold: () => user.unhold(),
+  isHeld: () => user.isHeld(),
+  inCall: () => !!user.session,
+  /** Counters of the call's RTCPeerConnection, as recorder.js reads them (audioEnergyIn, framesDecoded, …). */
+  stats: async () => {
+    const pc = user?.session?.sessionDescriptionHandler?.peerConnection;
+    return pc ? window.peerConnectionStats(pc) : null;
+  },
+  stop: async () => {
+    await user?.unregister().catch(() => {});
+    await user?.disconnect().catch(() => {});
+  },
+};
+
+function until(fn, timeout, what) {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const tick = () => {
+      if (fn()) return resolve();
+      if (Date.now() - started > timeout) return reject(new Error(`SIP.js peer: no ${what} within ${timeout} ms`));
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+}

@@ -1,0 +1,202 @@
+// Another WebRTC SIP stack as the other party: SIP.js 0.21's SimpleUser (pages/sipjs.html,
+// support/sipjs-peer.mjs) registered with the same Kamailio as <sip-phone>. Audio is judged by
+// content on both sides: the received audio's totalAudioEnergy grows only with sound (Chromium's
+// fake microphone beeps about once a second), not with silence or with packets alone.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { e2eSuite, openRegisteredPhone, until } from './support/harness.mjs';
+import { bundleSipJsPeer, openSipJsPeer } from './support/sipjs-peer.mjs';
+
+const env = e2eSuite('sipjs');
+before(() => bundleSipJsPeer());
+
+const registered = (user, attributes) => openRegisteredPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes });
+const sipJs = (user, options = {}) => openSipJsPeer(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, ...options });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** How much sound (and how many video frames) each party received during `ms`. */
+async function receivedDuring(parties, ms) {
+  const before = await Promise.all(parties.map((p) => p.stats()));
+  await sleep(ms);
+  const after = await Promise.all(parties.map((p) => p.stats()));
+  return after.map((a, i) => ({ who: parties[i].user, energy: a.audioEnergyIn - before[i].audioEnergyIn, frames: a.framesDecoded - before[i].framesDecoded }));
+}
+
+/** Both parties hear each other (and see each other with `video`) during a 2 s window. */
+async function assertMediaBothWays(parties, { video = false } = {}) {
+  const received = await receivedDuring(parties, 2000);
+  for (const { who, energy, frames } of received) {
+    assert.ok(energy > 0.01, `${who} heard sound (totalAudioEnergy +${energy})`);
+    if (video) assert.ok(frames > 10, `${who} saw video (${frames} frames in 2 s)`);
+  }
+  return received;
+}
+
+/** Neither party hears anything during a 1.5 s window. */
+async function assertSilenceBothWays(parties) {
+  const received = await receivedDuring(parties, 1500);
+  // (Concealment after the last packet decays to about 1e-9, not to exactly 0.)
+  for (const { who, energy } of received) assert.ok(energy < 1e-4, `${who} heard nothing while held (totalAudioEnergy +${energy})`);
+}
+
+/** The element calls the SIP.js peer, which answers; resolves once media flows. */
+async function elementCalls(phone, peer, { video = false } = {}) {
+  await phone.call('call', peer.user, { video });
+  await peer.waitFor('received');
+  await peer.run('answer');
+  await phone.waitFor('sip-call-state', { 'call.state': 'active' });
+  await until(async () => (await phone.stats())?.audioEnergyIn > 0 && (await peer.stats())?.audioEnergyIn > 0, { message: 'sound both ways' });
+}
+
+/** The SIP.js peer calls the element, which answers; resolves once media flows. */
+async function peerCalls(peer, phone) {
+  await peer.run('call', `sip:${phone.user}@sip-phone.test`);
+  await phone.waitFor('sip-incoming-call');
+  assert.deepEqual(await phone.call('answer'), {});
+  await peer.waitFor('answered');
+  await phone.waitFor('sip-call-state', { 'call.state': 'active' });
+  await until(async () => (await phone.stats())?.audioEnergyIn > 0 && (await peer.stats())?.audioEnergyIn > 0, { message: 'sound both ways' });
+}
+
+test('carol on SIP.js calls alice with video: both hear and see each other; carol hangs up and alice sees the call end', async () => {
+  const alice = await registered('alice');
+  const carol = await sipJs('carol', { video: true });
+  try {
+    await peerCalls(carol, alice);
+    assert.equal((await alice.prop('activeCall')).video, true, 'alice answered with video, as offered');
+    await until(async () => (await alice.stats()).framesDecoded > 5 && (await carol.stats()).framesDecoded > 5, { message: 'video both ways' });
+    await assertMediaBothWays([alice, carol], { video: true });
+    await carol.run('hangup');
+    const ended = await alice.waitFor('sip-call-ended');
+    assert.equal(ended.detail.cause, 'bye', 'the other side hung up');
+    await carol.waitFor('hangup');
+    assert.equal(await alice.prop('activeCall'), null);
+  } finally {
+    await alice.close();
+    await carol.close();
+  }
+});
+
+test('alice calls carol on SIP.js: both hear each other; alice hangs up and carol sees the call end', async () => {
+  const alice = await registered('alice');
+  const carol = await sipJs('carol');
+  try {
+    await elementCalls(alice, carol);
+    await assertMediaBothWays([alice, carol]);
+    assert.deepEqual(await alice.call('hangup'), {});
+    await carol.waitFor('hangup');
+    assert.equal(await carol.run('inCall'), false);
+    assert.equal((await alice.waitFor('sip-call-ended')).detail.cause, 'hangup');
+  } finally {
+    await alice.close();
+    await carol.close();
+  }
+});
+
+test('alice holds the call with carol on SIP.js: silence both ways; after she resumes both hear each other again', async () => {
+  const alice = await registered('alice');
+  const carol = await sipJs('carol');
+  try {
+    await elementCalls(alice, carol);
+    assert.deepEqual(await alice.call('hold'), {});
+    assert.equal((await alice.waitFor('sip-call-updated', { change: 'held' })).detail.call.held, true);
+    await sleep(700);
+    await assertSilenceBothWays([alice, carol]);
+
+    assert.deepEqual(await alice.call('unhold'), {});
+    await alice.waitFor('sip-call-updated', { change: 'held', 'call.held': false });
+    await sleep(500);
+    await assertMediaBothWays([alice, carol]);
+    await alice.call('hangup');
+    await carol.waitFor('hangup');
+  } finally {
+    await alice.close();
+    await carol.close();
+  }
+});
+
+test('carol on SIP.js holds the call with alice: alice sees remote hold, silence both ways; after carol resumes both hear each other again', async () => {
+  const alice = await registered('alice');
+  const carol = await sipJs('carol');
+  try {
+    await peerCalls(carol, alice);
+    await carol.run('hold');
+    await carol.waitFor('held');
+    assert.equal((await alice.waitFor('sip-call-updated', { change: 'remoteHeld' })).detail.call.remoteHeld, true);
+    await sleep(700);
+    await assertSilenceBothWays([alice, carol]);
+
+    await carol.run('unhold');
+    await carol.waitFor('resumed');
+    await alice.waitFor('sip-call-updated', { change: 'remoteHeld', 'call.remoteHeld': false });
+    await sleep(500);
+    await assertMediaBothWays([alice, carol]);
+    await carol.run('hangup');
+    await alice.waitFor('sip-call-ended');
+  } finally {
+    await alice.close();
+    await carol.close();
+  }
+});
+
+/** The first SIP message in a peer's trace going `direction` whose text matches `pattern`. */
+const traced = (trace, direction, pattern) => trace.find((m) => m.direction === direction && pattern.test(m.text));
+const startLine = (message) => message?.text.split('\r\n')[0];
+const header = (message, name) => message?.text.split('\r\n').find((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`)) ?? null;
+
+test('calls with SIP.js outlast the first session-timer refresh both ways: the element refreshes by UPDATE at 45 s, SIP.js refuses it (405), the calls stay up with sound', { timeout: 120000 }, async () => {
+  // Both directions at once, to wait for JsSIP's refresh (half of Session-Expires: 90 s) only once.
+  const [alice, bob, carol, dave] = await Promise.all([registered('alice'), registered('bob'), sipJs('carol'), sipJs('dave')]);
+  try {
+    await Promise.all([elementCalls(alice, carol), peerCalls(dave, bob)]);
+    const answeredAt = Date.now();
+    // The refresh is an UPDATE from the element (the refresher in both directions).
+    const refreshed = (peer) => peer.page.waitForFunction(() => window.sipTrace.some((m) => m.direction === 'in' && /^UPDATE /.test(m.text)), null, { timeout: 70000, polling: 500 });
+    await Promise.all([refreshed(carol), refreshed(dave)]);
+    const refreshMs = Date.now() - answeredAt;
+    await sleep(1000);
+
+    // alice → carol: alice's INVITE asks for a 90 s session timer; SIP.js (no RFC 4028) answers
+    // without one, so alice refreshes it herself.
+    const carolTrace = await carol.trace();
+    const invite = traced(carolTrace, 'in', /^INVITE /);
+    assert.match(header(invite, 'Session-Expires'), /^Session-Expires: 90$/);
+    assert.match(header(invite, 'Supported'), /\btimer\b/);
+    const carolOk = traced(carolTrace, 'out', /^SIP\/2\.0 200 [^\r]*\r\n(?:[^\r]+\r\n)*CSeq: \d+ INVITE/);
+    assert.equal(header(carolOk, 'Session-Expires'), null, "SIP.js's 200 OK has no Session-Expires");
+    const carolUpdate = traced(carolTrace, 'in', /^UPDATE /);
+    const carolUpdateAnswer = traced(carolTrace, 'out', /^SIP\/2\.0 \d+ [^\r]*\r\n(?:[^\r]+\r\n)*CSeq: \d+ UPDATE/);
+    console.log(`# alice → carol: refresh ${carolUpdate.at - carolOk.at} ms after the 200 OK: ${header(carolUpdate, 'Session-Expires')}; SIP.js answered ${startLine(carolUpdateAnswer)}`);
+
+    // dave → bob: SIP.js's INVITE has no Session-Expires (nor `timer` in Supported); bob's 200 OK
+    // still sets one and makes bob the refresher.
+    const daveTrace = await dave.trace();
+    assert.equal(header(traced(daveTrace, 'out', /^INVITE /), 'Session-Expires'), null);
+    const bobOk = traced(daveTrace, 'in', /^SIP\/2\.0 200 [^\r]*\r\n(?:[^\r]+\r\n)*CSeq: \d+ INVITE/);
+    assert.match(header(bobOk, 'Session-Expires'), /^Session-Expires: 90;refresher=uas$/);
+    const daveUpdate = traced(daveTrace, 'in', /^UPDATE /);
+    const daveUpdateAnswer = traced(daveTrace, 'out', /^SIP\/2\.0 \d+ [^\r]*\r\n(?:[^\r]+\r\n)*CSeq: \d+ UPDATE/);
+    console.log(`# dave → bob: refresh ${daveUpdate.at - bobOk.at} ms after the 200 OK: ${header(daveUpdate, 'Session-Expires')}; SIP.js answered ${startLine(daveUpdateAnswer)}`);
+
+    for (const [update, ok] of [[carolUpdate, carolOk], [daveUpdate, bobOk]]) {
+      assert.ok(Math.abs(update.at - ok.at - 45000) < 3000, `the refresh came at half of 90 s (${update.at - ok.at} ms)`);
+    }
+    // SIP.js 0.21 does not implement UPDATE; JsSIP ignores the failed refresh and, being the
+    // refresher, never ends the call for it (it does not retry either).
+    assert.match(startLine(carolUpdateAnswer), /^SIP\/2\.0 405 /);
+    assert.match(startLine(daveUpdateAnswer), /^SIP\/2\.0 405 /);
+
+    // What the users notice: nothing. Both calls are still up, with sound both ways.
+    assert.equal((await alice.prop('activeCall'))?.state, 'active');
+    assert.equal((await bob.prop('activeCall'))?.state, 'active');
+    assert.equal(await carol.run('inCall'), true);
+    assert.equal(await dave.run('inCall'), true);
+    await Promise.all([assertMediaBothWays([alice, carol]), assertMediaBothWays([bob, dave])]);
+    assert.ok(refreshMs > 40000);
+    await alice.call('hangup');
+    await dave.run('hangup');
+    await Promise.all([carol.waitFor('hangup'), bob.waitFor('sip-call-ended')]);
+  } finally {
+    await Promise.all([alice, bob, carol, dave].map((p) => p.close()));
+  }
+});

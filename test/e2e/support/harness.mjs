@@ -6,6 +6,8 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
+import { firefoxPrefs } from '../../firefox-prefs.mjs';
 import { startKamailio } from '../../../demo/kamailio/kamailio.mjs';
 
 export const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -41,6 +43,26 @@ export async function launchBrowser({ ignoreCertificateErrors = false } = {}) {
     headless: true,
     args: ignoreCertificateErrors ? [...chromiumArgs, '--ignore-certificate-errors'] : chromiumArgs,
   });
+}
+
+/**
+ * Debian's Firefox ESR through puppeteer-core (WebDriver BiDi), shaped like the Playwright browser
+ * the tests use: `newContext()` gives an isolated context whose pages have the same `evaluate`,
+ * `waitForFunction`, `goto` and `on('console')` as Playwright's (locators differ: not used here).
+ */
+export async function launchFirefox() {
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+    headless: true,
+    acceptInsecureCerts: true,
+    extraPrefsFirefox: firefoxPrefs,
+  });
+  return {
+    name: 'firefox',
+    newContext: async () => browser.createBrowserContext(),
+    close: () => browser.close(),
+  };
 }
 
 export const users = {

@@ -45,10 +45,7 @@ const launchers = {
     }),
   firefox: () =>
     chromeLauncher({
-      // @web/test-runner-chrome still calls puppeteer 24's browser.isConnected(); 25 has `connected`.
-      puppeteer: {
-        launch: async (options) => Object.assign(await puppeteer.launch(options), { isConnected() { return this.connected; } }),
-      },
+      puppeteer,
       launchOptions: {
         browser: 'firefox',
         executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',

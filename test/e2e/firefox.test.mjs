@@ -3,7 +3,7 @@
 // and seen again, not just packets), mute, DTMF, blind and attended transfer, call waiting.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eSuite, launchFirefox, mediaFlows, openRegisteredPhone, until } from './support/harness.mjs';
+import { bothWays, e2eSuite, launchFirefox, mediaFlows, openRegisteredPhone, receivedDuring, until } from './support/harness.mjs';
 
 const env = e2eSuite('firefox');
 let firefox;
@@ -16,29 +16,6 @@ const browsers = { Chromium: () => env.browser, Firefox: () => firefox };
 const registered = (browser, user, attributes) => openRegisteredPhone(browsers[browser](), env.web.url, { user, server: env.kamailio.wsUrl, attributes });
 const close = (...phones) => Promise.all(phones.map((p) => p.close()));
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** What each phone received during `ms`: audio energy (sound, not packets), decoded frames, picture brightness. */
-async function receivedDuring(phones, ms) {
-  const before = await Promise.all(phones.map((p) => p.stats()));
-  await pause(ms);
-  const after = await Promise.all(phones.map((p) => p.stats()));
-  const luma = await Promise.all(phones.map((p) => p.page.evaluate(() => window.remoteVideoLuma())));
-  return after.map((a, i) => ({ energy: a.audioEnergyIn - before[i].audioEnergyIn, frames: a.framesDecoded - before[i].framesDecoded, luma: luma[i] }));
-}
-
-/** Asserts each phone hears (and, with video, sees a picture from) the other, within a few seconds. */
-async function bothWays(phones, { video = true } = {}, label = '') {
-  let last;
-  await until(
-    async () => {
-      last = await receivedDuring(phones, 1200);
-      return last.every((r) => r.energy > 0.005 && (!video || (r.frames > 5 && r.luma > 20)));
-    },
-    { timeout: 12000, interval: 0, message: `sound${video ? ' and picture' : ''} both ways ${label}` },
-  ).catch((e) => {
-    throw new Error(`${e.message}: ${JSON.stringify(last)}`);
-  });
-}
 
 async function holdAndResume(holder, other, label) {
   assert.deepEqual(await holder.call('hold'), {});

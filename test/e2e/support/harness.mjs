@@ -167,3 +167,26 @@ export async function mediaFlows(phone, { video }) {
     { timeout: 10000, message: `media flowing into ${phone.user}` },
   );
 }
+
+/** What each phone received during `ms`: audio energy (sound, not packets), decoded frames, picture brightness. */
+export async function receivedDuring(phones, ms) {
+  const before = await Promise.all(phones.map((p) => p.stats()));
+  await new Promise((r) => setTimeout(r, ms));
+  const after = await Promise.all(phones.map((p) => p.stats()));
+  const luma = await Promise.all(phones.map((p) => p.page.evaluate(() => window.remoteVideoLuma())));
+  return after.map((a, i) => ({ energy: a.audioEnergyIn - before[i].audioEnergyIn, frames: a.framesDecoded - before[i].framesDecoded, luma: luma[i] }));
+}
+
+/** Asserts each phone hears (and, with video, sees a picture from) the other, within a few seconds. */
+export async function bothWays(phones, { video = true } = {}, label = '') {
+  let last;
+  await until(
+    async () => {
+      last = await receivedDuring(phones, 1200);
+      return last.every((r) => r.energy > 0.005 && (!video || (r.frames > 5 && r.luma > 20)));
+    },
+    { timeout: 12000, interval: 0, message: `sound${video ? ' and picture' : ''} both ways ${label}` },
+  ).catch((e) => {
+    throw new Error(`${e.message}: ${JSON.stringify(last)}`);
+  });
+}

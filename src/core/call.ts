@@ -442,6 +442,10 @@ export class Call {
     this.iceRound?.dispose();
     clearInterval(this.statsTimer);
     for (const cleanup of this.cleanups.splice(0)) cleanup();
+    // JsSIP leaves the peer connection open when it ends a call through _acceptAndTerminate (a 2xx
+    // whose SDP the browser refused): every ended call closes its own (Chromium caps open ones).
+    const pc = this.peerConnection;
+    if (pc && pc.signalingState !== 'closed') pc.close();
     this.localStream?.getTracks().forEach((track) => track.stop());
     this.screenTrack?.stop();
     this.localStream = null;

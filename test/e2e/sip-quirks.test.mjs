@@ -43,3 +43,27 @@ describe('answers the browser cannot use', () => {
     }
   });
 });
+
+describe('no answer at all', () => {
+  test('an INVITE nobody answers (the server froze) ends request-timeout after Timer B, not canceled; then calls work again', { timeout: 70000 }, async () => {
+    // No keep-alive, so that the frozen server is noticed by the INVITE's own timer, not by pings.
+    const phone = await env.registered('alice', { 'keepalive-interval': 0 });
+    try {
+      env.kamailio.freeze();
+      const started = Date.now();
+      const placed = await phone.call('call', 'bob', { video: false });
+      assert.ok(placed.value);
+      const end = await phone.waitFor('sip-call-ended', {}, 40000);
+      const waited = Date.now() - started;
+      env.kamailio.thaw();
+      assert.equal(end.detail.cause, 'request-timeout');
+      assert.ok(waited > 30000 && waited < 36000, `ended ${waited} ms after the INVITE (Timer B: 64 × T1 = 32 s)`);
+      assert.match(await phone.text('[part~="status"]'), /ended/);
+      await assertClean(phone);
+      await stillCalls(phone);
+    } finally {
+      env.kamailio.thaw();
+      await phone.close();
+    }
+  });
+});

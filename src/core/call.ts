@@ -63,7 +63,10 @@ export interface CallObserver {
 
 export interface CallOptions {
   ice: IcePolicyOptions;
-  /** How long (ms) the media path may stay disconnected before the call ends. */
+  /**
+   * How long (ms) the media path may stay disconnected before the call ends, and how long after
+   * the call became active it may take to connect at all.
+   */
   mediaTimeoutMs: number;
   /** Milliseconds between `stats` reports while active (0: none). */
   statsIntervalMs: number;
@@ -97,6 +100,7 @@ export class Call {
   localCause: EndCause | undefined;
   private iceRound: IceGatheringRound | undefined;
   private mediaTimer: ReturnType<typeof setTimeout> | undefined;
+  private setupTimer: ReturnType<typeof setTimeout> | undefined;
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private statsSample: StatsSample | null = null;
   private readonly cleanups: (() => void)[] = [];
@@ -318,8 +322,8 @@ export class Call {
         this.observer.mediaChanged(this);
       }
     });
-    on('accepted', () => this.move('active'));
-    on('confirmed', () => this.move('active'));
+    on('accepted', () => this.activated());
+    on('confirmed', () => this.activated());
     on('ended', (event: EndEvent) => this.finish(this.causeOf(event), statusOf(event)));
     on('failed', (event: EndEvent) => this.finish(this.causeOf(event), statusOf(event)));
     on('icecandidate', (event: IceCandidateEvent) => {
@@ -417,6 +421,16 @@ export class Call {
         // getStats() on a closing connection: the call is ending anyway.
       }
     }, this.options.statsIntervalMs);
+  }
+
+  private activated(): void {
+    this.move('active');
+    // A media path that never connects would leave an "active" call silent for good: JsSIP ends
+    // calls only on ICE 'failed', which a side without any candidate (relay-only, and the TURN
+    // server refused our credentials) or without the other's never reaches.
+    if (this.mediaConnected || this.setupTimer) return;
+    this.setupTimer = setTimeout(() => this.mediaConnected || this.mediaLost(), this.options.mediaTimeoutMs);
+    this.cleanups.push(() => clearTimeout(this.setupTimer));
   }
 
   private mediaLost(): void {

@@ -3,7 +3,7 @@
 // with time-limited TURN REST credentials given by the page in `ice-servers`.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eSuite, openRegisteredPhone, until } from './support/harness.mjs';
+import { bothWays, e2eSuite, openRegisteredPhone } from './support/harness.mjs';
 import { startTurnServer, turnCredentials } from './support/turn-server.mjs';
 
 const env = e2eSuite('turn');
@@ -24,21 +24,14 @@ function relayOnly(user, transport, { credential } = {}) {
 
 const registered = (user, attributes) => openRegisteredPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes });
 
-/** How much sound and how many video frames each phone received during `ms`. */
-async function receivedDuring(phones, ms) {
-  const before = await Promise.all(phones.map((p) => p.stats()));
-  await new Promise((r) => setTimeout(r, ms));
-  const after = await Promise.all(phones.map((p) => p.stats()));
-  return after.map((a, i) => ({ energy: a.audioEnergyIn - before[i].audioEnergyIn, frames: a.framesDecoded - before[i].framesDecoded, stats: a }));
-}
-
 for (const transport of ['udp', 'tcp']) {
   test(`alice calls bob relay-only through coturn over ${transport.toUpperCase()}: only relay candidates, a relay pair, sound and video both ways`, async () => {
     const alice = await registered('alice', relayOnly('alice', transport));
     const bob = await registered('bob', { ...relayOnly('bob', transport), 'auto-answer': true });
     try {
+      const logFrom = turn.log().length;
       const started = Date.now();
-      assert.deepEqual(await alice.call('call', 'bob', { video: true }), { value: (await alice.prop('activeCall')).id });
+      assert.ok((await alice.call('call', 'bob', { video: true })).value, 'the call is placed');
       await alice.waitFor('sip-call-state', { 'call.state': 'active' });
       const setupMs = Date.now() - started;
       const { local: offer } = await alice.page.evaluate(() => window.lastSdp());
@@ -48,23 +41,22 @@ for (const transport of ['udp', 'tcp']) {
         assert.ok(candidates.length > 0, 'the SDP carries candidates');
         assert.ok(candidates.every((c) => / typ relay /.test(c)), `only relay candidates:\n${candidates.join('\n')}`);
       }
-      let last;
-      await until(async () => (last = await Promise.all([alice.stats(), bob.stats()])).every((x) => x?.framesDecoded > 5), { message: 'video both ways' }).catch((error) => {
-        throw new Error(`${error.message}\nstats: ${JSON.stringify(last)}\ncoturn:\n${turn.log().split('\n').slice(-30).join('\n')}`);
+      // Sound (energy), video frames and a picture that is not black, both ways.
+      await bothWays([alice, bob], { video: true }, `through coturn over ${transport}`).catch((error) => {
+        throw new Error(`${error.message}\ncoturn:\n${turn.log().split('\n').slice(-30).join('\n')}`);
       });
-      const received = await receivedDuring([alice, bob], 2000);
-      for (const [i, { energy, frames, stats }] of received.entries()) {
-        const who = ['alice', 'bob'][i];
-        assert.ok(energy > 0, `${who} heard sound (energy +${energy})`);
-        assert.ok(frames > 10, `${who} saw video (${frames} frames in 2 s)`);
-        assert.equal(stats.localCandidateType, 'relay', `${who}'s selected pair is local relay`);
-        assert.equal(stats.remoteCandidateType, 'relay', `${who}'s selected pair is remote relay`);
-        assert.equal(stats.localRelayProtocol, transport, `${who} reaches coturn over ${transport}`);
+      const stats = await Promise.all([alice.stats(), bob.stats()]);
+      for (const [i, who] of ['alice', 'bob'].entries()) {
+        assert.equal(stats[i].localCandidateType, 'relay', `${who}'s selected pair is local relay`);
+        assert.equal(stats[i].remoteCandidateType, 'relay', `${who}'s selected pair is remote relay`);
+        assert.equal(stats[i].localRelayProtocol, transport, `${who} reaches coturn over ${transport}`);
       }
-      // coturn saw both phones allocate with their REST user names.
-      assert.match(turn.log(), new RegExp(`user <\\d+:alice>: incoming packet ALLOCATE processed, success`));
-      assert.match(turn.log(), new RegExp(`user <\\d+:bob>: incoming packet ALLOCATE processed, success`));
-      console.log(`# ${transport}: call() → active ${setupMs} ms; alice ${JSON.stringify(received[0].stats)}`);
+      // coturn accepted both phones' time-limited user names (`<expiry>:<user>`) for this call.
+      for (const who of ['alice', 'bob']) {
+        const expiry = Number(new RegExp(`user <(\\d+):${who}>: incoming packet ALLOCATE processed, success`).exec(turn.log().slice(logFrom))?.[1]);
+        assert.ok(Math.abs(expiry - (Date.now() / 1000 + 3600)) < 120, `${who} allocated with a user name valid for an hour (${expiry})`);
+      }
+      console.log(`# ${transport}: call() → active ${setupMs} ms; alice ${JSON.stringify(stats[0])}`);
       await alice.call('hangup');
       await bob.waitFor('sip-call-ended');
     } finally {
@@ -73,3 +65,34 @@ for (const transport of ['udp', 'tcp']) {
     }
   });
 }
+
+test('a wrong TURN credential under relay-only: coturn refuses it (401), the offer has no candidate, and the silent call ends media-timeout on its own', async () => {
+  const alice = await registered('alice', relayOnly('alice', 'udp', { credential: 'd3JvbmcgcGFzc3dvcmQ=' }));
+  const bob = await registered('bob', { ...relayOnly('bob', 'udp'), 'auto-answer': true });
+  try {
+    const logFrom = turn.log().length;
+    assert.ok((await alice.call('call', 'bob')).value, 'the call is placed: nothing tells the phone beforehand');
+    const active = await alice.waitFor('sip-call-state', { 'call.state': 'active' });
+    assert.match(turn.log().slice(logFrom), /user <\d+:alice>: incoming packet message processed, error 401: Unauthorized/);
+    const { local: offer } = await alice.page.evaluate(() => window.lastSdp());
+    assert.doesNotMatch(offer, /a=candidate:/, 'without a relay candidate alice has none to offer');
+    // Signalling succeeded, media cannot: nothing arrives on either side.
+    await new Promise((r) => setTimeout(r, 3000));
+    for (const phone of [alice, bob]) {
+      const stats = await phone.stats();
+      assert.notEqual(stats.connectionState, 'connected', `${phone.user}'s media path never connects`);
+      assert.equal(stats.audioBytesIn, 0, `${phone.user} received nothing`);
+    }
+    // Neither phone leaves an "active" call silent for good: the media timeout (10 s after the
+    // call became active) hangs up on whichever side runs out first (bob, usually: his call became
+    // active when he answered), and the other sees the call end.
+    const [aliceEnd, bobEnd] = await Promise.all([alice.waitFor('sip-call-ended', {}, 15000), bob.waitFor('sip-call-ended', {}, 15000)]);
+    const causes = [aliceEnd.detail.cause, bobEnd.detail.cause];
+    assert.ok(causes.includes('media-timeout') && causes.every((c) => ['media-timeout', 'bye'].includes(c)), `causes ${causes}`);
+    const silentMs = aliceEnd.at - active.at;
+    assert.ok(silentMs > 8000 && silentMs < 12000, `ended ${silentMs} ms after it became active`);
+  } finally {
+    await alice.close();
+    await bob.close();
+  }
+});

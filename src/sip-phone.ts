@@ -147,9 +147,9 @@ export class SipPhone extends LitElement {
   iceServers: RTCIceServer[] | string = [];
   /**
    * Which ICE candidates calls may use: 'all' (default), or 'relay' to send media only through
-   * the TURN servers in `ice-servers` (hides the device's addresses from the other side; a call
-   * without a working TURN server then has no media path). Other values give 'invalid-option'.
-   * Applies from the next call.
+   * the TURN servers in `ice-servers` (hides the device's addresses from the other side). Without
+   * a TURN server that works a call then has no media path and ends 'media-timeout'. Other values
+   * give 'invalid-option'. Applies from the next call.
    */
   @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: 'all' | 'relay' = 'all';
   /** Register as soon as the element is in the document and configured (server, uri and password). */

@@ -19,6 +19,11 @@ const DEFAULT_MAX_AGE_MS = 5 * 60_000;
  * servers gave: an unreachable STUN server (a firewall, a typo, a server down) costs a call
  * nothing, while a server that answers still gets its candidate in. Until a first probe has
  * finished, calls wait as the configuration alone suggests (see IceGatheringRound).
+ *
+ * It gathers under the default policy whatever `ice-transport-policy` says: a relay-only call
+ * needs to know only whether relay candidates come (a TURN server refusing our credentials yields
+ * none: measured, gathering then completes in ~130 ms on loopback), and the probe's candidates
+ * never leave the page.
  */
 export class IceServerProbe {
   private known: { key: string; types: Set<CandidateType>; at: number } | null = null;

@@ -48,6 +48,13 @@ export type TransferState = 'trying' | 'ringing' | 'accepted' | 'failed';
 
 export type DtmfTransport = 'rfc4733' | 'info';
 
+/**
+ * RFC 4733 tone length and gap (ms). Chromium times a telephone-event/8000 tone in the audio's
+ * 48 kHz steps when the answer has no telephone-event/48000 (opus): JsSIP's 100 ms then goes out
+ * as end packets only, which baresip ignores; 250 ms gives two start packets (measured).
+ */
+export const RTP_TONE = { duration: 250, interToneGap: 100 } as const;
+
 export interface CallObserver {
   updated(call: Call, change: CallChange): void;
   dtmf(call: Call, tone: string, direction: 'incoming' | 'outgoing'): void;
@@ -181,7 +188,7 @@ export class Call {
   sendDtmf(tones: string, transport: DtmfTransport): void {
     this.requireState('active');
     if (this.session.isOnHold().local) throw new PhoneError('invalid-call-state', 'The call is on hold: resume it to send tones.');
-    this.session.sendDTMF(tones, { transportType: transport === 'info' ? 'INFO' : 'RFC2833' } as never);
+    this.session.sendDTMF(tones, transport === 'info' ? ({ transportType: 'INFO' } as never) : ({ transportType: 'RFC2833', ...RTP_TONE } as never));
     // JsSIP reports INFO tones itself ('newDTMF'); RTP tones are reported here.
     if (transport === 'rfc4733') for (const tone of tones.replace(/,/g, '')) this.observer.dtmf(this, tone.toUpperCase(), 'outgoing');
   }

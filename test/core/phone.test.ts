@@ -276,7 +276,7 @@ describe('Phone resources', () => {
       phone.stop();
     });
 
-    it('sends RFC 4733 tones of 250 ms with 100 ms gaps (long enough to carry start packets with opus and telephone-event/8000)', async () => {
+    it('sends RFC 4733 tones of 250 ms with 100 ms gaps, and tones dialled before the microphone is on its sender once it is', async () => {
       const server = new FakeSipServer();
       const media = deferred<MediaStream>();
       const phone = await registeredPhone(server, media.promise);
@@ -289,20 +289,24 @@ describe('Phone resources', () => {
       await phone.answer(info.id);
       const call = phone.getCall(info.id)!;
       await until(() => call.state === 'active');
-      const stream = microphone();
-      media.resolve(stream);
-      await until(() => call.peerConnection!.getSenders()[0]?.track === stream.getTracks()[0]);
       const inserted: [string, number, number][] = [];
       const insertDTMF = RTCDTMFSender.prototype.insertDTMF;
       RTCDTMFSender.prototype.insertDTMF = function (tones: string, duration: number, gap: number) {
         inserted.push([tones, duration, gap]);
       };
       try {
-        await phone.sendDtmf('12#', info.id);
+        await phone.sendDtmf('12', info.id);
+        await phone.sendDtmf('#', info.id);
+        expect(inserted, 'nothing to send them with yet').to.deep.equal([]);
+        const stream = microphone();
+        media.resolve(stream);
+        await until(() => inserted.length === 1);
+        expect(call.peerConnection!.getSenders()[0].track).to.equal(stream.getTracks()[0]);
+        await phone.sendDtmf('4', info.id);
       } finally {
         RTCDTMFSender.prototype.insertDTMF = insertDTMF;
       }
-      expect(inserted).to.deep.equal([['12#', 250, 100]]);
+      expect(inserted).to.deep.equal([['12#', 250, 100], ['4', 250, 100]]);
       caller.close();
       phone.stop();
     });

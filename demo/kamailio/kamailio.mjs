@@ -223,7 +223,7 @@ function ngPing(port, timeoutMs = 300) {
  * not start DTLS as client before its own answer (measured: most calls had no audio without).
  * @returns {Promise<{ pid: number, ngPort: number, portMin: number, portMax: number, log(): string, stop(): Promise<void> }>}
  */
-export async function startRtpengine({ ports = 400, logFile, recordingDir } = {}) {
+export async function startRtpengine({ ports = 400, logFile, recordingDir, cwd = os.tmpdir() } = {}) {
   hookExit();
   const ngPort = await freePort({ udp: true });
   // A random range of ports; in the tests' namespace nothing else uses them.
@@ -232,7 +232,7 @@ export async function startRtpengine({ ports = 400, logFile, recordingDir } = {}
   const args = [
     '--foreground', '--log-stderr', '--table=-1', '--config-file=none',
     '--interface=127.0.0.1', `--listen-ng=127.0.0.1:${ngPort}`,
-    `--port-min=${portMin}`, `--port-max=${portMax}`, '--dtls-passive',
+    `--port-min=${portMin}`, `--port-max=${portMax}`, '--dtls-passive', '--delete-delay=0',
     `--log-level=${process.env.RTPENGINE_LOG_LEVEL || 5}`,
   ];
   if (recordingDir) args.push('--recording-method=pcap', `--recording-dir=${recordingDir}`);
@@ -242,7 +242,7 @@ export async function startRtpengine({ ports = 400, logFile, recordingDir } = {}
     logBuf += chunk.toString('utf8');
     if (logBuf.length > LOG_LIMIT) logBuf = logBuf.slice(-LOG_LIMIT / 2);
   };
-  const child = spawn(RTPENGINE_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(RTPENGINE_BIN, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   liveRtpengines.add(child);
   let exitInfo = null;
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => {
@@ -354,7 +354,7 @@ export async function startKamailio(opts = {}) {
   if (inviteAuth) args.push('-A', 'WITH_INVITE_AUTH');
   let rtpengine = null;
   if (opts.rtpengine) {
-    rtpengine = await startRtpengine({ recordingDir: opts.rtpengineRecordingDir, logFile: process.env.KAMAILIO_LOG_DIR
+    rtpengine = await startRtpengine({ cwd: dir, recordingDir: opts.rtpengineRecordingDir, logFile: process.env.KAMAILIO_LOG_DIR
       ? path.join(process.env.KAMAILIO_LOG_DIR, `${safeName}-rtpengine.log`) : undefined });
     args.push('-A', 'WITH_RTPENGINE', '-A', `RTPENGINE_SOCK="udp:127.0.0.1:${rtpengine.ngPort}"`);
   }

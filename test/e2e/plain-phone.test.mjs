@@ -126,6 +126,7 @@ describe('a browser and plain SIP phones through rtpengine', () => {
       assert.equal((await alice.call('hangup')).error, undefined);
       assert.equal((await alice.waitFor('sip-call-ended')).detail.cause, 'hangup');
       await dave.waitForEvent('CALL_CLOSED', { from });
+      await until(async () => !(await kamailio.rtpengine.command({ command: 'list' })).calls.includes(rtpCall), { message: 'rtpengine forgetting the call after the BYE' });
       const levels = await levelsSentToPhone(alice, rtpCall);
       assert.ok(loudFrames(levels) >= 5, `dave received sound: ${loudFrames(levels)} of ${levels.length} frames above ${SOUND_DBFS} dBFS`);
     } finally {

@@ -223,11 +223,11 @@ function ngPing(port, timeoutMs = 300) {
  * not start DTLS as client before its own answer (measured: most calls had no audio without).
  * @returns {Promise<{ pid: number, ngPort: number, portMin: number, portMax: number, log(): string, stop(): Promise<void> }>}
  */
-export async function startRtpengine({ ports = 400, logFile, recordingDir, cwd = os.tmpdir() } = {}) {
+export async function startRtpengine({ ports = 400, logFile, recordingDir, cwd = os.tmpdir(), ...again } = {}) {
   hookExit();
-  const ngPort = await freePort({ udp: true });
+  const ngPort = again.ngPort ?? await freePort({ udp: true });
   // A random range of ports; in the tests' namespace nothing else uses them.
-  const portMin = 20000 + 2 * Math.floor(Math.random() * ((40000 - ports) / 2));
+  const portMin = again.portMin ?? 20000 + 2 * Math.floor(Math.random() * ((40000 - ports) / 2));
   const portMax = portMin + ports - 1;
   const args = [
     '--foreground', '--log-stderr', '--table=-1', '--config-file=none',
@@ -260,6 +260,9 @@ export async function startRtpengine({ ports = 400, logFile, recordingDir, cwd =
     portMax,
     commandLine: [RTPENGINE_BIN, ...args].join(' '),
     recordingDir,
+    get running() { return !exitInfo; },
+    /** A new rtpengine with the same ports and options (after stop()). */
+    startAgain: () => startRtpengine({ ports, logFile, recordingDir, cwd, ngPort, portMin }),
     log: () => logBuf,
     /** Sends one ng command (an object, bencoded) and resolves to the decoded reply. */
     command: (message) => ngCommand(ngPort, message),
@@ -404,7 +407,7 @@ export async function startKamailio(opts = {}) {
     ctlSocket: `unix:${ctlPath}`,
     cfg: KAMAILIO_CFG,
     args,
-    rtpengine,
+    get rtpengine() { return rtpengine; },
     get commandLine() { return [KAMAILIO_BIN, ...args].join(' '); },
     get pid() { return child && !exitInfo ? child.pid : undefined; },
     get running() { return !!child && !exitInfo; },
@@ -420,6 +423,8 @@ export async function startKamailio(opts = {}) {
 
     async start() {
       if (inst.running) throw new Error('kamailio already running');
+      // stop() stopped our rtpengine too: Kamailio checks it at start-up.
+      if (rtpengine && !rtpengine.running) rtpengine = await rtpengine.startAgain();
       exitInfo = null;
       frozen = false;
       hookExit();

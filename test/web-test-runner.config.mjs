@@ -1,8 +1,12 @@
-// Unit tests in Debian's Chromium: the DOM-free core (with a fake WebSocket that answers like a
+// Unit tests in Debian's Chromium and Debian's Firefox ESR (driven by puppeteer-core over WebDriver
+// BiDi: Playwright's own Firefox build cannot be downloaded here; BROWSERS=chromium or =firefox
+// picks one): the DOM-free core (with a fake WebSocket that answers like a
 // registrar) and the element (rendering, properties, events, parts) without a SIP server.
 import { buildSync } from 'esbuild';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import puppeteer from 'puppeteer-core';
+import { firefoxPrefs } from './firefox-prefs.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -27,14 +31,8 @@ const servePrebundled = {
   resolveImport: ({ source }) => (source in prebundled ? `/.test-tmp/${source}.js` : undefined),
 };
 
-export default {
-  rootDir: root,
-  files: ['test/core/**/*.test.ts', 'test/element/**/*.test.ts'],
-  nodeResolve: { browser: true, exportConditions: ['production'] },
-  concurrency: 1,
-  testFramework: { config: { timeout: 10000 } },
-  plugins: [servePrebundled, esbuildPlugin({ ts: true, tsconfig: `${root}tsconfig.json`, target: 'es2022' })],
-  browsers: [
+const launchers = {
+  chromium: () =>
     chromeLauncher({
       launchOptions: {
         executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -45,5 +43,26 @@ export default {
         ],
       },
     }),
-  ],
+  firefox: () =>
+    chromeLauncher({
+      puppeteer,
+      launchOptions: {
+        browser: 'firefox',
+        executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+        headless: true,
+        extraPrefsFirefox: firefoxPrefs,
+      },
+    }),
+};
+
+export default {
+  rootDir: root,
+  files: ['test/core/**/*.test.ts', 'test/element/**/*.test.ts'],
+  nodeResolve: { browser: true, exportConditions: ['production'] },
+  concurrency: 1,
+  testFramework: { config: { timeout: 10000 } },
+  plugins: [servePrebundled, esbuildPlugin({ ts: true, tsconfig: `${root}tsconfig.json`, target: 'es2022' })],
+  browsers: Object.entries(launchers)
+    .filter(([name]) => !process.env.BROWSERS || process.env.BROWSERS.split(',').includes(name))
+    .map(([, launch]) => launch()),
 };

@@ -372,6 +372,14 @@ export class Call {
     on('refer', (event: { request: { refer_to: { uri: { toString(): string } } }; accept(cb: (s: RTCSession) => void, o: object): void; reject(): void }) => {
       this.observer.referred(this, (options, adopt) => event.accept(adopt, options), event.request.refer_to.uri.toString());
     });
+    // A request that got no response at all (Timer B, 32 s): JsSIP ends the call through
+    // terminate(), which reports 'Canceled' (the caller gave up); name it for what it was.
+    const timeouts = session as unknown as { onRequestTimeout(): void };
+    const onRequestTimeout = timeouts.onRequestTimeout;
+    timeouts.onRequestTimeout = () => {
+      this.localCause ??= 'request-timeout';
+      onRequestTimeout.call(session);
+    };
     if (session.connection) this.watchPeerConnection();
   }
 
@@ -461,6 +469,10 @@ export class Call {
     this.iceRound?.dispose();
     clearInterval(this.statsTimer);
     for (const cleanup of this.cleanups.splice(0)) cleanup();
+    // JsSIP leaves the peer connection open when it ends a call through _acceptAndTerminate (a 2xx
+    // whose SDP the browser refused): every ended call closes its own (Chromium caps open ones).
+    const pc = this.peerConnection;
+    if (pc && pc.signalingState !== 'closed') pc.close();
     this.localStream?.getTracks().forEach((track) => track.stop());
     this.screenTrack?.stop();
     this.localStream = null;

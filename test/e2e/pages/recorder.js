@@ -169,3 +169,28 @@ window.remoteTonePeak = async (ms = 400) => {
     await context.close();
   }
 };
+
+/**
+ * The remote video's mean brightness (0–255) from one frame drawn on a canvas, or null with no
+ * picture yet: a disabled track sends black frames, which still count as decoded frames.
+ */
+window.remoteVideoLuma = () => {
+  const video = window.phone()?.shadowRoot?.querySelector('[part~="remote-video"]');
+  if (!video?.videoWidth) return null;
+  const canvas = document.createElement('canvas');
+  canvas.width = 64;
+  canvas.height = 48;
+  const context = canvas.getContext('2d');
+  context.drawImage(video, 0, 0, canvas.width, canvas.height);
+  const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+  let sum = 0;
+  for (let i = 0; i < data.length; i += 4) sum += 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+  return sum / (data.length / 4);
+};
+
+/** Starts recording the RFC 4733 tones this page's browser plays out (RTCDTMFSender tonechange). */
+window.recordOutgoingTones = () => {
+  window.tonesPlayed = [];
+  const sender = window.phone().getPeerConnection().getSenders().find((s) => s.track?.kind === 'audio' || s.dtmf);
+  sender.dtmf.addEventListener('tonechange', (e) => e.tone && window.tonesPlayed.push(e.tone));
+};

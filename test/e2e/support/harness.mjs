@@ -6,6 +6,8 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
+import { firefoxPrefs } from '../../firefox-prefs.mjs';
 import { startKamailio } from '../../../demo/kamailio/kamailio.mjs';
 
 export const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -41,6 +43,26 @@ export async function launchBrowser({ ignoreCertificateErrors = false } = {}) {
     headless: true,
     args: ignoreCertificateErrors ? [...chromiumArgs, '--ignore-certificate-errors'] : chromiumArgs,
   });
+}
+
+/**
+ * Debian's Firefox ESR through puppeteer-core (WebDriver BiDi), shaped like the Playwright browser
+ * the tests use: `newContext()` gives an isolated context whose pages have the same `evaluate`,
+ * `waitForFunction`, `goto` and `on('console')` as Playwright's (locators differ: not used here).
+ */
+export async function launchFirefox() {
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+    headless: true,
+    acceptInsecureCerts: true,
+    extraPrefsFirefox: firefoxPrefs,
+  });
+  return {
+    name: 'firefox',
+    newContext: async () => browser.createBrowserContext(),
+    close: () => browser.close(),
+  };
 }
 
 export const users = {
@@ -144,4 +166,27 @@ export async function mediaFlows(phone, { video }) {
     },
     { timeout: 10000, message: `media flowing into ${phone.user}` },
   );
+}
+
+/** What each phone received during `ms`: audio energy (sound, not packets), decoded frames, picture brightness. */
+export async function receivedDuring(phones, ms) {
+  const before = await Promise.all(phones.map((p) => p.stats()));
+  await new Promise((r) => setTimeout(r, ms));
+  const after = await Promise.all(phones.map((p) => p.stats()));
+  const luma = await Promise.all(phones.map((p) => p.page.evaluate(() => window.remoteVideoLuma())));
+  return after.map((a, i) => ({ energy: a.audioEnergyIn - before[i].audioEnergyIn, frames: a.framesDecoded - before[i].framesDecoded, luma: luma[i] }));
+}
+
+/** Asserts each phone hears (and, with video, sees a picture from) the other, within a few seconds. */
+export async function bothWays(phones, { video = true } = {}, label = '') {
+  let last;
+  await until(
+    async () => {
+      last = await receivedDuring(phones, 1200);
+      return last.every((r) => r.energy > 0.005 && (!video || (r.frames > 5 && r.luma > 20)));
+    },
+    { timeout: 12000, interval: 0, message: `sound${video ? ' and picture' : ''} both ways ${label}` },
+  ).catch((e) => {
+    throw new Error(`${e.message}: ${JSON.stringify(last)}`);
+  });
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
 import { startBaresip } from './support/baresip.mjs';
-import { launchBrowser, openRegisteredPhone, serveRepo, until } from './support/harness.mjs';
+import { launchBrowser, mediaFlows, openRegisteredPhone, serveRepo, until } from './support/harness.mjs';
 import { pcmuLevel, recordCalls, recordedPackets, telephoneEvents } from './support/rtp-recording.mjs';
 
 const TONE_HZ = 440;
@@ -195,6 +195,24 @@ describe('a browser and plain SIP phones through rtpengine', () => {
       assert.ok(loudFrames(levels) >= 5, `erin received sound: ${loudFrames(levels)} of ${levels.length} frames above ${SOUND_DBFS} dBFS`);
     } finally {
       await alice.close();
+    }
+  });
+
+  test('alice calls bob (both browsers) through the same Kamailio: their media stays direct, rtpengine never sees the call', async () => {
+    const alice = await alicePhone();
+    const bob = await openRegisteredPhone(browser, web.url, { user: 'bob', server: kamailio.wsUrl, attributes: { 'auto-answer': true } });
+    try {
+      assert.equal((await alice.call('call', 'bob')).error, undefined);
+      await alice.waitFor('sip-call-state', { 'call.state': 'active' });
+      await Promise.all([mediaFlows(alice, { video: false }), mediaFlows(bob, { video: false })]);
+      assert.deepEqual((await kamailio.rtpengine.command({ command: 'list' })).calls, []);
+      const [offerSent, offerReceived] = [(await alice.page.evaluate(() => window.lastSdp())).local, (await bob.page.evaluate(() => window.lastSdp())).remote];
+      const fingerprint = (sdp) => /a=fingerprint:\S+ (\S+)/.exec(sdp)?.[1];
+      assert.equal(fingerprint(offerReceived), fingerprint(offerSent), "bob got alice's own DTLS fingerprint");
+      assert.equal((await alice.call('hangup')).error, undefined);
+      await bob.waitFor('sip-call-ended');
+    } finally {
+      await Promise.all([alice.close(), bob.close()]);
     }
   });
 

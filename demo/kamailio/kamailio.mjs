@@ -322,6 +322,8 @@ export async function generateCertificate(dir) {
  *        (default: $KAMAILIO_LOG_DIR/<name>-<wsPort>.log when that env is set)
  * @param {boolean} [opts.rtpengine] start an rtpengine of its own first and relay the media of
  *        calls between a WebSocket and a UDP client through it (inst.rtpengine)
+ * @param {string} [opts.rtpengineRecordingDir] let that rtpengine record calls as pcap files
+ *        here (recording starts per call with the ng command "start recording")
  */
 export async function startKamailio(opts = {}) {
   const { name = 'kamailio', inviteAuth = false, extraArgs = [] } = opts;

@@ -11,7 +11,6 @@ packages=(
   rtpengine-daemon                            # media relay between browsers and plain SIP phones
   coturn                                      # TURN server for relay-only calls
   baresip sip-tester                          # plain SIP phones (baresip) and scripted peers (sipp)
-  sox                                         # measures what baresip recorded
   openssl iproute2 util-linux ca-certificates # certificates, the loopback-only namespace
 )
 

@@ -6,6 +6,7 @@
 // 4. The theme playground: a preset and a few --sip-phone-* custom properties, set live on both
 //    phones (through the CSSOM, which the CSP allows), and the CSS that gives the same look.
 // 5. The link to the React example (served by start.mjs), which registers as a third user.
+// 6. The line about dave, the plain SIP phone, when start.mjs started one.
 
 const EVENTS = [
   'sip-connecting',
@@ -204,6 +205,8 @@ async function start() {
     link.href = `/test/react/index.html?${new URLSearchParams({ server: config.server, uri, password })}`;
     document.getElementById('react-example').hidden = false;
   }
+
+  if (config.plainPhone) document.getElementById('plain-phone').hidden = false;
 
   try {
     await import('/dist/sip-phone.js');

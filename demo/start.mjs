@@ -1,6 +1,10 @@
 // `npm start`: Kamailio (demo/kamailio/kamailio.cfg) and a read-only static server for the repo,
 // both on 127.0.0.1 only, with the demo page at /demo/. Ctrl-C stops both.
 //
+// With rtpengine and baresip installed it also starts rtpengine (the media relay between browsers
+// and plain SIP phones) and dave, a plain SIP phone (baresip on UDP) that answers every call and
+// plays a 440 Hz tone; without them the demo runs without dave.
+//
 // The React example (test/react/) is bundled at start-up and linked from the page; it registers as
 // carol. `node demo/screenshots.mjs` starts this script to take the README's screenshots.
 //
@@ -13,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import dgram from 'node:dgram';
 import { startKamailio, freePort } from './kamailio/kamailio.mjs';
+import { startBaresip } from '../test/e2e/support/baresip.mjs';
 
 const root = resolve(fileURLToPath(new URL('../', import.meta.url)));
 const HOST = '127.0.0.1';
@@ -24,6 +29,7 @@ const PHONES = [
   { user: 'bob', password: 'bob-pw' },
 ];
 const REACT_USER = { user: 'carol', password: 'carol-pw' };
+const PLAIN_PHONE_USER = 'dave';
 /** Where test/react/index.html loads its bundle from (a dot-folder, so served by name only). */
 const REACT_BUNDLE_PATH = '/.test-tmp/react-example.js';
 
@@ -123,11 +129,26 @@ async function main() {
   const udpPort = await portOr(PREFERRED.udp, { udp: true, avoid: [wsPort] });
   let kamailio;
   try {
-    kamailio = await startKamailio({ name: 'demo', wsPort, udpPort });
-  } catch (error) {
-    console.error(`demo: Kamailio did not start.\n${error.message}\n`);
-    console.error('Is it installed? sudo apt-get install -y kamailio kamailio-websocket-modules (see README.md).');
-    process.exit(1);
+    kamailio = await startKamailio({ name: 'demo', wsPort, udpPort, rtpengine: true });
+  } catch (relayError) {
+    console.warn(`demo: no media relay (${relayError.message.split('\n')[0]}); starting Kamailio without rtpengine, and without dave.`);
+    try {
+      kamailio = await startKamailio({ name: 'demo', wsPort, udpPort });
+    } catch (error) {
+      console.error(`demo: Kamailio did not start.\n${error.message}\n`);
+      console.error('Is it installed? sudo apt-get install -y kamailio kamailio-websocket-modules (see README.md).');
+      process.exit(1);
+    }
+  }
+
+  // dave: a plain SIP phone, reachable through rtpengine only.
+  let plainPhone = null;
+  if (kamailio.rtpengine) {
+    try {
+      plainPhone = await startBaresip({ user: PLAIN_PHONE_USER, kamailio });
+    } catch (error) {
+      console.warn(`demo: the plain SIP phone (baresip) did not start (${error.message.split('\n')[0]}); running without dave.`);
+    }
   }
 
   // The React example needs esbuild (a dev dependency): without it, the demo runs without the link.
@@ -144,6 +165,7 @@ async function main() {
     domain: DOMAIN,
     phones: PHONES.map(({ user, password }) => ({ uri: `sip:${user}@${DOMAIN}`, password })),
     reactExample: reactBundle ? { uri: `sip:${REACT_USER.user}@${DOMAIN}`, password: REACT_USER.password } : null,
+    plainPhone: plainPhone ? { uri: plainPhone.uri } : null,
   };
   const site = createSite(config, reactBundle);
   let httpPort;
@@ -160,6 +182,7 @@ async function main() {
     console.log(`\n${signal}: stopping Kamailio and the web server…`);
     site.close();
     site.closeAllConnections();
+    await plainPhone?.stop().catch(() => {});
     await kamailio.stop().catch(() => {});
     process.exit(0);
   };
@@ -184,12 +207,14 @@ async function main() {
       `  Open ${url} in Chromium (or any browser with WebRTC).`,
       "  Two phones, alice and bob: on bob's phone type alice, press Call; answer on alice's.",
       ...(reactBundle ? [`  React example: linked from the page (registers as ${REACT_USER.user}, answers by itself).`] : []),
+      ...(plainPhone ? [`  ${PLAIN_PHONE_USER} is a plain SIP phone (baresip on UDP, media through rtpengine): it answers and plays a 440 Hz tone. Call ${PLAIN_PHONE_USER} from either phone.`] : []),
       '',
       `  Kamailio  ${kamailio.wsUrl} (SIP over WebSocket), udp:${HOST}:${udpPort}; users alice … erin, passwords <user>-pw`,
+      ...(kamailio.rtpengine ? [`  rtpengine ng 127.0.0.1:${kamailio.rtpengine.ngPort}, RTP ${kamailio.rtpengine.portMin}-${kamailio.rtpengine.portMax} (browser ↔ plain phone calls only)`] : []),
       `  Web       http://${HOST}:${httpPort}/ (this repository, read-only)`,
       ...(moved.length ? [`  Busy ports replaced: ${moved.join(', ')}`] : []),
       '',
-      '  Ctrl-C stops both.',
+      '  Ctrl-C stops everything.',
       '',
     ].join('\n'),
   );

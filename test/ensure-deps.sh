@@ -10,8 +10,7 @@ packages=(
   kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-outbound-modules
   rtpengine-daemon                            # media relay between browsers and plain SIP phones
   coturn                                      # TURN server for relay-only calls
-  baresip sip-tester                          # plain SIP phones (baresip) and scripted peers (sipp)
-  sox                                         # measures what baresip recorded
+  baresip-core sip-tester                     # plain SIP phones (baresip) and scripted peers (sipp)
   openssl iproute2 util-linux ca-certificates # certificates, the loopback-only namespace
 )
 

@@ -4,6 +4,10 @@
 //   const k = await startKamailio({ wss: true });
 //   k.wsUrl, k.wssUrl, k.udpPort, await k.contacts('alice'), await k.stop()
 //
+// With { rtpengine: true } it first starts an rtpengine of its own (userspace
+// forwarding, ng control port and RTP ports on 127.0.0.1) and turns on the
+// cfg's WITH_RTPENGINE media relay; stop() stops both.
+//
 // Only Node built-ins. Only ever signals processes it started (by pid).
 
 import { spawn, execFile } from 'node:child_process';
@@ -23,6 +27,7 @@ export const KAMAILIO_CFG = fileURLToPath(
 );
 const KAMAILIO_BIN = process.env.KAMAILIO_BIN || 'kamailio';
 const KAMCMD_BIN = process.env.KAMCMD_BIN || 'kamcmd';
+const RTPENGINE_BIN = process.env.RTPENGINE_BIN || 'rtpengine';
 const READY_TIMEOUT_MS = 10_000;
 const POLL_MS = 20;
 const LOG_LIMIT = Number(process.env.KAMAILIO_LOG_LIMIT) || 256 * 1024;
@@ -31,6 +36,7 @@ const LOG_LIMIT = Number(process.env.KAMAILIO_LOG_LIMIT) || 256 * 1024;
 // cleanup of everything we started, on any exit of the Node process
 
 const live = new Set(); // instances with a running child
+const liveRtpengines = new Set(); // rtpengine children
 const tempDirs = new Set(); // removed when the Node process exits
 
 function killAllSync() {
@@ -41,6 +47,10 @@ function killAllSync() {
     }
   }
   live.clear();
+  for (const child of liveRtpengines) {
+    try { process.kill(child.pid, 'SIGKILL'); } catch {}
+  }
+  liveRtpengines.clear();
   for (const d of tempDirs) {
     try { fs.rmSync(d, { recursive: true, force: true }); } catch {}
   }
@@ -141,6 +151,141 @@ function childPidsSync(ppid) {
   return out;
 }
 
+/** Bencode, as rtpengine's ng protocol speaks it (strings, integers, lists, dictionaries). */
+export function bencode(value) {
+  if (typeof value === 'number') return `i${Math.trunc(value)}e`;
+  if (typeof value === 'string') return `${Buffer.byteLength(value)}:${value}`;
+  if (Array.isArray(value)) return `l${value.map(bencode).join('')}e`;
+  return `d${Object.keys(value).sort().map((k) => bencode(k) + bencode(value[k])).join('')}e`;
+}
+
+export function bdecode(buffer) {
+  let i = 0;
+  const next = () => {
+    const c = String.fromCharCode(buffer[i]);
+    if (c === 'i') {
+      const end = buffer.indexOf(0x65, i);
+      const n = Number(buffer.subarray(i + 1, end).toString('latin1'));
+      i = end + 1;
+      return n;
+    }
+    if (c === 'l' || c === 'd') {
+      i++;
+      const items = [];
+      while (buffer[i] !== 0x65) items.push(next());
+      i++;
+      if (c === 'l') return items;
+      const out = {};
+      for (let k = 0; k < items.length; k += 2) out[items[k]] = items[k + 1];
+      return out;
+    }
+    const colon = buffer.indexOf(0x3a, i);
+    const length = Number(buffer.subarray(i, colon).toString('latin1'));
+    const text = buffer.subarray(colon + 1, colon + 1 + length).toString('utf8');
+    i = colon + 1 + length;
+    return text;
+  };
+  return next();
+}
+
+function ngCommand(port, message, timeoutMs = 2000) {
+  const cookie = `c${Math.random().toString(36).slice(2, 10)}`;
+  return new Promise((resolve, reject) => {
+    const sock = dgram.createSocket('udp4');
+    const t = setTimeout(() => { sock.close(); reject(new Error(`rtpengine: no answer to ${message.command}`)); }, timeoutMs);
+    sock.once('error', (e) => { clearTimeout(t); sock.close(); reject(e); });
+    sock.on('message', (m) => {
+      const text = m.toString('latin1');
+      if (!text.startsWith(`${cookie} `)) return;
+      clearTimeout(t);
+      sock.close();
+      resolve(bdecode(m.subarray(cookie.length + 1)));
+    });
+    sock.send(`${cookie} ${bencode(message)}`, port, '127.0.0.1');
+  });
+}
+
+/** Answers rtpengine's ng "ping" with "pong"? (bencoded over UDP) */
+function ngPing(port, timeoutMs = 300) {
+  return new Promise((resolve) => {
+    const sock = dgram.createSocket('udp4');
+    const done = (ok) => { clearTimeout(t); sock.close(); resolve(ok); };
+    const t = setTimeout(() => done(false), timeoutMs);
+    sock.once('error', () => done(false));
+    sock.once('message', (m) => done(m.toString('latin1').includes('pong')));
+    sock.send('ping1 d7:command4:pinge', port, '127.0.0.1');
+  });
+}
+
+/**
+ * Starts rtpengine (userspace, no kernel table) on 127.0.0.1: ng control on a free UDP port,
+ * RTP on a range of `ports` ports. `--dtls-passive`: towards a browser's actpass offer it must
+ * not start DTLS as client before its own answer (measured: most calls had no audio without).
+ * @returns {Promise<{ pid: number, ngPort: number, portMin: number, portMax: number, log(): string, stop(): Promise<void> }>}
+ */
+export async function startRtpengine({ ports = 400, logFile, recordingDir, cwd = os.tmpdir(), ...again } = {}) {
+  hookExit();
+  const ngPort = again.ngPort ?? await freePort({ udp: true });
+  // A random range of ports; in the tests' namespace nothing else uses them.
+  const portMin = again.portMin ?? 20000 + 2 * Math.floor(Math.random() * ((40000 - ports) / 2));
+  const portMax = portMin + ports - 1;
+  const args = [
+    '--foreground', '--log-stderr', '--table=-1', '--config-file=none',
+    '--interface=127.0.0.1', `--listen-ng=127.0.0.1:${ngPort}`,
+    `--port-min=${portMin}`, `--port-max=${portMax}`, '--dtls-passive', '--delete-delay=0',
+    `--log-level=${process.env.RTPENGINE_LOG_LEVEL || 5}`,
+  ];
+  if (recordingDir) args.push('--recording-method=pcap', `--recording-dir=${recordingDir}`);
+  let logBuf = '';
+  const appendLog = (chunk) => {
+    if (logFile) { try { fs.appendFileSync(logFile, chunk); } catch {} }
+    logBuf += chunk.toString('utf8');
+    if (logBuf.length > LOG_LIMIT) logBuf = logBuf.slice(-LOG_LIMIT / 2);
+  };
+  const child = spawn(RTPENGINE_BIN, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  liveRtpengines.add(child);
+  let exitInfo = null;
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => {
+    exitInfo = { code, signal };
+    liveRtpengines.delete(child);
+    resolve();
+  }));
+  child.stdout.on('data', appendLog);
+  child.stderr.on('data', appendLog);
+  child.once('error', (err) => appendLog(`spawn error: ${err.message}\n`));
+  const rtpengine = {
+    pid: child.pid,
+    ngPort,
+    portMin,
+    portMax,
+    commandLine: [RTPENGINE_BIN, ...args].join(' '),
+    recordingDir,
+    get running() { return !exitInfo; },
+    /** A new rtpengine with the same ports and options (after stop()). */
+    startAgain: () => startRtpengine({ ports, logFile, recordingDir, cwd, ngPort, portMin }),
+    log: () => logBuf,
+    /** Sends one ng command (an object, bencoded) and resolves to the decoded reply. */
+    command: (message) => ngCommand(ngPort, message),
+    async stop({ timeoutMs = 3000 } = {}) {
+      if (exitInfo) return;
+      try { process.kill(child.pid, 'SIGTERM'); } catch {}
+      const t = setTimeout(() => { try { process.kill(child.pid, 'SIGKILL'); } catch {} }, timeoutMs);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (!(await ngPing(ngPort))) {
+    if (exitInfo || Date.now() > deadline) {
+      await rtpengine.stop();
+      throw new Error(`rtpengine did not answer on ng port ${ngPort} (exit ${JSON.stringify(exitInfo)}).\n` +
+        `command: ${rtpengine.commandLine}\nstderr tail:\n${tail(logBuf)}`);
+    }
+    await sleep(POLL_MS);
+  }
+  return rtpengine;
+}
+
 /**
  * Self-signed certificate + key for 127.0.0.1 / localhost (openssl).
  * @returns {Promise<{cert: string, key: string}>} file paths
@@ -175,6 +320,10 @@ export async function generateCertificate(dir) {
  * @param {string[]} [opts.extraArgs] more kamailio command-line args
  * @param {string} [opts.logFile] also append Kamailio's stderr to this file
  *        (default: $KAMAILIO_LOG_DIR/<name>-<wsPort>.log when that env is set)
+ * @param {boolean} [opts.rtpengine] start an rtpengine of its own first and relay the media of
+ *        calls between a WebSocket and a UDP client through it (inst.rtpengine)
+ * @param {string} [opts.rtpengineRecordingDir] let that rtpengine record calls as pcap files
+ *        here (recording starts per call with the ng command "start recording")
  */
 export async function startKamailio(opts = {}) {
   const { name = 'kamailio', inviteAuth = false, extraArgs = [] } = opts;
@@ -208,6 +357,12 @@ export async function startKamailio(opts = {}) {
   ];
   if (debug !== undefined) args.push('-A', `DBG_LEVEL=${Number(debug)}`);
   if (inviteAuth) args.push('-A', 'WITH_INVITE_AUTH');
+  let rtpengine = null;
+  if (opts.rtpengine) {
+    rtpengine = await startRtpengine({ cwd: dir, recordingDir: opts.rtpengineRecordingDir, logFile: process.env.KAMAILIO_LOG_DIR
+      ? path.join(process.env.KAMAILIO_LOG_DIR, `${safeName}-rtpengine.log`) : undefined });
+    args.push('-A', 'WITH_RTPENGINE', '-A', `RTPENGINE_SOCK="udp:127.0.0.1:${rtpengine.ngPort}"`);
+  }
   if (wantWss) {
     const { cert, key } = await generateCertificate(dir);
     const tlsCfg = path.join(dir, 'tls.cfg');
@@ -254,6 +409,7 @@ export async function startKamailio(opts = {}) {
     ctlSocket: `unix:${ctlPath}`,
     cfg: KAMAILIO_CFG,
     args,
+    get rtpengine() { return rtpengine; },
     get commandLine() { return [KAMAILIO_BIN, ...args].join(' '); },
     get pid() { return child && !exitInfo ? child.pid : undefined; },
     get running() { return !!child && !exitInfo; },
@@ -269,6 +425,8 @@ export async function startKamailio(opts = {}) {
 
     async start() {
       if (inst.running) throw new Error('kamailio already running');
+      // stop() stopped our rtpengine too: Kamailio checks it at start-up.
+      if (rtpengine && !rtpengine.running) rtpengine = await rtpengine.startAgain();
       exitInfo = null;
       frozen = false;
       hookExit();
@@ -305,6 +463,11 @@ export async function startKamailio(opts = {}) {
     },
 
     async stop({ timeoutMs = 5000 } = {}) {
+      await inst.stopKamailio({ timeoutMs });
+      await rtpengine?.stop();
+    },
+
+    async stopKamailio({ timeoutMs = 5000 } = {}) {
       if (!child || exitInfo) return;
       const me = child;
       const exited = new Promise((r) => me.once('exit', r));
@@ -332,7 +495,7 @@ export async function startKamailio(opts = {}) {
     },
 
     async restart() {
-      await inst.stop();
+      await inst.stopKamailio();
       await inst.start();
       return inst;
     },
@@ -380,7 +543,12 @@ export async function startKamailio(opts = {}) {
     },
   };
 
-  await inst.start();
+  try {
+    await inst.start();
+  } catch (error) {
+    await rtpengine?.stop();
+    throw error;
+  }
   return inst;
 }
 

@@ -48,6 +48,13 @@ export type TransferState = 'trying' | 'ringing' | 'accepted' | 'failed';
 
 export type DtmfTransport = 'rfc4733' | 'info';
 
+/**
+ * RFC 4733 tone length and gap (ms). Chromium times a telephone-event/8000 tone in the audio's
+ * 48 kHz steps when the answer has no telephone-event/48000 (opus): JsSIP's 100 ms then goes out
+ * as end packets only, which baresip ignores; 250 ms gives two start packets (measured).
+ */
+export const RTP_TONE = { duration: 250, interToneGap: 100 } as const;
+
 export interface CallObserver {
   updated(call: Call, change: CallChange): void;
   dtmf(call: Call, tone: string, direction: 'incoming' | 'outgoing'): void;
@@ -84,6 +91,8 @@ export class Call {
   state: CallState;
   startedAt: number | null = null;
   localStream: MediaStream | null = null;
+  /** RFC 4733 tones waiting for the microphone to reach its sender. */
+  private pendingTones = '';
   remoteStream: MediaStream | null = null;
   transfer: TransferState | null = null;
   /** Whether the network sent early media (a provisional response with SDP) while ringing. */
@@ -185,7 +194,10 @@ export class Call {
   sendDtmf(tones: string, transport: DtmfTransport): void {
     this.requireState('active');
     if (this.session.isOnHold().local) throw new PhoneError('invalid-call-state', 'The call is on hold: resume it to send tones.');
-    this.session.sendDTMF(tones, { transportType: transport === 'info' ? 'INFO' : 'RFC2833' } as never);
+    if (transport === 'info') this.session.sendDTMF(tones, { transportType: 'INFO' } as never);
+    // JsSIP silently drops RTP tones while no microphone track is on a sender (it is still starting).
+    else if (!this.peerConnection?.getSenders().some((sender) => sender.track?.kind === 'audio')) this.pendingTones += tones;
+    else this.session.sendDTMF(tones, { transportType: 'RFC2833', ...RTP_TONE } as never);
     // JsSIP reports INFO tones itself ('newDTMF'); RTP tones are reported here.
     if (transport === 'rfc4733') for (const tone of tones.replace(/,/g, '')) this.observer.dtmf(this, tone.toUpperCase(), 'outgoing');
   }
@@ -278,6 +290,13 @@ export class Call {
     }
   }
 
+  /** RTP tones asked for before the microphone was on its sender go out once it is. */
+  private sendPendingTones(): void {
+    const tones = this.pendingTones;
+    this.pendingTones = '';
+    if (tones && this.state === 'active' && !this.session.isOnHold().local) this.session.sendDTMF(tones, { transportType: 'RFC2833', ...RTP_TONE } as never);
+  }
+
   setLocalStream(stream: MediaStream): void {
     this.localStream = stream;
     this.observer.mediaChanged(this);
@@ -300,7 +319,7 @@ export class Call {
       const waiting = pc.getTransceivers().find((t) => !t.sender.track && t.receiver.track.kind === track.kind && /send/.test(t.direction));
       const held = this.heldTracks.find(([sender]) => sender === waiting?.sender);
       if (held) held[1] = track;
-      else void waiting?.sender.replaceTrack(track).catch(() => {});
+      else void waiting?.sender.replaceTrack(track).then(() => this.sendPendingTones()).catch(() => {});
     }
     this.setLocalStream(new MediaStream([...(this.localStream?.getTracks() ?? []), ...media.getTracks()]));
   }

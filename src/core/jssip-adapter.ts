@@ -46,3 +46,39 @@ export function createUserAgent(config: PhoneConfig, options: UserAgentOptions):
   });
   return { ua, socket };
 }
+
+/** The JsSIP internals our behaviour fixes below touch (JsSIP 3.13's RTCSession). */
+interface RTCSessionInternals {
+  _status: number;
+  _is_canceled: boolean;
+  _dialog?: { terminate(): void };
+  _receiveInviteResponse(response: { status_code: number }): void;
+  _acceptAndTerminate(response: unknown): void;
+}
+
+/**
+ * A 2xx that crosses our CANCEL (sent after a 1xx) is dropped by JsSIP, since the session already
+ * ended: the callee then stays in a call nobody ACKed. ACK it and send BYE, as RFC 3261 §15 asks.
+ * (Upstreamable: JsSIP already does this when the CANCEL waited for the first 1xx.)
+ */
+function ackAndByeLateAnswers(): void {
+  // JsSIP exports the class at run time; its typings do not list it.
+  const { RTCSession: Session } = JsSIP as unknown as {
+    RTCSession: { prototype: RTCSessionInternals; C: { STATUS_CANCELED: number; STATUS_TERMINATED: number } };
+  };
+  const { STATUS_CANCELED, STATUS_TERMINATED } = Session.C;
+  const receive = Session.prototype._receiveInviteResponse;
+  Session.prototype._receiveInviteResponse = function (this: RTCSessionInternals, response) {
+    const ended = this._status === STATUS_CANCELED || this._status === STATUS_TERMINATED;
+    if (!(response.status_code >= 200 && response.status_code < 300 && ended && !this._is_canceled && !this._dialog)) {
+      receive.call(this, response);
+      return;
+    }
+    this._acceptAndTerminate(response);
+    // The dialog it made exists only to send the ACK and the BYE.
+    const made = this._dialog as RTCSessionInternals['_dialog'];
+    made?.terminate();
+    delete this._dialog;
+  };
+}
+ackAndByeLateAnswers();

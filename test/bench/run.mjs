@@ -1,5 +1,6 @@
 // `npm run bench`: <sip-phone> against a minimal plain-JsSIP page (JsSIP's defaults), side by side
 // in one run, through a real Kamailio on loopback. Prints a table, then one line of JSON.
+// Also audio calls from <sip-phone> to a plain SIP phone (baresip) through rtpengine.
 // Not a test: timings on a shared 2-core machine are noisy; read the ratios, which share a run.
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
@@ -8,9 +9,13 @@ import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
 import { launchBrowser, root, serveRepo } from '../e2e/support/harness.mjs';
 import { openPair } from './pair.mjs';
 import { startStunServer } from '../e2e/support/stun-server.mjs';
+import { startBaresip } from '../e2e/support/baresip.mjs';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 40);
 const STUN_CALLS = Number(process.env.BENCH_STUN_CALLS ?? 10);
+const RELAY_CALLS = Number(process.env.BENCH_RELAY_CALLS ?? 10);
+/** The plain SIP phone (dave is the plain-JsSIP pair's callee). */
+const PLAIN_PHONE = 'erin';
 const HEAP_CALLS = 50;
 const RESTARTS = 10;
 // Nothing listens on the discard port: STUN requests there are never answered.
@@ -37,7 +42,8 @@ buildSync({
   define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'error',
 });
 
-const kamailio = await startKamailio({ name: 'bench' });
+const kamailio = await startKamailio({ name: 'bench', rtpengine: true });
+const plainPhone = await startBaresip({ user: PLAIN_PHONE, kamailio });
 const web = await serveRepo();
 const browser = await launchBrowser();
 
@@ -74,6 +80,15 @@ try {
       runs[name].active.push(r.activeMs);
       runs[name].frame.push(r.firstFrameMs);
     }
+  }
+
+  log(`plain SIP phone (baresip) through rtpengine: ${RELAY_CALLS} audio calls with sip-phone`);
+  const relay = { active: [], sound: [] };
+  for (let i = 0; i < RELAY_CALLS; i++) {
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const r = await ours.caller.page.evaluate((t) => window.bench.callAudio(t), PLAIN_PHONE);
+    relay.active.push(r.activeMs);
+    if (r.soundMs !== null) relay.sound.push(r.soundMs);
   }
 
   log(`unreachable STUN: ${STUN_CALLS} calls with sip-phone, 1 with plain JsSIP`);
@@ -168,7 +183,7 @@ try {
   Object.assign(results, {
     machine: '2-core',
     calls: CALLS,
-    sipPhone: { ...o, activeUnreachableStun: summary(stunOurs), activeAnsweringStun: summary(stunAnswering) },
+    sipPhone: { ...o, activeUnreachableStun: summary(stunOurs), activeAnsweringStun: summary(stunAnswering), activeToPlainPhoneViaRtpengine: summary(relay.active), firstSoundFromPlainPhone: summary(relay.sound) },
     plainJsSip: { ...p, activeUnreachableStun: stunPlain },
     ratios: {
       registerVsPlain: ratio(o.register.median, p.register.median),
@@ -176,6 +191,7 @@ try {
       firstFrameVsPlain: ratio(o.frame.median, p.frame.median),
       unreachableStunVsOwnNormal: ratio(median(stunOurs), o.active.median),
       answeringStunVsOwnNormal: ratio(median(stunAnswering), o.active.median),
+      plainPhoneViaRtpengineVsDirect: ratio(median(relay.active), o.active.median),
     },
     firstRenderMs: { define: summary(renders.map((r) => r.defineMs)), render: summary(renders.map((r) => r.renderMs)), total: summary(renders.map((r) => r.totalMs)) },
     heap: { after5Calls: heapAfter5, after50Calls: heapAfter50, growthBytes: heapAfter50 - heapAfter5 },
@@ -190,6 +206,8 @@ try {
   log(row('register', mp(o.register), mp(p.register), results.ratios.registerVsPlain));
   log(row('call() → active', mp(o.active), mp(p.active), results.ratios.activeVsPlain));
   log(row('call() → first remote frame', mp(o.frame), mp(p.frame), results.ratios.firstFrameVsPlain));
+  log(row('→ active, baresip via rtpengine', mp(results.sipPhone.activeToPlainPhoneViaRtpengine), '', results.ratios.plainPhoneViaRtpengineVsDirect));
+  log(row('→ first sound from baresip', mp(results.sipPhone.firstSoundFromPlainPhone), '', ''));
   log(row('active, unreachable STUN', mp(results.sipPhone.activeUnreachableStun), stunPlain ? Math.round(stunPlain) : 'timeout', results.ratios.unreachableStunVsOwnNormal));
   log(row(`active, STUN answering in ${STUN_ANSWER_DELAY_MS} ms`, mp(results.sipPhone.activeAnsweringStun), '', results.ratios.answeringStunVsOwnNormal));
   log(row('import+define / first render', `${results.firstRenderMs.define.median}/${results.firstRenderMs.render.median}`, '', ''));
@@ -202,5 +220,6 @@ try {
 } finally {
   await browser.close();
   await web.close();
+  await plainPhone.stop();
   await kamailio.stop();
 }

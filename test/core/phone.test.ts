@@ -275,6 +275,41 @@ describe('Phone resources', () => {
       caller.close();
       phone.stop();
     });
+
+    it('sends RFC 4733 tones of 250 ms with 100 ms gaps, and tones dialled before the microphone is on its sender once it is', async () => {
+      const server = new FakeSipServer();
+      const media = deferred<MediaStream>();
+      const phone = await registeredPhone(server, media.promise);
+      const caller = new RTCPeerConnection();
+      caller.addTransceiver('audio');
+      const offer = await caller.createOffer();
+      const incoming = new Promise<PhoneEvents['incoming-call']>((resolve) => phone.on('incoming-call', resolve));
+      server.ringIn(undefined, undefined, offer.sdp); // Chromium offers telephone-event/48000 and /8000
+      const { call: info } = await incoming;
+      await phone.answer(info.id);
+      const call = phone.getCall(info.id)!;
+      await until(() => call.state === 'active');
+      const inserted: [string, number, number][] = [];
+      const insertDTMF = RTCDTMFSender.prototype.insertDTMF;
+      RTCDTMFSender.prototype.insertDTMF = function (tones: string, duration: number, gap: number) {
+        inserted.push([tones, duration, gap]);
+      };
+      try {
+        await phone.sendDtmf('12', info.id);
+        await phone.sendDtmf('#', info.id);
+        expect(inserted, 'nothing to send them with yet').to.deep.equal([]);
+        const stream = microphone();
+        media.resolve(stream);
+        await until(() => inserted.length === 1);
+        expect(call.peerConnection!.getSenders()[0].track).to.equal(stream.getTracks()[0]);
+        await phone.sendDtmf('4', info.id);
+      } finally {
+        RTCDTMFSender.prototype.insertDTMF = insertDTMF;
+      }
+      expect(inserted).to.deep.equal([['12#', 250, 100], ['4', 250, 100]]);
+      caller.close();
+      phone.stop();
+    });
   });
 });
 

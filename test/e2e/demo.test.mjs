@@ -86,3 +86,27 @@ test('the React example linked from the demo registers as carol', async () => {
     await context.close();
   }
 });
+
+test('bob calls dave, the demo\'s plain SIP phone, and hears the tone dave plays', async () => {
+  const { page, context, problems } = await openDemo();
+  try {
+    assert.equal(await page.locator('#plain-phone').isVisible(), true);
+    assert.match(await page.locator('#plain-phone').textContent(), /dave is a plain SIP phone/);
+    const bob = page.locator('#bob');
+    await bob.evaluate((phone) => phone.call('dave'));
+    await until(() => bob.evaluate((phone) => phone.activeCall?.state === 'active'), { timeout: 15000, message: "bob's call to dave to be answered" });
+    const energy = () => bob.evaluate(async (phone) => {
+      let total = 0;
+      (await phone.getPeerConnection().getStats()).forEach((s) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'audio') total += s.totalAudioEnergy ?? 0;
+      });
+      return total;
+    });
+    await until(async () => (await energy()) > 0.01, { timeout: 10000, message: 'bob hearing dave (inbound audio energy)' });
+    await bob.evaluate((phone) => phone.hangup());
+    await until(() => bob.evaluate((phone) => phone.calls.length === 0), { message: 'the call to end' });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -67,3 +67,26 @@ describe('no answer at all', () => {
     }
   });
 });
+
+describe('races', () => {
+  test("the callee's 200 crosses our CANCEL: the phone shows canceled, ACKs the late 200 and sends BYE, so nobody stays in a call", { timeout: 40000 }, async () => {
+    const sipp = await env.startSipp('uas-cancel-crosses-200.xml', 'cancel-crosses-200');
+    const phone = await env.registered('alice');
+    try {
+      const placed = await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
+      await phone.waitFor('sip-call-state', { 'call.state': 'ringing' }, 10000);
+      await phone.call('hangup', placed.value);
+      const end = await phone.waitFor('sip-call-ended', {}, 5000);
+      assert.equal(end.detail.cause, 'canceled');
+      const { messages } = await sippFinished(sipp);
+      const received = startLines(messages, 'received').map((l) => l.split(' ')[0]);
+      assert.deepEqual(received, ['INVITE', 'CANCEL', 'ACK', 'BYE'], 'the late 200 was ACKed and its dialog ended');
+      assert.deepEqual(await states(phone), ['ringing', 'ended'], 'never shown as active');
+      await assertClean(phone);
+      await stillCalls(phone);
+    } finally {
+      sipp.stop();
+      await phone.close();
+    }
+  });
+});

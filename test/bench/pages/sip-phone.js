@@ -43,6 +43,27 @@ window.bench = {
     await ended;
     return { activeMs, firstFrameMs };
   },
+  /** An audio call (to a plain SIP phone): call() → active, and → first sound heard (inbound audio energy). */
+  async callAudio(target) {
+    const t0 = performance.now();
+    const active = wait(phone, 'sip-call-state', (d) => d.call.state === 'active');
+    await phone.call(target, { video: false });
+    await active;
+    const activeMs = performance.now() - t0;
+    let soundMs = null;
+    while (soundMs === null && performance.now() - t0 < 10000) {
+      let energy = 0;
+      (await phone.getPeerConnection().getStats()).forEach((s) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'audio') energy += s.totalAudioEnergy ?? 0;
+      });
+      if (energy > 0) soundMs = performance.now() - t0;
+      else await new Promise((r) => setTimeout(r, 10));
+    }
+    const ended = wait(phone, 'sip-call-ended');
+    await phone.hangup();
+    await ended;
+    return { activeMs, soundMs };
+  },
   async waitForCallEnded() {
     await wait(phone, 'sip-call-ended');
   },

@@ -139,6 +139,57 @@ window.lastSdp = () => {
 };
 
 /**
+ * Decodes Opus packets (base64 payloads, 20 ms each) with WebCodecs and resolves to each packet's
+ * RMS level in dBFS: what a peer that received them would hear.
+ */
+window.opusLevels = async (payloads) => {
+  const levels = [];
+  const decoder = new AudioDecoder({
+    output: (data) => {
+      const samples = new Float32Array(data.numberOfFrames);
+      data.copyTo(samples, { planeIndex: 0, format: 'f32-planar' });
+      data.close();
+      const rms = Math.sqrt(samples.reduce((sum, s) => sum + s * s, 0) / Math.max(1, samples.length));
+      levels.push(20 * Math.log10(rms));
+    },
+    error: (e) => levels.push(`error: ${e.message}`),
+  });
+  decoder.configure({ codec: 'opus', sampleRate: 48000, numberOfChannels: 2 });
+  payloads.forEach((b64, i) => {
+    const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: i * 20000, duration: 20000, data }));
+  });
+  await decoder.flush();
+  decoder.close();
+  return levels;
+};
+
+/**
+ * The strongest frequency (Hz) in the audio the phone's current call receives, measured with a
+ * Web Audio analyser over `ms`; null when it receives only silence.
+ */
+window.remoteTonePeak = async (ms = 400) => {
+  const pc = window.phone().getPeerConnection();
+  const track = pc?.getReceivers().map((r) => r.track).find((t) => t?.kind === 'audio');
+  if (!track) return null;
+  const context = new AudioContext();
+  try {
+    const source = context.createMediaStreamSource(new MediaStream([track]));
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 8192;
+    source.connect(analyser);
+    await new Promise((r) => setTimeout(r, ms));
+    const bins = new Float32Array(analyser.frequencyBinCount);
+    analyser.getFloatFrequencyData(bins);
+    let peak = 0;
+    for (let i = 1; i < bins.length; i++) if (bins[i] > bins[peak]) peak = i;
+    return bins[peak] > -80 ? Math.round((peak * context.sampleRate) / analyser.fftSize) : null;
+  } finally {
+    await context.close();
+  }
+};
+
+/**
  * The remote video's mean brightness (0–255) from one frame drawn on a canvas, or null with no
  * picture yet: a disabled track sends black frames, which still count as decoded frames.
  */

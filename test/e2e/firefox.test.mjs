@@ -123,7 +123,10 @@ describe('transfers and call waiting with a Firefox party', () => {
       const toCarol = (await alice.call('call', 'carol', { video: false })).value;
       await until(async () => (await alice.prop('calls')).find((c) => c.id === toCarol)?.state === 'active', { message: 'alice-carol active' });
       assert.deepEqual(await alice.call('attendedTransfer', toBob, toCarol), {});
-      await until(async () => (await alice.events('sip-call-ended')).length === 2, { timeout: 15000, message: "alice's two calls ended" });
+      await until(async () => (await alice.events('sip-call-ended')).length === 2, { timeout: 15000, message: "alice's two calls ended" }).catch(async (e) => {
+        const seen = async (p) => (await p.events()).map((x) => `${x.type}:${x.detail.call?.remoteUri ?? ''}:${x.detail.call?.state ?? x.detail.cause ?? x.detail.change ?? ''}`).join(' ');
+        throw new Error(`${e.message}\nalice: ${await seen(alice)}\nbob: ${await seen(bob)}\ncarol: ${await seen(carol)}\ncarol console: ${carol.consoleLines.slice(-10).join(' | ')}`);
+      });
       assert.deepEqual((await alice.events('sip-call-ended')).map((e) => e.detail.cause), ['transferred', 'transferred']);
       await until(async () => (await carol.prop('activeCall'))?.remoteUri === 'sip:bob@sip-phone.test', { message: 'carol connected to bob' });
       await bothWays([bob, carol], { video: false }, 'between bob and carol');

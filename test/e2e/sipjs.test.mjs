@@ -139,6 +139,29 @@ test('carol on SIP.js holds the call with alice: alice sees remote hold, silence
   }
 });
 
+test('alice and carol on SIP.js dial digits by SIP INFO: carol gets every digit alice dials, and alice\'s phone reports every digit carol dials', async () => {
+  const alice = await registered('alice', { dtmf: 'info' });
+  const carol = await sipJs('carol');
+  try {
+    await elementCalls(alice, carol);
+    const digits = '159#*0';
+    assert.deepEqual(await alice.call('sendDtmf', digits), {});
+    await until(async () => (await carol.run('dtmf')).length >= digits.length, { message: `carol getting ${digits.length} digits` }).catch(() => {});
+    assert.equal(await carol.run('dtmf'), digits, 'SIP.js reported each digit, in order');
+
+    const back = '2468*#';
+    for (const tone of back) await carol.run('sendDtmf', tone);
+    await until(async () => (await alice.events('sip-dtmf')).filter((e) => e.detail.direction === 'incoming').length >= back.length, { message: `alice getting ${back.length} digits` }).catch(() => {});
+    const incoming = (await alice.events('sip-dtmf')).filter((e) => e.detail.direction === 'incoming').map((e) => e.detail.tone).join('');
+    assert.equal(incoming, back, "alice's phone fired sip-dtmf for each of carol's digits");
+    await alice.call('hangup');
+    await carol.waitFor('hangup');
+  } finally {
+    await alice.close();
+    await carol.close();
+  }
+});
+
 /** The first SIP message in a peer's trace going `direction` whose text matches `pattern`. */
 const traced = (trace, direction, pattern) => trace.find((m) => m.direction === direction && pattern.test(m.text));
 const startLine = (message) => message?.text.split('\r\n')[0];

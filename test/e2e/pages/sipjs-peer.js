@@ -18,9 +18,12 @@ window.WebSocket = class extends NativeWebSocket {
   }
 };
 
-/** What happened to the peer, in order: { type, at } with type received, answered, hangup, held, resumed, registered. */
+/**
+ * What happened to the peer, in order: { type, at } with type received, answered, hangup, held,
+ * resumed, registered, and dtmf (with `tone`: a digit received by SIP INFO).
+ */
 window.peerEvents = [];
-const record = (type) => window.peerEvents.push({ type, at: Date.now() });
+const record = (type, extra = {}) => window.peerEvents.push({ type, at: Date.now(), ...extra });
 
 let user = null;
 
@@ -48,6 +51,8 @@ window.peer = {
         onCallHangup: () => record('hangup'),
         onCallHold: (held) => record(held ? 'held' : 'resumed'),
         onRegistered: () => record('registered'),
+        // SimpleUser accepts only INFO with an application/dtmf-relay body (Signal=…, Duration=…).
+        onCallDTMFReceived: (tone) => record('dtmf', { tone }),
       },
     });
     await user.connect();
@@ -61,6 +66,12 @@ window.peer = {
   unhold: () => user.unhold(),
   isHeld: () => user.isHeld(),
   inCall: () => !!user.session,
+  /** Sends one tone by SIP INFO (application/dtmf-relay), resolving once it was answered. */
+  sendDtmf: (tone) => user.sendDTMF(tone),
+  /** The digits received by SIP INFO, in order. */
+  dtmf: () => window.peerEvents.filter((e) => e.type === 'dtmf').map((e) => e.tone).join(''),
+  /** Who the current call is with (the remote URI of its dialog). */
+  remoteUri: () => user.session?.remoteIdentity.uri.toString() ?? null,
   /** Counters of the call's RTCPeerConnection, as recorder.js reads them (audioEnergyIn, framesDecoded, …). */
   stats: async () => {
     const pc = user?.session?.sessionDescriptionHandler?.peerConnection;

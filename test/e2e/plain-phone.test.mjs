@@ -89,13 +89,13 @@ async function browserSendsFrames(phone, frames) {
 
 /**
  * The levels (dBFS per 20 ms frame) of the audio the browser sent to the phone through rtpengine
- * after `since` (ms since the epoch): the recorded packets towards the phone, decoded. rtpengine
- * writes the recording when the call ends.
+ * after `since` and before `before` (ms since the epoch): the recorded packets towards the phone,
+ * decoded. rtpengine writes the recording when the call ends.
  */
-async function levelsSentToPhone(phone, rtpCall, since = 0) {
+async function levelsSentToPhone(phone, rtpCall, since = 0, before = Infinity) {
   const { port, codecs } = audioOf((await phone.page.evaluate(() => window.lastSdp())).remote);
   const packets = await until(() => {
-    const all = recordedPackets(recordingDir, rtpCall).filter((p) => p.dstPort === port && p.at >= since);
+    const all = recordedPackets(recordingDir, rtpCall).filter((p) => p.dstPort === port && p.at >= since && p.at < before);
     return all.length ? all : null;
   }, { timeout: 5000, message: 'rtpengine\'s recording of the call' });
   const pcmu = packets.filter((p) => codecs[p.pt] === 'PCMU/8000');
@@ -193,6 +193,65 @@ describe('a browser and plain SIP phones through rtpengine', () => {
       await erin.waitForEvent('CALL_CLOSED', { from });
       const levels = await levelsSentToPhone(alice, rtpCall);
       assert.ok(loudFrames(levels) >= 5, `erin received sound: ${loudFrames(levels)} of ${levels.length} frames above ${SOUND_DBFS} dBFS`);
+    } finally {
+      await alice.close();
+    }
+  });
+
+  test('alice transfers dave (a plain SIP phone) to bob: dave calls bob through rtpengine, bob hears his tone, alice ends as transferred', async () => {
+    const alice = await alicePhone();
+    const bob = await openRegisteredPhone(browser, web.url, { user: 'bob', server: kamailio.wsUrl, attributes: { 'auto-answer': true } });
+    try {
+      const from = dave.events().length;
+      await aliceCalls(alice, dave);
+      await browserHearsTone(alice);
+      assert.deepEqual(await alice.call('transfer', 'bob'), {});
+      const incoming = await bob.waitFor('sip-incoming-call');
+      assert.equal(incoming.detail.call.remoteUri, 'sip:dave@sip-phone.test', 'the new call comes from dave');
+      await bob.waitFor('sip-call-state', { 'call.state': 'active' });
+      assert.equal((await alice.waitFor('sip-call-ended')).detail.cause, 'transferred');
+      assert.equal((await alice.prop('activeCall')), null);
+      assert.match((await bob.page.evaluate(() => window.lastSdp())).remote, /a=fingerprint:/, "bob gets rtpengine's DTLS offer, not a plain RTP one");
+      await browserHearsTone(bob);
+      await browserSendsFrames(bob, 50);
+      assert.equal((await bob.call('hangup')).error, undefined);
+      await until(() => dave.events().slice(from).filter((e) => e.type === 'CALL_CLOSED').length >= 2, { message: "both of dave's calls closed" });
+    } finally {
+      await Promise.all([alice.close(), bob.close()]);
+    }
+  });
+
+  test('erin (G.711 only) calls alice: each hears the other; alice holds and resumes and each hears the other again; alice hangs up and both see the call end', async () => {
+    const alice = await alicePhone({ 'auto-answer': true });
+    try {
+      const from = erin.events().length;
+      assert.equal((await erin.dial('sip:alice@sip-phone.test')).ok, true);
+      assert.equal((await alice.waitFor('sip-incoming-call')).detail.call.remoteUri, 'sip:erin@sip-phone.test');
+      await alice.waitFor('sip-call-state', { 'call.state': 'active' });
+      await erin.waitForEvent('CALL_ESTABLISHED', { from });
+      const rtpCall = await recordNewCall();
+      const offer = (await alice.page.evaluate(() => window.lastSdp())).remote;
+      assert.match(offer, /m=audio \d+ UDP\/TLS\/RTP\/SAVPF 0[ \r]/, "erin's offer reaches alice with PCMU first");
+      assert.doesNotMatch(offer, /opus/);
+      await browserHearsTone(alice);
+      await browserSendsFrames(alice, 50);
+      const beforeHold = Date.now();
+
+      assert.equal((await alice.call('hold')).error, undefined);
+      await alice.waitFor('sip-call-updated', { 'call.held': true });
+      assert.equal((await alice.call('unhold')).error, undefined);
+      await alice.waitFor('sip-call-updated', { 'call.held': false });
+      const resumedAt = Date.now();
+      await browserHearsTone(alice);
+      await browserSendsFrames(alice, 100);
+      assert.equal((await alice.call('hangup')).error, undefined);
+      assert.equal((await alice.waitFor('sip-call-ended')).detail.cause, 'hangup');
+      await erin.waitForEvent('CALL_CLOSED', { from });
+      const early = await levelsSentToPhone(alice, rtpCall, 0, beforeHold);
+      assert.ok(loudFrames(early) >= 5, `before the hold erin received sound: ${loudFrames(early)} of ${early.length} frames above ${SOUND_DBFS} dBFS`);
+      const levels = await levelsSentToPhone(alice, rtpCall, resumedAt);
+      assert.ok(levels.length >= 50, `audio after the resume was recorded (${levels.length} frames)`);
+      assert.ok(loudFrames(levels) >= 5, `after the resume erin received sound: ${loudFrames(levels)} of ${levels.length} frames above ${SOUND_DBFS} dBFS`);
     } finally {
       await alice.close();
     }

@@ -139,6 +139,60 @@ test('carol on SIP.js holds the call with alice: alice sees remote hold, silence
   }
 });
 
+test('alice and carol on SIP.js dial digits by SIP INFO: carol gets every digit alice dials, and alice\'s phone reports every digit carol dials', async () => {
+  const alice = await registered('alice', { dtmf: 'info' });
+  const carol = await sipJs('carol');
+  try {
+    await elementCalls(alice, carol);
+    const digits = '159#*0';
+    assert.deepEqual(await alice.call('sendDtmf', digits), {});
+    await until(async () => (await carol.run('dtmf')).length >= digits.length, { message: `carol getting ${digits.length} digits` }).catch(() => {});
+    assert.equal(await carol.run('dtmf'), digits, 'SIP.js reported each digit, in order');
+
+    const back = '2468*#';
+    for (const tone of back) await carol.run('sendDtmf', tone);
+    await until(async () => (await alice.events('sip-dtmf')).filter((e) => e.detail.direction === 'incoming').length >= back.length, { message: `alice getting ${back.length} digits` }).catch(() => {});
+    const incoming = (await alice.events('sip-dtmf')).filter((e) => e.detail.direction === 'incoming').map((e) => e.detail.tone).join('');
+    assert.equal(incoming, back, "alice's phone fired sip-dtmf for each of carol's digits");
+    await alice.call('hangup');
+    await carol.waitFor('hangup');
+  } finally {
+    await alice.close();
+    await carol.close();
+  }
+});
+
+test('alice transfers carol on SIP.js to bob: SIP.js follows the REFER, alice ends as transferred and bob hears carol; SimpleUser then loses the new call and plays nothing until the page plays it again', async () => {
+  const alice = await registered('alice');
+  const bob = await registered('bob', { 'auto-answer': true });
+  const carol = await sipJs('carol');
+  try {
+    await elementCalls(alice, carol);
+    assert.deepEqual(await alice.call('transfer', 'bob'), {});
+    const incoming = await bob.waitFor('sip-incoming-call');
+    assert.equal(incoming.detail.call.remoteUri, 'sip:carol@sip-phone.test', "bob's new call comes from carol");
+    await bob.waitFor('sip-call-state', { 'call.state': 'active' });
+    assert.equal((await alice.waitFor('sip-call-ended')).detail.cause, 'transferred');
+    const transfer = (await alice.events('sip-call-updated')).filter((e) => e.detail.change === 'transfer').map((e) => e.detail.call.transfer);
+    assert.equal(transfer.at(-1), 'accepted', `alice saw the transfer through: ${transfer}`);
+    await until(async () => (await carol.run('remoteUri')) === 'sip:bob@sip-phone.test', { message: 'carol in a call with bob' });
+    await assertMediaBothWays([bob]);
+    // SimpleUser 0.21 keeps one session and one set of media elements: when alice's BYE ends the
+    // old call, it sets its session to undefined and empties the remote audio element, although
+    // the call with bob goes on. carol hears nothing until the page plays that call again.
+    await until(async () => !(await carol.run('inCall')), { message: "SimpleUser's session gone after the old call's BYE" });
+    assert.equal(await carol.run('playsRemoteAudio'), false, 'SimpleUser emptied its remote audio element');
+    await assertSilenceBothWays([carol]);
+    await carol.run('playCurrentCall');
+    await assertMediaBothWays([bob, carol]);
+    const hangups = (await carol.events()).filter((e) => e === 'hangup').length;
+    assert.deepEqual(await bob.call('hangup'), {});
+    await until(async () => (await carol.events()).filter((e) => e === 'hangup').length > hangups, { message: 'carol seeing the call with bob end' });
+  } finally {
+    await Promise.all([alice, bob, carol].map((p) => p.close()));
+  }
+});
+
 /** The first SIP message in a peer's trace going `direction` whose text matches `pattern`. */
 const traced = (trace, direction, pattern) => trace.find((m) => m.direction === direction && pattern.test(m.text));
 const startLine = (message) => message?.text.split('\r\n')[0];

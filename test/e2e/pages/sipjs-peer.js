@@ -18,16 +18,26 @@ window.WebSocket = class extends NativeWebSocket {
   }
 };
 
-/** What happened to the peer, in order: { type, at } with type received, answered, hangup, held, resumed, registered. */
+/**
+ * What happened to the peer, in order: { type, at } with type received, answered, hangup, held,
+ * resumed, registered, and dtmf (with `tone`: a digit received by SIP INFO).
+ */
 window.peerEvents = [];
-const record = (type) => window.peerEvents.push({ type, at: Date.now() });
+const record = (type, extra = {}) => window.peerEvents.push({ type, at: Date.now(), ...extra });
 
 let user = null;
+let remoteAudio = null;
+/**
+ * The call the peer is in: SimpleUser's own, else the newest one its SessionManager still runs.
+ * (When SIP.js follows a REFER, the new call is SimpleUser's session only until the old call's
+ * BYE arrives; SimpleUser then sets its session to undefined although the new call goes on.)
+ */
+const currentSession = () => user?.session ?? user?.sessionManager.managedSessions.at(-1)?.session;
 
 window.peer = {
   /** Connects to `server` and registers `aor` with digest credentials; resolves once registered. */
   async start({ server, aor, password, video = false }) {
-    const remoteAudio = document.createElement('audio');
+    remoteAudio = document.createElement('audio');
     remoteAudio.autoplay = true;
     const remoteVideo = document.createElement('video');
     remoteVideo.autoplay = true;
@@ -48,6 +58,8 @@ window.peer = {
         onCallHangup: () => record('hangup'),
         onCallHold: (held) => record(held ? 'held' : 'resumed'),
         onRegistered: () => record('registered'),
+        // SimpleUser accepts only INFO with an application/dtmf-relay body (Signal=…, Duration=…).
+        onCallDTMFReceived: (tone) => record('dtmf', { tone }),
       },
     });
     await user.connect();
@@ -61,9 +73,23 @@ window.peer = {
   unhold: () => user.unhold(),
   isHeld: () => user.isHeld(),
   inCall: () => !!user.session,
+  /** Sends one tone by SIP INFO (application/dtmf-relay), resolving once it was answered. */
+  sendDtmf: (tone) => user.sendDTMF(tone),
+  /** The digits received by SIP INFO, in order. */
+  dtmf: () => window.peerEvents.filter((e) => e.type === 'dtmf').map((e) => e.tone).join(''),
+  /** Who the current call is with (the remote URI of its dialog). */
+  remoteUri: () => currentSession()?.remoteIdentity.uri.toString() ?? null,
+  /** Whether the page plays a remote stream (SimpleUser empties its media elements when a call ends). */
+  playsRemoteAudio: () => !!remoteAudio?.srcObject,
+  /** Plays the current call's remote audio in the page's audio element again (what an app must do after SIP.js followed a REFER). */
+  playCurrentCall: async () => {
+    const pc = currentSession()?.sessionDescriptionHandler?.peerConnection;
+    remoteAudio.srcObject = new MediaStream(pc.getReceivers().map((r) => r.track).filter((t) => t?.kind === 'audio'));
+    await remoteAudio.play();
+  },
   /** Counters of the call's RTCPeerConnection, as recorder.js reads them (audioEnergyIn, framesDecoded, …). */
   stats: async () => {
-    const pc = user?.session?.sessionDescriptionHandler?.peerConnection;
+    const pc = currentSession()?.sessionDescriptionHandler?.peerConnection;
     return pc ? window.peerConnectionStats(pc) : null;
   },
   stop: async () => {

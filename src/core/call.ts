@@ -59,6 +59,8 @@ export interface CallObserver {
   updated(call: Call, change: CallChange): void;
   dtmf(call: Call, tone: string, direction: 'incoming' | 'outgoing'): void;
   stats(call: Call, stats: CallStats): void;
+  /** A new INVITE for this outgoing call (a redirect or a retry), or null if it cannot go out. */
+  redial(call: Call, target: string, options: object): RTCSession | null;
   /** The other side asked us to call `target` (REFER): returns the new call, or null if refused. */
   referred(call: Call, accept: (options: object, adopt: (session: RTCSession) => void) => void, target: string): void;
   stateChanged(call: Call, previous: CallState, cause?: EndCause): void;
@@ -77,7 +79,12 @@ export interface CallOptions {
   mediaTimeoutMs: number;
   /** Milliseconds between `stats` reports while active (0: none). */
   statsIntervalMs: number;
+  /** Whether a 3xx to our INVITE makes us call its Contacts. */
+  followRedirects: boolean;
 }
+
+/** INVITEs one outgoing call may send in all (redirects and 422 retries). */
+const MAX_INVITES = 5;
 
 let counter = 0;
 
@@ -113,20 +120,28 @@ export class Call {
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private statsSample: StatsSample | null = null;
   private readonly cleanups: (() => void)[] = [];
+  /** Targets this outgoing call has sent an INVITE to, and those a redirect gave it still to try. */
+  private readonly tried = new Set<string>();
+  private targets: string[] = [];
+  private invites = 1;
+  private minSeRetried = false;
+  session: RTCSession;
 
   constructor(
-    readonly session: RTCSession,
+    session: RTCSession,
     direction: 'incoming' | 'outgoing',
     video: boolean,
     private readonly options: CallOptions,
     private readonly observer: CallObserver,
   ) {
+    this.session = session;
     this.direction = direction;
     this.state = direction === 'incoming' ? 'incoming' : 'calling';
     this.video = video;
     const identity = session.remote_identity;
     this.remoteUri = identity?.uri?.toString() ?? '';
     this.remoteDisplayName = identity?.display_name ?? '';
+    this.tried.add(this.remoteUri);
     this.listen();
   }
 
@@ -344,7 +359,7 @@ export class Call {
     on('accepted', () => this.activated());
     on('confirmed', () => this.activated());
     on('ended', (event: EndEvent) => this.finish(this.causeOf(event), statusOf(event)));
-    on('failed', (event: EndEvent) => this.finish(this.causeOf(event), statusOf(event)));
+    on('failed', (event: EndEvent) => this.retry(event) || this.finish(this.causeOf(event), statusOf(event)));
     on('icecandidate', (event: IceCandidateEvent) => {
       this.iceRound ??= new IceGatheringRound(this.options.ice);
       this.iceRound.onCandidate(event.candidate, event.ready);
@@ -385,6 +400,42 @@ export class Call {
       onRequestTimeout.call(session);
     };
     if (session.connection) this.watchPeerConnection();
+  }
+
+  /**
+   * An outgoing INVITE that failed goes out again on a new session, the call staying as it was:
+   * to the Contacts of a 3xx (highest q first, each target once), to the next of them after any
+   * other failure, or once more with the `Min-SE` of a 422 as our Session-Expires.
+   */
+  private retry({ originator, message }: EndEvent): boolean {
+    const response = message as IncomingResponse;
+    // Only responses count (a CANCEL to an incoming call also fails it, 'remote', with a request).
+    const code = originator === 'remote' && response.status_code;
+    if (!code || this.invites >= MAX_INVITES) return false;
+    let target: string | undefined;
+    let options = {};
+    if (code === 422 && !this.minSeRetried) {
+      this.minSeRetried = true;
+      target = this.session.remote_identity.uri.toString();
+      options = { sessionTimersExpires: parseInt(response.getHeader('min-se')) };
+    } else {
+      if (code < 400 && this.options.followRedirects) {
+        const contacts = response.getHeaders('contact').map((_, i) => response.parseHeader('contact', i) as Contact);
+        contacts.sort((a, b) => +(b.getParam('q') ?? 1) - +(a.getParam('q') ?? 1));
+        this.targets.unshift(...contacts.map((contact) => contact.uri.toString()));
+      }
+      while ((target = this.targets.shift()) && this.tried.has(target));
+    }
+    const session = target && this.observer.redial(this, target, options);
+    if (!session) return false;
+    this.tried.add(target!);
+    this.invites++;
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.iceRound?.dispose();
+    this.iceRound = undefined;
+    this.session = session;
+    this.listen();
+    return true;
   }
 
   private watchPeerConnection(): void {
@@ -494,6 +545,18 @@ export class Call {
     this.move('ended', cause);
     this.observer.ended(this, { cause, statusCode, durationMs });
   }
+}
+
+interface IncomingResponse {
+  status_code: number;
+  getHeader(name: string): string;
+  getHeaders(name: string): string[];
+  parseHeader(name: string, index: number): unknown;
+}
+
+interface Contact {
+  uri: { toString(): string };
+  getParam(name: string): string | undefined;
 }
 
 function statusOf(event: EndEvent): number | undefined {

@@ -59,8 +59,10 @@ export interface CallObserver {
   updated(call: Call, change: CallChange): void;
   dtmf(call: Call, tone: string, direction: 'incoming' | 'outgoing'): void;
   stats(call: Call, stats: CallStats): void;
-  /** A new INVITE for this outgoing call (a redirect or a retry), or null if it cannot go out. */
-  redial(call: Call, target: string, options: object): RTCSession | null;
+  /** Whether a 3xx to our INVITE makes us call its Contacts. */
+  readonly followRedirects: boolean;
+  /** Sends an INVITE to `target` offering the tracks of `stream` (throws on a target JsSIP refuses). */
+  invite(target: string, stream: MediaStream, video: boolean, options?: object): RTCSession;
   /** The other side asked us to call `target` (REFER): returns the new call, or null if refused. */
   referred(call: Call, accept: (options: object, adopt: (session: RTCSession) => void) => void, target: string): void;
   stateChanged(call: Call, previous: CallState, cause?: EndCause): void;
@@ -79,8 +81,6 @@ export interface CallOptions {
   mediaTimeoutMs: number;
   /** Milliseconds between `stats` reports while active (0: none). */
   statsIntervalMs: number;
-  /** Whether a 3xx to our INVITE makes us call its Contacts. */
-  followRedirects: boolean;
 }
 
 /** INVITEs one outgoing call may send in all (redirects and 422 retries). */
@@ -120,11 +120,9 @@ export class Call {
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private statsSample: StatsSample | null = null;
   private readonly cleanups: (() => void)[] = [];
-  /** Targets this outgoing call has sent an INVITE to, and those a redirect gave it still to try. */
+  /** Targets this outgoing call has sent an INVITE to ('422': its retry after a 422), and those a redirect gave it still to try. */
   private readonly tried = new Set<string>();
   private targets: string[] = [];
-  private invites = 1;
-  private minSeRetried = false;
   session: RTCSession;
 
   constructor(
@@ -141,7 +139,6 @@ export class Call {
     const identity = session.remote_identity;
     this.remoteUri = identity?.uri?.toString() ?? '';
     this.remoteDisplayName = identity?.display_name ?? '';
-    this.tried.add(this.remoteUri);
     this.listen();
   }
 
@@ -410,29 +407,34 @@ export class Call {
   private retry({ originator, message }: EndEvent): boolean {
     const response = message as IncomingResponse;
     // Only responses count (a CANCEL to an incoming call also fails it, 'remote', with a request).
-    const code = originator === 'remote' && response.status_code;
-    if (!code || this.invites >= MAX_INVITES) return false;
+    const code = originator === 'remote' && response?.status_code;
+    const current = `${this.session.remote_identity.uri}`;
+    this.tried.add(current);
+    // 6xx: a global failure, no other location will do (RFC 3261 §16.7).
+    if (!code || code > 599 || this.tried.size >= MAX_INVITES) return false;
     let target: string | undefined;
     let options = {};
-    if (code === 422 && !this.minSeRetried) {
-      this.minSeRetried = true;
-      target = this.session.remote_identity.uri.toString();
+    if (code === 422 && !this.tried.has('422')) {
+      this.tried.add('422');
+      target = current;
       options = { sessionTimersExpires: parseInt(response.getHeader('min-se')) };
     } else {
-      if (code < 400 && this.options.followRedirects) {
+      if (code < 400 && this.observer.followRedirects) {
         const contacts = response.getHeaders('contact').map((_, i) => response.parseHeader('contact', i) as Contact);
-        contacts.sort((a, b) => +(b.getParam('q') ?? 1) - +(a.getParam('q') ?? 1));
-        this.targets.unshift(...contacts.map((contact) => contact.uri.toString()));
+        contacts.sort((a, b) => (b.getParam('q') ?? 1) - (a.getParam('q') ?? 1));
+        this.targets.unshift(...contacts.map((contact) => `${contact.uri}`));
       }
       while ((target = this.targets.shift()) && this.tried.has(target));
     }
-    const session = target && this.observer.redial(this, target, options);
+    let session;
+    try {
+      session = target && this.observer.invite(target, this.localStream!, this.video, options);
+    } catch {
+      // A Contact JsSIP cannot call: the call ends with the response we have.
+    }
     if (!session) return false;
-    this.tried.add(target!);
-    this.invites++;
+    // (Its ICE round ended with the offer: 'sdp' disposed of it.)
     for (const cleanup of this.cleanups.splice(0)) cleanup();
-    this.iceRound?.dispose();
-    this.iceRound = undefined;
     this.session = session;
     this.listen();
     return true;
@@ -556,7 +558,8 @@ interface IncomingResponse {
 
 interface Contact {
   uri: { toString(): string };
-  getParam(name: string): string | undefined;
+  /** The text of the parameter (typed as a number: '-' converts it). */
+  getParam(name: string): number | undefined;
 }
 
 function statusOf(event: EndEvent): number | undefined {

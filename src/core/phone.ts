@@ -82,7 +82,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   maxCalls = 2;
   /** Whether an incoming REFER makes us call its target (blind transfer to us). */
   acceptTransfers = true;
-  /** Whether a 3xx to our INVITE makes us call the Contacts it gives (read when a call starts). */
+  /** Whether a 3xx to our INVITE makes us call the Contacts it gives. */
   followRedirects = true;
   /** How sendDtmf() sends tones. */
   dtmfTransport: DtmfTransport = 'rfc4733';
@@ -441,22 +441,13 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     this.emit('dtmf', { callId: call.id, tone, direction });
   }
 
-  redial(call: Call, target: string, options: object): RTCSession | null {
-    try {
-      return call.localStream && this.invite(target, call.localStream, call.video, options);
-    } catch {
-      return null;
-    }
-  }
-
-  /** Sends an INVITE offering the tracks of `stream` (and senders for those still to come). */
-  private invite(target: string, stream: MediaStream, video: boolean, options?: object): RTCSession {
+  /** Sends an INVITE offering the tracks of `stream` (and sendrecv transceivers for those still to come). */
+  invite(target: string, stream: MediaStream, video: boolean, options?: object): RTCSession {
     return this.ua!.call(target, {
       ...options,
       mediaConstraints: { audio: false, video: false },
       eventHandlers: { peerconnection: ({ peerconnection }: { peerconnection: RTCPeerConnection }) => addSenders(peerconnection, stream, video) },
       pcConfig: this.pcConfig(),
-      rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: video },
     });
   }
 
@@ -606,7 +597,6 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       ice: { iceServers, iceTransportPolicy, timeoutMs: this.options.iceGatheringTimeout ?? DEFAULT_ICE_GATHERING_TIMEOUT, yielded },
       mediaTimeoutMs: this.options.mediaTimeout ?? DEFAULT_MEDIA_TIMEOUT,
       statsIntervalMs: this.options.statsInterval ?? 2000,
-      followRedirects: this.followRedirects,
     }, this);
     this.callsById.set(call.id, call);
     this.emit('change', undefined);

@@ -120,7 +120,7 @@ describe('redirects', () => {
     }
   });
 
-  test('a 302 to bob (q=0.3) and carol (q=0.8): carol, the higher q, rings first; she declines and bob answers', { timeout: 40000 }, async () => {
+  test('a 302 to bob (q=0.3) and carol (q=0.8): carol, the higher q, rings first; she does not answer (480) and bob does', { timeout: 40000 }, async () => {
     const sipp = await env.startSipp('uas-redirect-q.xml', 'redirect-q');
     const bob = await env.registered('bob', { 'auto-answer': true });
     const carol = await env.registered('carol');
@@ -129,7 +129,7 @@ describe('redirects', () => {
       const placed = await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
       await carol.waitFor('sip-incoming-call', {}, 10000);
       assert.equal((await bob.events('sip-incoming-call')).length, 0, 'bob not called yet');
-      await carol.call('reject');
+      await carol.call('hangup');
       await phone.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
       await bob.waitFor('sip-call-state', { 'call.state': 'active' }, 5000);
       assert.deepEqual(await callIds(phone), [placed.value], 'one call id');

@@ -120,8 +120,8 @@ export class Call {
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private statsSample: StatsSample | null = null;
   private readonly cleanups: (() => void)[] = [];
-  /** Targets this outgoing call has sent an INVITE to ('422': its retry after a 422), and those a redirect gave it still to try. */
-  private readonly tried = new Set<string>();
+  /** Targets this outgoing call has sent an INVITE to (422: its retry after a 422), and those a redirect gave it still to try. */
+  private readonly tried = new Set<string | number>();
   private targets: string[] = [];
   session: RTCSession;
 
@@ -356,7 +356,7 @@ export class Call {
     on('accepted', () => this.activated());
     on('confirmed', () => this.activated());
     on('ended', (event: EndEvent) => this.finish(this.causeOf(event), statusOf(event)));
-    on('failed', (event: EndEvent) => this.retry(event) || this.finish(this.causeOf(event), statusOf(event)));
+    on('failed', (event: EndEvent) => this.retry(event as never) || this.finish(this.causeOf(event), statusOf(event)));
     on('icecandidate', (event: IceCandidateEvent) => {
       this.iceRound ??= new IceGatheringRound(this.options.ice);
       this.iceRound.onCandidate(event.candidate, event.ready);
@@ -404,8 +404,7 @@ export class Call {
    * to the Contacts of a 3xx (highest q first, each target once), to the next of them after any
    * other failure, or once more with the `Min-SE` of a 422 as our Session-Expires.
    */
-  private retry({ originator, message }: EndEvent): boolean {
-    const response = message as IncomingResponse;
+  private retry({ originator, message: response }: { originator: string; message: IncomingResponse | null }): boolean {
     // Only responses count (a CANCEL to an incoming call also fails it, 'remote', with a request).
     const code = originator === 'remote' && response?.status_code;
     const current = `${this.session.remote_identity.uri}`;
@@ -414,8 +413,8 @@ export class Call {
     if (!code || code > 599 || this.tried.size >= MAX_INVITES) return false;
     let target: string | undefined;
     let options = {};
-    if (code === 422 && !this.tried.has('422')) {
-      this.tried.add('422');
+    if (code === 422 && !this.tried.has(code)) {
+      this.tried.add(code);
       target = current;
       options = { sessionTimersExpires: parseInt(response.getHeader('min-se')) };
     } else {

@@ -682,7 +682,7 @@ function registrationFailureMessage(cause: string, statusCode?: number): string 
   return `Registration failed${statusCode ? ` (${statusCode})` : ''}: ${cause}.`;
 }
 
-/** Sending transceivers for a call whose media is still starting (see Call.supplyMedia). */
+/** Sending transceivers carrying the tracks of `stream`, or waiting for them while the media starts (see Call.supplyMedia). */
 function addSenders(pc: RTCPeerConnection, stream: MediaStream, video: boolean): void {
   for (const kind of video ? ['audio', 'video'] : ['audio']) {
     pc.addTransceiver(stream.getTracks().find((track) => track.kind === kind) ?? kind, { direction: 'sendrecv', streams: [stream] });

@@ -404,13 +404,14 @@ export class Call {
    * to the Contacts of a 3xx (highest q first, each target once), to the next of them after any
    * other failure, or once more with the `Min-SE` of a 422 as our Session-Expires.
    */
-  private retry({ originator, message: response }: { originator: string; message: IncomingResponse | null }): boolean {
-    // Only responses count (a CANCEL to an incoming call also fails it, 'remote', with a request).
-    const code = originator === 'remote' && response?.status_code;
+  private retry({ originator, message: response }: { originator: string; message: IncomingResponse }): boolean {
+    // Only final responses that refused the call count: not a CANCEL to an incoming call (a
+    // request), nor a 2xx whose SDP the browser refused (it too fails the call, 'remote').
+    const code = (originator === 'remote' && response?.status_code) || 0;
     const current = `${this.session.remote_identity.uri}`;
     this.tried.add(current);
     // 6xx: a global failure, no other location will do (RFC 3261 §16.7).
-    if (!code || code > 599 || this.tried.size >= MAX_INVITES) return false;
+    if (code < 300 || code > 599 || this.tried.size >= MAX_INVITES) return false;
     let target: string | undefined;
     let options = {};
     if (code === 422 && !this.tried.has(code)) {

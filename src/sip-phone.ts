@@ -164,6 +164,8 @@ export class SipPhone extends LitElement {
   @property({ type: Number, attribute: 'max-calls' }) maxCalls = 2;
   /** Refuse REFER: do not call the target when the other side transfers us. */
   @property({ type: Boolean, attribute: 'no-accept-transfer' }) noAcceptTransfer = false;
+  /** Do not follow redirects: a 3xx to a call ends it as `redirected` instead of calling the Contacts it gives. */
+  @property({ type: Boolean, attribute: 'no-follow-redirects' }) noFollowRedirects = false;
   /**
    * Colour preset: 'light' (default), 'dark', or 'auto' (follows the system's
    * prefers-color-scheme). A page's `--sip-phone-*` values win over the preset's.
@@ -510,6 +512,7 @@ export class SipPhone extends LitElement {
     this.rings.silent = this.autoAnswer;
     this.phone.maxCalls = this.maxCalls;
     this.phone.acceptTransfers = !this.noAcceptTransfer;
+    this.phone.followRedirects = !this.noFollowRedirects;
     this.phone.dtmfTransport = this.dtmf === 'info' ? 'info' : 'rfc4733';
     this.phone.options.keepaliveInterval = Math.max(0, this.keepaliveInterval) * 1000;
     this.phone.options.iceGatheringTimeout = this.iceGatheringTimeout;

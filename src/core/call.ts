@@ -59,6 +59,10 @@ export interface CallObserver {
   updated(call: Call, change: CallChange): void;
   dtmf(call: Call, tone: string, direction: 'incoming' | 'outgoing'): void;
   stats(call: Call, stats: CallStats): void;
+  /** Whether a 3xx to our INVITE makes us call its Contacts. */
+  readonly followRedirects: boolean;
+  /** Sends an INVITE to `target` offering the tracks of `stream` (throws on a target JsSIP refuses). */
+  invite(target: string, stream: MediaStream, video: boolean, options?: object): RTCSession;
   /** The other side asked us to call `target` (REFER): returns the new call, or null if refused. */
   referred(call: Call, accept: (options: object, adopt: (session: RTCSession) => void) => void, target: string): void;
   stateChanged(call: Call, previous: CallState, cause?: EndCause): void;
@@ -78,6 +82,9 @@ export interface CallOptions {
   /** Milliseconds between `stats` reports while active (0: none). */
   statsIntervalMs: number;
 }
+
+/** INVITEs one outgoing call may send in all (redirects and 422 retries). */
+const MAX_INVITES = 5;
 
 let counter = 0;
 
@@ -113,14 +120,19 @@ export class Call {
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private statsSample: StatsSample | null = null;
   private readonly cleanups: (() => void)[] = [];
+  /** Targets this outgoing call has sent an INVITE to (422: its retry after a 422), and those a redirect gave it still to try. */
+  private readonly tried = new Set<string | number>();
+  private targets: string[] = [];
+  session: RTCSession;
 
   constructor(
-    readonly session: RTCSession,
+    session: RTCSession,
     direction: 'incoming' | 'outgoing',
     video: boolean,
     private readonly options: CallOptions,
     private readonly observer: CallObserver,
   ) {
+    this.session = session;
     this.direction = direction;
     this.state = direction === 'incoming' ? 'incoming' : 'calling';
     this.video = video;
@@ -344,7 +356,7 @@ export class Call {
     on('accepted', () => this.activated());
     on('confirmed', () => this.activated());
     on('ended', (event: EndEvent) => this.finish(this.causeOf(event), statusOf(event)));
-    on('failed', (event: EndEvent) => this.finish(this.causeOf(event), statusOf(event)));
+    on('failed', (event: EndEvent) => this.retry(event as never) || this.finish(this.causeOf(event), statusOf(event)));
     on('icecandidate', (event: IceCandidateEvent) => {
       this.iceRound ??= new IceGatheringRound(this.options.ice);
       this.iceRound.onCandidate(event.candidate, event.ready);
@@ -385,6 +397,47 @@ export class Call {
       onRequestTimeout.call(session);
     };
     if (session.connection) this.watchPeerConnection();
+  }
+
+  /**
+   * An outgoing INVITE that failed goes out again on a new session, the call staying as it was:
+   * to the Contacts of a 3xx (highest q first, each target once), to the next of them after any
+   * other failure, or once more with the `Min-SE` of a 422 as our Session-Expires.
+   */
+  private retry({ originator, message: response }: { originator: string; message: IncomingResponse }): boolean {
+    // Only final responses that refused the call count: not a CANCEL to an incoming call (a
+    // request), nor a 2xx whose SDP the browser refused (it too fails the call, 'remote').
+    const code = (originator === 'remote' && response?.status_code) || 0;
+    const current = `${this.session.remote_identity.uri}`;
+    this.tried.add(current);
+    // 6xx: a global failure, no other location will do (RFC 3261 §16.7).
+    if (code < 300 || code > 599 || this.tried.size >= MAX_INVITES) return false;
+    let target: string | undefined;
+    let options = {};
+    if (code === 422 && !this.tried.has(code)) {
+      this.tried.add(code);
+      target = current;
+      options = { sessionTimersExpires: parseInt(response.getHeader('min-se')) };
+    } else {
+      if (code < 400 && this.observer.followRedirects) {
+        const contacts = response.getHeaders('contact').map((_, i) => response.parseHeader('contact', i) as Contact);
+        contacts.sort((a, b) => (b.getParam('q') ?? 1) - (a.getParam('q') ?? 1));
+        this.targets.unshift(...contacts.map((contact) => `${contact.uri}`));
+      }
+      while ((target = this.targets.shift()) && this.tried.has(target));
+    }
+    let session;
+    try {
+      session = target && this.observer.invite(target, this.localStream!, this.video, options);
+    } catch {
+      // A Contact JsSIP cannot call: the call ends with the response we have.
+    }
+    if (!session) return false;
+    // (Its ICE round ended with the offer: 'sdp' disposed of it.)
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.session = session;
+    this.listen();
+    return true;
   }
 
   private watchPeerConnection(): void {
@@ -494,6 +547,19 @@ export class Call {
     this.move('ended', cause);
     this.observer.ended(this, { cause, statusCode, durationMs });
   }
+}
+
+interface IncomingResponse {
+  status_code: number;
+  getHeader(name: string): string;
+  getHeaders(name: string): string[];
+  parseHeader(name: string, index: number): unknown;
+}
+
+interface Contact {
+  uri: { toString(): string };
+  /** The text of the parameter (typed as a number: '-' converts it). */
+  getParam(name: string): number | undefined;
 }
 
 function statusOf(event: EndEvent): number | undefined {

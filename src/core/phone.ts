@@ -82,6 +82,8 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   maxCalls = 2;
   /** Whether an incoming REFER makes us call its target (blind transfer to us). */
   acceptTransfers = true;
+  /** Whether a 3xx to our INVITE makes us call the Contacts it gives. */
+  followRedirects = true;
   /** How sendDtmf() sends tones. */
   dtmfTransport: DtmfTransport = 'rfc4733';
   private config: PhoneConfig | null = null;
@@ -194,12 +196,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     const stream = early ? new MediaStream() : await this.getMedia(video);
     let session: RTCSession;
     try {
-      session = ua.call(uri, {
-        ...(early ? { mediaConstraints: { audio: false, video: false } } : { mediaStream: stream }),
-        eventHandlers: early ? { peerconnection: ({ peerconnection }: { peerconnection: RTCPeerConnection }) => addSenders(peerconnection, stream, video) } : {},
-        pcConfig: this.pcConfig(),
-        rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: video },
-      });
+      session = this.invite(uri, stream, video);
     } catch (error) {
       stream.getTracks().forEach((t) => t.stop());
       throw toPhoneError(error, 'invalid-target');
@@ -444,6 +441,16 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     this.emit('dtmf', { callId: call.id, tone, direction });
   }
 
+  /** Sends an INVITE offering the tracks of `stream` (and sendrecv transceivers for those still to come). */
+  invite(target: string, stream: MediaStream, video: boolean, options?: object): RTCSession {
+    return this.ua!.call(target, {
+      ...options,
+      mediaConstraints: { audio: false, video: false },
+      eventHandlers: { peerconnection: ({ peerconnection }: { peerconnection: RTCPeerConnection }) => addSenders(peerconnection, stream, video) },
+      pcConfig: this.pcConfig(),
+    });
+  }
+
   referred(call: Call, accept: (options: object, adopt: (session: RTCSession) => void) => void): void {
     if (!this.acceptTransfers) return;
     this.getMedia(call.video).then(
@@ -675,10 +682,11 @@ function registrationFailureMessage(cause: string, statusCode?: number): string 
   return `Registration failed${statusCode ? ` (${statusCode})` : ''}: ${cause}.`;
 }
 
-/** Sending transceivers for a call whose media is still starting (see Call.supplyMedia). */
+/** Sending transceivers carrying the tracks of `stream`, or waiting for them while the media starts (see Call.supplyMedia). */
 function addSenders(pc: RTCPeerConnection, stream: MediaStream, video: boolean): void {
-  pc.addTransceiver('audio', { direction: 'sendrecv', streams: [stream] });
-  if (video) pc.addTransceiver('video', { direction: 'sendrecv', streams: [stream] });
+  for (const kind of video ? ['audio', 'video'] : ['audio']) {
+    pc.addTransceiver(stream.getTracks().find((track) => track.kind === kind) ?? kind, { direction: 'sendrecv', streams: [stream] });
+  }
 }
 
 /** Whether an SDP offer sends and receives all its media (no hold, no one-way streams). */

@@ -15,8 +15,11 @@ export interface FakeServerOptions {
   refuse?: boolean;
 }
 
-/** How the server answers the phone's INVITEs: 404 at once, or 180 and nothing more. */
-export type InviteReply = 'not-found' | 'ring';
+/**
+ * How the server answers the phone's INVITEs: 404 at once, 180 and nothing more, or what a
+ * function of the INVITE says (status, reason, extra header lines).
+ */
+export type InviteReply = 'not-found' | 'ring' | ((invite: string) => [number, string, string[]?]);
 
 export class FakeSocket implements WebSocketLike {
   readyState = 0;
@@ -102,7 +105,10 @@ export class FakeSipServer {
     this.requests.push(data);
     const method = data.split(' ')[0];
     if (method === 'REGISTER') return socket.deliver(this.register(data));
-    if (method === 'INVITE') return socket.deliver(this.inviteReply === 'ring' ? response(data, 180, 'Ringing') : response(data, 404, 'Not Found'));
+    if (method === 'INVITE') {
+      const reply = this.inviteReply;
+      return socket.deliver(typeof reply === 'function' ? response(data, ...reply(data)) : reply === 'ring' ? response(data, 180, 'Ringing') : response(data, 404, 'Not Found'));
+    }
     if (method !== 'ACK') socket.deliver(response(data, 200, 'OK'));
   }
 

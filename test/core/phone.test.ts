@@ -230,6 +230,49 @@ describe('Phone resources', () => {
       expect(track.readyState, 'released with the call').to.equal('ended');
     });
 
+    it('follows a 302 to its Contacts, highest q first, past a busy one, as the same call still calling', async () => {
+      const server = new FakeSipServer();
+      server.inviteReply = (invite) =>
+        invite.startsWith('INVITE sip:bob@') ? [302, 'Moved Temporarily', ['Contact: <sip:carol@sip-phone.test>;q=0.5, <sip:dave@sip-phone.test>;q=0.9']]
+        : invite.startsWith('INVITE sip:dave@') ? [486, 'Busy Here'] : [180, 'Ringing'];
+      const phone = await registeredPhone(server, Promise.resolve(microphone()));
+      const states: string[] = [];
+      phone.on('call-state', ({ call }) => states.push(`${call.id} ${call.state}`));
+      const id = await phone.call('bob');
+      await until(() => states.length);
+      const targets = () => server.requests.filter((r) => r.startsWith('INVITE')).map((r) => r.split(' ')[1]);
+      expect(targets()).to.deep.equal(['sip:bob@sip-phone.test', 'sip:dave@sip-phone.test', 'sip:carol@sip-phone.test']);
+      expect(states).to.deep.equal([`${id} ringing`]);
+      expect(phone.getCall(id)!.peerConnection!.getSenders()[0].track, 'the microphone goes with the new INVITE').to.be.ok;
+      phone.stop();
+    });
+
+    it('a 302 back to a target already tried ends the call redirected; so does any 302 with following off', async () => {
+      for (const follow of [true, false]) {
+        const server = new FakeSipServer();
+        server.inviteReply = () => [302, 'Moved Temporarily', ['Contact: <sip:bob@sip-phone.test>']];
+        const phone = await registeredPhone(server, Promise.resolve(microphone()));
+        phone.followRedirects = follow;
+        const ended: string[] = [];
+        phone.on('call-ended', ({ cause }) => ended.push(cause));
+        await phone.call('bob');
+        await until(() => ended.length);
+        expect(ended).to.deep.equal(['redirected']);
+        expect(server.methods().filter((m) => m === 'INVITE')).to.have.length(1);
+        phone.stop();
+      }
+    });
+
+    it('retries once after 422 with the Min-SE as its Session-Expires', async () => {
+      const server = new FakeSipServer();
+      server.inviteReply = (invite) => (/^Session-Expires: *1800/m.test(invite) ? [180, 'Ringing'] : [422, 'Session Interval Too Small', ['Min-SE: 1800']]);
+      const phone = await registeredPhone(server, Promise.resolve(microphone()));
+      const id = await phone.call('bob');
+      await until(() => phone.getCall(id)?.state === 'ringing');
+      expect(server.methods().filter((m) => m === 'INVITE')).to.have.length(2);
+      phone.stop();
+    });
+
     it('media that fails after the INVITE went out cancels the call (media-denied) and reports the error', async () => {
       const server = new FakeSipServer();
       server.inviteReply = 'ring';

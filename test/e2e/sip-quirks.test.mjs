@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { until } from './support/harness.mjs';
-import { assertClean, sippFinished, sippSuite, startLines, states } from './support/sipp.mjs';
+import { assertClean, sippFinished, sippSuite, startLines, states, tracedMessages } from './support/sipp.mjs';
 
 const env = sippSuite('sip-quirks');
 
@@ -84,6 +84,137 @@ describe('races', () => {
       assert.deepEqual(await states(phone), ['ringing', 'ended'], 'never shown as active');
       await assertClean(phone);
       await stillCalls(phone);
+    } finally {
+      sipp.stop();
+      await phone.close();
+    }
+  });
+});
+
+/** The ids of the calls the phone reported (state changes and ends). */
+async function callIds(phone) {
+  const events = [...(await phone.events('sip-call-state')), ...(await phone.events('sip-call-ended'))];
+  return [...new Set(events.map((e) => e.detail.call.id))];
+}
+
+describe('redirects', () => {
+  test('a 302 to bob: the phone calls bob, who answers, all as ONE call that never ends on the way; sipp got the ACK for its 302', { timeout: 40000 }, async () => {
+    const sipp = await env.startSipp('uas-redirect-bob.xml', 'redirect-bob');
+    const bob = await env.registered('bob', { 'auto-answer': true });
+    const phone = await env.registered('alice');
+    try {
+      const placed = await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
+      await phone.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
+      await bob.waitFor('sip-call-state', { 'call.state': 'active' }, 5000);
+      assert.deepEqual(await callIds(phone), [placed.value], 'one call id');
+      assert.ok(!(await states(phone)).includes('ended'), 'never ended on the way');
+      const { messages } = await sippFinished(sipp);
+      assert.deepEqual(startLines(messages, 'received').map((l) => l.split(' ')[0]), ['INVITE', 'ACK'], 'the 302 was ACKed');
+      await phone.call('hangup');
+      assert.equal((await phone.waitFor('sip-call-ended', {}, 5000)).detail.cause, 'hangup');
+      await assertClean(phone);
+    } finally {
+      sipp.stop();
+      await phone.close();
+      await bob.close();
+    }
+  });
+
+  test('a 302 to bob (q=0.3) and carol (q=0.8): carol, the higher q, rings first; she does not answer (480) and bob does', { timeout: 40000 }, async () => {
+    const sipp = await env.startSipp('uas-redirect-q.xml', 'redirect-q');
+    const bob = await env.registered('bob', { 'auto-answer': true });
+    const carol = await env.registered('carol');
+    const phone = await env.registered('alice');
+    try {
+      const placed = await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
+      await carol.waitFor('sip-incoming-call', {}, 10000);
+      assert.equal((await bob.events('sip-incoming-call')).length, 0, 'bob not called yet');
+      await carol.call('hangup');
+      await phone.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
+      await bob.waitFor('sip-call-state', { 'call.state': 'active' }, 5000);
+      assert.deepEqual(await callIds(phone), [placed.value], 'one call id');
+      await sippFinished(sipp);
+      await phone.call('hangup');
+      await phone.waitFor('sip-call-ended', {}, 5000);
+      await assertClean(phone);
+    } finally {
+      sipp.stop();
+      await phone.close();
+      await carol.close();
+      await bob.close();
+    }
+  });
+
+  test('a redirect loop (302 to a target already tried) ends redirected after 2 INVITEs', { timeout: 40000 }, async () => {
+    const sipp = await env.startSipp('uas-redirect-loop.xml', 'redirect-loop', { calls: 2 });
+    const phone = await env.registered('alice');
+    try {
+      const placed = await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
+      const end = await phone.waitFor('sip-call-ended', {}, 10000);
+      assert.equal(end.detail.cause, 'redirected');
+      assert.deepEqual(await callIds(phone), [placed.value], 'one call id');
+      const { messages } = await sippFinished(sipp);
+      assert.deepEqual(startLines(messages, 'received').map((l) => l.split(' ')[0]), ['INVITE', 'ACK', 'INVITE', 'ACK']);
+      await assertClean(phone);
+      await stillCalls(phone);
+    } finally {
+      sipp.stop();
+      await phone.close();
+    }
+  });
+
+  test('a chain of redirects with no end stops at 5 INVITEs and ends redirected', { timeout: 40000 }, async () => {
+    const sipp = await env.startSipp('uas-redirect-chain.xml', 'redirect-chain', { calls: 5 });
+    const phone = await env.registered('alice');
+    try {
+      await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
+      const end = await phone.waitFor('sip-call-ended', {}, 10000);
+      assert.equal(end.detail.cause, 'redirected');
+      const { messages } = await sippFinished(sipp);
+      assert.equal(startLines(messages, 'received').filter((l) => l.startsWith('INVITE ')).length, 5);
+      await assertClean(phone);
+    } finally {
+      sipp.stop();
+      await phone.close();
+    }
+  });
+
+  test('with no-follow-redirects a 302 ends the call redirected at once and bob never rings', { timeout: 40000 }, async () => {
+    const sipp = await env.startSipp('uas-redirect-bob.xml', 'redirect-off');
+    const bob = await env.registered('bob', { 'auto-answer': true });
+    const phone = await env.registered('alice', { 'no-follow-redirects': true });
+    try {
+      await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
+      const end = await phone.waitFor('sip-call-ended', {}, 10000);
+      assert.equal(end.detail.cause, 'redirected');
+      assert.equal(end.detail.statusCode, 302);
+      await sippFinished(sipp);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.equal((await bob.events('sip-incoming-call')).length, 0, 'bob never called');
+      await assertClean(phone);
+    } finally {
+      sipp.stop();
+      await phone.close();
+      await bob.close();
+    }
+  });
+});
+
+describe('session timers', () => {
+  test('422 Session Interval Too Small with Min-SE: 1800: the phone retries once with Session-Expires: 1800, as the same call', { timeout: 40000 }, async () => {
+    const sipp = await env.startSipp('uas-session-interval-too-small.xml', 'min-se', { calls: 2 });
+    const phone = await env.registered('alice');
+    try {
+      const placed = await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
+      const end = await phone.waitFor('sip-call-ended', {}, 10000);
+      assert.equal(end.detail.cause, 'busy', 'the retry reached the callee, who is busy');
+      assert.deepEqual(await callIds(phone), [placed.value], 'one call id');
+      const { messages } = await sippFinished(sipp);
+      const invites = tracedMessages(messages).filter((m) => m.direction === 'received' && m.text.startsWith('INVITE '));
+      assert.equal(invites.length, 2);
+      assert.match(invites[1].text, /^Session-Expires: *1800\b/im);
+      assert.deepEqual(startLines(messages, 'sent').filter((l) => !/ 100 /.test(l)), ['SIP/2.0 422 Session Interval Too Small', 'SIP/2.0 486 Busy Here']);
+      await assertClean(phone);
     } finally {
       sipp.stop();
       await phone.close();

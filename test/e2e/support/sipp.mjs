@@ -37,7 +37,7 @@ export function sippSuite(name) {
     if (env.workDir) rmSync(env.workDir, { recursive: true, force: true });
   });
   env.registered = (user, attributes) => openRegisteredPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes });
-  env.startSipp = (scenario, scenarioName) => startSipp(env, scenario, scenarioName);
+  env.startSipp = (scenario, scenarioName, options) => startSipp(env, scenario, scenarioName, options);
   return env;
 }
 
@@ -54,8 +54,9 @@ function udpBound(port) {
  * Starts sipp in the foreground with `scenario` (a file in test/e2e/sipp/), aimed at Kamailio's
  * UDP port. Resolves, once sipp's SIP socket is bound, to { port, result, stop }: `result`
  * resolves when sipp exits, to { code, messages (the -trace_msg log), errors, output }.
+ * `calls`: how many calls (each a new Call-ID) sipp takes before it exits.
  */
-async function startSipp(env, scenario, name) {
+async function startSipp(env, scenario, name, { calls = 1 } = {}) {
   const { kamailio, workDir, children: sippChildren } = env;
   const port = await freePort({ udp: true });
   const mediaPort = await freePort({ udp: true, avoid: [port, port + 1, port + 2] });
@@ -64,7 +65,7 @@ async function startSipp(env, scenario, name) {
   const child = spawn(SIPP, [
     `127.0.0.1:${kamailio.udpPort}`, '-sf', join(scenarios, scenario),
     '-i', '127.0.0.1', '-p', String(port), '-mi', '127.0.0.1', '-mp', String(mediaPort),
-    '-m', '1', '-timeout', `${SIPP_TIMEOUT_S}s`, '-timeout_error', '-nostdin',
+    '-m', String(calls), '-timeout', `${SIPP_TIMEOUT_S}s`, '-timeout_error', '-nostdin',
     '-trace_msg', '-message_file', messageFile, '-trace_err', '-error_file', errorFile,
   ], { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'] });
   sippChildren.add(child);

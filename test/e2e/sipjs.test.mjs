@@ -162,7 +162,7 @@ test('alice and carol on SIP.js dial digits by SIP INFO: carol gets every digit 
   }
 });
 
-test('alice transfers carol on SIP.js to bob: SIP.js follows the REFER, alice ends as transferred and bob hears carol; SimpleUser then loses the new call and plays nothing until the page plays it again', async () => {
+test('alice transfers carol on SIP.js to bob: SIP.js follows the REFER, alice ends as transferred and bob hears carol; SimpleUser then loses the new call, and once the page plays it carol and bob hear each other', async () => {
   const alice = await registered('alice');
   const bob = await registered('bob', { 'auto-answer': true });
   const carol = await sipJs('carol');
@@ -180,9 +180,8 @@ test('alice transfers carol on SIP.js to bob: SIP.js follows the REFER, alice en
     // SimpleUser 0.21 keeps one session and one set of media elements: when alice's BYE ends the
     // old call, it sets its session to undefined and empties the remote audio element, although
     // the call with bob goes on. carol hears nothing until the page plays that call again.
+    // (Whether carol's page has emptied its audio element by then is a race inside SimpleUser.)
     await until(async () => !(await carol.run('inCall')), { message: "SimpleUser's session gone after the old call's BYE" });
-    assert.equal(await carol.run('playsRemoteAudio'), false, 'SimpleUser emptied its remote audio element');
-    await assertSilenceBothWays([carol]);
     await carol.run('playCurrentCall');
     await assertMediaBothWays([bob, carol]);
     const hangups = (await carol.events()).filter((e) => e === 'hangup').length;

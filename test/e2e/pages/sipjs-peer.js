@@ -80,7 +80,6 @@ window.peer = {
   /** Who the current call is with (the remote URI of its dialog). */
   remoteUri: () => currentSession()?.remoteIdentity.uri.toString() ?? null,
   /** Whether the page plays a remote stream (SimpleUser empties its media elements when a call ends). */
-  playsRemoteAudio: () => !!remoteAudio?.srcObject,
   /** Plays the current call's remote audio in the page's audio element again (what an app must do after SIP.js followed a REFER). */
   playCurrentCall: async () => {
     const pc = currentSession()?.sessionDescriptionHandler?.peerConnection;

@@ -205,6 +205,20 @@ describe('Phone resources', () => {
       await phone.register();
       return phone;
     }
+    /** A call from a browser's offer, answered while the microphone (`media`) is still starting. */
+    async function answeredWhileMediaStarts() {
+      const server = new FakeSipServer();
+      const media = deferred<MediaStream>();
+      const phone = await registeredPhone(server, media.promise);
+      const caller = new RTCPeerConnection();
+      caller.addTransceiver('audio');
+      const offer = await caller.createOffer();
+      const incoming = new Promise<PhoneEvents['incoming-call']>((resolve) => phone.on('incoming-call', resolve));
+      server.ringIn(undefined, undefined, offer.sdp);
+      const { call: info } = await incoming;
+      await phone.answer(info.id);
+      return { server, media, phone, caller, info };
+    }
     const until = async (test: () => unknown) => {
       for (let i = 0; i < 100 && !test(); i++) await wait(20);
       expect(test()).to.be.ok;
@@ -295,16 +309,7 @@ describe('Phone resources', () => {
     });
 
     it('answers at once with a sendrecv answer, then puts the track on the sender (muted if the user muted meanwhile)', async () => {
-      const server = new FakeSipServer();
-      const media = deferred<MediaStream>();
-      const phone = await registeredPhone(server, media.promise);
-      const caller = new RTCPeerConnection();
-      caller.addTransceiver('audio');
-      const offer = await caller.createOffer();
-      const incoming = new Promise<PhoneEvents['incoming-call']>((resolve) => phone.on('incoming-call', resolve));
-      server.ringIn(undefined, undefined, offer.sdp);
-      const { call: info } = await incoming;
-      await phone.answer(info.id);
+      const { server, media, phone, caller, info } = await answeredWhileMediaStarts();
       await until(() => server.responses.some((r) => r.startsWith('SIP/2.0 200')));
       const ok = server.responses.find((r) => r.startsWith('SIP/2.0 200'))!;
       expect(ok, 'we send audio: sendrecv with a stream id').to.match(/m=audio[^]*a=sendrecv[^]*a=msid:/);
@@ -320,16 +325,8 @@ describe('Phone resources', () => {
     });
 
     it('sends RFC 4733 tones of 250 ms with 100 ms gaps, and tones dialled before the microphone is on its sender once it is', async () => {
-      const server = new FakeSipServer();
-      const media = deferred<MediaStream>();
-      const phone = await registeredPhone(server, media.promise);
-      const caller = new RTCPeerConnection();
-      caller.addTransceiver('audio');
-      const offer = await caller.createOffer();
-      const incoming = new Promise<PhoneEvents['incoming-call']>((resolve) => phone.on('incoming-call', resolve));
-      server.ringIn(undefined, undefined, offer.sdp); // Chromium offers telephone-event/48000 and /8000
-      const { call: info } = await incoming;
-      await phone.answer(info.id);
+      // Chromium offers telephone-event/48000 and /8000.
+      const { server, media, phone, caller, info } = await answeredWhileMediaStarts();
       const call = phone.getCall(info.id)!;
       await until(() => call.state === 'active');
       const inserted: [string, number, number][] = [];

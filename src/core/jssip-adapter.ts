@@ -47,21 +47,37 @@ export function createUserAgent(config: PhoneConfig, options: UserAgentOptions):
   return { ua, socket };
 }
 
+interface Dialog {
+  id: { call_id: string; local_tag: string; remote_tag: string };
+  sendRequest(method: string): void;
+  terminate(): void;
+}
+interface InviteResponse {
+  status_code: number;
+  call_id: string;
+  from_tag: string;
+  to_tag: string;
+}
+
 /** The JsSIP internals our behaviour fixes below touch (JsSIP 3.13's RTCSession). */
 interface RTCSessionInternals {
   _status: number;
   _is_canceled: boolean;
-  _dialog?: { terminate(): void };
-  _receiveInviteResponse(response: { status_code: number }): void;
+  _dialog?: Dialog;
+  _receiveInviteResponse(response: InviteResponse): void;
   _acceptAndTerminate(response: unknown): void;
 }
 
 /**
- * A 2xx that crosses our CANCEL (sent after a 1xx) is dropped by JsSIP, since the session already
- * ended: the callee then stays in a call nobody ACKed. ACK it and send BYE, as RFC 3261 §15 asks.
- * (Upstreamable: JsSIP already does this when the CANCEL waited for the first 1xx.)
+ * Two fixes to how JsSIP takes the answers to its INVITE (upstreamable, each in a few lines):
+ * - A 2xx that crosses our CANCEL (sent after a 1xx) is dropped by JsSIP, since the session
+ *   already ended: the callee then stays in a call nobody ACKed. ACK it and send BYE, as RFC 3261
+ *   §15 asks. (JsSIP already does this when the CANCEL waited for the first 1xx.)
+ * - A 2xx from a second fork, after the first fork answered: JsSIP makes its dialog but sends
+ *   the ACK and BYE on the dialog it keeps, so the kept call dies and the other fork is never
+ *   ACKed. Send them on the new fork's own dialog (RFC 3261 §13.2.2.4).
  */
-function ackAndByeLateAnswers(): void {
+function ackAndByeExtraAnswers(): void {
   // JsSIP exports the class at run time; its typings do not list it.
   const { RTCSession: Session } = JsSIP as unknown as {
     RTCSession: { prototype: RTCSessionInternals; C: { STATUS_CANCELED: number; STATUS_TERMINATED: number } };
@@ -69,16 +85,28 @@ function ackAndByeLateAnswers(): void {
   const { STATUS_CANCELED, STATUS_TERMINATED } = Session.C;
   const receive = Session.prototype._receiveInviteResponse;
   Session.prototype._receiveInviteResponse = function (this: RTCSessionInternals, response) {
+    const kept = this._dialog;
+    const answer = response.status_code >= 200 && response.status_code < 300;
+    if (answer && kept && kept.id.remote_tag !== response.to_tag) {
+      // Dialog's class, from the one we have: JsSIP does not export it.
+      const Fork = kept.constructor as new (owner: unknown, response: InviteResponse, type: string) => Dialog & { error?: unknown };
+      const fork = new Fork(this, response, 'UAC');
+      if (fork.error === undefined) {
+        fork.sendRequest('ACK');
+        fork.sendRequest('BYE');
+        fork.terminate();
+      }
+      return;
+    }
     const ended = this._status === STATUS_CANCELED || this._status === STATUS_TERMINATED;
-    if (!(response.status_code >= 200 && response.status_code < 300 && ended && !this._is_canceled && !this._dialog)) {
+    if (!(answer && ended && !this._is_canceled && !kept)) {
       receive.call(this, response);
       return;
     }
     this._acceptAndTerminate(response);
     // The dialog it made exists only to send the ACK and the BYE.
-    const made = this._dialog as RTCSessionInternals['_dialog'];
-    made?.terminate();
+    this._dialog?.terminate();
     delete this._dialog;
   };
 }
-ackAndByeLateAnswers();
+ackAndByeExtraAnswers();

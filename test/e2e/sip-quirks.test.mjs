@@ -91,6 +91,38 @@ describe('races', () => {
   });
 });
 
+describe('forking', () => {
+  test('two forks both answer: the phone keeps the first, ACKs each 200 once and ends the other fork on its own dialog; the kept call stays up until hung up', { timeout: 40000 }, async () => {
+    const kept = await env.startSipp('uas-fork-kept.xml', 'fork-kept');
+    const dropped = await env.startSipp('uas-cancel-crosses-200.xml', 'fork-dropped');
+    await env.registerContact('forky', kept.port);
+    await env.registerContact('forky', dropped.port);
+    const phone = await env.registered('alice');
+    try {
+      const placed = await phone.call('call', 'forky', { video: false });
+      await phone.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
+      // The other fork's 200 came right after the first (Kamailio CANCELs it on the first 200).
+      const droppedRun = await sippFinished(dropped);
+      const droppedGot = startLines(droppedRun.messages, 'received').map((l) => l.split(' ')[0]);
+      assert.deepEqual(droppedGot, ['INVITE', 'CANCEL', 'ACK', 'BYE'], 'the second 200 was ACKed and its own dialog ended');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.deepEqual(await callIds(phone), [placed.value], 'one call');
+      assert.equal((await phone.prop('activeCall'))?.state, 'active', 'the kept call is still up');
+      await phone.call('hangup');
+      await phone.waitFor('sip-call-ended', {}, 5000);
+      const keptGot = startLines((await sippFinished(kept)).messages, 'received').map((l) => l.split(' ')[0]);
+      assert.deepEqual(keptGot, ['INVITE', 'ACK', 'BYE'], 'the kept fork got one ACK, and its BYE only at the hang-up');
+      assert.equal((await phone.events('sip-call-ended'))[0].detail.cause, 'hangup');
+      await assertClean(phone);
+      await stillCalls(phone);
+    } finally {
+      kept.stop();
+      dropped.stop();
+      await phone.close();
+    }
+  });
+});
+
 /** The ids of the calls the phone reported (state changes and ends). */
 async function callIds(phone) {
   const events = [...(await phone.events('sip-call-state')), ...(await phone.events('sip-call-ended'))];

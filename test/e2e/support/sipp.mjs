@@ -5,6 +5,8 @@
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +40,7 @@ export function sippSuite(name) {
   });
   env.registered = (user, attributes) => openRegisteredPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes });
   env.startSipp = (scenario, scenarioName, options) => startSipp(env, scenario, scenarioName, options);
+  env.registerContact = (user, port) => registerContact(env.kamailio, user, port);
   return env;
 }
 
@@ -94,6 +97,38 @@ async function startSipp(env, scenario, name, { calls = 1 } = {}) {
     /** Kills this sipp if it is still running (only the child we started). */
     stop: () => { if (!exited) child.kill('SIGKILL'); },
   };
+}
+
+/**
+ * Registers `sip:<user>@127.0.0.1:<port>` (a sipp) as a contact of <user>@sip-phone.test, with a
+ * REGISTER over UDP (Kamailio trusts its UDP side), so that calls to that user reach it; two
+ * such contacts make Kamailio fork.
+ */
+async function registerContact(kamailio, user, port) {
+  const socket = createSocket('udp4');
+  try {
+    await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    const tag = randomUUID();
+    const request = [
+      'REGISTER sip:sip-phone.test SIP/2.0',
+      `Via: SIP/2.0/UDP 127.0.0.1:${socket.address().port};rport;branch=z9hG4bK${tag}`,
+      'Max-Forwards: 70',
+      `From: <sip:${user}@sip-phone.test>;tag=${tag.slice(0, 8)}`,
+      `To: <sip:${user}@sip-phone.test>`,
+      `Call-ID: ${tag}`,
+      'CSeq: 1 REGISTER',
+      `Contact: <sip:${user}@127.0.0.1:${port};transport=udp>`,
+      'Expires: 60',
+      'Content-Length: 0',
+      '', '',
+    ].join('\r\n');
+    const answered = new Promise((resolve) => socket.on('message', (m) => resolve(m.toString().split('\r\n')[0])));
+    socket.send(request, kamailio.udpPort, '127.0.0.1');
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('no answer in 3 s'), 3000).unref());
+    assert.equal(await Promise.race([answered, timeout]), 'SIP/2.0 200 OK', `REGISTER of ${user} at sipp port ${port}`);
+  } finally {
+    socket.close();
+  }
 }
 
 /** Waits for sipp to finish within `ms`; the assertion message carries its logs. */

@@ -110,3 +110,22 @@ function ackAndByeExtraAnswers(): void {
   };
 }
 ackAndByeExtraAnswers();
+
+/**
+ * After its first successful digest, JsSIP keeps only the HA1 of that realm and deletes the
+ * password (UA.set('ha1')), so a 401/407 from another realm (a PBX behind the proxy) can no longer
+ * be answered and the call fails `authentication-error`. Keep the password in memory (where the
+ * page's configuration has it anyway) so that every realm can be answered (RFC 3261 §22.3).
+ */
+function answerEveryRealm(): void {
+  type Internals = { _configuration: { password: string | null }; set(parameter: string, value: unknown): boolean };
+  const proto = JsSIP.UA.prototype as unknown as Internals;
+  const set = proto.set;
+  proto.set = function (this: Internals, parameter, value) {
+    const { password } = this._configuration;
+    const done = set.call(this, parameter, value);
+    if (parameter === 'ha1') this._configuration.password = password;
+    return done;
+  };
+}
+answerEveryRealm();

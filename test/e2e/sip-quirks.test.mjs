@@ -3,6 +3,7 @@
 // which it calls another element normally.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { until } from './support/harness.mjs';
 import { assertClean, sippFinished, sippSuite, startLines, states, tracedMessages } from './support/sipp.mjs';
 
@@ -118,6 +119,38 @@ describe('forking', () => {
     } finally {
       kept.stop();
       dropped.stop();
+      await phone.close();
+    }
+  });
+});
+
+describe('authentication', () => {
+  test('a 407 from a PBX with a realm of its own: the phone answers it with the account\'s credentials for that realm and the call connects', { timeout: 40000 }, async () => {
+    const sipp = await env.startSipp('uas-auth-other-realm.xml', 'auth-other-realm');
+    const phone = await env.registered('alice');
+    try {
+      await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
+      await phone.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
+      await phone.call('hangup');
+      await phone.waitFor('sip-call-ended', {}, 5000);
+      const { messages } = await sippFinished(sipp);
+      const invites = tracedMessages(messages).filter((m) => m.direction === 'received' && m.text.startsWith('INVITE '));
+      assert.equal(invites.length, 2, 'one INVITE, then one answering the challenge');
+      const header = /^Proxy-Authorization: *Digest (.*)$/im.exec(invites[1].text)?.[1];
+      assert.ok(header, 'the second INVITE carries Proxy-Authorization');
+      const field = (name) => new RegExp(`\\b${name}="?([^",]+)"?`).exec(header)?.[1];
+      assert.equal(field('realm'), 'pbx.example');
+      assert.equal(field('username'), 'alice');
+      const md5 = (text) => createHash('md5').update(text).digest('hex');
+      const ha1 = md5(`alice:pbx.example:alice-pw`);
+      const ha2 = md5(`INVITE:${field('uri')}`);
+      const expected = md5(`${ha1}:${field('nonce')}:${field('nc')}:${field('cnonce')}:${field('qop')}:${ha2}`);
+      assert.equal(field('response'), expected, 'the digest is right for the realm asked');
+      assert.equal((await phone.events('sip-call-ended'))[0].detail.cause, 'hangup');
+      await assertClean(phone);
+      await stillCalls(phone);
+    } finally {
+      sipp.stop();
       await phone.close();
     }
   });

@@ -268,11 +268,20 @@ export class Call {
 
   private reinvite(start: (done: () => void) => boolean): Promise<void> {
     this.requireState('active');
+    const session = this.session as unknown as { once(n: string, h: Refused): void; off(n: string, h: Refused): void };
+    type Refused = (response: { status_code: number; reason_phrase: string }) => void;
     return new Promise((resolve, reject) => {
-      // JsSIP never calls `done` when the re-INVITE fails (it ends the call): settle on the end too.
+      // JsSIP never calls `done` when the re-INVITE fails: settle on the end, or on the refusal
+      // after which the call goes on as it was (see jssip-adapter.ts).
       const settle = () => reject(new PhoneError('invalid-call-state', 'The call ended before the change was made.'));
+      const refused: Refused = (response) => {
+        finished();
+        reject(new PhoneError('change-refused', `The other side refused the change (${response.status_code} ${response.reason_phrase}); the call goes on as it was.`));
+      };
+      session.once('reofferfailed', refused);
       this.cleanups.push(settle);
       const finished = () => {
+        session.off('reofferfailed', refused);
         const index = this.cleanups.indexOf(settle);
         if (index >= 0) this.cleanups.splice(index, 1);
       };

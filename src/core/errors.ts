@@ -12,6 +12,7 @@ export type PhoneErrorCode =
   | 'not-registered'
   | 'no-such-call'
   | 'invalid-call-state'
+  | 'change-refused'
   | 'media-denied'
   | 'media-unavailable'
   | 'connection-failed'

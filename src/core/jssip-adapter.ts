@@ -68,6 +68,11 @@ interface RTCSessionInternals {
   _acceptAndTerminate(response: unknown): void;
 }
 
+/** What a hold, resume or renegotiation hands JsSIP's re-INVITE (JsSIP 3.13). */
+interface ReofferOptions {
+  eventHandlers?: { succeeded?(response: unknown): void; failed?(response?: { status_code: number }): void };
+}
+
 /**
  * Two fixes to how JsSIP takes the answers to its INVITE (upstreamable, each in a few lines):
  * - A 2xx that crosses our CANCEL (sent after a 1xx) is dropped by JsSIP, since the session
@@ -129,3 +134,57 @@ function answerEveryRealm(): void {
   };
 }
 answerEveryRealm();
+
+/**
+ * A re-INVITE the other side refuses (491 after every retry, 488, 500…) makes JsSIP end the call
+ * ('Hold Failed'), where RFC 3261 §14.1 says the session goes on as it was. Roll our offer back,
+ * undo the hold or resume JsSIP already announced, and tell the call: 'reofferfailed' with the
+ * response. An offer we could not make, a gone dialog (481) or no answer (408) still end it.
+ */
+function keepSessionWhenReofferRefused(): void {
+  type Session = RTCSessionInternals & {
+    _localHold: boolean;
+    _undoReoffer?: () => void;
+    _connection: RTCPeerConnection;
+    _connectionPromiseQueue: Promise<unknown>;
+    _sendReinvite(options?: ReofferOptions): void;
+    emit(event: string, data: unknown): void;
+  } & Record<string, (...args: unknown[]) => unknown>;
+  const proto = (JsSIP as unknown as { RTCSession: { prototype: Session } }).RTCSession.prototype;
+  const sendReinvite = proto._sendReinvite;
+  proto._sendReinvite = function (this: Session, options = {}) {
+    const handlers = options.eventHandlers ?? {};
+    const undo = this._undoReoffer;
+    const failed = handlers.failed;
+    // Without a failure handler it is a session refresh (handled where the call watches its timer).
+    if (!failed) return sendReinvite.call(this, options);
+    sendReinvite.call(this, {
+      ...options,
+      eventHandlers: {
+        ...handlers,
+        failed: (response) => {
+          if (!response || response.status_code === 481) return failed(response);
+          this._connectionPromiseQueue = this._connectionPromiseQueue
+            .then(() => this._connection.setLocalDescription({ type: 'rollback' }))
+            .catch(() => {});
+          undo?.();
+          this.emit('reofferfailed', response);
+        },
+      },
+    });
+  };
+  // hold() and unhold() flip the hold state and announce it before they send: keep the way back.
+  for (const [name, back] of [['hold', '_onunhold'], ['unhold', '_onhold']]) {
+    const original = proto[name];
+    proto[name] = function (this: Session, ...args: unknown[]) {
+      this._undoReoffer = () => {
+        this._localHold = name === 'unhold';
+        this[back]('local');
+      };
+      const started = original.apply(this, args);
+      delete this._undoReoffer;
+      return started;
+    };
+  }
+}
+keepSessionWhenReofferRefused();

@@ -156,6 +156,67 @@ describe('authentication', () => {
   });
 });
 
+/** When (s, from sipp's clock) sipp received each INVITE, in order. */
+function inviteTimes(log) {
+  return [...log.matchAll(/^-{10,} \S+ (\d+):(\d+):([\d.]+)\n(?:UDP|TCP) message received[^\n]*\n\s*INVITE /gm)].map(
+    ([, h, m, sec]) => Number(h) * 3600 + Number(m) * 60 + Number(sec),
+  );
+}
+const gaps = (times) => times.slice(1).map((t, i) => Number((t - times[i]).toFixed(2)));
+
+describe('request pending (491)', () => {
+  test('our hold re-INVITE gets 491 once: the phone sent the INVITE, so it retries after 2.1-4 s, and the hold succeeds', { timeout: 40000 }, async () => {
+    const sipp = await env.startSipp('uas-491-once.xml', '491-once');
+    const phone = await env.registered('alice');
+    try {
+      await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
+      await phone.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
+      const held = await phone.call('hold');
+      assert.equal(held.error, undefined, `hold resolved: ${JSON.stringify(held)}`);
+      assert.equal((await phone.prop('activeCall'))?.held, true);
+      await phone.call('hangup');
+      await phone.waitFor('sip-call-ended', {}, 5000);
+      const { messages } = await sippFinished(sipp);
+      const [, retry] = gaps(inviteTimes(messages));
+      assert.ok(retry >= 2.1 && retry <= 4.3, `retried ${retry} s after the 491 (RFC 3261 §14.1: 2.1-4 s)`);
+      console.log(`# 491 then retry after ${retry} s`);
+      await assertClean(phone);
+    } finally {
+      sipp.stop();
+      await phone.close();
+    }
+  });
+
+  test('every hold re-INVITE gets 491: three retries 0-2 s apart (we did not choose the Call-ID), then hold() rejects change-refused and the call goes on, not held', { timeout: 40000 }, async () => {
+    const phone = await env.registered('alice', { 'auto-answer': true });
+    const sipp = await env.startSipp('uac-491-always.xml', '491-always');
+    try {
+      await phone.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
+      const held = await phone.call('hold');
+      assert.equal(held.error?.code, 'change-refused', JSON.stringify(held));
+      const call = await phone.prop('activeCall');
+      assert.equal(call?.state, 'active', 'the call goes on');
+      assert.equal(call?.held, false, 'as it was: not held');
+      const heldChanges = (await phone.events('sip-call-updated')).filter((e) => e.detail.change === 'held').map((e) => e.detail.call.held);
+      assert.deepEqual(heldChanges, [true, false], 'shown held while asking, then back');
+      assert.equal((await phone.page.evaluate(() => window.leaks())).openPeerConnections, 1, 'its peer connection still open');
+      await phone.call('hangup');
+      const end = await phone.waitFor('sip-call-ended', {}, 5000);
+      assert.equal(end.detail.cause, 'hangup');
+      const { messages } = await sippFinished(sipp);
+      const times = inviteTimes(messages);
+      assert.equal(times.length, 4, 'the re-INVITE and three retries');
+      for (const gap of gaps(times)) assert.ok(gap <= 2.3, `retries 0-2 s apart: ${gaps(times)}`);
+      console.log(`# 491 ×4, retries after ${gaps(times).join(', ')} s`);
+      await assertClean(phone);
+      await stillCalls(phone);
+    } finally {
+      sipp.stop();
+      await phone.close();
+    }
+  });
+});
+
 /** The ids of the calls the phone reported (state changes and ends). */
 async function callIds(phone) {
   const events = [...(await phone.events('sip-call-state')), ...(await phone.events('sip-call-ended'))];

@@ -148,6 +148,8 @@ function keepSessionWhenReofferRefused(): void {
     _connection: RTCPeerConnection;
     _connectionPromiseQueue: Promise<unknown>;
     _sendReinvite(options?: ReofferOptions): void;
+    _sendUpdate(options?: ReofferOptions): void;
+    _sessionTimers: { refreshMethod: string };
     emit(event: string, data: unknown): void;
   } & Record<string, (...args: unknown[]) => unknown>;
   const proto = (JsSIP as unknown as { RTCSession: { prototype: Session } }).RTCSession.prototype;
@@ -156,7 +158,7 @@ function keepSessionWhenReofferRefused(): void {
     const handlers = options.eventHandlers ?? {};
     const undo = this._undoReoffer;
     const failed = handlers.failed;
-    // Without a failure handler it is a session refresh (handled where the call watches its timer).
+    // Without a failure handler it is a session refresh (RFC 4028: 408/481 end the call in JsSIP).
     if (!failed) return sendReinvite.call(this, options);
     sendReinvite.call(this, {
       ...options,
@@ -169,6 +171,22 @@ function keepSessionWhenReofferRefused(): void {
             .catch(() => {});
           undo?.();
           this.emit('reofferfailed', response);
+        },
+      },
+    });
+  };
+  // A peer that allows UPDATE may still refuse it as a refresh (SIP.js 0.21: 405), after which
+  // JsSIP never refreshes again: refresh with a re-INVITE then, and from then on (RFC 4028 §7.4).
+  const sendUpdate = proto._sendUpdate;
+  proto._sendUpdate = function (this: Session, options = {}) {
+    if (options.eventHandlers?.failed) return sendUpdate.call(this, options);
+    sendUpdate.call(this, {
+      ...options,
+      eventHandlers: {
+        failed: (response) => {
+          if (response?.status_code !== 405 && response?.status_code !== 501) return;
+          this._sessionTimers.refreshMethod = 'INVITE';
+          this._sendReinvite();
         },
       },
     });

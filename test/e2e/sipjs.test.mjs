@@ -197,7 +197,7 @@ const traced = (trace, direction, pattern) => trace.find((m) => m.direction === 
 const startLine = (message) => message?.text.split('\r\n')[0];
 const header = (message, name) => message?.text.split('\r\n').find((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`)) ?? null;
 
-test('calls with SIP.js outlast the first session-timer refresh both ways: the element refreshes by UPDATE at 45 s, SIP.js refuses it (405), the calls stay up with sound', { timeout: 120000 }, async () => {
+test('calls with SIP.js outlast the first session-timer refresh both ways: the element refreshes by UPDATE at 45 s, SIP.js refuses it (405), the element refreshes by re-INVITE instead (200), the calls stay up with sound', { timeout: 120000 }, async () => {
   // Both directions at once, to wait for JsSIP's refresh (half of Session-Expires: 90 s) only once.
   const [alice, bob, carol, dave] = await Promise.all([registered('alice'), registered('bob'), sipJs('carol'), sipJs('dave')]);
   try {
@@ -207,6 +207,9 @@ test('calls with SIP.js outlast the first session-timer refresh both ways: the e
     const refreshed = (peer) => peer.page.waitForFunction(() => window.sipTrace.some((m) => m.direction === 'in' && /^UPDATE /.test(m.text)), null, { timeout: 70000, polling: 500 });
     await Promise.all([refreshed(carol), refreshed(dave)]);
     const refreshMs = Date.now() - answeredAt;
+    // Refused, the refresh comes again as a re-INVITE (an INVITE with a To tag), answered 200.
+    const reinvited = (peer) => peer.page.waitForFunction(() => window.sipTrace.some((m) => m.direction === 'out' && /^SIP\/2\.0 200 [^\r]*\r\n(?:[^\r]+\r\n)*CSeq: \d+ INVITE/.test(m.text) && window.sipTrace.some((u) => u.direction === 'in' && /^UPDATE /.test(u.text) && u.at < m.at)), null, { timeout: 10000, polling: 250 });
+    await Promise.all([reinvited(carol), reinvited(dave)]);
     await sleep(1000);
 
     // alice → carol: alice's INVITE asks for a 90 s session timer; SIP.js (no RFC 4028) answers
@@ -234,10 +237,18 @@ test('calls with SIP.js outlast the first session-timer refresh both ways: the e
     for (const [update, ok] of [[carolUpdate, carolOk], [daveUpdate, bobOk]]) {
       assert.ok(Math.abs(update.at - ok.at - 45000) < 3000, `the refresh came at half of 90 s (${update.at - ok.at} ms)`);
     }
-    // SIP.js 0.21 does not implement UPDATE; JsSIP ignores the failed refresh and, being the
-    // refresher, never ends the call for it (it does not retry either).
+    // SIP.js 0.21 does not implement UPDATE (JsSIP alone then never refreshed again); the element
+    // refreshes by re-INVITE at once instead, with the same Session-Expires.
     assert.match(startLine(carolUpdateAnswer), /^SIP\/2\.0 405 /);
     assert.match(startLine(daveUpdateAnswer), /^SIP\/2\.0 405 /);
+    for (const [name, trace] of [['carol', carolTrace], ['dave', daveTrace]]) {
+      const update = traced(trace, 'in', /^UPDATE /);
+      const refresh = trace.find((m) => m.direction === 'in' && /^INVITE /.test(m.text) && m.at > update.at);
+      assert.ok(refresh, `${name} got a re-INVITE after refusing the UPDATE`);
+      assert.ok(refresh.at - update.at < 2000, `${name}: the re-INVITE came ${refresh.at - update.at} ms after the UPDATE`);
+      assert.match(header(refresh, 'Session-Expires'), /^Session-Expires: 90;refresher=(uac|uas)$/);
+      console.log(`# ${name}: refreshed by re-INVITE ${refresh.at - update.at} ms after the refused UPDATE: ${header(refresh, 'Session-Expires')}`);
+    }
 
     // What the users notice: nothing. Both calls are still up, with sound both ways.
     assert.equal((await alice.prop('activeCall'))?.state, 'active');

@@ -66,6 +66,9 @@ interface RTCSessionInternals {
   _dialog?: Dialog;
   _receiveInviteResponse(response: InviteResponse): void;
   _acceptAndTerminate(response: unknown): void;
+  _direction: string;
+  _is_confirmed: boolean;
+  receiveRequest(request: { method: string }): void;
 }
 
 /** What a hold, resume or renegotiation hands JsSIP's re-INVITE (JsSIP 3.13). */
@@ -115,6 +118,22 @@ function ackAndByeExtraAnswers(): void {
   };
 }
 ackAndByeExtraAnswers();
+
+/**
+ * A BYE that arrives between the callee's 200 OK and our ACK (JsSIP sends the ACK only once the
+ * answer SDP is applied) ends the session and its dialog first, so the ACK is never sent and the
+ * callee retransmits its 200 for 32 s. ACK the 200 before taking the BYE (RFC 3261 §13.2.2.4).
+ */
+function ackBeforeEarlyBye(): void {
+  const { RTCSession: Session } = JsSIP as unknown as { RTCSession: { prototype: RTCSessionInternals; C: { STATUS_CONFIRMED: number } } };
+  const receiveRequest = Session.prototype.receiveRequest;
+  Session.prototype.receiveRequest = function (this: RTCSessionInternals, request) {
+    const unacked = this._direction === 'outgoing' && this._status === Session.C.STATUS_CONFIRMED && !this._is_confirmed;
+    if (request.method === 'BYE' && unacked && this._dialog) this._dialog.sendRequest('ACK');
+    receiveRequest.call(this, request);
+  };
+}
+ackBeforeEarlyBye();
 
 /**
  * After its first successful digest, JsSIP keeps only the HA1 of that realm and deletes the

@@ -90,6 +90,24 @@ describe('races', () => {
       await phone.close();
     }
   });
+
+  test('the callee hangs up right after its 200 OK: the phone still ACKs the 200, answers the BYE and ends bye', { timeout: 40000 }, async () => {
+    const sipp = await env.startSipp('uas-answer-bye-at-once.xml', 'answer-bye-at-once');
+    const phone = await env.registered('alice');
+    try {
+      await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
+      const end = await phone.waitFor('sip-call-ended', {}, 10000);
+      assert.equal(end.detail.cause, 'bye');
+      const { messages } = await sippFinished(sipp);
+      const kinds = startLines(messages, 'received').map((l) => (l.startsWith('SIP/') ? l.split(' ').slice(0, 2).join(' ') : l.split(' ')[0]));
+      assert.deepEqual(kinds.slice(1).sort(), ['ACK', 'SIP/2.0 200'], `the 200 was ACKed and the BYE answered, in either order: ${kinds}`);
+      await assertClean(phone);
+      await stillCalls(phone);
+    } finally {
+      sipp.stop();
+      await phone.close();
+    }
+  });
 });
 
 describe('forking', () => {

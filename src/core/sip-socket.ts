@@ -153,7 +153,14 @@ export class SipSocket {
       this.pingMethod = 'options';
       return; // the answer to our OPTIONS ping
     }
-    this.ondata(data);
+    // JsSIP throws on some malformed messages instead of dropping them (a response whose CSeq
+    // does not parse; a request whose Request-URI is not a SIP URI): drop those too, so that a
+    // hostile server cannot raise uncaught exceptions in the page.
+    try {
+      this.ondata(data);
+    } catch {
+      // the message is dropped
+    }
   }
 
   /** Sends one ping; the answer (or any traffic) must come within `pongTimeout`. */

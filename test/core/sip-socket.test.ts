@@ -55,6 +55,25 @@ describe('SipSocket', () => {
     expect(seen.disconnects).to.deep.equal([{ error: true, code: 1006, reason: '' }]);
   });
 
+  it('drops a message the SIP stack throws on, and delivers the next one on the same connection', async () => {
+    const server = new FakeSipServer();
+    const socket = new SipSocket('ws://fake', { createWebSocket: server.createWebSocket });
+    const seen = watch(socket);
+    socket.ondata = (data) => {
+      if (String(data).includes('CSeq: 12\r\n')) throw new TypeError("Cannot read properties of undefined (reading 'method')");
+      seen.data.push(data);
+    };
+    socket.connect();
+    await wait(10);
+    const malformed = 'SIP/2.0 200 OK\r\nCSeq: 12\r\n\r\n';
+    expect(() => server.sockets[0].deliver(malformed)).not.to.throw();
+    server.sockets[0].deliver('OPTIONS sip:alice@example.com SIP/2.0\r\n\r\n');
+    expect(seen.data).to.deep.equal(['OPTIONS sip:alice@example.com SIP/2.0\r\n\r\n']);
+    expect(seen.disconnects).to.deep.equal([]);
+    expect(socket.isConnected()).to.equal(true);
+    socket.disconnect();
+  });
+
   it('gives up on a handshake that never completes', async () => {
     const socket = new SipSocket('ws://fake', {
       connectTimeout: 40,

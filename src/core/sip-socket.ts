@@ -73,16 +73,6 @@ export class SipSocket {
     this.settings = options;
   }
 
-  private get options(): Required<SipSocketOptions> {
-    const s = this.settings;
-    return {
-      keepaliveInterval: s.keepaliveInterval ?? 0,
-      pongTimeout: s.pongTimeout ?? DEFAULT_PONG_TIMEOUT,
-      connectTimeout: s.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT,
-      createWebSocket: s.createWebSocket ?? ((u, p) => new WebSocket(u, p) as unknown as WebSocketLike),
-    };
-  }
-
   /** How this connection pings: learned from the first ping. */
   get keepaliveMethod(): PingMethod {
     return this.pingMethod;
@@ -91,9 +81,15 @@ export class SipSocket {
   connect(): void {
     if (this.isConnected() || this.isConnecting()) return;
     this.disconnect();
+    const {
+      keepaliveInterval = 0,
+      pongTimeout = DEFAULT_PONG_TIMEOUT,
+      connectTimeout = DEFAULT_CONNECT_TIMEOUT,
+      createWebSocket = (u, p) => new WebSocket(u, p) as unknown as WebSocketLike,
+    } = this.settings;
     let ws: WebSocketLike;
     try {
-      ws = this.options.createWebSocket(this.url, 'sip');
+      ws = createWebSocket(this.url, 'sip');
     } catch (error) {
       queueMicrotask(() => this.ondisconnect(true, 1006, String(error)));
       return;
@@ -101,8 +97,7 @@ export class SipSocket {
     this.ws = ws;
     this.pingMethod = 'unknown';
     ws.binaryType = 'arraybuffer';
-    this.armDeadline(this.options.connectTimeout, 'connect timeout');
-    const { keepaliveInterval, pongTimeout } = this.options;
+    this.armDeadline(connectTimeout, 'connect timeout');
     ws.onopen = () => {
       this.clearDeadline();
       if (keepaliveInterval > 0) {
@@ -159,13 +154,9 @@ export class SipSocket {
   /** Sends one ping; the answer (or any traffic) must come within `pongTimeout`. */
   private ping(pongTimeout: number): void {
     if (!this.isConnected() || this.deadlineTimer) return;
-    if (this.pingMethod === 'options') {
-      this.sendOptions();
-      this.armDeadline(pongTimeout, 'keep-alive timeout');
-      return;
-    }
-    this.ws!.send('\r\n\r\n');
-    if (this.pingMethod === 'crlf') {
+    if (this.pingMethod === 'options') this.sendOptions();
+    else this.ws!.send('\r\n\r\n');
+    if (this.pingMethod !== 'unknown') {
       this.armDeadline(pongTimeout, 'keep-alive timeout');
       return;
     }

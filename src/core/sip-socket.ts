@@ -1,8 +1,9 @@
 /**
  * One SIP-over-WebSocket connection (RFC 7118, subprotocol "sip"), with what JsSIP lacks:
  * - a connect timeout (JsSIP waits forever on a server that never completes the handshake);
- * - RFC 5626 keep-alive: "\r\n\r\n" every `keepaliveInterval` ms, answered by "\r\n". Any
- *   traffic from the server counts as an answer. No answer within `pongTimeout` ms means the
+ * - RFC 5626 keep-alive: "\r\n\r\n" every `keepaliveInterval` ms, answered by "\r\n" (or by
+ *   "\r\n\r\n", as Asterisk does, while a ping is waiting for its answer). Any traffic from the
+ *   server counts as an answer. No answer within `pongTimeout` ms means the
  *   connection is dead: it is closed and reported as lost.
  * - a fallback for servers that ignore CRLF pings: the first ping of a connection probes; if it
  *   gets no CRLF answer, an OPTIONS to the server is tried, and if that is answered, this
@@ -139,8 +140,10 @@ export class SipSocket {
 
   private receive(data: unknown): void {
     // Anything from the server proves the connection is alive.
+    const awaitingPong = !!this.deadlineTimer;
     this.clearDeadline();
-    if (data === '\r\n') {
+    // Asterisk answers our ping with "\r\n\r\n": JsSIP would take that for a ping and answer it.
+    if (data === '\r\n' || (awaitingPong && data === '\r\n\r\n')) {
       if (this.pingMethod === 'unknown') this.pingMethod = 'crlf';
       return; // the answer to our ping: not for JsSIP
     }

@@ -1,5 +1,5 @@
 // Proxies in front of Kamailio (issue #11): nginx terminating WSS with its default 60 s proxy
-// timeouts.
+// timeouts, and a server that answers keep-alives with a double CRLF as Asterisk does.
 // nginx serves the certificate Kamailio made for this run; Chromium accepts it with
 // --ignore-certificate-errors (as in wss.test.mjs).
 import { after, before, test } from 'node:test';
@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
 import { bothWays, launchBrowser, openRegisteredPhone, serveRepo, until } from './support/harness.mjs';
 import { startNginx } from './support/nginx.mjs';
+import { startDoubleCrlfProxy } from './support/double-crlf-proxy.mjs';
 
 const IDLE_MS = 3 * 60_000;
 const NGINX_TIMEOUT_S = 60; // proxy_read_timeout's default, not set in the config
@@ -97,4 +98,29 @@ test('through nginx with its default 60 s timeouts, the keep-alive holds one con
   assert.ok(!timedOut.has(aliceConnections[0].connection), 'not closed by nginx for a timeout');
   assert.ok(carolConnections.length >= 2, `carol connected ${carolConnections.length} times`);
   assert.ok(timedOut.has(carolConnections[0].connection), "carol's first connection was closed by nginx's timeout");
+});
+
+test('a server that answers keep-alives with a double CRLF (as Asterisk does) and pings with one does not confuse the phone', async () => {
+  const proxy = await startDoubleCrlfProxy({ upstream: kamailio.wsUrl, pingEveryMs: 3000 });
+  const alice = await registeredPhone('alice', proxy.url, { 'keepalive-interval': 2 });
+  const bob = await registeredPhone('bob', kamailio.wsUrl);
+  try {
+    await sleep(12_000);
+    const counts = { ...proxy.counts };
+    console.log('double-CRLF proxy:', JSON.stringify(counts));
+    assert.ok(counts.pingsFromPhone >= 4, `alice pinged ${counts.pingsFromPhone} times`);
+    assert.ok(counts.pingsToPhone >= 3, `the server pinged ${counts.pingsToPhone} times`);
+    assert.equal(counts.crlfFromPhone, counts.pingsToPhone, "alice answers the server's pings, not its double-CRLF pongs");
+    assert.equal(counts.connections, 1);
+    assert.deepEqual(await alice.events('sip-connection-lost'), []);
+    assert.equal(await alice.prop('registrationState'), 'registered');
+    assert.deepEqual(alice.consoleLines.filter((l) => l.startsWith('pageerror')), []);
+    await callAndHangUp(alice, bob);
+    await callAndHangUp(bob, alice);
+    assert.equal(proxy.counts.connections, 1);
+  } finally {
+    await alice.close();
+    await bob.close();
+    await proxy.close();
+  }
 });

@@ -2,7 +2,7 @@
  * One SIP-over-WebSocket connection (RFC 7118, subprotocol "sip"), with what JsSIP lacks:
  * - a connect timeout (JsSIP waits forever on a server that never completes the handshake);
  * - RFC 5626 keep-alive: "\r\n\r\n" every `keepaliveInterval` ms, answered by "\r\n" (or by
- *   "\r\n\r\n", as Asterisk does, while a ping is waiting for its answer). Any traffic from the
+ *   "\r\n\r\n", which Asterisk sends, while a ping is waiting for its answer). Any traffic from the
  *   server counts as an answer. No answer within `pongTimeout` ms means the
  *   connection is dead: it is closed and reported as lost.
  * - a fallback for servers that ignore CRLF pings: the first ping of a connection probes; if it
@@ -142,7 +142,8 @@ export class SipSocket {
     // Anything from the server proves the connection is alive.
     const awaitingPong = !!this.deadlineTimer;
     this.clearDeadline();
-    // Asterisk answers our ping with "\r\n\r\n": JsSIP would take that for a ping and answer it.
+    // Some servers answer with "\r\n\r\n" (Asterisk sends its own keep-alives so, whatever the
+    // client does): while a ping of ours waits, that is the pong. JsSIP would answer it as a ping.
     if (data === '\r\n' || (awaitingPong && data === '\r\n\r\n')) {
       if (this.pingMethod === 'unknown') this.pingMethod = 'crlf';
       return; // the answer to our ping: not for JsSIP

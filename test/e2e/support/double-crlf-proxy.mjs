@@ -1,6 +1,6 @@
-// A SIP-over-WebSocket proxy (node `ws` 7) between the phone and Kamailio's ws port that speaks
-// keep-alive the way Asterisk does: it answers the phone's CRLFCRLF ping with CRLFCRLF (it replaces
-// Kamailio's CRLF pong), and, with `pingEveryMs`, also pings the phone with CRLFCRLF unsolicited.
+// A SIP-over-WebSocket proxy (node `ws` 7) between the phone and Kamailio's ws port whose
+// keep-alives are CRLFCRLF, as Asterisk's are: it answers the phone's CRLFCRLF ping with CRLFCRLF
+// (in place of Kamailio's CRLF pong) and, with `pingEveryMs`, also pings the phone with CRLFCRLF.
 // Every other message passes through unchanged. It counts what crossed it.
 //
 //   const proxy = await startDoubleCrlfProxy({ upstream: kamailio.wsUrl, pingEveryMs: 5000 });

@@ -34,16 +34,21 @@ after(async () => {
 const registeredPhone = (user, server, attributes) => openRegisteredPhone(browser, web.url, { user, server, attributes });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+const eventCount = (phone) => phone.page.evaluate(() => window.sipEvents.length);
+/** The first `type` event matching `filter` among those recorded after the first `from`. */
+const eventAfter = (phone, from, type, filter = {}, timeout = 15000) =>
+  phone.page.evaluate(([t, f, ms, i]) => window.waitForEvent(t, f, ms, i), [type, filter, timeout, from]);
+
 /** The caller calls the callee, who answers; both hear each other; the caller hangs up. */
 async function callAndHangUp(caller, callee) {
-  const ended = (await callee.events('sip-call-ended')).length;
+  const [callerFrom, calleeFrom] = [await eventCount(caller), await eventCount(callee)];
   await caller.call('call', callee.user);
-  await callee.waitFor('sip-incoming-call');
-  await callee.call('answer');
-  await caller.waitFor('sip-call-state', { 'call.state': 'active' });
+  await eventAfter(callee, calleeFrom, 'sip-incoming-call');
+  assert.deepEqual(await callee.call('answer'), {});
+  await eventAfter(caller, callerFrom, 'sip-call-state', { 'call.state': 'active' });
   await bothWays([caller, callee], { video: false }, `${caller.user} ↔ ${callee.user}`);
   await caller.call('hangup');
-  await until(async () => (await callee.events('sip-call-ended')).length > ended, { message: `${callee.user}'s call ended` });
+  await eventAfter(callee, calleeFrom, 'sip-call-ended');
 }
 
 test('through nginx with its default 60 s timeouts, the keep-alive holds one connection for 3 idle minutes; without keep-alive nginx drops it after 60 s', async () => {

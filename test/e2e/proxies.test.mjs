@@ -1,7 +1,8 @@
 // Proxies in front of Kamailio (issue #11): nginx terminating WSS with its default 60 s proxy
 // timeouts, and a server that answers keep-alives with a double CRLF as Asterisk does.
-// nginx serves the certificate Kamailio made for this run; Chromium accepts it with
-// --ignore-certificate-errors (as in wss.test.mjs).
+// nginx serves the certificate Kamailio made for this run. Chromium does not trust it: the harness's
+// browser contexts ignore certificate errors (ignoreHTTPSErrors, enough on its own: checked), and
+// the browser gets --ignore-certificate-errors as in wss.test.mjs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startKamailio } from '../../demo/kamailio/kamailio.mjs';

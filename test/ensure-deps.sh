@@ -10,6 +10,7 @@ packages=(
   kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-outbound-modules
   rtpengine-daemon                            # media relay between browsers and plain SIP phones
   coturn                                      # TURN server for relay-only calls
+  nginx                                       # a WSS-terminating proxy in front of Kamailio (proxies test)
   baresip-core sip-tester                     # plain SIP phones (baresip) and scripted peers (sipp)
   openssl iproute2 util-linux ca-certificates # certificates, the loopback-only namespace
 )

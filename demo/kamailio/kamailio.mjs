@@ -363,8 +363,10 @@ export async function startKamailio(opts = {}) {
       ? path.join(process.env.KAMAILIO_LOG_DIR, `${safeName}-rtpengine.log`) : undefined });
     args.push('-A', 'WITH_RTPENGINE', '-A', `RTPENGINE_SOCK="udp:127.0.0.1:${rtpengine.ngPort}"`);
   }
+  let tls;
   if (wantWss) {
-    const { cert, key } = await generateCertificate(dir);
+    tls = await generateCertificate(dir);
+    const { cert, key } = tls;
     const tlsCfg = path.join(dir, 'tls.cfg');
     await fsp.writeFile(tlsCfg, [
       '[server:default]',
@@ -405,6 +407,8 @@ export async function startKamailio(opts = {}) {
     udpPort,
     wsUrl: `ws://127.0.0.1:${wsPort}`,
     wssUrl: wantWss ? `wss://127.0.0.1:${wssPort}` : undefined,
+    /** With wss: the self-signed certificate and key files it serves (for a proxy in front). */
+    tls,
     dir,
     ctlSocket: `unix:${ctlPath}`,
     cfg: KAMAILIO_CFG,

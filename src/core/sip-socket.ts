@@ -1,8 +1,9 @@
 /**
  * One SIP-over-WebSocket connection (RFC 7118, subprotocol "sip"), with what JsSIP lacks:
  * - a connect timeout (JsSIP waits forever on a server that never completes the handshake);
- * - RFC 5626 keep-alive: "\r\n\r\n" every `keepaliveInterval` ms, answered by "\r\n". Any
- *   traffic from the server counts as an answer. No answer within `pongTimeout` ms means the
+ * - RFC 5626 keep-alive: "\r\n\r\n" every `keepaliveInterval` ms, answered by "\r\n" (or by
+ *   "\r\n\r\n", which Asterisk sends, while a ping is waiting for its answer). Any traffic from the
+ *   server counts as an answer. No answer within `pongTimeout` ms means the
  *   connection is dead: it is closed and reported as lost.
  * - a fallback for servers that ignore CRLF pings: the first ping of a connection probes; if it
  *   gets no CRLF answer, an OPTIONS to the server is tried, and if that is answered, this
@@ -73,16 +74,6 @@ export class SipSocket {
     this.settings = options;
   }
 
-  private get options(): Required<SipSocketOptions> {
-    const s = this.settings;
-    return {
-      keepaliveInterval: s.keepaliveInterval ?? 0,
-      pongTimeout: s.pongTimeout ?? DEFAULT_PONG_TIMEOUT,
-      connectTimeout: s.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT,
-      createWebSocket: s.createWebSocket ?? ((u, p) => new WebSocket(u, p) as unknown as WebSocketLike),
-    };
-  }
-
   /** How this connection pings: learned from the first ping. */
   get keepaliveMethod(): PingMethod {
     return this.pingMethod;
@@ -91,9 +82,15 @@ export class SipSocket {
   connect(): void {
     if (this.isConnected() || this.isConnecting()) return;
     this.disconnect();
+    const {
+      keepaliveInterval = 0,
+      pongTimeout = DEFAULT_PONG_TIMEOUT,
+      connectTimeout = DEFAULT_CONNECT_TIMEOUT,
+      createWebSocket = (u, p) => new WebSocket(u, p) as unknown as WebSocketLike,
+    } = this.settings;
     let ws: WebSocketLike;
     try {
-      ws = this.options.createWebSocket(this.url, 'sip');
+      ws = createWebSocket(this.url, 'sip');
     } catch (error) {
       queueMicrotask(() => this.ondisconnect(true, 1006, String(error)));
       return;
@@ -101,8 +98,7 @@ export class SipSocket {
     this.ws = ws;
     this.pingMethod = 'unknown';
     ws.binaryType = 'arraybuffer';
-    this.armDeadline(this.options.connectTimeout, 'connect timeout');
-    const { keepaliveInterval, pongTimeout } = this.options;
+    this.armDeadline(connectTimeout, 'connect timeout');
     ws.onopen = () => {
       this.clearDeadline();
       if (keepaliveInterval > 0) {
@@ -144,8 +140,11 @@ export class SipSocket {
 
   private receive(data: unknown): void {
     // Anything from the server proves the connection is alive.
+    const awaitingPong = !!this.deadlineTimer;
     this.clearDeadline();
-    if (data === '\r\n') {
+    // Some servers answer with "\r\n\r\n" (Asterisk sends its own keep-alives so, whatever the
+    // client does): while a ping of ours waits, that is the pong. JsSIP would answer it as a ping.
+    if (data === '\r\n' || (awaitingPong && data === '\r\n\r\n')) {
       if (this.pingMethod === 'unknown') this.pingMethod = 'crlf';
       return; // the answer to our ping: not for JsSIP
     }
@@ -166,13 +165,9 @@ export class SipSocket {
   /** Sends one ping; the answer (or any traffic) must come within `pongTimeout`. */
   private ping(pongTimeout: number): void {
     if (!this.isConnected() || this.deadlineTimer) return;
-    if (this.pingMethod === 'options') {
-      this.sendOptions();
-      this.armDeadline(pongTimeout, 'keep-alive timeout');
-      return;
-    }
-    this.ws!.send('\r\n\r\n');
-    if (this.pingMethod === 'crlf') {
+    if (this.pingMethod === 'options') this.sendOptions();
+    else this.ws!.send('\r\n\r\n');
+    if (this.pingMethod !== 'unknown') {
       this.armDeadline(pongTimeout, 'keep-alive timeout');
       return;
     }

@@ -102,6 +102,27 @@ describe('SipSocket keep-alive fallback', () => {
     socket.disconnect();
   });
 
+  it('takes a double-CRLF answer (Asterisk) for a pong, and passes one that answers no ping of ours to JsSIP', async () => {
+    const server = new FakeSipServer();
+    server.handle = (socket, data) => (data === '\r\n\r\n' ? socket.deliver('\r\n\r\n') : undefined);
+    const socket = new SipSocket('ws://fake', { keepaliveInterval: 20, pongTimeout: 50, createWebSocket: server.createWebSocket });
+    const seen = watch(socket);
+    socket.connect();
+    await wait(110);
+    expect(seen.disconnects).to.deep.equal([]);
+    expect(socket.keepaliveMethod).to.equal('crlf');
+    expect(seen.data, 'the pongs are not passed to JsSIP (it would answer them as pings)').to.deep.equal([]);
+    socket.disconnect();
+
+    const quiet = new SipSocket('ws://fake', { keepaliveInterval: 0, createWebSocket: server.createWebSocket });
+    const heard = watch(quiet);
+    quiet.connect();
+    await wait(10);
+    server.sockets[1].deliver('\r\n\r\n'); // a ping from the server: none of ours is waiting
+    expect(heard.data, 'a server ping goes to JsSIP, which answers it').to.deep.equal(['\r\n\r\n']);
+    quiet.disconnect();
+  });
+
   it('uses CRLF when the server answers it', async () => {
     const server = new FakeSipServer();
     const socket = new SipSocket('ws://fake', { keepaliveInterval: 20, pongTimeout: 50, createWebSocket: server.createWebSocket });

@@ -10,6 +10,7 @@ import { RingController, type Ringing } from './controllers/ring-controller.js';
 import { KeyboardController } from './controllers/keyboard-controller.js';
 import { IncomingCallFocusController } from './controllers/incoming-call-focus-controller.js';
 import { IncomingCallAlertController } from './controllers/incoming-call-alert-controller.js';
+import { browserInstanceId, tabInstanceId, type RegistrationScope } from './core/instance-id.js';
 import { SettingsStore, exportSettings, parseSettings, settingsKey, type SavedSettings } from './core/settings-store.js';
 import { callControls, callerText } from './parts/call-controls.js';
 import { callVideo } from './parts/call-video.js';
@@ -24,7 +25,6 @@ import { statusBanner } from './parts/status-banner.js';
 import { styles } from './sip-phone.styles.js';
 import { stringsFor, type Strings } from './i18n/strings.js';
 
-const INSTANCE_KEY = 'sip-phone.instance-id';
 const DEVICES_KEY = 'sip-phone.devices';
 
 function loadDeviceChoice(): DeviceChoice {
@@ -35,17 +35,11 @@ function loadDeviceChoice(): DeviceChoice {
   }
 }
 
-/** The `+sip.instance` of this browser profile, kept so the registrar can replace stale contacts. */
-function stableInstanceId(): string {
-  try {
-    const saved = localStorage.getItem(INSTANCE_KEY);
-    if (saved) return saved;
-    const id = crypto.randomUUID();
-    localStorage.setItem(INSTANCE_KEY, id);
-    return id;
-  } catch {
-    return crypto.randomUUID();
-  }
+const instances: Partial<Record<RegistrationScope, string>> = {};
+
+/** The `+sip.instance` for this scope (made once per page, shared by the page's phones). */
+function instanceIdFor(scope: RegistrationScope): string {
+  return (instances[scope] ??= scope === 'browser' ? browserInstanceId(localStorage) : tabInstanceId(sessionStorage, window));
 }
 
 const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', 'password', 'iceServers', 'iceTransportPolicy', 'registerExpires'] as const;
@@ -185,6 +179,12 @@ export class SipPhone extends LitElement {
   /** Seconds between CRLF keep-alive pings on the WebSocket (RFC 5626); 0 turns them off. */
   @property({ type: Number, attribute: 'keepalive-interval' }) keepaliveInterval = 25;
   /**
+   * Which tabs ring: 'tab' (default) registers each tab on its own, so every open tab rings and
+   * answering in one ends the others' ringing as `answered-elsewhere`; 'browser' registers one
+   * contact per browser profile, and the newest tab takes it. Applies from the next connection.
+   */
+  @property({ attribute: 'registration-scope' }) registrationScope: RegistrationScope = 'tab';
+  /**
    * Longest wait, in ms after the first ICE candidate, for the server-reflexive and relay
    * candidates of the configured STUN/TURN servers before an offer or answer is sent. Servers
    * are probed in the background once configured: a type they did not yield is not waited for.
@@ -212,7 +212,7 @@ export class SipPhone extends LitElement {
   /** Ticks once a second while the offline banner counts down. */
   private countdown: ReturnType<typeof setInterval> | undefined;
 
-  private readonly phone = new Phone({ instanceId: stableInstanceId() });
+  private readonly phone = new Phone();
   /** The strings in use: the language table with the page's overrides. */
   private t: Strings = stringsFor('en');
   /** The last error, as a code; shown through the strings table. */
@@ -515,6 +515,7 @@ export class SipPhone extends LitElement {
     this.phone.followRedirects = !this.noFollowRedirects;
     this.phone.dtmfTransport = this.dtmf === 'info' ? 'info' : 'rfc4733';
     this.phone.options.keepaliveInterval = Math.max(0, this.keepaliveInterval) * 1000;
+    this.phone.options.instanceId = instanceIdFor(this.registrationScope === 'browser' ? 'browser' : 'tab');
     this.phone.options.iceGatheringTimeout = this.iceGatheringTimeout;
     if (configProperties.some((name) => changed.has(name))) this.applyConfig();
   }

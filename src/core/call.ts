@@ -524,6 +524,9 @@ export class Call {
     // The browser refused an offer (plain RTP without ICE/DTLS, say) and JsSIP answered 488: it
     // calls that a 'WebRTC Error', but it is the other side's media description that does not fit.
     if (event.originator === 'system' && event.cause === 'WebRTC Error') return 'incompatible-sdp';
+    // Another of the user's phones (another tab) answered: the CANCEL says so (RFC 3326).
+    const reason = (event.message as { getHeader?(name: string): string | undefined } | undefined)?.getHeader?.('Reason');
+    if (event.cause === 'Canceled' && /cause=200\b/.test(reason ?? '')) return 'answered-elsewhere';
     return causeFromJsSip(event.cause);
   }
 

@@ -7,6 +7,7 @@ export type EndCause =
   | 'hangup'
   | 'transferred'
   | 'canceled'
+  | 'answered-elsewhere'
   | 'rejected'
   | 'busy'
   | 'not-found'

@@ -16,7 +16,7 @@ let packed = [];
 before(() => {
   rmSync(app, { recursive: true, force: true });
   mkdirSync(`${installed}`, { recursive: true });
-  const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', app], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', app], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
   packed = info.files.map((f) => f.path);
   execFileSync('tar', ['-xzf', `${app}${info.filename}`, '-C', installed, '--strip-components=1']);
   writeFileSync(`${app}package.json`, JSON.stringify({ name: 'consumer', private: true, type: 'module' }));

@@ -73,10 +73,14 @@ export const users = {
  * Opens a page with one <sip-phone> in a fresh browser context.
  * `attributes` are set on the element; the password goes in as a property.
  * With `bare`, the element gets only `attributes` (no server, uri or password).
+ * With `context`, the page opens as one more tab of that context; `beforeLoad` { script, arg }
+ * runs in the page before its own scripts.
  */
-export async function openPhone(browser, baseUrl, { user, server, password = users[user], attributes = {}, contextOptions = {}, bare = false }) {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, ...contextOptions });
+export async function openPhone(browser, baseUrl, { user, server, password = users[user], attributes = {}, contextOptions = {}, bare = false, context: shared, beforeLoad }) {
+  // With `context`: another tab of that browser profile (closing it closes just the tab).
+  const context = shared ?? (await browser.newContext({ ignoreHTTPSErrors: true, ...contextOptions }));
   const page = await context.newPage();
+  if (beforeLoad) await page.addInitScript(beforeLoad.script, beforeLoad.arg);
   const consoleLines = [];
   page.on('console', (m) => consoleLines.push(m.text()));
   page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
@@ -111,14 +115,14 @@ export async function openPhone(browser, baseUrl, { user, server, password = use
     prop: (name) => page.evaluate((n) => JSON.parse(JSON.stringify(window.phone()[n] ?? null)), name),
     /** Text in the element's shadow root matching a CSS selector. */
     text: (selector) => page.evaluate((s) => window.phone().shadowRoot.querySelector(s)?.textContent ?? null, selector),
-    close: () => context.close(),
+    close: () => (shared ? page.close() : context.close()),
   };
 }
 
 /** Polls `fn` until it returns a truthy value or `timeout` ms pass; resolves to the value. */
 /** Opens a phone with `auto-register` (plus `attributes`) and resolves once it is registered. */
-export async function openRegisteredPhone(browser, baseUrl, { user, server, attributes = {} }) {
-  const phone = await openPhone(browser, baseUrl, { user, server, attributes: { 'auto-register': true, ...attributes } });
+export async function openRegisteredPhone(browser, baseUrl, { user, server, attributes = {}, ...options }) {
+  const phone = await openPhone(browser, baseUrl, { user, server, ...options, attributes: { 'auto-register': true, ...attributes } });
   await phone.waitFor('sip-registered', { uri: `sip:${user}@sip-phone.test` });
   return phone;
 }

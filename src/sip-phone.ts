@@ -489,6 +489,10 @@ export class SipPhone extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('online', this.onOnline);
+    // A hidden, frozen or cached page's timers may have slept: check the connection on waking.
+    document.addEventListener('visibilitychange', this.onWake);
+    document.addEventListener('resume', this.onWake);
+    window.addEventListener('pageshow', this.onWake);
     navigator.mediaDevices?.addEventListener('devicechange', this.refreshDevices);
     void this.refreshDevices();
   }
@@ -496,6 +500,9 @@ export class SipPhone extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('online', this.onOnline);
+    document.removeEventListener('visibilitychange', this.onWake);
+    document.removeEventListener('resume', this.onWake);
+    window.removeEventListener('pageshow', this.onWake);
     navigator.mediaDevices?.removeEventListener('devicechange', this.refreshDevices);
     clearInterval(this.countdown);
     this.countdown = undefined;
@@ -503,6 +510,10 @@ export class SipPhone extends LitElement {
   }
 
   private readonly onOnline = () => this.phone.networkOnline();
+  private readonly onWake = (event: Event) => {
+    const awake = event.type === 'resume' || (event.type === 'pageshow' ? (event as PageTransitionEvent).persisted : document.visibilityState === 'visible');
+    if (awake) this.phone.wake();
+  };
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.persist && !this.settingsRestored) this.restoreSettings();

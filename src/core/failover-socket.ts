@@ -77,6 +77,11 @@ export class FailoverSocket {
   }
 
   /** Tries at once: ends a backoff wait, or makes JsSIP's next connect() skip it. */
+  /** A keep-alive round trip now on the current connection. */
+  checkNow(): void {
+    this.current.checkNow();
+  }
+
   reconnectNow(): void {
     this.nextRetryInMs = 0;
     if (this.waiting) {

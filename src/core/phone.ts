@@ -93,6 +93,9 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   reconnect: ReconnectStatus | null = null;
   private readonly callsById = new Map<string, Call>();
   private registerOnConnect = false;
+  /** When the last registration succeeded (ms since the epoch), and for how many seconds. */
+  private registeredAt = 0;
+  private registeredFor = 0;
   private pendingRegistration: { resolve(): void; reject(error: PhoneError): void } | null = null;
   /** Read when the user agent starts: change before register() to take effect. */
   readonly options: PhoneOptions;
@@ -386,6 +389,19 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   }
 
   /**
+   * The page is awake again (visible, resumed from a freeze, back from the back/forward cache):
+   * its timers may have slept. Check the connection now (a keep-alive round trip: a dead one is
+   * then reported and reconnected as usual), reconnect at once if it is down, and REGISTER again
+   * if the registration may have lapsed meanwhile.
+   */
+  wake(): void {
+    if (this.connectionState === 'disconnected') return this.reconnectNow();
+    this.socket?.checkNow();
+    const lapsing = this.registeredAt + (this.registeredFor * 1000) / 2 < Date.now();
+    if (this.registrationState === 'registered' && lapsing) this.ua?.register();
+  }
+
+  /**
    * The device's network came back (the browser's `online` event): reconnect now, and restart
    * ICE on calls whose media path is down.
    */
@@ -523,6 +539,8 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       this.setRegistration('registered');
       const contact = e.response.parseHeader('contact') as { getParam?(name: string): string } | undefined;
       const expires = Number(contact?.getParam?.('expires') ?? e.response.getHeader('expires')) || config.registerExpires;
+      this.registeredAt = Date.now();
+      this.registeredFor = expires;
       this.emit('registered', { uri: config.uri, expires });
       this.settleRegistration();
     });

@@ -1,7 +1,9 @@
 /**
  * One SIP-over-WebSocket connection (RFC 7118, subprotocol "sip"), with what JsSIP lacks:
  * - a connect timeout (JsSIP waits forever on a server that never completes the handshake);
- * - RFC 5626 keep-alive: "\r\n\r\n" every `keepaliveInterval` ms, answered by "\r\n" (or by
+ * - RFC 5626 keep-alive: "\r\n\r\n" `keepaliveInterval` ms after the server last sent anything
+ *   (the timer is set from the message event, never from a timer: Chromium throttles chains of
+ *   timers in a hidden tab to once a minute, not timers set by events), answered by "\r\n" (or by
  *   "\r\n\r\n", which Asterisk sends, while a ping is waiting for its answer). Any traffic from the
  *   server counts as an answer. No answer within `pongTimeout` ms means the
  *   connection is dead: it is closed and reported as lost.
@@ -60,7 +62,7 @@ export class SipSocket {
   /** Read at each connection, so changes apply from the next one. */
   private readonly settings: SipSocketOptions;
   private readonly host: string;
-  private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private pingTimer: ReturnType<typeof setTimeout> | undefined;
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private pingMethod: PingMethod = 'unknown';
   private optionsSent = 0;
@@ -83,8 +85,6 @@ export class SipSocket {
     if (this.isConnected() || this.isConnecting()) return;
     this.disconnect();
     const {
-      keepaliveInterval = 0,
-      pongTimeout = DEFAULT_PONG_TIMEOUT,
       connectTimeout = DEFAULT_CONNECT_TIMEOUT,
       createWebSocket = (u, p) => new WebSocket(u, p) as unknown as WebSocketLike,
     } = this.settings;
@@ -101,9 +101,7 @@ export class SipSocket {
     this.armDeadline(connectTimeout, 'connect timeout');
     ws.onopen = () => {
       this.clearDeadline();
-      if (keepaliveInterval > 0) {
-        this.pingTimer = setInterval(() => this.ping(pongTimeout), keepaliveInterval);
-      }
+      this.schedulePing();
       this.onconnect();
     };
     ws.onclose = ({ code, reason, wasClean }) => this.lost(!wasClean, code, reason);
@@ -138,10 +136,23 @@ export class SipSocket {
     return this.ws?.readyState === CONNECTING;
   }
 
+  /** Checks the connection now (a keep-alive round trip), e.g. when a frozen tab wakes up. */
+  checkNow(): void {
+    this.ping();
+  }
+
+  /** The next ping, `keepaliveInterval` ms from now (from any traffic, or the connection's open). */
+  private schedulePing(): void {
+    const interval = this.settings.keepaliveInterval ?? 0;
+    clearTimeout(this.pingTimer);
+    if (interval > 0) this.pingTimer = setTimeout(() => this.ping(), interval);
+  }
+
   private receive(data: unknown): void {
     // Anything from the server proves the connection is alive.
     const awaitingPong = !!this.deadlineTimer;
     this.clearDeadline();
+    this.schedulePing();
     // Some servers answer with "\r\n\r\n" (Asterisk sends its own keep-alives so, whatever the
     // client does): while a ping of ours waits, that is the pong. JsSIP would answer it as a ping.
     if (data === '\r\n' || (awaitingPong && data === '\r\n\r\n')) {
@@ -163,8 +174,9 @@ export class SipSocket {
   }
 
   /** Sends one ping; the answer (or any traffic) must come within `pongTimeout`. */
-  private ping(pongTimeout: number): void {
+  private ping(): void {
     if (!this.isConnected() || this.deadlineTimer) return;
+    const pongTimeout = this.settings.pongTimeout ?? DEFAULT_PONG_TIMEOUT;
     if (this.pingMethod === 'options') this.sendOptions();
     else this.ws!.send('\r\n\r\n');
     if (this.pingMethod !== 'unknown') {
@@ -214,7 +226,7 @@ export class SipSocket {
   }
 
   private stopTimers(): void {
-    clearInterval(this.pingTimer);
+    clearTimeout(this.pingTimer);
     this.pingTimer = undefined;
     this.clearDeadline();
   }

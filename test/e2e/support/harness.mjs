@@ -65,6 +65,28 @@ export async function launchFirefox() {
   };
 }
 
+/**
+ * Debian's Chromium through puppeteer-core, shaped like the Playwright browser (see launchFirefox),
+ * for what Playwright prevents: its pages can be hidden (another tab brought to the front) and
+ * frozen (CDP Page.setWebLifecycleState). Without puppeteer's switches that stop background
+ * throttling, so a hidden page is throttled as in a user's browser.
+ */
+export async function launchThrottledChromium() {
+  const browser = await puppeteer.launch({
+    browser: 'chrome',
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    acceptInsecureCerts: true,
+    args: chromiumArgs.filter((arg) => !arg.startsWith('--headless')),
+    ignoreDefaultArgs: ['--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows', '--disable-renderer-backgrounding'],
+  });
+  return {
+    name: 'chromium',
+    newContext: async () => browser.createBrowserContext(),
+    close: () => browser.close(),
+  };
+}
+
 export const users = {
   alice: 'alice-pw', bob: 'bob-pw', carol: 'carol-pw', dave: 'dave-pw', erin: 'erin-pw',
 };

@@ -59,6 +59,11 @@ interface InviteResponse {
   to_tag: string;
 }
 
+/** Connects now if JsSIP's transport is down, instead of at its 1 s recovery timer. */
+export function connectNow(ua: UA): void {
+  (ua as unknown as { _transport?: { connect(): void } })._transport?.connect();
+}
+
 /** The JsSIP internals our behaviour fixes below touch (JsSIP 3.13's RTCSession). */
 interface RTCSessionInternals {
   _status: number;

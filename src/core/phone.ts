@@ -9,7 +9,7 @@ import { IceServerProbe, type IceProbeOptions } from './ice-probe.js';
 import { MediaPermissions } from './media-permissions.js';
 import { Emitter } from './emitter.js';
 import type { FailoverSocket } from './failover-socket.js';
-import { createUserAgent, type RTCSession, type RTCSessionEvent, type UA } from './jssip-adapter.js';
+import { connectNow, createUserAgent, type RTCSession, type RTCSessionEvent, type UA } from './jssip-adapter.js';
 import { DEAD_CONNECTION_CODE, type SipSocketOptions } from './sip-socket.js';
 
 /** Where a lost connection stands: shown as the offline banner. */
@@ -96,6 +96,8 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   /** When the last registration succeeded (ms since the epoch), and for how many seconds. */
   private registeredAt = 0;
   private registeredFor = 0;
+  /** When the page last woke up (see wake()). */
+  private wokeAt = 0;
   private pendingRegistration: { resolve(): void; reject(error: PhoneError): void } | null = null;
   /** Read when the user agent starts: change before register() to take effect. */
   readonly options: PhoneOptions;
@@ -385,6 +387,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     if (!this.socket || this.connectionState !== 'disconnected') return;
     if (this.reconnect) this.reconnect = { ...this.reconnect, retryAt: Date.now() };
     this.socket.reconnectNow();
+    if (this.ua) connectNow(this.ua);
     this.emit('change', undefined);
   }
 
@@ -395,6 +398,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
    * if the registration may have lapsed meanwhile.
    */
   wake(): void {
+    this.wokeAt = Date.now();
     if (this.connectionState === 'disconnected') return this.reconnectNow();
     this.socket?.checkNow();
     const lapsing = this.registeredAt + (this.registeredFor * 1000) / 2 < Date.now();
@@ -529,6 +533,8 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       const retryInMs = socket.nextRetryInMs;
       this.reconnect = reconnecting ? { server: e.socket.url, cause, retryAt: Date.now() + retryInMs } : null;
       this.setConnection('disconnected');
+      // Chromium closes a frozen page's WebSockets as it resumes: connect again at once.
+      if (Date.now() - this.wokeAt < 3000) queueMicrotask(() => this.reconnectNow());
       if (wasConnected) {
         this.emit('connection-lost', { server: e.socket.url, cause, reconnecting, retryInMs });
       } else if (this.pendingRegistration) {

@@ -39,7 +39,7 @@ export interface SipSocketOptions {
 
 /** Close code we report when keep-alive or the connect timeout gives up on a connection. */
 export const DEAD_CONNECTION_CODE = 4000;
-export const DEFAULT_PONG_TIMEOUT = 4000;
+export const DEFAULT_PONG_TIMEOUT = 3000;
 export const DEFAULT_CONNECT_TIMEOUT = 5000;
 
 const OPEN = 1;

@@ -63,6 +63,7 @@ export class SipSocket {
   private readonly settings: SipSocketOptions;
   private readonly host: string;
   private pingTimer: ReturnType<typeof setTimeout> | undefined;
+  private pingDueAt = 0;
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private pingMethod: PingMethod = 'unknown';
   private optionsSent = 0;
@@ -138,6 +139,7 @@ export class SipSocket {
 
   /** Checks the connection now (a keep-alive round trip), e.g. when a frozen tab wakes up. */
   checkNow(): void {
+    this.pingDueAt = Date.now();
     this.ping();
   }
 
@@ -145,6 +147,7 @@ export class SipSocket {
   private schedulePing(): void {
     const interval = this.settings.keepaliveInterval ?? 0;
     clearTimeout(this.pingTimer);
+    this.pingDueAt = Date.now() + interval;
     if (interval > 0) this.pingTimer = setTimeout(() => this.ping(), interval);
   }
 
@@ -176,7 +179,10 @@ export class SipSocket {
   /** Sends one ping; the answer (or any traffic) must come within `pongTimeout`. */
   private ping(): void {
     if (!this.isConnected() || this.deadlineTimer) return;
-    const pongTimeout = this.settings.pongTimeout ?? DEFAULT_PONG_TIMEOUT;
+    // A ping that woke late (a hidden tab's timers wake once a second) waits that much less for
+    // its answer, so that a dead connection is still noticed in time (but never under a third).
+    const full = this.settings.pongTimeout ?? DEFAULT_PONG_TIMEOUT;
+    const pongTimeout = Math.max(full / 3, full - Math.max(0, Date.now() - this.pingDueAt));
     if (this.pingMethod === 'options') this.sendOptions();
     else this.ws!.send('\r\n\r\n');
     if (this.pingMethod !== 'unknown') {

@@ -24,7 +24,7 @@ describe('SipSocket', () => {
     const socket = new SipSocket('ws://fake', { keepaliveInterval: 20, pongTimeout: 50, createWebSocket: server.createWebSocket });
     const seen = watch(socket);
     socket.connect();
-    await wait(150);
+    await wait(300);
     expect(seen.connected).to.equal(1);
     expect(server.sockets[0].sent.filter((m) => m === '\r\n\r\n').length).to.be.greaterThan(3);
     expect(seen.disconnects).to.deep.equal([]);
@@ -43,6 +43,37 @@ describe('SipSocket', () => {
     expect(seen.disconnects).to.deep.equal([{ error: true, code: DEAD_CONNECTION_CODE, reason: 'keep-alive timeout' }]);
     expect(socket.isConnected()).to.equal(false);
     expect(server.sockets[0].readyState, 'the dead WebSocket is closed').to.equal(3);
+  });
+
+  it('times the next ping from the last message of the server, not from the last ping', async () => {
+    const server = new FakeSipServer();
+    const socket = new SipSocket('ws://fake', { keepaliveInterval: 60, pongTimeout: 40, createWebSocket: server.createWebSocket });
+    watch(socket);
+    socket.connect();
+    await wait(10);
+    const pings = () => server.sockets[0].sent.filter((m) => m === '\r\n\r\n').length;
+    // Traffic every 30 ms keeps the connection proven alive: no ping is due.
+    for (let i = 0; i < 5; i++) {
+      await wait(30);
+      server.sockets[0].deliver('OPTIONS sip:alice@example.com SIP/2.0\r\n\r\n');
+    }
+    expect(pings()).to.equal(0);
+    await wait(100);
+    expect(pings()).to.be.greaterThan(0);
+    socket.disconnect();
+  });
+
+  it('checkNow() pings at once, and a frozen server is then noticed within the pong timeout', async () => {
+    const server = new FakeSipServer();
+    const socket = new SipSocket('ws://fake', { keepaliveInterval: 10000, pongTimeout: 40, createWebSocket: server.createWebSocket });
+    const seen = watch(socket);
+    socket.connect();
+    await wait(10);
+    server.frozen = true;
+    socket.checkNow();
+    expect(server.sockets[0].sent.at(-1)).to.equal('\r\n\r\n');
+    await wait(200);
+    expect(seen.disconnects).to.deep.equal([{ error: true, code: DEAD_CONNECTION_CODE, reason: 'keep-alive timeout' }]);
   });
 
   it('reports a dropped connection at once', async () => {

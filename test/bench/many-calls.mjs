@@ -142,7 +142,10 @@ try {
   const last = setup.slice(-50);
   const end = checkpoints.at(-1);
   const at50 = checkpoints.find((c) => c.call === CHECK_EVERY) ?? checkpoints[0];
-  const slope = (user) => (end.call > at50.call ? Math.round(((end[user].heapBytes - at50[user].heapBytes) / 1024 / (end.call - at50.call)) * 100) / 100 : null);
+  // The second half too: the first calls warm up code and fill the 100-entry call history.
+  const half = checkpoints.find((c) => c.call >= CALLS / 2) ?? at50;
+  const slopeFrom = (from, user) => (end.call > from.call ? Math.round(((end[user].heapBytes - from[user].heapBytes) / 1024 / (end.call - from.call)) * 100) / 100 : null);
+  const slope = (user) => slopeFrom(at50, user);
   const tallies = await Promise.all(phones.map((p) => p.tally()));
   const results = {
     machine: '2-core',
@@ -160,7 +163,7 @@ try {
       beforeForcedGc: Math.max(...checkpoints.map((c) => c[p.user].uncollectedBeforeGc)),
       afterForcedGc: Math.max(...checkpoints.map((c) => c[p.user].uncollectedAfterGc)),
     }])),
-    heap: Object.fromEntries(phones.map((p) => [p.user, { fromCall: at50.call, toCall: end.call, fromBytes: at50[p.user].heapBytes, toBytes: end[p.user].heapBytes, slopeKBPerCall: slope(p.user) }])),
+    heap: Object.fromEntries(phones.map((p) => [p.user, { fromCall: at50.call, toCall: end.call, fromBytes: at50[p.user].heapBytes, toBytes: end[p.user].heapBytes, slopeKBPerCall: slope(p.user), secondHalfFromCall: half.call, secondHalfSlopeKBPerCall: slopeFrom(half, p.user) }])),
     endCauses: Object.fromEntries(phones.map((p, k) => [p.user, tallies[k].causes])),
     pageErrors: Object.fromEntries(phones.map((p, k) => [p.user, [...p.errors, ...tallies[k].errors]])),
     checkpoints,
@@ -174,7 +177,7 @@ try {
   for (const p of phones) {
     const h = results.heap[p.user];
     const u = results.maxUncollectedPeerConnections[p.user];
-    log(`${p.user}: open pc ${results.end[p.user].openPeerConnections}, live tracks ${results.end[p.user].liveTracks}, heap call ${h.fromCall} ${(h.fromBytes / 1024).toFixed(0)} KB → call ${h.toCall} ${(h.toBytes / 1024).toFixed(0)} KB (${h.slopeKBPerCall} KB/call), most closed pc not yet collected: ${u.beforeForcedGc} before a forced GC, ${u.afterForcedGc} after`);
+    log(`${p.user}: open pc ${results.end[p.user].openPeerConnections}, live tracks ${results.end[p.user].liveTracks}, heap call ${h.fromCall} ${(h.fromBytes / 1024).toFixed(0)} KB → call ${h.toCall} ${(h.toBytes / 1024).toFixed(0)} KB (${h.slopeKBPerCall} KB/call; from call ${h.secondHalfFromCall} ${h.secondHalfSlopeKBPerCall} KB/call), most closed pc not yet collected: ${u.beforeForcedGc} before a forced GC, ${u.afterForcedGc} after`);
   }
   console.log(JSON.stringify(results));
   const leftOpen = phones.some((p) => results.end[p.user].openPeerConnections > 0 || results.end[p.user].liveTracks > 0);

@@ -1,6 +1,7 @@
 // Hundreds of calls in a row in one page (issue #11): alice calls bob (auto-answer) MANY_CALLS
 // times (600), audio only, through a real Kamailio on loopback. Every call must become active with
-// its media path connected on both sides (every 10th also: audio bytes arrive both ways), then
+// its media path connected and a live microphone track on its audio sender on both sides (every
+// 10th also: audio bytes arrive both ways), then
 // alice hangs up and both see sip-call-ended. Every 50 calls: peer connections and live tracks
 // in both pages, and the JS heap after a forced garbage collection.
 // Prints a table (stderr) and one line of JSON (stdout); exits 1 if a call failed or a peer
@@ -109,6 +110,9 @@ try {
       const r = await within(alice.page.evaluate(([t, ms]) => window.bench.call(t, ms), ['bob', STEP_TIMEOUT_MS]), STEP_TIMEOUT_MS + 2000, 'alice call()');
       step = 'bob active with media';
       await until(() => bob.page.evaluate(() => window.bench.callUp()), STEP_TIMEOUT_MS, 'bob\'s call active with media connected');
+      step = 'microphone on the sender';
+      const sending = await Promise.all(phones.map((p) => p.page.evaluate((ms) => window.bench.sendsAudio(ms), 5000)));
+      if (!sending.every(Boolean)) throw new Error(`no live microphone track on the audio sender: ${phones.filter((p, k) => !sending[k]).map((p) => p.user).join(', ')}`);
       if (i % AUDIO_CHECK_EVERY === 0) {
         step = 'audio both ways';
         const bytes = await Promise.all(phones.map((p) => p.page.evaluate((ms) => window.bench.audioArrives(1000, ms), STEP_TIMEOUT_MS)));

@@ -100,6 +100,13 @@ window.bench = {
   },
   /** Whether the current call is active with its media path connected. */
   callUp: () => phone.calls.some((c) => c.state === 'active' && c.mediaConnected),
+  /** Resolves to whether the current call's audio sender carries a live microphone track (within `timeoutMs`). */
+  async sendsAudio(timeoutMs) {
+    const started = performance.now();
+    const sending = () => !!phone.getPeerConnection()?.getSenders().some((s) => s.track?.kind === 'audio' && s.track.readyState === 'live');
+    while (!sending() && performance.now() - started < timeoutMs) await new Promise((r) => setTimeout(r, 20));
+    return sending();
+  },
   /** Resolves to the inbound audio bytes once they grow past `atLeast` (or after `timeoutMs`). */
   async audioArrives(atLeast, timeoutMs) {
     const started = performance.now();

@@ -14,6 +14,7 @@ const CALLS = Number(process.env.MANY_CALLS ?? 600);
 const CHECK_EVERY = 50;
 const AUDIO_CHECK_EVERY = 10;
 const STEP_TIMEOUT_MS = 15000;
+const TIMER_M_WAIT_MS = 33000;
 // A pause after each call's end, so one call's teardown does not share the CPU with the next set-up.
 const SETTLE_MS = Number(process.env.MANY_CALLS_SETTLE_MS ?? 100);
 // MANY_CALLS_GC=0: no forced garbage collection (the heap column is then performance.memory as is).
@@ -142,6 +143,14 @@ try {
     await sleep(SETTLE_MS);
   }
 
+  // JsSIP keeps an answered INVITE's client transaction, and so the session and its closed peer
+  // connection, for Timer M (32 s, RFC 6026) to absorb a retransmitted 200 OK: 33 s later nothing
+  // of the calls should be left after a forced collection.
+  log(`idle ${TIMER_M_WAIT_MS / 1000} s (JsSIP's Timer M)`);
+  await sleep(TIMER_M_WAIT_MS);
+  await checkpoint('idle');
+  const idle = checkpoints.pop();
+
   const first = setup.slice(0, 50);
   const last = setup.slice(-50);
   const end = checkpoints.at(-1);
@@ -163,6 +172,7 @@ try {
     setupMs: { first50: summary(first), last50: summary(last), all: summary(setup) },
     mediaConnectedMs: { first50: summary(mediaSetup.slice(0, 50)), last50: summary(mediaSetup.slice(-50)) },
     end: Object.fromEntries(phones.map((p) => [p.user, { openPeerConnections: end[p.user].openPeerConnections, liveTracks: end[p.user].liveTracks, peerConnectionsMade: end[p.user].peerConnectionsMade }])),
+    afterTimerM: Object.fromEntries(phones.map((p) => [p.user, { uncollectedPeerConnections: idle[p.user].uncollectedAfterGc, heapBytes: idle[p.user].heapBytes }])),
     maxUncollectedPeerConnections: Object.fromEntries(phones.map((p) => [p.user, {
       beforeForcedGc: Math.max(...checkpoints.map((c) => c[p.user].uncollectedBeforeGc)),
       afterForcedGc: Math.max(...checkpoints.map((c) => c[p.user].uncollectedAfterGc)),
@@ -181,7 +191,7 @@ try {
   for (const p of phones) {
     const h = results.heap[p.user];
     const u = results.maxUncollectedPeerConnections[p.user];
-    log(`${p.user}: open pc ${results.end[p.user].openPeerConnections}, live tracks ${results.end[p.user].liveTracks}, heap call ${h.fromCall} ${(h.fromBytes / 1024).toFixed(0)} KB → call ${h.toCall} ${(h.toBytes / 1024).toFixed(0)} KB (${h.slopeKBPerCall} KB/call; from call ${h.secondHalfFromCall} ${h.secondHalfSlopeKBPerCall} KB/call), most closed pc not yet collected: ${u.beforeForcedGc} before a forced GC, ${u.afterForcedGc} after`);
+    log(`${p.user}: open pc ${results.end[p.user].openPeerConnections}, live tracks ${results.end[p.user].liveTracks}, heap call ${h.fromCall} ${(h.fromBytes / 1024).toFixed(0)} KB → call ${h.toCall} ${(h.toBytes / 1024).toFixed(0)} KB (${h.slopeKBPerCall} KB/call; from call ${h.secondHalfFromCall} ${h.secondHalfSlopeKBPerCall} KB/call), most closed pc not yet collected: ${u.beforeForcedGc} before a forced GC, ${u.afterForcedGc} after, ${results.afterTimerM[p.user].uncollectedPeerConnections} ${TIMER_M_WAIT_MS / 1000} s after the last call`);
   }
   console.log(JSON.stringify(results));
   const leftOpen = phones.some((p) => results.end[p.user].openPeerConnections > 0 || results.end[p.user].liveTracks > 0);

@@ -333,6 +333,21 @@ export class Call {
       media.getTracks().forEach((track) => track.stop());
       return;
     }
+    if (this.direction === 'incoming' && !pc.remoteDescription) {
+      // A callee's microphone can be ready before JsSIP has applied the offer, and the senders
+      // waiting for it exist only then: it goes onto them once the answer is made.
+      const answerMade = ({ originator }: { originator: string }) => {
+        if (originator !== 'local') return;
+        this.session.off('sdp', answerMade);
+        this.supplyMedia(media);
+      };
+      this.session.on('sdp', answerMade);
+      this.cleanups.push(() => {
+        this.session.off('sdp', answerMade);
+        media.getTracks().forEach((track) => track.stop());
+      });
+      return;
+    }
     const muted = this.session.isMuted();
     for (const track of media.getTracks()) {
       // A mute or hold from before the media came applies to it too.

@@ -2,6 +2,7 @@
 // in one run, through a real Kamailio on loopback. Prints a table, then one line of JSON.
 // Also audio calls from <sip-phone> to a plain SIP phone (baresip) through rtpengine.
 // Not a test: timings on a shared 2-core machine are noisy; read the ratios, which share a run.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
@@ -222,4 +223,12 @@ try {
   await web.close();
   await plainPhone.stop();
   await kamailio.stop();
+}
+
+// BENCH_MANY_CALLS=N: then N calls in a row in one page (many-calls.mjs; its own table and JSON line).
+if (process.env.BENCH_MANY_CALLS) {
+  const n = Number(process.env.BENCH_MANY_CALLS);
+  const env = { ...process.env, ...(n > 1 ? { MANY_CALLS: String(n) } : {}) };
+  const run = spawnSync(process.execPath, [`${root}test/bench/many-calls.mjs`], { stdio: 'inherit', env });
+  process.exitCode = run.status ?? 1;
 }

@@ -324,6 +324,24 @@ describe('Phone resources', () => {
       phone.stop();
     });
 
+    it('answers with a microphone that is ready before the offer is applied, and sends it', async () => {
+      const server = new FakeSipServer();
+      const stream = microphone();
+      const phone = await registeredPhone(server, Promise.resolve(stream));
+      const caller = new RTCPeerConnection();
+      caller.addTransceiver('audio');
+      const offer = await caller.createOffer();
+      const incoming = new Promise<PhoneEvents['incoming-call']>((resolve) => phone.on('incoming-call', resolve));
+      server.ringIn(undefined, undefined, offer.sdp);
+      const { call: info } = await incoming;
+      await phone.answer(info.id);
+      const call = phone.getCall(info.id)!;
+      await until(() => call.state === 'active');
+      await until(() => call.peerConnection!.getSenders()[0]?.track === stream.getTracks()[0]);
+      caller.close();
+      phone.stop();
+    });
+
     it('sends RFC 4733 tones of 250 ms with 100 ms gaps, and tones dialled before the microphone is on its sender once it is', async () => {
       // Chromium offers telephone-event/48000 and /8000.
       const { server, media, phone, caller, info } = await answeredWhileMediaStarts();

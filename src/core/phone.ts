@@ -533,6 +533,10 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       const retryInMs = socket.nextRetryInMs;
       this.reconnect = reconnecting ? { server: e.socket.url, cause, retryAt: Date.now() + retryInMs } : null;
       this.setConnection('disconnected');
+      // A call still ringing here can no longer be answered: its answer would have to go back
+      // through the connection the INVITE came on (e.g. a tab frozen while it rang, whose socket
+      // Chromium closes as it resumes). Stop ringing.
+      for (const call of this.callsById.values()) if (call.state === 'incoming') call.abandon('connection-lost');
       // Chromium closes a frozen page's WebSockets as it resumes: connect again at once.
       if (Date.now() - this.wokeAt < 3000) queueMicrotask(() => this.reconnectNow());
       if (wasConnected) {

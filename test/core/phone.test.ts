@@ -224,6 +224,24 @@ describe('Phone resources', () => {
       expect(test()).to.be.ok;
     };
 
+    it('a call still ringing when the connection drops ends connection-lost (it can no longer be answered)', async () => {
+      const server = new FakeSipServer();
+      const phone = await registeredPhone(server, deferred<MediaStream>().promise);
+      const caller = new RTCPeerConnection();
+      caller.addTransceiver('audio');
+      const offer = await caller.createOffer();
+      const incoming = new Promise<PhoneEvents['incoming-call']>((resolve) => phone.on('incoming-call', resolve));
+      const ended = new Promise<PhoneEvents['call-ended']>((resolve) => phone.on('call-ended', resolve));
+      server.ringIn(undefined, undefined, offer.sdp);
+      await incoming;
+      server.openSockets.at(-1)!.drop();
+      const { cause } = await ended;
+      expect(cause).to.equal('connection-lost');
+      expect(phone.calls).to.deep.equal([]);
+      caller.close();
+      phone.stop();
+    });
+
     it('sends the INVITE while the microphone starts, then puts its track on the waiting sender', async () => {
       const server = new FakeSipServer();
       server.inviteReply = 'ring';

@@ -9,6 +9,7 @@
 //   bash test/loopback-only.sh node test/bench/many-calls.mjs
 import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
 import { launchBrowser, serveRepo, users } from '../e2e/support/harness.mjs';
+import { median, quantile, summary } from './stats.mjs';
 
 const CALLS = Number(process.env.MANY_CALLS ?? 600);
 const CHECK_EVERY = 50;
@@ -22,14 +23,6 @@ const FORCE_GC = process.env.MANY_CALLS_GC !== '0';
 
 const log = (...args) => console.error(...args);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-function quantile(xs, q) {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const i = (s.length - 1) * q;
-  const lo = Math.floor(i);
-  return Math.round((s[lo] + (s[Math.ceil(i)] - s[lo]) * (i - lo)) * 10) / 10;
-}
-const summary = (xs) => ({ median: quantile(xs, 0.5), p90: quantile(xs, 0.9), n: xs.length });
 const within = (promise, ms, what) =>
   Promise.race([promise, sleep(ms).then(() => { throw new Error(`${what}: no answer within ${ms} ms`); })]);
 async function until(fn, ms, what) {

@@ -11,6 +11,7 @@ import { launchBrowser, root, serveRepo } from '../e2e/support/harness.mjs';
 import { openPair } from './pair.mjs';
 import { startStunServer } from '../e2e/support/stun-server.mjs';
 import { startBaresip } from '../e2e/support/baresip.mjs';
+import { median, quantile, summary } from './stats.mjs';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 40);
 const STUN_CALLS = Number(process.env.BENCH_STUN_CALLS ?? 10);
@@ -27,15 +28,6 @@ const PROBE_WAIT_MS = 3500;
 const STUN_ANSWER_DELAY_MS = 20;
 
 const log = (...args) => console.error(...args);
-const median = (xs) => quantile(xs, 0.5);
-function quantile(xs, q) {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const i = (s.length - 1) * q;
-  const lo = Math.floor(i);
-  return Math.round((s[lo] + (s[Math.ceil(i)] - s[lo]) * (i - lo)) * 10) / 10;
-}
-const summary = (xs) => ({ median: median(xs), p90: quantile(xs, 0.9), n: xs.length });
 
 buildSync({
   entryPoints: [`${root}node_modules/jssip/lib/JsSIP.js`],

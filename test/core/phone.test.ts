@@ -205,17 +205,22 @@ describe('Phone resources', () => {
       await phone.register();
       return phone;
     }
-    /** A call from a browser's offer, answered while the microphone (`media`) is still starting. */
-    async function answeredWhileMediaStarts() {
-      const server = new FakeSipServer();
-      const media = deferred<MediaStream>();
-      const phone = await registeredPhone(server, media.promise);
+    /** A call ringing in with a browser's offer. */
+    async function ringingFromBrowser(server: FakeSipServer, phone: Phone) {
       const caller = new RTCPeerConnection();
       caller.addTransceiver('audio');
       const offer = await caller.createOffer();
       const incoming = new Promise<PhoneEvents['incoming-call']>((resolve) => phone.on('incoming-call', resolve));
       server.ringIn(undefined, undefined, offer.sdp);
       const { call: info } = await incoming;
+      return { caller, info };
+    }
+    /** A call from a browser's offer, answered while the microphone (`media`) is still starting. */
+    async function answeredWhileMediaStarts() {
+      const server = new FakeSipServer();
+      const media = deferred<MediaStream>();
+      const phone = await registeredPhone(server, media.promise);
+      const { caller, info } = await ringingFromBrowser(server, phone);
       await phone.answer(info.id);
       return { server, media, phone, caller, info };
     }
@@ -227,13 +232,8 @@ describe('Phone resources', () => {
     it('a call still ringing when the connection drops ends connection-lost (it can no longer be answered)', async () => {
       const server = new FakeSipServer();
       const phone = await registeredPhone(server, deferred<MediaStream>().promise);
-      const caller = new RTCPeerConnection();
-      caller.addTransceiver('audio');
-      const offer = await caller.createOffer();
-      const incoming = new Promise<PhoneEvents['incoming-call']>((resolve) => phone.on('incoming-call', resolve));
       const ended = new Promise<PhoneEvents['call-ended']>((resolve) => phone.on('call-ended', resolve));
-      server.ringIn(undefined, undefined, offer.sdp);
-      await incoming;
+      const { caller } = await ringingFromBrowser(server, phone);
       server.openSockets.at(-1)!.drop();
       const { cause } = await ended;
       expect(cause).to.equal('connection-lost');
@@ -346,12 +346,7 @@ describe('Phone resources', () => {
       const server = new FakeSipServer();
       const stream = microphone();
       const phone = await registeredPhone(server, Promise.resolve(stream));
-      const caller = new RTCPeerConnection();
-      caller.addTransceiver('audio');
-      const offer = await caller.createOffer();
-      const incoming = new Promise<PhoneEvents['incoming-call']>((resolve) => phone.on('incoming-call', resolve));
-      server.ringIn(undefined, undefined, offer.sdp);
-      const { call: info } = await incoming;
+      const { caller, info } = await ringingFromBrowser(server, phone);
       await phone.answer(info.id);
       const call = phone.getCall(info.id)!;
       await until(() => call.state === 'active');

@@ -37,6 +37,8 @@ export function createUserAgent(config: PhoneConfig, options: UserAgentOptions):
     authorization_user: config.authorizationUser,
     password: config.password,
     register: false,
+    // JsSIP refreshes at a uniformly random point in [expires/2, expires − 32 s] when expires > 64
+    // (Registrator.js), so a fleet registered together refreshes spread over that window already.
     register_expires: config.registerExpires,
     instance_id: options.instanceId,
     user_agent: options.userAgent ?? 'sip-phone',

@@ -39,13 +39,17 @@ const now = () => performance.now();
 /** What the phones' WebSockets sent and received, for the fleet being measured. */
 let wire = newWire();
 function newWire() {
-  return { registers: [], responses5xx: 0 };
+  return { registers: [], attempts: [], failedConnects: 0, responses5xx: 0 };
 }
 
 /** ws's WebSocket, counting REGISTERs sent and 5xx answers to them. */
 class CountingWebSocket extends WebSocket {
   constructor(url, protocol) {
     super(url, protocol);
+    wire.attempts.push(now());
+    let opened = false;
+    this.on('open', () => { opened = true; });
+    this.on('close', () => { if (!opened) wire.failedConnects++; });
     this.on('message', (data) => {
       const text = typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
       if (/^SIP\/2\.0 5\d\d/.test(text) && /^CSeq:\s*\d+\s+REGISTER/im.test(text)) wire.responses5xx++;
@@ -196,6 +200,9 @@ async function measure(kind, kamailio, make) {
     allBackAfterServerUpMs: registeredAgain.size === FLEET ? Math.round(lastAt - upAt) : null,
     allBackAfterStopMs: registeredAgain.size === FLEET ? Math.round(lastAt - stopAt) : null,
     halfBackAfterServerUpMs: back.length ? Math.round(back[Math.floor(back.length / 2)]) : null,
+    connectAttempts: wire.attempts.length,
+    failedConnects: wire.failedConnects,
+    peakConnectAttemptsPerSecond: peakRate(wire.attempts),
     peakRegistersPerSecond: peakRate(wire.registers),
     peakRegistersPer100ms: peakRate(wire.registers, 100),
     serverPeakRegistersPerSecond: serverPeakRate(server.samples),
@@ -224,9 +231,10 @@ try {
 }
 const ratio = (a, b) => (a && b ? Math.round((a / b) * 100) / 100 : null);
 results.peakRateVsPlain = ratio(results.sipPhone.peakRegistersPerSecond, results.plainJsSip.peakRegistersPerSecond);
+results.offeredRateVsPlain = ratio(results.sipPhone.peakConnectAttemptsPerSecond, results.plainJsSip.peakConnectAttemptsPerSecond);
 results.serverPeakRateVsPlain = ratio(results.sipPhone.serverPeakRegistersPerSecond, results.plainJsSip.serverPeakRegistersPerSecond);
 
-const row = (name, a, b) => `${name.padEnd(38)} ${String(a ?? '-').padStart(12)} ${String(b ?? '-').padStart(12)}`;
+const row = (name, a, b) => `${name.padEnd(44)} ${String(a ?? '-').padStart(12)} ${String(b ?? '-').padStart(12)}`;
 const o = results.sipPhone;
 const p = results.plainJsSip;
 log('');
@@ -235,12 +243,15 @@ log(row('server down (stop → accepting) ms', o.serverDownMs, p.serverDownMs));
 log(row('registered again', `${o.registeredAgain}/${FLEET}`, `${p.registeredAgain}/${FLEET}`));
 log(row('server up → half registered ms', o.halfBackAfterServerUpMs, p.halfBackAfterServerUpMs));
 log(row('server up → all registered ms', o.allBackAfterServerUpMs, p.allBackAfterServerUpMs));
+log(row('connection attempts / failed', `${o.connectAttempts}/${o.failedConnects}`, `${p.connectAttempts}/${p.failedConnects}`));
+log(row('peak connection attempts/s (offered)', o.peakConnectAttemptsPerSecond, p.peakConnectAttemptsPerSecond));
 log(row('peak REGISTER/s (any 1 s window)', o.peakRegistersPerSecond, p.peakRegistersPerSecond));
 log(row('peak REGISTER/s, server (polled)', o.serverPeakRegistersPerSecond, p.serverPeakRegistersPerSecond));
 log(row('peak REGISTER per 100 ms', o.peakRegistersPer100ms, p.peakRegistersPer100ms));
 log(row('REGISTERs sent / seen by Kamailio', `${o.registersSent}/${o.registersSeenByServer}`, `${p.registersSent}/${p.registersSeenByServer}`));
 log(row('5xx / failed registrations', `${o.responses5xx}/${o.failedRegistrations}`, `${p.responses5xx}/${p.failedRegistrations}`));
-log(row('peak rate, sip-phone / plain', results.peakRateVsPlain, ''));
+log(row('peak connection attempts, sip-phone / plain', results.offeredRateVsPlain, ''));
+log(row('peak REGISTER rate, sip-phone / plain', results.peakRateVsPlain, ''));
 log(row('  as the server saw it', results.serverPeakRateVsPlain, ''));
 log('');
 console.log(JSON.stringify(results));

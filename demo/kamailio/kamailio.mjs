@@ -325,7 +325,7 @@ export async function generateCertificate(dir) {
  * @param {string} [opts.rtpengineRecordingDir] let that rtpengine record calls as pcap files
  *        here (recording starts per call with the ng command "start recording")
  * @param {number} [opts.sharedMemoryMb] Kamailio's shared memory (default 64 MB; each TCP/WebSocket
- *        connection takes its 64 KiB read buffer from it: 1,000 connections need more)
+ *        connection takes about 130 KB of it: 1,000 WebSockets need about 135 MB)
  */
 export async function startKamailio(opts = {}) {
   const { name = 'kamailio', inviteAuth = false, extraArgs = [] } = opts;

@@ -324,6 +324,8 @@ export async function generateCertificate(dir) {
  *        calls between a WebSocket and a UDP client through it (inst.rtpengine)
  * @param {string} [opts.rtpengineRecordingDir] let that rtpengine record calls as pcap files
  *        here (recording starts per call with the ng command "start recording")
+ * @param {number} [opts.sharedMemoryMb] Kamailio's shared memory (default 64 MB; each TCP/WebSocket
+ *        connection takes about 130 KB of it: 1,000 WebSockets need about 135 MB)
  */
 export async function startKamailio(opts = {}) {
   const { name = 'kamailio', inviteAuth = false, extraArgs = [] } = opts;
@@ -350,7 +352,7 @@ export async function startKamailio(opts = {}) {
   const args = [
     '-f', KAMAILIO_CFG, '-DD', '-E',
     '-P', pidFile, '-Y', dir, '-w', dir,
-    '-m', '64', '-M', '8',
+    '-m', String(opts.sharedMemoryMb ?? 64), '-M', '8',
     '-A', `WS_PORT=${wsPort}`,
     '-A', `UDP_PORT=${udpPort}`,
     '-A', `CTL_SOCK="unix:${ctlPath}"`,

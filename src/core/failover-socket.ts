@@ -7,7 +7,7 @@
  * each loss (we configure it to exactly that). We hold the attempt back for the rest of our own
  * backoff (reconnect-policy.ts), and `reconnectNow()` skips what is left of it.
  */
-import { DEFAULT_RECONNECT_POLICY, reconnectDelay, type ReconnectPolicy } from './reconnect-policy.js';
+import { DEFAULT_RECONNECT_POLICY, lostConnectionDelay, reconnectDelay, type ReconnectPolicy } from './reconnect-policy.js';
 import { SipSocket, type SipSocketOptions } from './sip-socket.js';
 
 /** JsSIP's connection_recovery_min_interval and max_interval, both, in ms. */
@@ -123,7 +123,8 @@ export class FailoverSocket {
     socket.ondisconnect = (error, code, reason) => {
       socket.onconnect = socket.ondisconnect = socket.ondata = () => {};
       this.failures += 1;
-      this.nextRetryInMs = reconnectDelay(this.failures, this.policy);
+      // A lost connection: spread the first attempt (a restarted server sees no burst from a fleet).
+      this.nextRetryInMs = connected ? lostConnectionDelay(this.policy) : reconnectDelay(this.failures, this.policy);
       this.ondisconnect(error, code, reason);
       // A lost connection starts over at the preferred server; a failed attempt tries the next.
       this.index = connected ? 0 : (this.index + 1) % this.sockets.length;

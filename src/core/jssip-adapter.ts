@@ -9,6 +9,7 @@ import type { RTCSession } from 'jssip/lib/RTCSession.js';
 import type { PhoneConfig } from './config.js';
 import { FailoverSocket, JSSIP_RECOVERY_MS, type FailoverSocketHooks } from './failover-socket.js';
 import type { SipSocketOptions } from './sip-socket.js';
+import { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from './reconnect-policy.js';
 
 export type { UA, RTCSession };
 export type { IncomingRTCSessionEvent, OutgoingRTCSessionEvent, RTCSessionEvent } from 'jssip/lib/UA.js';
@@ -24,12 +25,14 @@ export interface UserAgentOptions {
   /** Read by the sockets at each connection (so later changes apply from the next one). */
   socket: SipSocketOptions;
   hooks?: FailoverSocketHooks;
+  /** Changes to the reconnection backoff (reconnect-policy.ts). */
+  reconnectPolicy?: Partial<ReconnectPolicy>;
 }
 
 // JsSIP logs through the `debug` package: silent unless a page enables it (and the bundle
 // replaces it with a stub that never logs).
 export function createUserAgent(config: PhoneConfig, options: UserAgentOptions): { ua: UA; socket: FailoverSocket } {
-  const socket = new FailoverSocket(config.servers, options.socket, options.hooks);
+  const socket = new FailoverSocket(config.servers, options.socket, options.hooks, { ...DEFAULT_RECONNECT_POLICY, ...options.reconnectPolicy });
   const ua = new JsSIP.UA({
     sockets: socket as unknown as JsSIPModule.Socket,
     uri: config.uri,
@@ -37,6 +40,8 @@ export function createUserAgent(config: PhoneConfig, options: UserAgentOptions):
     authorization_user: config.authorizationUser,
     password: config.password,
     register: false,
+    // JsSIP refreshes at a uniformly random point in [expires/2, expires − 32 s] when expires > 64
+    // (Registrator.js), so a fleet registered together refreshes spread over that window already.
     register_expires: config.registerExpires,
     instance_id: options.instanceId,
     user_agent: options.userAgent ?? 'sip-phone',

@@ -11,6 +11,7 @@ import { Emitter } from './emitter.js';
 import type { FailoverSocket } from './failover-socket.js';
 import { connectNow, createUserAgent, type RTCSession, type RTCSessionEvent, type UA } from './jssip-adapter.js';
 import { DEAD_CONNECTION_CODE, type SipSocketOptions } from './sip-socket.js';
+import type { ReconnectPolicy } from './reconnect-policy.js';
 
 /** Where a lost connection stands: shown as the offline banner. */
 export interface ReconnectStatus {
@@ -68,6 +69,8 @@ export interface PhoneOptions extends SipSocketOptions {
    * offer or answer goes out while the camera and microphone start, not after.
    */
   mediaGranted?: (video: boolean) => boolean;
+  /** Changes to how reconnection backs off (defaults in reconnect-policy.ts; the fleet benchmark tries other spreads). */
+  reconnectPolicy?: Partial<ReconnectPolicy>;
 }
 
 /**
@@ -502,6 +505,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       ({ ua, socket } = createUserAgent(config, {
         instanceId: this.options.instanceId ?? crypto.randomUUID(),
         socket: this.options,
+        reconnectPolicy: this.options.reconnectPolicy,
         hooks: {
           // Every real attempt (JsSIP's own 'connecting' fires before our backoff wait).
           attempt: (server) => {

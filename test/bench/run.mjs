@@ -224,3 +224,12 @@ if (process.env.BENCH_MANY_CALLS) {
   const run = spawnSync(process.execPath, [`${root}test/bench/many-calls.mjs`], { stdio: 'inherit', env });
   process.exitCode = run.status ?? 1;
 }
+
+// BENCH_FLEET=N: then N phones (1,000 if N is 1) through a Kamailio restart, sip-phone's core and
+// plain JsSIP in Node (fleet.mjs; its own table and JSON line). Off by default: 2,000 WebSockets.
+if (process.env.BENCH_FLEET) {
+  const n = Number(process.env.BENCH_FLEET);
+  const env = { ...process.env, ...(n > 1 ? { FLEET_SIZE: String(n) } : {}) };
+  const run = spawnSync(process.execPath, [`${root}test/bench/fleet.mjs`], { stdio: 'inherit', env });
+  process.exitCode = process.exitCode || (run.status ?? 1);
+}

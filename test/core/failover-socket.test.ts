@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { FailoverSocket, JSSIP_RECOVERY_MS } from '../../src/core/failover-socket.js';
-import { reconnectDelay, DEFAULT_RECONNECT_POLICY } from '../../src/core/reconnect-policy.js';
+import { lostConnectionDelay, reconnectDelay, DEFAULT_RECONNECT_POLICY } from '../../src/core/reconnect-policy.js';
 import { FakeSipServer } from './fake-sip-server.js';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -14,16 +14,28 @@ describe('reconnect policy', () => {
     expect(at(1, 0), 'floor').to.equal(1000);
     expect(at(9, 1), 'ceiling').to.equal(30000);
   });
+
+  it('spreads the first attempt after a lost connection uniformly over 1–5 s', () => {
+    const at = (random: number) => lostConnectionDelay(DEFAULT_RECONNECT_POLICY, () => random);
+    expect([0, 0.25, 0.5, 1].map(at)).to.deep.equal([1000, 2000, 3000, 5000]);
+    const delays = Array.from({ length: 1000 }, () => lostConnectionDelay());
+    expect(Math.min(...delays)).to.be.at.least(1000);
+    expect(Math.max(...delays)).to.be.at.most(5000);
+    // No second of the window gets much more than its quarter of a fleet.
+    const perSecond = [1, 2, 3, 4].map((s) => delays.filter((d) => d >= s * 1000 && d < (s + 1) * 1000).length);
+    expect(Math.max(...perSecond)).to.be.below(330);
+  });
 });
 
 describe('FailoverSocket', () => {
-  function failover(servers: Record<string, FakeSipServer>) {
+  // No spread of the first attempt after a loss unless a test asks for it.
+  function failover(servers: Record<string, FakeSipServer>, policy = { ...DEFAULT_RECONNECT_POLICY, jitter: 0, lossSpreadMs: 1000 }) {
     const attempts: string[] = [];
     const socket = new FailoverSocket(
       Object.keys(servers),
       { createWebSocket: (url, protocol) => servers[url].createWebSocket(url, protocol) },
       { attempt: (url) => attempts.push(url) },
-      { ...DEFAULT_RECONNECT_POLICY, jitter: 0 },
+      policy,
     );
     const seen = { connects: 0, disconnects: 0 };
     socket.onconnect = () => seen.connects++;
@@ -84,6 +96,25 @@ describe('FailoverSocket', () => {
     socket.reconnectNow();
     await wait(10);
     expect(attempts).to.have.length(3);
+    expect(socket.isConnected()).to.equal(true);
+    socket.disconnect();
+  });
+
+  it('a lost connection waits 1–5 s before its first attempt; reconnectNow() skips the wait', async () => {
+    const server = new FakeSipServer();
+    const { socket, attempts } = failover({ 'ws://only': server }, DEFAULT_RECONNECT_POLICY);
+    socket.connect();
+    await wait(10);
+    expect(socket.isConnected()).to.equal(true);
+    server.dropAll();
+    await wait(10);
+    expect(socket.nextRetryInMs).to.be.within(1000, 5000);
+    socket.connect(); // JsSIP's recovery timer, 1 s after the loss: the rest of the spread is still to wait
+    expect(socket.waiting || socket.nextRetryInMs === 1000).to.equal(true);
+    socket.reconnectNow();
+    expect(socket.nextRetryInMs).to.equal(0);
+    await wait(10);
+    expect(attempts).to.have.length(2);
     expect(socket.isConnected()).to.equal(true);
     socket.disconnect();
   });

@@ -76,12 +76,12 @@ export class FailoverSocket {
     }, wait);
   }
 
-  /** Tries at once: ends a backoff wait, or makes JsSIP's next connect() skip it. */
   /** A keep-alive round trip now on the current connection. */
   checkNow(): void {
     this.current.checkNow();
   }
 
+  /** Tries at once: ends a backoff wait, or makes JsSIP's next connect() skip it. */
   reconnectNow(): void {
     this.nextRetryInMs = 0;
     if (this.waiting) {

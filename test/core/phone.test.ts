@@ -6,7 +6,9 @@ import { FakeSipServer } from './fake-sip-server.js';
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function phoneWith(server: FakeSipServer, password = 'alice-pw') {
-  const phone = new Phone({ instanceId: '8f1e5c7a-9d7b-4c53-a3a2-5c0d2f1b7e10', createWebSocket: server.createWebSocket });
+  // The first attempt after a lost connection at 1-1.5 s (not the default spread over 1-5 s).
+  const reconnectPolicy = { lossSpreadMs: 1500 };
+  const phone = new Phone({ instanceId: '8f1e5c7a-9d7b-4c53-a3a2-5c0d2f1b7e10', createWebSocket: server.createWebSocket, reconnectPolicy });
   phone.configure(buildConfig({ server: 'ws://fake:1', uri: 'sip:alice@sip-phone.test', password }));
   const events: { type: keyof PhoneEvents; detail: unknown }[] = [];
   for (const type of ['connecting', 'connected', 'connection-lost', 'registered', 'unregistered', 'registration-failed', 'error'] as const) {

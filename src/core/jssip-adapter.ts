@@ -86,6 +86,11 @@ interface ReofferOptions {
   eventHandlers?: { succeeded?(response: unknown): void; failed?(response?: { status_code: number }): void };
 }
 
+// JsSIP exports the RTCSession class at run time; its typings do not list it.
+const Session = (JsSIP as unknown as {
+  RTCSession: { prototype: RTCSessionInternals; C: Record<'STATUS_CANCELED' | 'STATUS_TERMINATED' | 'STATUS_CONFIRMED', number> };
+}).RTCSession;
+
 /**
  * Two fixes to how JsSIP takes the answers to its INVITE (upstreamable, each in a few lines):
  * - A 2xx that crosses our CANCEL (sent after a 1xx) is dropped by JsSIP, since the session
@@ -96,10 +101,6 @@ interface ReofferOptions {
  *   ACKed. Send them on the new fork's own dialog (RFC 3261 §13.2.2.4).
  */
 function ackAndByeExtraAnswers(): void {
-  // JsSIP exports the class at run time; its typings do not list it.
-  const { RTCSession: Session } = JsSIP as unknown as {
-    RTCSession: { prototype: RTCSessionInternals; C: { STATUS_CANCELED: number; STATUS_TERMINATED: number } };
-  };
   const { STATUS_CANCELED, STATUS_TERMINATED } = Session.C;
   const receive = Session.prototype._receiveInviteResponse;
   Session.prototype._receiveInviteResponse = function (this: RTCSessionInternals, response) {
@@ -135,7 +136,6 @@ ackAndByeExtraAnswers();
  * callee retransmits its 200 for 32 s. ACK the 200 before taking the BYE (RFC 3261 §13.2.2.4).
  */
 function ackBeforeEarlyBye(): void {
-  const { RTCSession: Session } = JsSIP as unknown as { RTCSession: { prototype: RTCSessionInternals; C: { STATUS_CONFIRMED: number } } };
   const receiveRequest = Session.prototype.receiveRequest;
   Session.prototype.receiveRequest = function (this: RTCSessionInternals, request) {
     const unacked = this._direction === 'outgoing' && this._status === Session.C.STATUS_CONFIRMED && !this._is_confirmed;
@@ -171,7 +171,7 @@ answerEveryRealm();
  * response. An offer we could not make, a gone dialog (481) or no answer (408) still end it.
  */
 function keepSessionWhenReofferRefused(): void {
-  type Session = RTCSessionInternals & {
+  type ReofferSession = RTCSessionInternals & {
     _localHold: boolean;
     _undoReoffer?: () => void;
     _connection: RTCPeerConnection;
@@ -181,9 +181,9 @@ function keepSessionWhenReofferRefused(): void {
     _sessionTimers: { refreshMethod: string };
     emit(event: string, data: unknown): void;
   } & Record<string, (...args: unknown[]) => unknown>;
-  const proto = (JsSIP as unknown as { RTCSession: { prototype: Session } }).RTCSession.prototype;
+  const proto = Session.prototype as ReofferSession;
   const sendReinvite = proto._sendReinvite;
-  proto._sendReinvite = function (this: Session, options = {}) {
+  proto._sendReinvite = function (this: ReofferSession, options = {}) {
     const handlers = options.eventHandlers ?? {};
     const undo = this._undoReoffer;
     const failed = handlers.failed;
@@ -207,7 +207,7 @@ function keepSessionWhenReofferRefused(): void {
   // A peer that allows UPDATE may still refuse it as a refresh (SIP.js 0.21: 405), after which
   // JsSIP never refreshes again: refresh with a re-INVITE then, and from then on (RFC 4028 §7.4).
   const sendUpdate = proto._sendUpdate;
-  proto._sendUpdate = function (this: Session, options = {}) {
+  proto._sendUpdate = function (this: ReofferSession, options = {}) {
     if (options.eventHandlers?.failed) return sendUpdate.call(this, options);
     sendUpdate.call(this, {
       ...options,
@@ -223,7 +223,7 @@ function keepSessionWhenReofferRefused(): void {
   // hold() and unhold() flip the hold state and announce it before they send: keep the way back.
   for (const [name, back] of [['hold', '_onunhold'], ['unhold', '_onhold']]) {
     const original = proto[name];
-    proto[name] = function (this: Session, ...args: unknown[]) {
+    proto[name] = function (this: ReofferSession, ...args: unknown[]) {
       this._undoReoffer = () => {
         this._localHold = name === 'unhold';
         this[back]('local');

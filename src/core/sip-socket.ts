@@ -59,7 +59,7 @@ export class SipSocket {
   ondata: (data: unknown) => void = () => {};
 
   private ws: WebSocketLike | null = null;
-  /** Read at each connection, so changes apply from the next one. */
+  /** Read at each connection (the keep-alive interval at each ping), so changes apply from then on. */
   private readonly settings: SipSocketOptions;
   private readonly host: string;
   private pingTimer: ReturnType<typeof setTimeout> | undefined;

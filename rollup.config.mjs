@@ -1,5 +1,6 @@
-// Builds dist/sip-phone.js: one self-contained, minified ES module (lit, jssip and
-// webrtc-adapter bundled in) from the tsc output in lib/. The npm library build is lib/ itself.
+// Builds dist/sip-phone.js: a self-contained, minified ES module (lit, jssip and webrtc-adapter
+// bundled in) from the tsc output in lib/, and beside it in dist/chunks/ what it loads on demand
+// (the page only loads dist/sip-phone.js). The npm library build is lib/ itself.
 import minifyHtmlLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
 import commonjs from '@rollup/plugin-commonjs';
 import json from '@rollup/plugin-json';
@@ -23,7 +24,9 @@ const silentDebug = {
 
 export default {
   input: 'lib/index.js',
-  output: { file: 'dist/sip-phone.js', format: 'es', sourcemap: false },
+  // The entry may export what its chunks import from it (else rollup puts all in a shared chunk).
+  preserveEntrySignatures: 'allow-extension',
+  output: { dir: 'dist', entryFileNames: 'sip-phone.js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: false },
   // JsSIP's own circular requires and tsc's decorator helper are harmless; say nothing of them.
   onwarn(warning, warn) {
     if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.message)) return;

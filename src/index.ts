@@ -1,7 +1,6 @@
 /**
  * sip-phone: importing this module defines `<sip-phone>` (once; importing twice is harmless).
  */
-import 'webrtc-adapter';
 import { SipCallQuality } from './parts/call-quality.js';
 import { SipPhone } from './sip-phone.js';
 

@@ -12,6 +12,7 @@ import type { FailoverSocket } from './failover-socket.js';
 import { connectNow, createUserAgent, type RTCSession, type RTCSessionEvent, type UA } from './jssip-adapter.js';
 import { DEAD_CONNECTION_CODE, type SipSocketOptions } from './sip-socket.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
+import { loadBrowserShims } from './browser-shims.js';
 
 /** Where a lost connection stands: shown as the offline banner. */
 export interface ReconnectStatus {
@@ -154,6 +155,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
 
   /** Connects (if needed) and registers; resolves once registered. */
   register(): Promise<void> {
+    void loadBrowserShims();
     const ua = this.start();
     this.pendingRegistration?.reject(new PhoneError('connection-failed', 'A newer register() replaced this one.'));
     const result = new Promise<void>((resolve, reject) => {
@@ -194,6 +196,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       throw new PhoneError('invalid-target', 'Say whom to call: a user name, a number or sip:user@domain.');
     }
     const uri = resolveTarget(target, config.domain);
+    await loadBrowserShims();
     const ua = this.ua;
     if (!ua || !ua.isConnected() || this.registrationState !== 'registered') {
       throw new PhoneError('not-registered', 'Register before calling: the phone is not registered with its SIP server.');
@@ -219,6 +222,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   /** Answers an incoming call (the newest one by default). */
   async answer(callId?: string, { video }: { video?: boolean } = {}): Promise<void> {
     const call = this.requireCall(callId, 'incoming');
+    await loadBrowserShims();
     const withVideo = video ?? call.video;
     // As for call(): with media allowed, answer at once and let the camera catch up.
     const early = this.mediaGranted(withVideo) && sendsAndReceivesAll(call.offer);

@@ -2,9 +2,11 @@
  * sip-phone: importing this module defines `<sip-phone>` (once; importing twice is harmless).
  */
 import { SipCallQuality } from './parts/call-quality.js';
+import { SipCallTimer } from './parts/call-timer.js';
+import { SipMicLevel } from './parts/mic-level.js';
 import { SipPhone } from './sip-phone.js';
 
-export { SipPhone, SipCallQuality };
+export { SipPhone, SipCallQuality, SipCallTimer, SipMicLevel };
 export { PhoneError, type PhoneErrorCode } from './core/errors.js';
 export type { CallInfo } from './core/call.js';
 export type { CallState } from './core/call-state.js';
@@ -13,11 +15,15 @@ export type { ConnectionState, RegistrationState } from './core/phone.js';
 export type * from './events.js';
 
 if (!customElements.get('sip-call-quality')) customElements.define('sip-call-quality', SipCallQuality);
+if (!customElements.get('sip-call-timer')) customElements.define('sip-call-timer', SipCallTimer);
+if (!customElements.get('sip-mic-level')) customElements.define('sip-mic-level', SipMicLevel);
 if (!customElements.get('sip-phone')) customElements.define('sip-phone', SipPhone);
 
 declare global {
   interface HTMLElementTagNameMap {
     'sip-phone': SipPhone;
     'sip-call-quality': SipCallQuality;
+    'sip-call-timer': SipCallTimer;
+    'sip-mic-level': SipMicLevel;
   }
 }

@@ -171,13 +171,6 @@ export const styles = [
       object-fit: contain;
       display: block;
     }
-    .pip {
-      position: absolute;
-      top: var(--_spacing);
-      right: var(--_spacing);
-      background: rgb(0 0 0 / 50%);
-      color: #fff;
-    }
     select {
       font: inherit;
       padding: calc(var(--_spacing) / 2);
@@ -226,6 +219,132 @@ export const styles = [
       overflow: hidden;
       clip: rect(0 0 0 0);
       white-space: nowrap;
+    }
+  `,
+  // The call screen: icons, round buttons, the caller card, in-call tools, the video box's tools.
+  css`
+    .icon {
+      width: 1.25em;
+      height: 1.25em;
+      fill: currentColor;
+      flex: none;
+      vertical-align: middle;
+    }
+    .round-row {
+      display: flex;
+      gap: calc(var(--_spacing) * 3);
+      align-items: center;
+      justify-content: center;
+      flex-wrap: wrap;
+    }
+    .round {
+      width: 56px;
+      height: 56px;
+      padding: 0;
+      border-radius: 50%;
+      display: inline-grid;
+      place-items: center;
+    }
+    .round .icon {
+      width: 28px;
+      height: 28px;
+    }
+    .caller-card {
+      display: grid;
+      grid-template-columns: auto minmax(0, 1fr) auto;
+      gap: var(--_spacing);
+      align-items: center;
+    }
+    .avatar {
+      width: 48px;
+      height: 48px;
+      border-radius: 50%;
+      display: grid;
+      place-items: center;
+      background: var(--_accent);
+      color: var(--_accent-contrast);
+      font-size: 18px;
+      font-weight: 600;
+    }
+    .who {
+      display: grid;
+      min-width: 0;
+    }
+    .who > * {
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .caller {
+      font-size: 16px;
+    }
+    .uri,
+    .call-state {
+      color: var(--_muted);
+      font-size: 12px;
+    }
+    .meters {
+      display: grid;
+      gap: 4px;
+      justify-items: end;
+    }
+    .tools {
+      display: grid;
+      grid-template-columns: repeat(auto-fill, minmax(64px, 1fr));
+      gap: calc(var(--_spacing) / 2);
+    }
+    .tool {
+      display: grid;
+      justify-items: center;
+      gap: 2px;
+      padding: var(--_spacing) 2px;
+      font-size: 11px;
+    }
+    .tool[aria-pressed='true'],
+    .tool[aria-expanded='true'] {
+      background: var(--_foreground);
+      color: var(--_background);
+    }
+    .held-overlay {
+      position: absolute;
+      inset: 0;
+      display: grid;
+      place-content: center;
+      justify-items: center;
+      gap: var(--_spacing);
+      background: #202124;
+      color: #fff;
+      font-size: 16px;
+    }
+    .held-overlay .icon {
+      width: 40px;
+      height: 40px;
+    }
+    .videos.audio-only.held {
+      display: block;
+      aspect-ratio: auto;
+      min-height: 96px;
+    }
+    .videos.held [part~='remote-video'] {
+      visibility: hidden;
+    }
+    .video-tools {
+      position: absolute;
+      top: var(--_spacing);
+      right: var(--_spacing);
+      display: flex;
+      gap: calc(var(--_spacing) / 2);
+    }
+    .video-tools button {
+      padding: calc(var(--_spacing) / 2);
+      background: rgb(0 0 0 / 50%);
+      color: #fff;
+    }
+    [part~='sound-button'] {
+      display: flex;
+      gap: var(--_spacing);
+      align-items: center;
+      justify-content: center;
     }
   `,
   // Settings file buttons (export, import, notifications) and the import result.

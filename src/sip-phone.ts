@@ -13,6 +13,8 @@ import { IncomingCallAlertController } from './controllers/incoming-call-alert-c
 import { browserInstanceId, tabInstanceId, type RegistrationScope } from './core/instance-id.js';
 import { SettingsStore, exportSettings, parseSettings, settingsKey, type SavedSettings } from './core/settings-store.js';
 import { callControls, callerText } from './parts/call-controls.js';
+import { callerCard } from './parts/caller-card.js';
+import { targetFromLink } from './core/dial-links.js';
 import { callVideo } from './parts/call-video.js';
 import { dialPad } from './parts/dial-pad.js';
 import { offlineBanner } from './parts/offline-banner.js';
@@ -79,21 +81,31 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @csspart reject-button - Reject an incoming call.
  * @csspart dialpad - The dial pad.
  * @csspart key - One key of the dial pad.
- * @csspart in-call-controls - Hold, Mute and Transfer during a call.
+ * @csspart in-call-controls - Mute, camera, hold, dial pad, transfer and screen sharing during a call.
  * @csspart hold-button - Hold / Resume.
  * @csspart mute-button - Mute / Unmute the microphone.
  * @csspart transfer-button - Blind transfer to the contact in the field.
- * @csspart quality - The call quality indicator (RTT and bitrate).
+ * @csspart quality - The call quality icon (signal bars); its figures (RTT, bitrate) in the tooltip.
  * @csspart history - Recent calls.
  * @csspart redial-button - Calls a number from the history again.
  * @csspart clear-history-button - Clears the history.
- * @csspart devices - Microphone, camera and speaker choices.
+ * @csspart devices - Microphone, camera, speaker and ringer choices.
  * @csspart share-button - Share the screen / Stop sharing (video calls).
  * @csspart pip-button - Picture-in-picture for the remote video.
  * @csspart remote-video - The other party's video (double-click: full screen).
  * @csspart local-video - Our own camera, inset.
  * @csspart videos - The video box: the remote video with our camera inset (hidden on audio calls).
- * @csspart caller - Who is calling, in the incoming-call box.
+ * @csspart caller - The other party's name on the caller card (display name, else the user part of the address).
+ * @csspart caller-card - Who the call is with (avatar, name, address), where it stands in words, and the call timer.
+ * @csspart avatar - The other party's initials on the caller card.
+ * @csspart call-state - The call's state in words ("Ringing…", "Connected") and, once connected, the timer.
+ * @csspart call-timer - How long the call has been connected (m:ss).
+ * @csspart mic-level - A live level meter of our microphone during a call.
+ * @csspart camera-button - Stop / start our camera on a video call.
+ * @csspart dialpad-button - Opens and folds the dial pad during a call (it folds away when a call starts).
+ * @csspart fullscreen-button - Full screen for the video box.
+ * @csspart held-overlay - "On hold" / "Held by the other side" over the video while the call is held.
+ * @csspart sound-button - "Click to turn on sound": shown on an incoming call when the browser's autoplay policy blocked the ringtone.
  * @csspart video-toggle - The "Video" checkbox and its label (offer video on the next call).
  * @csspart header - The brand area at the top, holding the `header` slot (hidden while empty).
  *
@@ -119,6 +131,8 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  */
 export class SipPhone extends LitElement {
   static override styles = styles;
+  /** A click on the phone's empty space, or focus() from the page, lands in the phone. */
+  static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
 
   /** WebSocket URL(s) of the SIP server, `wss://` or `ws://`; several separated by spaces fail over in order. */
   @property() server = '';
@@ -204,11 +218,18 @@ export class SipPhone extends LitElement {
    * when the user clicks Register, Call or "Enable notifications", never on load.
    */
   @property({ type: Boolean }) notify = false;
+  /**
+   * Clicking a `sip:`, `sips:` or `tel:` link anywhere on the page calls it through this phone
+   * (instead of the browser's handler). With several such phones, the first in the document wins.
+   */
+  @property({ type: Boolean, attribute: 'handle-links' }) handleLinks = false;
 
   @state() private target = '';
   /** Whether the page slotted something into `header` (an empty header takes no room). */
   @state() private hasHeader = false;
   @state() private lastCallText = '';
+  /** Whether the dial pad is open during a call (it folds away when a call starts). */
+  @state() private dialPadOpen = false;
   /** Ticks once a second while the offline banner counts down. */
   private countdown: ReturnType<typeof setInterval> | undefined;
 
@@ -452,7 +473,10 @@ export class SipPhone extends LitElement {
     return { ...this.deviceChoice };
   }
 
-  /** Chooses microphone, camera and/or speaker; a call in progress switches at once. */
+  /**
+   * Chooses microphone, camera, speaker and/or ringer (the output of the ringtone; default: the
+   * speaker); a call in progress switches at once. Remembered in localStorage.
+   */
   selectDevices(choice: DeviceChoice): Promise<void> {
     return this.run(async () => {
       this.deviceChoice = { ...this.deviceChoice, ...choice };
@@ -486,9 +510,17 @@ export class SipPhone extends LitElement {
     this.phone.reconnectNow();
   }
 
+  /** Puts the cursor in the contact field (or on the first control, while a call rings in). */
+  override focus(options?: FocusOptions): void {
+    const field = this.renderRoot.querySelector<HTMLInputElement>('[part~="target"]');
+    if (field) field.focus(options);
+    else super.focus(options);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('online', this.onOnline);
+    document.addEventListener('click', this.onDocumentClick);
     // A hidden, frozen or cached page's timers may have slept: check the connection on waking.
     document.addEventListener('visibilitychange', this.onWake);
     document.addEventListener('resume', this.onWake);
@@ -500,6 +532,7 @@ export class SipPhone extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('online', this.onOnline);
+    document.removeEventListener('click', this.onDocumentClick);
     document.removeEventListener('visibilitychange', this.onWake);
     document.removeEventListener('resume', this.onWake);
     window.removeEventListener('pageshow', this.onWake);
@@ -510,6 +543,17 @@ export class SipPhone extends LitElement {
   }
 
   private readonly onOnline = () => this.phone.networkOnline();
+  /** `handle-links`: a sip:/tel: link clicked anywhere on the page (also inside shadow roots). */
+  private readonly onDocumentClick = (event: MouseEvent) => {
+    if (!this.handleLinks || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const link = event.composedPath().find((node): node is HTMLAnchorElement | SVGAElement => node instanceof Element && node.localName === 'a' && node.hasAttribute('href'));
+    const target = link && targetFromLink(link.getAttribute('href') ?? '');
+    if (!target) return;
+    event.preventDefault();
+    this.target = target;
+    this.alerts.requestPermission();
+    void this.call(target).catch(() => {});
+  };
   private readonly onWake = (event: Event) => {
     const awake = event.type === 'resume' || (event.type === 'pageshow' ? (event as PageTransitionEvent).persisted : document.visibilityState === 'visible');
     if (awake) this.phone.wake();
@@ -521,6 +565,8 @@ export class SipPhone extends LitElement {
     this.phone.autoAnswer = this.autoAnswer;
     this.rings.ringtoneUrl = this.ringtone;
     this.rings.silent = this.autoAnswer;
+    this.rings.outputs = { ringer: this.deviceChoice.ringer, speaker: this.deviceChoice.audioOutput };
+    if (!this.activeCall || this.activeCall.state === 'incoming') this.dialPadOpen = false;
     this.phone.maxCalls = this.maxCalls;
     this.phone.acceptTransfers = !this.noAcceptTransfer;
     this.phone.followRedirects = !this.noFollowRedirects;
@@ -708,6 +754,11 @@ export class SipPhone extends LitElement {
     }
   }
 
+  /** Over the video while the call is held, by us or by the other side. */
+  private heldText(call: CallInfo): string {
+    return call.held ? this.t.onHoldLabel : call.remoteHeld ? this.t.heldByOtherLabel : '';
+  }
+
   private callText(call: CallInfo | null): string {
     if (!call) return this.lastCallText;
     const who = callerText(call);
@@ -759,15 +810,17 @@ export class SipPhone extends LitElement {
             onEnableNotifications: () => this.alerts.requestPermission(),
           })}
           <div class="call-pane">
-            ${call?.state === 'active' ? html`<sip-call-quality part="quality"></sip-call-quality>` : ''}
+            ${call ? callerCard({ t: this.t, call, localStream: media?.localStream ?? null }) : ''}
             ${call && call.state !== 'incoming'
-              ? callVideo({ t: this.t, video: call.video, ...this.playingStreams(call, media) })
+              ? callVideo({ t: this.t, video: call.video, heldText: this.heldText(call), ...this.playingStreams(call, media) })
               : ''}
             ${callControls({
               t: this.t,
               target: this.target,
               video: this.video,
               call,
+              dialPadOpen: this.dialPadOpen,
+              soundBlocked: this.rings.blocked,
               onTargetInput: (value) => (this.target = value),
               onVideoToggle: (value) => (this.video = value),
               onCall: () => (this.alerts.requestPermission(), void this.call(this.target).catch(() => {})),
@@ -776,10 +829,13 @@ export class SipPhone extends LitElement {
               onReject: () => void this.reject().catch(() => {}),
               onHold: (hold) => void (hold ? this.hold() : this.unhold()).catch(() => {}),
               onMute: (mute) => void (mute ? this.mute() : this.unmute()).catch(() => {}),
+              onCamera: (off) => void (off ? this.mute('video') : this.unmute('video')).catch(() => {}),
+              onDialPad: (open) => (this.dialPadOpen = open),
+              onSound: () => this.rings.unblock(),
               onTransfer: () => void this.transfer(this.target).catch(() => {}),
               onShareScreen: (share) => void (share ? this.shareScreen() : this.stopScreenShare()).catch(() => {}),
             })}
-            ${dialPad(this.t, (key) => this.pressKey(key))}
+            ${dialPad(this.t, (key) => this.pressKey(key), !!call && !this.dialPadOpen)}
           </div>
           <div class="extras">
             ${devicePicker(this.t, this.devices, this.deviceChoice, (choice) => void this.selectDevices(choice).catch(() => {}))}

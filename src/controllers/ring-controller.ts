@@ -4,6 +4,8 @@ import type { Phone } from '../core/phone.js';
 export type Ringing = 'ringtone' | 'ringback' | null;
 
 const RINGBACK_DELAY_MS = 300;
+/** How long a tone's resume() may take before the tone counts as blocked by the autoplay policy. */
+const BLOCKED_CHECK_MS = 500;
 
 /** Tone patterns: frequencies (Hz) played together, on/off cadence (ms). */
 const patterns = {
@@ -26,6 +28,14 @@ export class RingController implements ReactiveController {
   ringtoneUrl = '';
   /** No ringtone: calls are answered at once (auto-answer). */
   silent = false;
+  /** Output devices (setSinkId; '' the default): the ringtone's, and the call audio's for the ringback. */
+  outputs: { ringer?: string; speaker?: string } = {};
+  /**
+   * Whether the browser's autoplay policy keeps the tone silent: it plays only after the user
+   * interacts with the page. unblock(), from a click, turns it on.
+   */
+  blocked = false;
+  private resumeSound: (() => Promise<unknown>) | null = null;
   private startTimer: ReturnType<typeof setTimeout> | undefined;
   private context: AudioContext | null = null;
   private stopTone: (() => void) | null = null;
@@ -64,6 +74,8 @@ export class RingController implements ReactiveController {
     this.stopTone = null;
     this.ringing = ringing;
     this.sounding = false;
+    this.blocked = false;
+    this.resumeSound = null;
     // Starting audio costs the main thread tens of ms: keep it off the path of a call that is
     // answered at once (the ringback starts a moment after the 180, which nobody hears as late).
     if (ringing) this.startTimer = setTimeout(() => this.start(ringing), ringing === 'ringback' ? RINGBACK_DELAY_MS : 0);
@@ -73,26 +85,51 @@ export class RingController implements ReactiveController {
   private start(ringing: 'ringtone' | 'ringback'): void {
     this.sounding = true;
     this.host.requestUpdate();
-    if (ringing === 'ringtone' && this.ringtoneUrl) this.stopTone = this.playFile(this.ringtoneUrl);
-    else this.stopTone = this.playTone(patterns[ringing]);
+    const sink = (ringing === 'ringtone' ? this.outputs.ringer : undefined) || this.outputs.speaker || '';
+    if (ringing === 'ringtone' && this.ringtoneUrl) this.stopTone = this.playFile(this.ringtoneUrl, sink);
+    else this.stopTone = this.playTone(patterns[ringing], sink);
   }
 
-  private playFile(url: string): () => void {
-    const audio = new Audio(url);
+  /** Turns on a tone the autoplay policy blocked; call it from a user's click. */
+  unblock(): void {
+    void this.resumeSound?.().then(() => this.setBlocked(false), () => {});
+  }
+
+  private setBlocked(blocked: boolean): void {
+    if (blocked === this.blocked) return;
+    this.blocked = blocked;
+    this.host.requestUpdate();
+  }
+
+  private playFile(url: string, sink: string): () => void {
+    const audio = new Audio(url) as HTMLAudioElement & { setSinkId?(id: string): Promise<void> };
     audio.loop = true;
-    void audio.play().catch(() => {});
+    if (sink) void audio.setSinkId?.(sink).catch(() => {});
+    const play = () => audio.play();
+    this.resumeSound = play;
+    play().then(
+      () => this.setBlocked(false),
+      (error: unknown) => this.setBlocked((error as Error)?.name === 'NotAllowedError'),
+    );
     return () => audio.pause();
   }
 
-  private playTone({ frequencies, on, off }: { frequencies: readonly number[]; on: number; off: number }): () => void {
-    let context: AudioContext;
+  private playTone({ frequencies, on, off }: { frequencies: readonly number[]; on: number; off: number }, sink: string): () => void {
+    let context: AudioContext & { sinkId?: string | object; setSinkId?(id: string): Promise<void> };
     try {
       context = this.context ??= new AudioContext();
     } catch {
       return () => {};
     }
-    // Autoplay rules may keep the context suspended until the user interacts with the page.
+    // (AudioContext.setSinkId: Chromium; elsewhere the tone plays on the default output.)
+    if (context.setSinkId && (context.sinkId ?? '') !== sink) void context.setSinkId(sink).catch(() => {});
+    // Autoplay rules may keep the context suspended until the user interacts with the page: the
+    // resume() then neither starts nor fails, so look again a moment later.
+    this.resumeSound = () => context.resume();
     void context.resume().catch(() => {});
+    const blockedCheck = setTimeout(() => this.setBlocked(context.state !== 'running'), BLOCKED_CHECK_MS);
+    const onStateChange = () => context.state === 'running' && this.setBlocked(false);
+    context.addEventListener('statechange', onStateChange);
     const gain = context.createGain();
     gain.gain.value = 0;
     gain.connect(context.destination);
@@ -111,6 +148,8 @@ export class RingController implements ReactiveController {
     cycle();
     const timer = setInterval(cycle, on + off);
     return () => {
+      clearTimeout(blockedCheck);
+      context.removeEventListener('statechange', onStateChange);
       clearInterval(timer);
       for (const oscillator of oscillators) oscillator.stop();
       gain.disconnect();

@@ -1,3 +1,4 @@
+import type { CallState } from '../core/call-state.js';
 import type { PhoneErrorCode } from '../core/errors.js';
 
 /**
@@ -37,6 +38,20 @@ export interface Strings {
   remoteVideo: string;
   localVideo: string;
   pictureInPicture: string;
+  fullScreen: string;
+  /** Where a call stands, in words, under the caller's name. */
+  callStates: Partial<Record<CallState, string>>;
+  /** Over the video (or the caller card) while we hold the call. */
+  onHoldLabel: string;
+  /** Over the video while the other side holds the call. */
+  heldByOtherLabel: string;
+  startCamera: string;
+  stopCamera: string;
+  microphoneLevel: string;
+  /** On an incoming call whose ringtone the browser's autoplay policy blocked. */
+  turnOnSound: string;
+  /** The output device for the ringtone, in the device choices. */
+  ringer: string;
   settings: string;
   displayName: string;
   domain: string;
@@ -106,6 +121,15 @@ export const en: Strings = {
   remoteVideo: 'Remote video',
   localVideo: 'Your camera',
   pictureInPicture: 'Picture in picture',
+  fullScreen: 'Full screen',
+  callStates: { calling: 'Calling…', ringing: 'Ringing…', active: 'Connected' },
+  onHoldLabel: 'On hold',
+  heldByOtherLabel: 'Held by the other side',
+  startCamera: 'Start camera',
+  stopCamera: 'Stop camera',
+  microphoneLevel: 'Microphone level',
+  turnOnSound: 'Click to turn on sound',
+  ringer: 'Ringer',
   settings: 'Settings',
   displayName: 'Display name',
   domain: 'Domain',
@@ -195,6 +219,15 @@ export const de: Strings = {
   remoteVideo: 'Video der Gegenseite',
   localVideo: 'Ihre Kamera',
   pictureInPicture: 'Bild im Bild',
+  fullScreen: 'Vollbild',
+  callStates: { calling: 'Wählt…', ringing: 'Es klingelt…', active: 'Verbunden' },
+  onHoldLabel: 'Gehalten',
+  heldByOtherLabel: 'Von der Gegenseite gehalten',
+  startCamera: 'Kamera einschalten',
+  stopCamera: 'Kamera ausschalten',
+  microphoneLevel: 'Mikrofonpegel',
+  turnOnSound: 'Klicken, um den Ton einzuschalten',
+  ringer: 'Rufton',
   settings: 'Einstellungen',
   displayName: 'Anzeigename',
   domain: 'Domäne',

@@ -5,6 +5,8 @@ export interface DeviceChoice {
   audioInput?: string;
   videoInput?: string;
   audioOutput?: string;
+  /** Where the ringtone plays (default: the speaker, `audioOutput`). */
+  ringer?: string;
 }
 
 /** The browser's devices of one kind, as the `devices` property lists them. */
@@ -24,7 +26,7 @@ function picker(label: string, key: keyof DeviceChoice, options: { deviceId: str
   </label>`;
 }
 
-/** Microphone, camera and speaker choices; a change applies at once, also to a call in progress. */
+/** Microphone, camera, speaker and ringer choices; a change applies at once, also to a call in progress. */
 export function devicePicker(t: Strings, devices: DeviceList, chosen: DeviceChoice, onChange: (choice: DeviceChoice) => void) {
   return html`
     <details part="devices">
@@ -33,6 +35,7 @@ export function devicePicker(t: Strings, devices: DeviceList, chosen: DeviceChoi
         ${picker(t.microphone, 'audioInput', devices.audioInputs, chosen.audioInput, onChange)}
         ${picker(t.camera, 'videoInput', devices.videoInputs, chosen.videoInput, onChange)}
         ${picker(t.speaker, 'audioOutput', devices.audioOutputs, chosen.audioOutput, onChange)}
+        ${picker(t.ringer, 'ringer', devices.audioOutputs, chosen.ringer ?? chosen.audioOutput, onChange)}
       </div>
     </details>
   `;

@@ -87,6 +87,7 @@ test('DTMF by SIP INFO reaches the other phone as sip-dtmf; RFC 4733 tones go th
         return insert.call(this, tones, ...rest);
       };
     });
+    await alice.page.locator('sip-phone').locator('[part~="dialpad-button"]').click();
     await alice.page.locator('sip-phone').locator('[part~="key"]', { hasText: '5' }).click();
     await until(async () => (await alice.events('sip-dtmf')).length === 3, { message: 'the dial pad tone' });
     assert.deepEqual(await alice.page.evaluate(() => window.insertedDtmf), ['5']);

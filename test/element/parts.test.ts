@@ -86,7 +86,7 @@ describe('<sip-phone> parts', () => {
     const sources = await elementSources();
     const documentedParts = documented(sources['/src/sip-phone.ts'], 'csspart');
     expect(documentedParts, 'the JSDoc lists the parts').to.include.members(['status', 'dialpad', 'key']);
-    const used = new Set(Object.values(sources).flatMap((text) => [...text.matchAll(/\bpart="([^"]+)"/g)].flatMap((m) => m[1].split(/\s+/))));
+    const used = new Set(Object.values(sources).flatMap((text) => [...text.matchAll(/\bpart(?:="|: ')([^"']+)/g)].flatMap((m) => m[1].split(/\s+/))));
     const missing = documentedParts.filter((name) => !used.has(name));
     expect(missing, 'documented parts never rendered').to.deep.equal([]);
   });
@@ -96,7 +96,7 @@ describe('<sip-phone> parts', () => {
     const documentedParts = new Set(documented(sources['/src/sip-phone.ts'], 'csspart'));
     const el = await fixture();
     const rendered = [...el.shadowRoot!.querySelectorAll('[part]')].flatMap((node) => [...node.part]);
-    const inSource = Object.values(sources).flatMap((text) => [...text.matchAll(/\bpart="([^"]+)"/g)].flatMap((m) => m[1].split(/\s+/)));
+    const inSource = Object.values(sources).flatMap((text) => [...text.matchAll(/\bpart(?:="|: ')([^"']+)/g)].flatMap((m) => m[1].split(/\s+/)));
     const undocumented = [...new Set([...rendered, ...inSource])].filter((name) => !documentedParts.has(name));
     expect(undocumented).to.deep.equal([]);
   });

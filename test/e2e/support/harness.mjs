@@ -37,12 +37,14 @@ export const chromiumArgs = [
   '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
 ];
 
-export async function launchBrowser({ ignoreCertificateErrors = false } = {}) {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ignoreCertificateErrors ? [...chromiumArgs, '--ignore-certificate-errors'] : chromiumArgs,
-  });
+/**
+ * Chromium as the tests use it. `autoplayPolicy` replaces the tests' 'no-user-gesture-required'
+ * (e.g. 'document-user-activation-required', a browser's default, to test a blocked ringtone).
+ */
+export async function launchBrowser({ ignoreCertificateErrors = false, autoplayPolicy } = {}) {
+  let args = ignoreCertificateErrors ? [...chromiumArgs, '--ignore-certificate-errors'] : chromiumArgs;
+  if (autoplayPolicy) args = args.map((arg) => (arg.startsWith('--autoplay-policy=') ? `--autoplay-policy=${autoplayPolicy}` : arg));
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args });
 }
 
 /**

@@ -22,6 +22,7 @@ import { devicePicker, type DeviceChoice, type DeviceList } from './parts/device
 import { CallHistory, type HistoryEntry } from './core/call-history.js';
 import { settingsPanel, type SettingsValues } from './parts/settings-panel.js';
 import { statusBanner } from './parts/status-banner.js';
+import { qualityWarning } from './parts/quality-warning.js';
 import { styles } from './sip-phone.styles.js';
 import { stringsFor, type Strings } from './i18n/strings.js';
 
@@ -63,6 +64,7 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @fires {CustomEvent<SipCallUpdatedDetail>} sip-call-updated - A call's `held`, `remoteHeld`, `muted`, `video`, `transfer` or `mediaConnected` (`media`) changed (`change`).
  * @fires {CustomEvent<SipDtmfDetail>} sip-dtmf - A DTMF tone was sent or received (`direction`).
  * @fires {CustomEvent<SipCallStatsDetail>} sip-call-stats - Every 2 s during a call: rttMs, jitterMs, packetsLost, audioKbps, videoKbps.
+ * @fires {CustomEvent<SipCallQualityDetail>} sip-call-quality - A call crossed a quality threshold (`active: true`) or recovered (`active: false`): `warning` is 'high-rtt', 'high-jitter', 'packet-loss', 'no-inbound-audio' or 'microphone-silent'.
  * @fires {CustomEvent<SipErrorDetail>} sip-error - A configuration or usage error (`code`, `message`).
  *
  * @csspart status - The status line (registration, call, last error).
@@ -84,6 +86,7 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @csspart mute-button - Mute / Unmute the microphone.
  * @csspart transfer-button - Blind transfer to the contact in the field.
  * @csspart quality - The call quality indicator (RTT and bitrate).
+ * @csspart quality-warning - The call's quality warnings in words ("No sound from the other side"); empty while all is well.
  * @csspart history - Recent calls.
  * @csspart redial-button - Calls a number from the history again.
  * @csspart clear-history-button - Clears the history.
@@ -760,6 +763,7 @@ export class SipPhone extends LitElement {
           })}
           <div class="call-pane">
             ${call?.state === 'active' ? html`<sip-call-quality part="quality"></sip-call-quality>` : ''}
+            ${call?.state === 'active' ? qualityWarning(this.t, call.qualityWarnings) : ''}
             ${call && call.state !== 'incoming'
               ? callVideo({ t: this.t, video: call.video, ...this.playingStreams(call, media) })
               : ''}

@@ -1,6 +1,7 @@
 import { Call, type CallChange, type CallEnd, type CallInfo, type CallObserver, type DtmfTransport } from './call.js';
 import type { CallState } from './call-state.js';
 import type { CallStats } from './call-stats.js';
+import type { QualityChange } from './call-quality-monitor.js';
 import { causeFromJsSip, type EndCause } from './causes.js';
 import { resolveTarget, type PhoneConfig } from './config.js';
 import { PhoneError, toPhoneError, type PhoneErrorCode } from './errors.js';
@@ -45,6 +46,8 @@ export interface PhoneEvents {
   dtmf: { callId: string; tone: string; direction: 'incoming' | 'outgoing' };
   /** Every `statsInterval` ms during an active call (not a `change`: views update only the indicator). */
   'call-stats': CallStats;
+  /** A call crossed a quality threshold (`active`) or recovered (see call-quality-monitor.ts). */
+  'call-quality': { call: CallInfo } & QualityChange;
   error: { code: PhoneErrorCode; message: string };
   /** Anything that a view shows changed (state, calls, media streams). */
   change: void;
@@ -462,6 +465,10 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
 
   stats(_call: Call, stats: CallStats): void {
     this.emit('call-stats', stats);
+  }
+
+  quality(call: Call, change: QualityChange): void {
+    this.emit('call-quality', { call: call.info, ...change });
   }
 
   dtmf(call: Call, tone: string, direction: 'incoming' | 'outgoing'): void {

@@ -2,6 +2,7 @@ import { LitElement, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { DEFAULT_REGISTER_EXPIRES, buildConfig, parseIceServers } from './core/config.js';
 import { PhoneError, toPhoneError, type PhoneErrorCode } from './core/errors.js';
+import type { CredentialsFunction } from './core/credentials.js';
 import { DEFAULT_ICE_GATHERING_TIMEOUT } from './core/ice-policy.js';
 import { Phone, type ConnectionState, type RegistrationState } from './core/phone.js';
 import type { Call, CallInfo } from './core/call.js';
@@ -149,7 +150,16 @@ export class SipPhone extends LitElement {
    * give 'invalid-option'. Applies from the next call.
    */
   @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: 'all' | 'relay' = 'all';
-  /** Register as soon as the element is in the document and configured (server, uri and password). */
+  /**
+   * Fetches credentials when a server asks for them, so the page need not keep a password in the
+   * element: an async function `({ realm, uri, username, reason, method, stale }) => ({ password })
+   * or ({ ha1 })`, HA1 being MD5(username:realm:password) in hex. Called at every digest challenge
+   * (401/407: each REGISTER, its refreshes, a call the server challenges); it wins over `password`.
+   * A throw, a rejection, no answer in 10 s or neither a password nor an ha1 fails the request
+   * with 'credentials-failed'. Property only.
+   */
+  @property({ attribute: false }) credentials: CredentialsFunction | null = null;
+  /** Register as soon as the element is in the document and configured (server, uri, and `password` or `credentials`). */
   @property({ type: Boolean, attribute: 'auto-register' }) autoRegister = false;
   /** Outgoing calls offer video unless `call()` says otherwise. */
   @property({ type: Boolean }) video = false;
@@ -247,8 +257,8 @@ export class SipPhone extends LitElement {
     new IncomingCallFocusController(this, () => !this.autoAnswer && this.activeCall?.state === 'incoming');
     this.alerts = new IncomingCallAlertController(this, this.phone, { notify: () => this.notify, strings: () => this.t });
     this.phone.devicePreferences = { audioInput: this.deviceChoice.audioInput, videoInput: this.deviceChoice.videoInput };
-    this.phone.on('registration-failed', ({ statusCode }) => {
-      this.errorCode = statusCode === 401 || statusCode === 403 || statusCode === 407 ? 'authentication-failed' : 'registration-failed';
+    this.phone.on('registration-failed', ({ statusCode, cause }) => {
+      this.errorCode = cause === 'credentials-failed' ? cause : statusCode === 401 || statusCode === 403 || statusCode === 407 ? 'authentication-failed' : 'registration-failed';
     });
     this.phone.on('registered', () => (this.errorCode = null));
     this.phone.on('error', ({ code }) => (this.errorCode = code));
@@ -528,6 +538,7 @@ export class SipPhone extends LitElement {
     this.phone.acceptTransfers = !this.noAcceptTransfer;
     this.phone.followRedirects = !this.noFollowRedirects;
     this.phone.dtmfTransport = this.dtmf === 'info' ? 'info' : 'rfc4733';
+    this.phone.credentials = this.credentials;
     this.phone.options.keepaliveInterval = Math.max(0, this.keepaliveInterval) * 1000;
     this.phone.options.instanceId = instanceIdFor(this.registrationScope === 'browser' ? 'browser' : 'tab');
     this.phone.options.iceGatheringTimeout = this.iceGatheringTimeout;
@@ -542,15 +553,15 @@ export class SipPhone extends LitElement {
       clearInterval(this.countdown);
       this.countdown = undefined;
     }
-    const configChanged = configProperties.some((name) => changed.has(name)) || changed.has('autoRegister');
+    const configChanged = configProperties.some((name) => changed.has(name)) || changed.has('autoRegister') || changed.has('credentials');
     if (configChanged && this.autoRegister && this.isConnected && this.phone.registrationState !== 'registering') {
       // Nothing configured yet (the page may set it later) is not an error worth a sip-error.
       if (this.configError) {
         if (this.configError.code !== 'not-configured') this.report(this.configError);
       }
-      // Without a password yet, wait for it (pages often set it from script just after the tag);
-      // for a server without authentication, call register() yourself.
-      else if (this.phone.configured && this.password && this.phone.registrationState !== 'registered') this.register().catch(() => {});
+      // Without a password (or credentials function) yet, wait for it (pages often set it from
+      // script just after the tag); for a server without authentication, call register() yourself.
+      else if (this.phone.configured && (this.password || this.credentials) && this.phone.registrationState !== 'registered') this.register().catch(() => {});
     }
   }
 

@@ -41,7 +41,7 @@ export const NO_INBOUND_AUDIO_MS = 3000;
 /**
  * Our microphone sent no sound for this long (ms) while not muted and not held: `microphone-silent`.
  * Its track is gone, ended, muted by the browser or disabled behind our back, or it delivers
- * digital silence (a microphone muted by the system).
+ * digital silence (a microphone muted by the system) or no audio at all.
  */
 export const MICROPHONE_SILENT_MS = 5000;
 
@@ -182,7 +182,8 @@ function quiet(previous: QualitySample, sample: QualitySample): boolean {
   if (sample.microphoneEnergy === null || previous.microphoneEnergy === null || sample.microphoneDuration === null || previous.microphoneDuration === null) return false;
   const energy = sample.microphoneEnergy - previous.microphoneEnergy;
   const duration = sample.microphoneDuration - previous.microphoneDuration;
-  // A new track on the sender restarts its counters: no verdict for that interval.
-  if (duration <= 0 || energy < 0) return false;
-  return Math.sqrt(energy / duration) < MICROPHONE_SILENCE_LEVEL;
+  // A new track on the sender may restart its counters: no verdict for that interval.
+  if (duration < 0 || energy < 0) return false;
+  // No audio at all from a live track (a stalled device) is silence too.
+  return duration === 0 || Math.sqrt(energy / duration) < MICROPHONE_SILENCE_LEVEL;
 }

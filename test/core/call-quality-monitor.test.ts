@@ -30,13 +30,13 @@ function call() {
       held: false,
       muted: false,
       mediaConnected: true,
-      ...rest,
       at: last.at + 2000,
       packetsReceived: last.packetsReceived + audioPackets,
       audioPacketsReceived: last.audioPacketsReceived + audioPackets,
       packetsLost: last.packetsLost + lost,
-      microphoneEnergy: last.microphoneEnergy! + micLevel * micLevel * 2,
-      microphoneDuration: last.microphoneDuration! + 2,
+      microphoneEnergy: (last.microphoneEnergy ?? 0) + micLevel * micLevel * 2,
+      microphoneDuration: (last.microphoneDuration ?? 0) + 2,
+      ...rest,
     };
     return monitor.update(last);
   };
@@ -120,6 +120,12 @@ describe('CallQualityMonitor', () => {
     expect(step({ micLevel: 0 })).to.deep.equal([{ warning: 'microphone-silent', active: true, value: 6000, threshold: MICROPHONE_SILENT_MS }]);
     expect(monitor.warnings).to.deep.equal(['microphone-silent']);
     expect(step({ micLevel: 0.001 })).to.deep.equal([{ warning: 'microphone-silent', active: false }]);
+  });
+
+  it('a live track that delivers no audio at all counts as silent', () => {
+    const { step } = call();
+    const frozen = () => step({ microphoneEnergy: 1, microphoneDuration: 10 } as never);
+    expect([1, 2, 3, 4].flatMap(frozen).map((c) => c.warning)).to.deep.equal(['microphone-silent']);
   });
 
   it('a quiet room is not silence', () => {

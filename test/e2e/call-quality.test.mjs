@@ -67,7 +67,13 @@ test('alice\'s microphone goes silent behind the phone\'s back (a muted AudioCon
     await alice.page.evaluate(async () => {
       const context = new AudioContext();
       await context.resume();
-      const silent = context.createMediaStreamDestination().stream.getAudioTracks()[0];
+      const destination = context.createMediaStreamDestination();
+      const gain = context.createGain();
+      gain.gain.value = 0;
+      const tone = context.createOscillator();
+      tone.connect(gain).connect(destination);
+      tone.start();
+      const silent = destination.stream.getAudioTracks()[0];
       const sender = window.phone().getPeerConnection().getTransceivers().find((t) => t.receiver.track.kind === 'audio').sender;
       window.microphone = sender.track;
       await sender.replaceTrack(silent);

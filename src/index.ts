@@ -7,6 +7,7 @@ import { SipPhone } from './sip-phone.js';
 export { SipPhone, SipCallQuality };
 export { PhoneError, type PhoneErrorCode } from './core/errors.js';
 export type { CallInfo } from './core/call.js';
+export { CREDENTIALS_TIMEOUT, type Credentials, type CredentialsFunction, type CredentialsRequest } from './core/credentials.js';
 export {
   HIGH_RTT_MS,
   HIGH_JITTER_MS,

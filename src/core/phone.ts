@@ -443,6 +443,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       ua.stop();
     }
     this.registerOnConnect = false;
+    this.credentialsError = null;
     this.pendingRegistration?.reject(new PhoneError('connection-failed', 'The phone was stopped.'));
     this.pendingRegistration = null;
     this.setRegistration('unregistered');

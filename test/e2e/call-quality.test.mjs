@@ -1,10 +1,15 @@
 // Quality warnings in real calls between <sip-phone> elements through Kamailio, the call really
 // degraded: the other side stops sending audio, our microphone goes silent behind the phone's back.
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eSuite, mediaFlows, openRegisteredPhone, until } from './support/harness.mjs';
+import { e2eSuite, launchFirefox, mediaFlows, openRegisteredPhone, until } from './support/harness.mjs';
 
 const env = e2eSuite('quality');
+let firefox;
+before(async () => {
+  firefox = await launchFirefox();
+});
+after(() => firefox?.close());
 
 const registered = (user, attributes) => openRegisteredPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes });
 const close = (...phones) => Promise.all(phones.map((p) => p.close()));
@@ -121,6 +126,20 @@ test('a held call is silent on purpose: no no-inbound-audio on either side, and 
       assert.deepEqual(await quality(phone), [], `${phone.user}: no quality warning`);
       assert.equal(await warningText(phone), '');
     }
+    await alice.call('hangup');
+  } finally {
+    await close(alice, bob);
+  }
+});
+
+test('a healthy call between Chromium and Firefox (whose statistics differ) raises no warning on either side', async () => {
+  const alice = await registered('alice');
+  const bob = await openRegisteredPhone(firefox, env.web.url, { user: 'bob', server: env.kamailio.wsUrl });
+  try {
+    await inCall(alice, bob);
+    await new Promise((r) => setTimeout(r, 12000));
+    for (const phone of [alice, bob]) assert.deepEqual(await quality(phone), [], `${phone.user}: no quality warning`);
+    assert.ok((await alice.events('sip-call-stats')).length >= 4 && (await bob.events('sip-call-stats')).length >= 4, 'both sides sampled');
     await alice.call('hangup');
   } finally {
     await close(alice, bob);

@@ -17,6 +17,7 @@ export type SipErrorDetail = PhoneEvents['error'];
 export type SipCallUpdatedDetail = PhoneEvents['call-updated'];
 export type SipDtmfDetail = PhoneEvents['dtmf'];
 export type SipCallStatsDetail = PhoneEvents['call-stats'];
+export type SipCallQualityDetail = PhoneEvents['call-quality'];
 
 /** Every event name with its detail type. */
 export interface SipPhoneEventMap {
@@ -32,6 +33,7 @@ export interface SipPhoneEventMap {
   'sip-call-updated': CustomEvent<SipCallUpdatedDetail>;
   'sip-dtmf': CustomEvent<SipDtmfDetail>;
   'sip-call-stats': CustomEvent<SipCallStatsDetail>;
+  'sip-call-quality': CustomEvent<SipCallQualityDetail>;
   'sip-error': CustomEvent<SipErrorDetail>;
 }
 
@@ -49,6 +51,7 @@ export const domEventNames = {
   'call-updated': 'sip-call-updated',
   dtmf: 'sip-dtmf',
   'call-stats': 'sip-call-stats',
+  'call-quality': 'sip-call-quality',
   error: 'sip-error',
 } as const satisfies { [K in Exclude<keyof PhoneEvents, 'change'>]: keyof SipPhoneEventMap };
 

@@ -9,6 +9,20 @@ import { SipPhone } from './sip-phone.js';
 export { SipPhone, SipCallQuality, SipCallTimer, SipMicLevel };
 export { PhoneError, type PhoneErrorCode } from './core/errors.js';
 export type { CallInfo } from './core/call.js';
+export { CREDENTIALS_TIMEOUT, type Credentials, type CredentialsFunction, type CredentialsRequest } from './core/credentials.js';
+export {
+  HIGH_RTT_MS,
+  HIGH_JITTER_MS,
+  PACKET_LOSS,
+  PACKET_LOSS_WINDOW_MS,
+  PACKET_LOSS_MIN_PACKETS,
+  QUALITY_SAMPLES_TO_CHANGE,
+  NO_INBOUND_AUDIO_MS,
+  MICROPHONE_SILENT_MS,
+  MICROPHONE_SILENCE_LEVEL,
+  type QualityWarning,
+  type Threshold,
+} from './core/call-quality-monitor.js';
 export type { CallState } from './core/call-state.js';
 export type { EndCause } from './core/causes.js';
 export type { ConnectionState, RegistrationState } from './core/phone.js';

@@ -35,6 +35,7 @@ const events: SipPhoneReactEvents = {
   onSipCallUpdated: event('sip-call-updated'),
   onSipDtmf: event('sip-dtmf'),
   onSipCallStats: event('sip-call-stats'),
+  onSipCallQuality: event('sip-call-quality'),
   onSipError: event('sip-error'),
 };
 

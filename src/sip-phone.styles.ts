@@ -1,10 +1,12 @@
 import { css } from 'lit';
 import { layout } from './styles/layout.js';
 import { tokens } from './styles/tokens.js';
+import { qualityWarningStyles } from './parts/quality-warning.js';
 
 export const styles = [
   tokens,
   layout,
+  qualityWarningStyles,
   css`
     :host {
       display: block;

@@ -2,6 +2,7 @@ import { LitElement, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { DEFAULT_REGISTER_EXPIRES, buildConfig, parseIceServers } from './core/config.js';
 import { PhoneError, toPhoneError, type PhoneErrorCode } from './core/errors.js';
+import type { CredentialsFunction } from './core/credentials.js';
 import { DEFAULT_ICE_GATHERING_TIMEOUT } from './core/ice-policy.js';
 import { Phone, type ConnectionState, type RegistrationState } from './core/phone.js';
 import type { Call, CallInfo } from './core/call.js';
@@ -24,6 +25,7 @@ import { devicePicker, type DeviceChoice, type DeviceList } from './parts/device
 import { CallHistory, type HistoryEntry } from './core/call-history.js';
 import { settingsPanel, type SettingsValues } from './parts/settings-panel.js';
 import { statusBanner } from './parts/status-banner.js';
+import { qualityWarning } from './parts/quality-warning.js';
 import { styles } from './sip-phone.styles.js';
 import { stringsFor, type Strings } from './i18n/strings.js';
 
@@ -65,6 +67,7 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @fires {CustomEvent<SipCallUpdatedDetail>} sip-call-updated - A call's `held`, `remoteHeld`, `muted`, `video`, `transfer` or `mediaConnected` (`media`) changed (`change`).
  * @fires {CustomEvent<SipDtmfDetail>} sip-dtmf - A DTMF tone was sent or received (`direction`).
  * @fires {CustomEvent<SipCallStatsDetail>} sip-call-stats - Every 2 s during a call: rttMs, jitterMs, packetsLost, audioKbps, videoKbps.
+ * @fires {CustomEvent<SipCallQualityDetail>} sip-call-quality - A call crossed a quality threshold (`active: true`) or recovered (`active: false`): `warning` is 'high-rtt', 'high-jitter', 'packet-loss', 'no-inbound-audio' or 'microphone-silent'.
  * @fires {CustomEvent<SipErrorDetail>} sip-error - A configuration or usage error (`code`, `message`).
  *
  * @csspart status - The status line (registration, call, last error).
@@ -86,6 +89,7 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @csspart mute-button - Mute / Unmute the microphone.
  * @csspart transfer-button - Blind transfer to the contact in the field.
  * @csspart quality - The call quality icon (signal bars); its figures (RTT, bitrate) in the tooltip.
+ * @csspart quality-warning - The call's quality warnings in words ("No sound from the other side"); empty while all is well.
  * @csspart history - Recent calls.
  * @csspart redial-button - Calls a number from the history again.
  * @csspart clear-history-button - Clears the history.
@@ -160,7 +164,16 @@ export class SipPhone extends LitElement {
    * give 'invalid-option'. Applies from the next call.
    */
   @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: 'all' | 'relay' = 'all';
-  /** Register as soon as the element is in the document and configured (server, uri and password). */
+  /**
+   * Fetches credentials when a server asks for them, so the page need not keep a password in the
+   * element: an async function `({ realm, uri, username, reason, method, stale }) => ({ password })
+   * or ({ ha1 })`, HA1 being MD5(username:realm:password) in hex. Called at every digest challenge
+   * (401/407: each REGISTER, its refreshes, a call the server challenges); it wins over `password`.
+   * A throw, a rejection, no answer in 10 s or neither a password nor an ha1 fails the request
+   * with 'credentials-failed'. Property only.
+   */
+  @property({ attribute: false }) credentials: CredentialsFunction | null = null;
+  /** Register as soon as the element is in the document and configured (server, uri, and `password` or `credentials`). */
   @property({ type: Boolean, attribute: 'auto-register' }) autoRegister = false;
   /** Outgoing calls offer video unless `call()` says otherwise. */
   @property({ type: Boolean }) video = false;
@@ -265,8 +278,8 @@ export class SipPhone extends LitElement {
     new IncomingCallFocusController(this, () => !this.autoAnswer && this.activeCall?.state === 'incoming');
     this.alerts = new IncomingCallAlertController(this, this.phone, { notify: () => this.notify, strings: () => this.t });
     this.phone.devicePreferences = { audioInput: this.deviceChoice.audioInput, videoInput: this.deviceChoice.videoInput };
-    this.phone.on('registration-failed', ({ statusCode }) => {
-      this.errorCode = statusCode === 401 || statusCode === 403 || statusCode === 407 ? 'authentication-failed' : 'registration-failed';
+    this.phone.on('registration-failed', ({ statusCode, cause }) => {
+      this.errorCode = cause === 'credentials-failed' ? cause : statusCode === 401 || statusCode === 403 || statusCode === 407 ? 'authentication-failed' : 'registration-failed';
     });
     this.phone.on('registered', () => (this.errorCode = null));
     this.phone.on('error', ({ code }) => (this.errorCode = code));
@@ -571,6 +584,7 @@ export class SipPhone extends LitElement {
     this.phone.acceptTransfers = !this.noAcceptTransfer;
     this.phone.followRedirects = !this.noFollowRedirects;
     this.phone.dtmfTransport = this.dtmf === 'info' ? 'info' : 'rfc4733';
+    this.phone.credentials = this.credentials;
     this.phone.options.keepaliveInterval = Math.max(0, this.keepaliveInterval) * 1000;
     this.phone.options.instanceId = instanceIdFor(this.registrationScope === 'browser' ? 'browser' : 'tab');
     this.phone.options.iceGatheringTimeout = this.iceGatheringTimeout;
@@ -585,15 +599,15 @@ export class SipPhone extends LitElement {
       clearInterval(this.countdown);
       this.countdown = undefined;
     }
-    const configChanged = configProperties.some((name) => changed.has(name)) || changed.has('autoRegister');
+    const configChanged = configProperties.some((name) => changed.has(name)) || changed.has('autoRegister') || changed.has('credentials');
     if (configChanged && this.autoRegister && this.isConnected && this.phone.registrationState !== 'registering') {
       // Nothing configured yet (the page may set it later) is not an error worth a sip-error.
       if (this.configError) {
         if (this.configError.code !== 'not-configured') this.report(this.configError);
       }
-      // Without a password yet, wait for it (pages often set it from script just after the tag);
-      // for a server without authentication, call register() yourself.
-      else if (this.phone.configured && this.password && this.phone.registrationState !== 'registered') this.register().catch(() => {});
+      // Without a password (or credentials function) yet, wait for it (pages often set it from
+      // script just after the tag); for a server without authentication, call register() yourself.
+      else if (this.phone.configured && (this.password || this.credentials) && this.phone.registrationState !== 'registered') this.register().catch(() => {});
     }
   }
 
@@ -811,6 +825,7 @@ export class SipPhone extends LitElement {
           })}
           <div class="call-pane">
             ${call ? callerCard({ t: this.t, call, localStream: media?.localStream ?? null }) : ''}
+            ${call?.state === 'active' ? qualityWarning(this.t, call.qualityWarnings) : ''}
             ${call && call.state !== 'incoming'
               ? callVideo({ t: this.t, video: call.video, heldText: this.heldText(call), ...this.playingStreams(call, media) })
               : ''}

@@ -16,10 +16,17 @@ export interface CallStats {
   videoKbps: number;
 }
 
+/** The counters of one getStats() call, kept for the rates of the next (and the quality monitor). */
 export interface StatsSample {
   at: number;
   audioBytes: number;
   videoBytes: number;
+  /** Inbound packets received (audio and video), and audio packets alone. */
+  packetsReceived: number;
+  audioPacketsReceived: number;
+  /** Our microphone's `totalAudioEnergy` and `totalSamplesDuration` (audio media-source), null where the browser gives none. */
+  microphoneEnergy: number | null;
+  microphoneDuration: number | null;
 }
 
 /** Reads one sample; `previous` gives the bitrates. */
@@ -28,15 +35,21 @@ export async function readCallStats(pc: RTCPeerConnection, callId: string, previ
   let rttMs: number | null = null;
   let jitterMs: number | null = null;
   let packetsLost = 0;
-  const sample: StatsSample = { at: performance.now(), audioBytes: 0, videoBytes: 0 };
+  const sample: StatsSample = { at: performance.now(), audioBytes: 0, videoBytes: 0, packetsReceived: 0, audioPacketsReceived: 0, microphoneEnergy: null, microphoneDuration: null };
   report.forEach((s) => {
     if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded' && typeof s.currentRoundTripTime === 'number') {
       rttMs = Math.round(s.currentRoundTripTime * 1000);
     }
+    if (s.type === 'media-source' && s.kind === 'audio' && typeof s.totalAudioEnergy === 'number') {
+      sample.microphoneEnergy = (sample.microphoneEnergy ?? 0) + s.totalAudioEnergy;
+      sample.microphoneDuration = (sample.microphoneDuration ?? 0) + (s.totalSamplesDuration ?? 0);
+    }
     if (s.type === 'inbound-rtp') {
       packetsLost += Math.max(0, s.packetsLost ?? 0);
+      sample.packetsReceived += s.packetsReceived ?? 0;
       if (s.kind === 'audio') {
         sample.audioBytes += s.bytesReceived ?? 0;
+        sample.audioPacketsReceived += s.packetsReceived ?? 0;
         if (typeof s.jitter === 'number') jitterMs = Math.round(s.jitter * 1000);
       } else if (s.kind === 'video') {
         sample.videoBytes += s.bytesReceived ?? 0;

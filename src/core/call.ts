@@ -2,6 +2,7 @@ import { assertTransition, type CallState } from './call-state.js';
 import { causeFromJsSip, type EndCause } from './causes.js';
 import { IceGatheringRound, type IcePolicyOptions } from './ice-policy.js';
 import { readCallStats, type CallStats, type StatsSample } from './call-stats.js';
+import { CallQualityMonitor, type MicrophoneState, type QualityChange, type QualityWarning } from './call-quality-monitor.js';
 import { PhoneError } from './errors.js';
 import type { EndEvent, IceCandidateEvent, RTCSession } from './jssip-adapter.js';
 
@@ -32,6 +33,8 @@ export interface CallInfo {
    * nothing to hear or see from the other side.
    */
   mediaConnected: boolean;
+  /** The quality warnings in force (see `call-quality`), most telling first. */
+  qualityWarnings: QualityWarning[];
 }
 
 export interface CallEnd {
@@ -59,6 +62,8 @@ export interface CallObserver {
   updated(call: Call, change: CallChange): void;
   dtmf(call: Call, tone: string, direction: 'incoming' | 'outgoing'): void;
   stats(call: Call, stats: CallStats): void;
+  /** A quality warning was raised or cleared. */
+  quality(call: Call, change: QualityChange): void;
   /** Whether a 3xx to our INVITE makes us call its Contacts. */
   readonly followRedirects: boolean;
   /** Sends an INVITE to `target` offering the tracks of `stream` (throws on a target JsSIP refuses). */
@@ -119,6 +124,7 @@ export class Call {
   private setupTimer: ReturnType<typeof setTimeout> | undefined;
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private statsSample: StatsSample | null = null;
+  private readonly quality = new CallQualityMonitor();
   private readonly cleanups: (() => void)[] = [];
   /** Targets this outgoing call has sent an INVITE to (422: its retry after a 422), and those a redirect gave it still to try. */
   private readonly tried = new Set<string | number>();
@@ -157,6 +163,7 @@ export class Call {
       transfer: this.transfer,
       screenSharing: this.screenTrack !== null,
       mediaConnected: this.mediaConnected,
+      qualityWarnings: this.quality.warnings,
     };
   }
 
@@ -512,11 +519,33 @@ export class Call {
       try {
         const { stats, sample } = await readCallStats(pc, this.id, this.statsSample);
         this.statsSample = sample;
-        if (this.state === 'active') this.observer.stats(this, stats);
+        if (this.state !== 'active') return;
+        this.observer.stats(this, stats);
+        const hold = this.session.isOnHold();
+        const changes = this.quality.update({
+          ...sample,
+          rttMs: stats.rttMs,
+          jitterMs: stats.jitterMs,
+          packetsLost: stats.packetsLost,
+          microphone: this.microphoneState(pc),
+          held: hold.local || hold.remote,
+          muted: this.session.isMuted().audio === true,
+          mediaConnected: this.mediaConnected,
+        });
+        for (const change of changes) this.observer.quality(this, change);
       } catch {
         // getStats() on a closing connection: the call is ending anyway.
       }
     }, this.options.statsIntervalMs);
+  }
+
+  /** The track on our audio sender: there and sounding, or why not. */
+  private microphoneState(pc: RTCPeerConnection): MicrophoneState {
+    const track = pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio')?.sender.track;
+    if (!track) return 'none';
+    if (track.readyState === 'ended') return 'ended';
+    if (track.muted) return 'muted';
+    return track.enabled ? 'live' : 'disabled';
   }
 
   private activated(): void {

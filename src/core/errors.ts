@@ -17,6 +17,7 @@ export type PhoneErrorCode =
   | 'media-unavailable'
   | 'connection-failed'
   | 'authentication-failed'
+  | 'credentials-failed'
   | 'registration-failed'
   | 'internal-error';
 

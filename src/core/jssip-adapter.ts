@@ -235,3 +235,80 @@ function keepSessionWhenReofferRefused(): void {
   }
 }
 keepSessionWhenReofferRefused();
+
+/** A digest challenge (401/407) to one of our requests, as a ChallengeHandler sees it. */
+export interface DigestChallenge {
+  realm: string;
+  /** The challenged request's method ('REGISTER', 'INVITE'…). */
+  method: string;
+  /** Whether the server said our credentials were right but its nonce expired. */
+  stale: boolean;
+}
+
+/** Credentials for one digest: the password, or HA1 = MD5(user:realm:password) for the challenge's realm. */
+export type DigestCredentials = { password: string } | { ha1: string };
+
+/**
+ * Supplies the credentials of a challenge: undefined leaves it to the UA's configured password;
+ * a promise of null gives up (JsSIP then fails the request with the 401/407). Must not reject.
+ */
+export type ChallengeHandler = (challenge: DigestChallenge) => Promise<DigestCredentials | null> | undefined;
+
+const challengeHandlers = new WeakMap<object, ChallengeHandler>();
+
+/** Makes `handler` supply the credentials of every digest challenge this UA's requests get. */
+export function answerChallengesWith(ua: UA, handler: ChallengeHandler): void {
+  challengeHandlers.set(ua, handler);
+}
+
+/**
+ * JsSIP answers a 401/407 at once (RequestSender._receiveResponse) with the password or HA1 of its
+ * configuration, so credentials must be there before the challenge. For credentials fetched when
+ * needed: hold each challenge on its way from the transaction to the RequestSender, await the
+ * handler's credentials, put them in the configuration just while JsSIP computes its digest, and
+ * let its own handling continue (JsSIP exports neither class: every client transaction passes
+ * through UA.newTransaction). A challenge to a request that already carried credentials is left
+ * to JsSIP (a refusal), unless stale.
+ */
+function awaitCredentialsOnChallenge(): void {
+  type Config = { password: string | null; ha1: string | null; realm: string | null };
+  type Response = { status_code: number; parseHeader(name: string): { realm?: string; stale?: boolean } | undefined };
+  type Transaction = { request?: { method: string; hasHeader(name: string): boolean }; eventHandlers?: { onReceiveResponse?(response: Response): void } };
+  type Internals = { _configuration: Config; newTransaction(transaction: Transaction): void };
+  const proto = JsSIP.UA.prototype as unknown as Internals;
+  const newTransaction = proto.newTransaction;
+  proto.newTransaction = function (this: Internals, transaction) {
+    const handler = challengeHandlers.get(this);
+    const handlers = transaction.eventHandlers;
+    const receive = handlers?.onReceiveResponse;
+    const request = transaction.request;
+    if (handler && handlers && receive && request) {
+      handlers.onReceiveResponse = (response) => {
+        const proxy = response.status_code === 407;
+        if (response.status_code !== 401 && !proxy) return receive(response);
+        const challenge = response.parseHeader(proxy ? 'proxy-authenticate' : 'www-authenticate');
+        const answered = request.hasHeader(proxy ? 'proxy-authorization' : 'authorization');
+        if (!challenge?.realm || (answered && challenge.stale !== true)) return receive(response);
+        const pending = handler({ realm: challenge.realm, method: request.method, stale: challenge.stale === true });
+        if (!pending) return receive(response);
+        const config = this._configuration;
+        void pending
+          .catch(() => null)
+          .then((credentials) => {
+            config.password = credentials && 'password' in credentials ? credentials.password : null;
+            config.ha1 = credentials && 'ha1' in credentials ? credentials.ha1 : null;
+            config.realm = challenge.realm ?? null;
+            try {
+              receive(response);
+            } finally {
+              // JsSIP has made its Authorization header (or given up): keep nothing.
+              config.password = null;
+              config.ha1 = null;
+            }
+          });
+      };
+    }
+    newTransaction.call(this, transaction);
+  };
+}
+awaitCredentialsOnChallenge();

@@ -1,6 +1,7 @@
 import { Call, type CallChange, type CallEnd, type CallInfo, type CallObserver, type DtmfTransport } from './call.js';
 import type { CallState } from './call-state.js';
 import type { CallStats } from './call-stats.js';
+import type { QualityChange } from './call-quality-monitor.js';
 import { causeFromJsSip, type EndCause } from './causes.js';
 import { resolveTarget, type PhoneConfig } from './config.js';
 import { PhoneError, toPhoneError, type PhoneErrorCode } from './errors.js';
@@ -9,7 +10,8 @@ import { IceServerProbe, type IceProbeOptions } from './ice-probe.js';
 import { MediaPermissions } from './media-permissions.js';
 import { Emitter } from './emitter.js';
 import type { FailoverSocket } from './failover-socket.js';
-import { connectNow, createUserAgent, type RTCSession, type RTCSessionEvent, type UA } from './jssip-adapter.js';
+import { answerChallengesWith, connectNow, createUserAgent, type DigestChallenge, type DigestCredentials, type RTCSession, type RTCSessionEvent, type UA } from './jssip-adapter.js';
+import { fetchCredentials, type CredentialsFunction } from './credentials.js';
 import { DEAD_CONNECTION_CODE, type SipSocketOptions } from './sip-socket.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
 import { loadBrowserShims } from './browser-shims.js';
@@ -45,6 +47,8 @@ export interface PhoneEvents {
   dtmf: { callId: string; tone: string; direction: 'incoming' | 'outgoing' };
   /** Every `statsInterval` ms during an active call (not a `change`: views update only the indicator). */
   'call-stats': CallStats;
+  /** A call crossed a quality threshold (`active`) or recovered (see call-quality-monitor.ts). */
+  'call-quality': { call: CallInfo } & QualityChange;
   error: { code: PhoneErrorCode; message: string };
   /** Anything that a view shows changed (state, calls, media streams). */
   change: void;
@@ -90,6 +94,10 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   followRedirects = true;
   /** How sendDtmf() sends tones. */
   dtmfTransport: DtmfTransport = 'rfc4733';
+  /** Asked for the password or HA1 at every digest challenge instead of the configured password (see credentials.ts). */
+  credentials: CredentialsFunction | null = null;
+  /** Why the last challenge went unanswered (the credentials function failed), until it is reported. */
+  private credentialsError: PhoneError | null = null;
   private config: PhoneConfig | null = null;
   private ua: UA | null = null;
   private socket: FailoverSocket | null = null;
@@ -435,6 +443,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       ua.stop();
     }
     this.registerOnConnect = false;
+    this.credentialsError = null;
     this.pendingRegistration?.reject(new PhoneError('connection-failed', 'The phone was stopped.'));
     this.pendingRegistration = null;
     this.setRegistration('unregistered');
@@ -462,6 +471,10 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
 
   stats(_call: Call, stats: CallStats): void {
     this.emit('call-stats', stats);
+  }
+
+  quality(call: Call, change: QualityChange): void {
+    this.emit('call-quality', { call: call.info, ...change });
   }
 
   dtmf(call: Call, tone: string, direction: 'incoming' | 'outgoing'): void {
@@ -524,6 +537,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     }
     this.ua = ua;
     this.socket = socket;
+    answerChallengesWith(ua, (challenge) => this.answerChallenge(challenge));
     ua.on('connected', (e) => {
       this.reconnect = null;
       this.setConnection('connected');
@@ -554,6 +568,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       }
     });
     ua.on('registered', (e) => {
+      this.credentialsError = null;
       this.setRegistration('registered');
       const contact = e.response.parseHeader('contact') as { getParam?(name: string): string } | undefined;
       const expires = Number(contact?.getParam?.('expires') ?? e.response.getHeader('expires')) || config.registerExpires;
@@ -570,7 +585,9 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     });
     ua.on('registrationFailed', (e) => {
       const statusCode = (e.response as { status_code?: number } | null)?.status_code;
-      const cause = causeFromJsSip(e.cause);
+      const credentialsError = this.credentialsError;
+      this.credentialsError = null;
+      const cause = credentialsError ? 'credentials-failed' : causeFromJsSip(e.cause);
       // A dropped socket also fails JsSIP's finished REGISTER transaction: that is a lost
       // connection (reported as such), not a refused registration.
       if (cause === 'connection-lost' && !this.pendingRegistration) {
@@ -579,6 +596,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       }
       this.setRegistration('failed');
       this.emit('registration-failed', { uri: config.uri, cause, statusCode });
+      if (credentialsError) return this.settleRegistration(credentialsError);
       const code = isAuthFailure(statusCode) ? 'authentication-failed' : cause === 'connection-lost' ? 'connection-failed' : 'registration-failed';
       this.settleRegistration(new PhoneError(code, registrationFailureMessage(cause, statusCode)));
     });
@@ -604,6 +622,23 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     });
     ua.start();
     return ua;
+  }
+
+  /**
+   * With a `credentials` function, a digest challenge is answered with what it gives. Its failure
+   * fails the challenged request: a registration under way rejects with it, anything else
+   * (a refresh, a call) reports it as an `error` event.
+   */
+  private answerChallenge(challenge: DigestChallenge): Promise<DigestCredentials | null> | undefined {
+    const fn = this.credentials;
+    const config = this.config;
+    if (!fn || !config) return undefined;
+    const reason = challenge.method === 'REGISTER' ? 'register' : 'challenge';
+    return fetchCredentials(fn, { ...challenge, reason, uri: config.uri, username: config.authorizationUser }).catch((error: PhoneError) => {
+      if (reason === 'register') this.credentialsError = error;
+      if (reason !== 'register' || !this.pendingRegistration) this.emit('error', { code: error.code, message: error.message });
+      return null;
+    });
   }
 
   /** Call waiting: a call we place or answer puts the others on hold. */

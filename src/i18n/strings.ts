@@ -1,5 +1,6 @@
 import type { CallState } from '../core/call-state.js';
 import type { PhoneErrorCode } from '../core/errors.js';
+import type { QualityWarning } from '../core/call-quality-monitor.js';
 
 /**
  * Every user-facing string of the element, in one table. A page may override any of them with the
@@ -85,6 +86,8 @@ export interface Strings {
   retryingIn: (seconds: number) => string;
   reconnecting: string;
   reconnectNow: string;
+  /** Shown in the call screen while a `call-quality` warning is in force. */
+  qualityWarnings: Record<QualityWarning, string>;
   errors: Record<PhoneErrorCode, string>;
 }
 
@@ -166,6 +169,13 @@ export const en: Strings = {
   retryingIn: (seconds) => `Retrying in ${seconds} s.`,
   reconnecting: 'Reconnecting…',
   reconnectNow: 'Reconnect now',
+  qualityWarnings: {
+    'microphone-silent': 'You may be muted by your system: no sound from your microphone.',
+    'no-inbound-audio': 'No sound from the other side.',
+    'packet-loss': 'Poor connection: sound is getting lost.',
+    'high-rtt': 'Poor connection: long delay.',
+    'high-jitter': 'Poor connection: choppy sound.',
+  },
   errors: {
     'invalid-server': 'The server must be a WebSocket URL starting with wss:// or ws://.',
     'invalid-uri': 'Your SIP address must look like sip:user@domain.',
@@ -181,6 +191,7 @@ export const en: Strings = {
     'media-unavailable': 'No usable microphone or camera was found.',
     'connection-failed': 'Could not reach the SIP server.',
     'authentication-failed': 'Wrong user name or password: the server refused them.',
+    'credentials-failed': 'Could not get the credentials for the server.',
     'registration-failed': 'The server refused the registration.',
     'internal-error': 'Something went wrong.',
   },
@@ -264,6 +275,13 @@ export const de: Strings = {
   retryingIn: (seconds) => `Neuer Versuch in ${seconds} s.`,
   reconnecting: 'Verbinde neu…',
   reconnectNow: 'Jetzt verbinden',
+  qualityWarnings: {
+    'microphone-silent': 'Ihr System hat Sie vielleicht stummgeschaltet: Vom Mikrofon kommt kein Ton.',
+    'no-inbound-audio': 'Von der Gegenseite kommt kein Ton.',
+    'packet-loss': 'Schlechte Verbindung: Ton geht verloren.',
+    'high-rtt': 'Schlechte Verbindung: lange Verzögerung.',
+    'high-jitter': 'Schlechte Verbindung: abgehackter Ton.',
+  },
   errors: {
     'invalid-server': 'Der Server muss eine WebSocket-URL sein, die mit wss:// oder ws:// beginnt.',
     'invalid-uri': 'Ihre SIP-Adresse muss die Form sip:benutzer@domain haben.',
@@ -279,6 +297,7 @@ export const de: Strings = {
     'media-unavailable': 'Kein nutzbares Mikrofon und keine Kamera gefunden.',
     'connection-failed': 'Der SIP-Server ist nicht erreichbar.',
     'authentication-failed': 'Falscher Benutzername oder falsches Passwort: Der Server hat sie abgelehnt.',
+    'credentials-failed': 'Die Zugangsdaten für den Server konnten nicht geholt werden.',
     'registration-failed': 'Der Server hat die Anmeldung abgelehnt.',
     'internal-error': 'Etwas ist schiefgegangen.',
   },

@@ -119,12 +119,17 @@ export interface PreflightOptions {
   timeoutMs?: number;
 }
 
+/** A line whose check still runs. */
+export interface PreflightPending {
+  name: PreflightCheckName;
+  target?: string;
+  status: 'running';
+}
+
 /** What a check run shows while it goes on. */
 export interface PreflightProgress {
-  /** The lines done so far, in the result's order. */
-  checks: PreflightCheck[];
-  /** The lines still running. */
-  pending: { name: PreflightCheckName; target?: string }[];
+  /** Every line in the result's order: done, or still running. */
+  lines: (PreflightCheck | PreflightPending)[];
   /** The microphone's level right now (RMS, 0–1) while it is measured, else null. */
   level: number | null;
   running: boolean;
@@ -195,8 +200,7 @@ export async function runPreflight(input: PreflightInput, deps: PreflightDeps = 
   let running = true;
   const report = () =>
     deps.onProgress?.({
-      checks: slots.flatMap((s) => (s.check ? [s.check] : [])),
-      pending: slots.filter((s) => !s.check).map(({ name, target }) => ({ name, target })),
+      lines: slots.map(({ name, target, check }) => check ?? { name, target, status: 'running' as const }),
       level,
       running,
     });
@@ -307,7 +311,7 @@ async function checkMedia(name: 'microphone' | 'camera', input: PreflightInput, 
 
 /** The loudest RMS level of `stream` over `durationMs` (Web Audio); null if audio cannot run (no user gesture yet). */
 async function measureLevel(stream: MediaStream, durationMs: number, onLevel: (level: number) => void): Promise<number | null> {
-  const context = new AudioContext();
+  const context = new AudioContext() as AudioContext & { setSinkId?(id: string): Promise<void> };
   try {
     if (!(await running(context))) return null;
     const analyser = context.createAnalyser();
@@ -341,7 +345,8 @@ async function running(context: AudioContext): Promise<boolean> {
 async function checkSpeaker(input: PreflightInput, deps: PreflightDeps): Promise<SpeakerCheck> {
   // A tone is sound the user did not ask for unless they pressed the button.
   if (!input.media) return { name: 'speaker', status: 'skipped', reason: 'not-requested', detail: '' };
-  const enumerate = deps.enumerateDevices ?? (globalThis.navigator?.mediaDevices?.enumerateDevices ? () => navigator.mediaDevices.enumerateDevices() : null);
+  const devices = globalThis.navigator?.mediaDevices as MediaDevices | undefined;
+  const enumerate = deps.enumerateDevices ?? (devices && 'enumerateDevices' in devices ? () => devices.enumerateDevices() : null);
   const outputs = ((await enumerate?.().catch(() => [])) ?? []).filter((d) => d.kind === 'audiooutput');
   const chosen = input.devices?.audioOutput || undefined;
   const device = (outputs.find((d) => d.deviceId === chosen) ?? outputs.find((d) => d.deviceId === 'default') ?? outputs[0])?.label || undefined;
@@ -360,11 +365,11 @@ async function checkSpeaker(input: PreflightInput, deps: PreflightDeps): Promise
 
 /** A 440 Hz tone on the chosen output (AudioContext.setSinkId where the browser has it). */
 async function playTone(sinkId: string | undefined, durationMs: number): Promise<{ sinkApplied: boolean }> {
-  const context = new AudioContext();
+  const context = new AudioContext() as AudioContext & { setSinkId?(id: string): Promise<void> };
   try {
     let sinkApplied = false;
     // (AudioContext.setSinkId: Chromium 110+; Firefox plays on the default output.)
-    if (sinkId && 'setSinkId' in context) {
+    if (sinkId && typeof context.setSinkId === 'function') {
       await context.setSinkId(sinkId);
       sinkApplied = true;
     }

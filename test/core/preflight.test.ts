@@ -378,7 +378,7 @@ describe('preflight: the setup check', () => {
     const t = setup({ server: 'ws://127.0.0.1:1', servers: { 'ws://127.0.0.1:1': 'never-opens' } });
     const result = await runPreflight({ server: 'ws://127.0.0.1:1', iceServers: [], media: false, timeoutMs: TIMEOUT }, { ...t.deps, describe: verdictsFor('de-AT') });
     expect(result.checks[1].detail).to.equal('Ihr Mikrofon funktioniert (Fake Microphone).');
-    expect(result.checks[4].detail).to.equal('Der SIP-Server hat nicht binnen 0.2 s geantwortet.');
+    expect(result.checks[4].detail).to.equal('Der SIP-Server hat nicht binnen 0,2 s geantwortet.');
   });
 
   it('options: media and timeoutMs; anything else is misuse (PhoneError invalid-option)', () => {

@@ -3,7 +3,8 @@
 // STUN responder, and Chromium's fake devices (a beeping microphone, a test-pattern camera).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eSuite, openPhone, openRegisteredPhone, until } from './support/harness.mjs';
+import { chromium } from 'playwright-core';
+import { chromiumArgs, e2eSuite, openPhone, openRegisteredPhone, until } from './support/harness.mjs';
 import { startTurnServer, turnCredentials } from './support/turn-server.mjs';
 import { startStunServer } from './support/stun-server.mjs';
 import { freePort } from '../../demo/kamailio/kamailio.mjs';
@@ -11,11 +12,20 @@ import { freePort } from '../../demo/kamailio/kamailio.mjs';
 const env = e2eSuite('preflight');
 let turn;
 let stun;
+// The suite's Chromium grants media without asking (--use-fake-ui-for-media-stream), so its
+// Permissions API says 'granted'. This one has no such switch: for it media is still 'prompt'.
+let askingBrowser;
 before(async () => {
   turn = await startTurnServer();
   stun = await startStunServer();
+  askingBrowser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: chromiumArgs.filter((arg) => arg !== '--use-fake-ui-for-media-stream'),
+  });
 });
 after(async () => {
+  await askingBrowser?.close();
   await turn?.close();
   await stun?.close();
 });
@@ -119,7 +129,8 @@ test('a broken setup: a ws:// port nothing listens on, coturn with a wrong passw
     { urls: `turn:127.0.0.1:${deadTurnPort}?transport=tcp`, username: given.username, credential: given.credential },
     { urls: `turn:127.0.0.1:${deadTurnPort}?transport=udp`, username: given.username, credential: given.credential },
   ];
-  const bob = await openPhone(env.browser, env.web.url, {
+  // In a browser that would ask for media permission: the check must not make it ask.
+  const bob = await openPhone(askingBrowser, env.web.url, {
     user: 'bob',
     server: `ws://127.0.0.1:${deadPort}`,
     attributes: { 'ice-servers': JSON.stringify(iceServers) },
@@ -187,14 +198,17 @@ test('a SIP server that takes too long to answer: "did not answer within 2 s" (a
   }
 });
 
-test('with the microphone already allowed, preflight() without options checks it (the level moves) and still asks for nothing else', async () => {
+test('with the microphone allowed and the camera blocked, preflight() without options checks the microphone (its level), reports the camera blocked without opening it, plays no tone', async () => {
   const dave = await openPhone(env.browser, env.web.url, { user: 'dave', server: env.kamailio.wsUrl, beforeLoad: countGetUserMedia });
   try {
+    // (Playwright's grant denies what it does not list: the camera.)
     await dave.context.grantPermissions(['microphone'], { origin: env.web.url });
     const { value: result } = await dave.call('preflight');
     assert.equal(line(result, 'microphone').status, 'ok', line(result, 'microphone').detail);
     assert.ok(line(result, 'microphone').level > 0.001);
-    assert.equal(line(result, 'camera').status, 'skipped', 'the camera is not allowed: not opened');
+    const camera = line(result, 'camera');
+    assert.deepEqual([camera.status, camera.reason, camera.permission], ['failed', 'denied', 'denied'], camera.detail);
+    assert.equal(camera.detail, 'The browser blocks the camera for this page: allow it in the site settings (the icon in the address bar).');
     assert.equal(line(result, 'speaker').status, 'skipped', 'no tone unasked');
     assert.equal(await dave.page.evaluate(() => window.getUserMediaCalls), 1, 'only the microphone was opened');
   } finally {

@@ -8,6 +8,11 @@ import type { PreflightFacts } from '../core/preflight.js';
 export type PreflightVerdict = (check: PreflightFacts) => string;
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
+/** An ICE error as " (401 Unauthorized)": the browser's text without its closing full stop. */
+const iceError = (c: { errorCode?: number; errorText?: string }) => {
+  const text = c.errorText?.replace(/\.$/, '');
+  return c.errorCode ? ` (${c.errorCode}${text ? ` ${text}` : ''})` : text ? ` (${text})` : '';
+};
 
 export const en: PreflightVerdict = (c) => {
   switch (c.name) {
@@ -78,7 +83,7 @@ export const en: PreflightVerdict = (c) => {
       }
     case 'ice-server': {
       const kind = c.kind === 'turn' ? 'TURN' : 'STUN';
-      const error = c.errorCode ? ` (${c.errorCode}${c.errorText ? ` ${c.errorText}` : ''})` : c.errorText ? ` (${c.errorText})` : '';
+      const error = iceError(c);
       switch (c.reason) {
         case 'stun-answered':
           return `The STUN server answers (${c.gatherMs} ms): calls can find this device's public address.`;
@@ -163,9 +168,9 @@ export const de: PreflightVerdict = (c) => {
         case 'unencrypted':
           return `Der SIP-Server antwortet in ${c.rttMs} ms, aber die Verbindung ist unverschlüsselt: Verwenden Sie wss://.`;
         case 'no-sip-answer':
-          return `Der Server hat die WebSocket-Verbindung angenommen, aber binnen ${seconds(c.timeoutMs)} s keine SIP-Anfrage beantwortet.`;
+          return `Der Server hat die WebSocket-Verbindung angenommen, aber binnen ${String(seconds(c.timeoutMs)).replace('.', ',')} s keine SIP-Anfrage beantwortet.`;
         case 'timeout':
-          return `Der SIP-Server hat nicht binnen ${seconds(c.timeoutMs)} s geantwortet.`;
+          return `Der SIP-Server hat nicht binnen ${String(seconds(c.timeoutMs)).replace('.', ',')} s geantwortet.`;
         case 'refused':
           return 'Keine Verbindung zum SIP-Server: Unter dieser Adresse antwortet nichts, oder die WebSocket-Verbindung wurde abgelehnt.';
         case 'blocked':
@@ -177,7 +182,7 @@ export const de: PreflightVerdict = (c) => {
       }
     case 'ice-server': {
       const kind = c.kind === 'turn' ? 'TURN' : 'STUN';
-      const error = c.errorCode ? ` (${c.errorCode}${c.errorText ? ` ${c.errorText}` : ''})` : c.errorText ? ` (${c.errorText})` : '';
+      const error = iceError(c);
       switch (c.reason) {
         case 'stun-answered':
           return `Der STUN-Server antwortet (${c.gatherMs} ms): Anrufe finden die öffentliche Adresse dieses Geräts.`;
@@ -192,7 +197,7 @@ export const de: PreflightVerdict = (c) => {
         case 'no-credentials':
           return 'Ein TURN-Server braucht Benutzernamen und Passwort (credential).';
         case 'timeout':
-          return `Der ${kind}-Server hat nicht binnen ${seconds(c.timeoutMs)} s geantwortet.`;
+          return `Der ${kind}-Server hat nicht binnen ${String(seconds(c.timeoutMs)).replace('.', ',')} s geantwortet.`;
         case 'unreachable':
           return `Der ${kind}-Server ist nicht erreichbar${error}.`;
         case 'invalid':

@@ -524,6 +524,7 @@ export class SipPhone extends LitElement {
 
   /** "Check my setup": loads the results view, then checks with media (a user gesture). */
   private readonly checkSetup = async () => {
+    if (this.checkingSetup) return;
     this.checkingSetup = true;
     try {
       (await import('./parts/setup-check.js')).defineSetupCheck();

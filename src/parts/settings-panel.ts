@@ -29,7 +29,7 @@ export interface SettingsView {
   onEnableNotifications(): void;
   /** "Check my setup" was pressed. */
   onCheckSetup(): void;
-  /** A setup check started from the button is running. */
+  /** A setup check started from the button is running (a press then does nothing). */
   checkingSetup: boolean;
   /** The setup check's results (`<sip-setup-check>`), once it was opened. */
   setupCheck: unknown;
@@ -96,7 +96,8 @@ export function settingsPanel(view: SettingsView) {
       </div>
       ${view.importMessage ? html`<p class="import-message" role="status">${view.importMessage}</p>` : ''}
       <div class="row">
-        <button type="button" part="check-setup-button" ?disabled=${view.checkingSetup} @click=${view.onCheckSetup}>${view.t.checkSetup}</button>
+        <!-- aria-disabled, not disabled: a disabled button would drop the focus the click gave it -->
+        <button type="button" part="check-setup-button" aria-disabled=${view.checkingSetup ? 'true' : 'false'} @click=${view.onCheckSetup}>${view.t.checkSetup}</button>
       </div>
       ${view.setupCheck}
     </details>

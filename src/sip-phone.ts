@@ -24,6 +24,8 @@ import { callHistory } from './parts/call-history.js';
 import { devicePicker, type DeviceChoice, type DeviceList } from './parts/device-picker.js';
 import { CallHistory, type HistoryEntry } from './core/call-history.js';
 import { settingsPanel, type SettingsValues } from './parts/settings-panel.js';
+import type { SipSetupCheck } from './parts/setup-check.js';
+import type { PreflightOptions, PreflightResult } from './core/preflight.js';
 import { statusBanner } from './parts/status-banner.js';
 import { qualityWarning } from './parts/quality-warning.js';
 import { styles } from './sip-phone.styles.js';
@@ -118,6 +120,11 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @csspart export-button - "Export settings": downloads the settings as JSON (never the password).
  * @csspart import-button - "Import settings": fills in the settings from a JSON file.
  * @csspart notify-button - "Enable notifications": asks to show incoming calls as desktop notifications (with `notify`).
+ * @csspart check-setup-button - "Check my setup" in the settings: runs `preflight({ media: true })` and shows its results.
+ * @csspart setup-check - The results of the setup check (loaded when first opened).
+ * @csspart setup-check-summary - The setup check's overall verdict.
+ * @csspart setup-check-item - One line of the setup check: what was checked, its status and its verdict.
+ * @csspart setup-check-level - The microphone's level meter in the setup check.
  *
  * @cssprop [--sip-phone-accent=#1a73e8] - Accent colour (Register, focus rings); dark preset #8ab4f8.
  * @cssprop [--sip-phone-accent-contrast=#ffffff] - Text on the accent colour; dark preset #202124.
@@ -260,6 +267,9 @@ export class SipPhone extends LitElement {
   private settingsRestored = false;
   /** What the last settings import did. */
   @state() private importMessage = '';
+  /** "Check my setup" was pressed: its results show in the settings from then on. */
+  @state() private setupCheckShown = false;
+  @state() private checkingSetup = false;
 
   constructor() {
     super();
@@ -518,6 +528,53 @@ export class SipPhone extends LitElement {
     }
   };
 
+  /**
+   * Checks the setup and resolves to one line per check (a failed check is a result, not a
+   * rejection): secure context; microphone (with its level) and camera; the speaker (a test tone
+   * on the chosen output); each WebSocket server in `server` (a SIP OPTIONS round trip over a
+   * short-lived connection); each STUN/TURN URL in `ice-servers` (the candidates it gives: a relay
+   * candidate for TURN). `media: true` opens the microphone and camera even if the browser asks
+   * for permission, and plays the tone: call it only from a user gesture. Without it (default)
+   * media whose permission is not 'granted' is 'skipped' and no tone plays. `timeoutMs`: how long
+   * each server may take (default 5000). Rejects only for bad options ('invalid-option').
+   */
+  preflight(options: PreflightOptions = {}): Promise<PreflightResult> {
+    return this.run(async () => {
+      const { preflightOptions, runPreflight, verdictsFor } = await import('./parts/setup-check.js');
+      const { media, timeoutMs } = preflightOptions(options);
+      const verdict = verdictsFor(this.language);
+      const result = await runPreflight(
+        { server: this.server, iceServers: this.iceServers, devices: this.deviceChoice, media, timeoutMs },
+        {
+          describe: verdict,
+          onProgress: (progress) => {
+            const view = this.renderRoot.querySelector<SipSetupCheck>('sip-setup-check');
+            if (view) view.progress = progress;
+          },
+        },
+      );
+      // Device names appear once the page may use media.
+      if (media) void this.refreshDevices();
+      return result;
+    });
+  }
+
+  /** "Check my setup": loads the results view, then checks with media (a user gesture). */
+  private readonly checkSetup = async () => {
+    if (this.checkingSetup) return;
+    this.checkingSetup = true;
+    try {
+      (await import('./parts/setup-check.js')).defineSetupCheck();
+      this.setupCheckShown = true;
+      await this.updateComplete;
+      await this.preflight({ media: true }).catch(() => {});
+    } catch (error) {
+      this.report(toPhoneError(error));
+    } finally {
+      this.checkingSetup = false;
+    }
+  };
+
   /** Tries to reconnect at once while the phone waits to reconnect. */
   reconnect(): void {
     this.phone.reconnectNow();
@@ -555,6 +612,11 @@ export class SipPhone extends LitElement {
     this.phone.stop();
   }
 
+  /** The element's `lang`, or the nearest above it, or the document's. */
+  private get language(): string {
+    return this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang;
+  }
+
   private readonly onOnline = () => this.phone.networkOnline();
   /** `handle-links`: a sip:/tel: link clicked anywhere on the page (also inside shadow roots). */
   private readonly onDocumentClick = (event: MouseEvent) => {
@@ -574,7 +636,7 @@ export class SipPhone extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.persist && !this.settingsRestored) this.restoreSettings();
-    this.t = stringsFor(this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang, this.strings);
+    this.t = stringsFor(this.language, this.strings);
     this.phone.autoAnswer = this.autoAnswer;
     this.rings.ringtoneUrl = this.ringtone;
     this.rings.silent = this.autoAnswer;
@@ -822,6 +884,15 @@ export class SipPhone extends LitElement {
             importMessage: this.importMessage,
             offerNotifications: this.alerts.canAskPermission,
             onEnableNotifications: () => this.alerts.requestPermission(),
+            onCheckSetup: () => void this.checkSetup(),
+            checkingSetup: this.checkingSetup,
+            setupCheck: this.setupCheckShown
+              ? html`<sip-setup-check
+                  part="setup-check"
+                  exportparts="setup-check-summary, setup-check-item, setup-check-level"
+                  .t=${this.t}
+                ></sip-setup-check>`
+              : '',
           })}
           <div class="call-pane">
             ${call ? callerCard({ t: this.t, call, localStream: media?.localStream ?? null }) : ''}

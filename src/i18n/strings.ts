@@ -1,6 +1,7 @@
 import type { CallState } from '../core/call-state.js';
 import type { PhoneErrorCode } from '../core/errors.js';
 import type { QualityWarning } from '../core/call-quality-monitor.js';
+import type { PreflightCheckName, PreflightStatus } from '../core/preflight.js';
 
 /**
  * Every user-facing string of the element, in one table. A page may override any of them with the
@@ -89,6 +90,22 @@ export interface Strings {
   /** Shown in the call screen while a `call-quality` warning is in force. */
   qualityWarnings: Record<QualityWarning, string>;
   errors: Record<PhoneErrorCode, string>;
+  /** The button in the settings that runs the setup check. */
+  checkSetup: string;
+  setupCheck: {
+    /** The accessible name of the list of results. */
+    results: string;
+    running: string;
+    allGood: string;
+    problems: string;
+    /** A line whose check still runs. */
+    checking: string;
+    /** The accessible name of the microphone's level meter. */
+    microphoneLevel: string;
+    status: Record<PreflightStatus, string>;
+    names: Record<PreflightCheckName, string>;
+  };
+  // The verdicts of the setup check are in setup-check-strings.ts: loaded with the check.
 }
 
 export const en: Strings = {
@@ -195,6 +212,17 @@ export const en: Strings = {
     'registration-failed': 'The server refused the registration.',
     'internal-error': 'Something went wrong.',
   },
+  checkSetup: 'Check my setup',
+  setupCheck: {
+    results: 'Setup check results',
+    running: 'Checking your setup…',
+    allGood: 'Your setup is ready for calls.',
+    problems: 'Something needs attention: see the lines marked Failed.',
+    checking: 'Checking…',
+    microphoneLevel: 'Microphone level',
+    status: { ok: 'OK', warning: 'Warning', failed: 'Failed', skipped: 'Skipped' },
+    names: { 'secure-context': 'Secure page', microphone: 'Microphone', camera: 'Camera', speaker: 'Speaker', server: 'SIP server', 'ice-server': 'STUN/TURN server' },
+  },
 };
 
 export const de: Strings = {
@@ -300,6 +328,17 @@ export const de: Strings = {
     'credentials-failed': 'Die Zugangsdaten für den Server konnten nicht geholt werden.',
     'registration-failed': 'Der Server hat die Anmeldung abgelehnt.',
     'internal-error': 'Etwas ist schiefgegangen.',
+  },
+  checkSetup: 'Einrichtung prüfen',
+  setupCheck: {
+    results: 'Ergebnisse der Prüfung',
+    running: 'Ihre Einrichtung wird geprüft…',
+    allGood: 'Ihre Einrichtung ist bereit für Anrufe.',
+    problems: 'Etwas muss geklärt werden: siehe die Zeilen mit „Fehler“.',
+    checking: 'Wird geprüft…',
+    microphoneLevel: 'Mikrofonpegel',
+    status: { ok: 'OK', warning: 'Warnung', failed: 'Fehler', skipped: 'Übersprungen' },
+    names: { 'secure-context': 'Sichere Seite', microphone: 'Mikrofon', camera: 'Kamera', speaker: 'Lautsprecher', server: 'SIP-Server', 'ice-server': 'STUN/TURN-Server' },
   },
 };
 

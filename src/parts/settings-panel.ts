@@ -27,6 +27,12 @@ export interface SettingsView {
   /** Whether to offer "Enable notifications" (`notify` set and the user not asked yet). */
   offerNotifications: boolean;
   onEnableNotifications(): void;
+  /** "Check my setup" was pressed. */
+  onCheckSetup(): void;
+  /** A setup check started from the button is running (a press then does nothing). */
+  checkingSetup: boolean;
+  /** The setup check's results (`<sip-setup-check>`), once it was opened. */
+  setupCheck: unknown;
 }
 
 function read(form: HTMLFormElement): SettingsValues {
@@ -56,7 +62,7 @@ function fileChosen(event: Event, view: SettingsView): void {
 
 /**
  * Display name, domain, user name, password; advanced: server URL and STUN/TURN servers; export
- * and import of the settings as a JSON file.
+ * and import of the settings as a JSON file; "Check my setup" and its results.
  */
 export function settingsPanel(view: SettingsView) {
   const v = view.values;
@@ -89,6 +95,11 @@ export function settingsPanel(view: SettingsView) {
           : ''}
       </div>
       ${view.importMessage ? html`<p class="import-message" role="status">${view.importMessage}</p>` : ''}
+      <div class="row">
+        <!-- aria-disabled, not disabled: a disabled button would drop the focus the click gave it -->
+        <button type="button" part="check-setup-button" aria-disabled=${view.checkingSetup ? 'true' : 'false'} @click=${view.onCheckSetup}>${view.t.checkSetup}</button>
+      </div>
+      ${view.setupCheck}
     </details>
   `;
 }

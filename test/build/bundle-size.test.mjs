@@ -26,6 +26,14 @@ test(`with the chunks it loads on demand, the bundle stays within ${TOTAL_BUDGET
   assert.ok(total <= TOTAL_BUDGET_GZIP, `${total} bytes gzip is over the budget of ${TOTAL_BUDGET_GZIP}`);
 });
 
+test('the setup check is a chunk of its own, which the first load only imports on demand', () => {
+  const text = entry.toString('utf8');
+  assert.ok(chunks.some(({ name }) => name.startsWith('setup-check-')), 'dist/chunks/setup-check-*.js');
+  assert.match(text, /import\(["']\.\/chunks\/setup-check-[\w-]+\.js["']\)/, 'loaded with import()');
+  assert.doesNotMatch(text, /from\s*["']\.\/chunks\/setup-check-/, 'never imported statically');
+  assert.doesNotMatch(text, /define\(\s*["']sip-setup-check/, 'the chunk defines its element');
+});
+
 test('the bundle carries no logging, source map or Node polyfills', () => {
   for (const { name, bytes } of [{ name: 'sip-phone.js', bytes: entry }, ...chunks]) {
     const text = bytes.toString('utf8');

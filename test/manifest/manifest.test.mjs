@@ -43,12 +43,12 @@ function assertSameNames(listed, used, what) {
   );
 }
 
-test('the manifest declares <sip-phone> and <sip-call-quality>, and where they are defined', () => {
+test('the manifest declares <sip-phone>, <sip-call-quality> and <sip-setup-check>, and where they are defined', () => {
   assert.ok(phone, 'a custom element with tagName sip-phone');
   assert.equal(phone.name, 'SipPhone');
   assert.ok(phone.summary && phone.description, 'summary and description from the class JSDoc');
   const definitions = manifest.modules.flatMap((m) => (m.exports ?? []).filter((e) => e.kind === 'custom-element-definition'));
-  assert.deepEqual(sorted(definitions.map((d) => d.name)), ['sip-call-quality', 'sip-phone']);
+  assert.deepEqual(sorted(definitions.map((d) => d.name)), ['sip-call-quality', 'sip-phone', 'sip-setup-check']);
 });
 
 test('every event the element dispatches is in the manifest (@fires), with its type and a description', () => {
@@ -67,7 +67,11 @@ test('every event the element dispatches is in the manifest (@fires), with its t
 });
 
 test('every part rendered in src/ is in the manifest (@csspart) of the element that renders it', () => {
-  const rendered = [...matches(/\bpart="([^"]*)"/g, (m) => m[1].split(/\s+/).filter((name) => name && !name.includes('${')))];
+  const rendered = [
+    ...matches(/\bpart="([^"]*)"/g, (m) => m[1].split(/\s+/).filter((name) => name && !name.includes('${'))),
+    // A nested element's parts that the file re-exports (`exportparts="inner, inner2: outer"`).
+    ...matches(/\bexportparts="([^"]*)"/g, (m) => m[1].split(',').map((entry) => entry.split(':').pop().trim()).filter(Boolean)),
+  ];
   assert.ok(rendered.length > 10, 'found the part="…" attributes');
   for (const element of elements) {
     const used = sorted(rendered.filter((hit) => ownerOf(hit.file) === element).map((hit) => hit.name));

@@ -7,6 +7,10 @@ import json from '@rollup/plugin-json';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
+import { rmSync } from 'node:fs';
+
+// Chunk names carry a hash: clear the last build's, or they would pile up in dist/chunks/.
+rmSync(new URL('dist/', import.meta.url), { recursive: true, force: true });
 
 // JsSIP logs through `debug`; the bundle swaps it for a silent stub (no logging code, and
 // nothing a page could switch on to print SIP traffic). The npm build keeps the real one.

@@ -11,7 +11,8 @@ const chunks = readdirSync(new URL('chunks/', dist)).map((name) => ({ name, byte
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
 const FIRST_LOAD_BUDGET_GZIP = 90 * 1024;
-const TOTAL_BUDGET_GZIP = 100 * 1024;
+// webrtc-adapter (12 KB) and the setup check (7 KB) load on demand.
+const TOTAL_BUDGET_GZIP = 112 * 1024;
 
 test(`dist/sip-phone.js, what a page loads first, stays within ${FIRST_LOAD_BUDGET_GZIP} bytes gzip`, () => {
   console.log(`first load: ${entry.length} bytes raw, ${gzip(entry)} bytes gzip`);

@@ -16,7 +16,8 @@ function isTextEntry(node: Element): boolean {
 
 /**
  * Moves focus to Answer when a call rings in, and back to where it was (or to the contact field)
- * once the call is answered or gone. Focus is not taken from a text field elsewhere on the page:
+ * once the call is answered or gone. Where it was may be hidden during the call (a key of the
+ * dial pad, which folds away): focus then waits on Bye until the call ends, and goes back after. Focus is not taken from a text field elsewhere on the page:
  * someone typing there would answer the call with the next space.
  */
 export class IncomingCallFocusController implements ReactiveController {
@@ -25,6 +26,8 @@ export class IncomingCallFocusController implements ReactiveController {
   private before: HTMLElement | null = null;
   /** Whether focus was moved, so it is to be moved back. */
   private moved = false;
+  /** Focus parked on Bye during the answered call: where to go back to once it ends. */
+  private parked: HTMLElement | null = null;
 
   constructor(
     private readonly host: Host,
@@ -36,6 +39,7 @@ export class IncomingCallFocusController implements ReactiveController {
 
   hostUpdated(): void {
     const ringing = this.incoming();
+    if (this.parked && !ringing && !this.host.renderRoot.querySelector('[part~="hangup-button"]')) this.unpark();
     if (ringing === this.ringing) return;
     this.ringing = ringing;
     if (ringing) this.focusAnswer();
@@ -46,6 +50,7 @@ export class IncomingCallFocusController implements ReactiveController {
     this.ringing = false;
     this.moved = false;
     this.before = null;
+    this.parked = null;
   }
 
   private owns(node: Node): boolean {
@@ -70,7 +75,22 @@ export class IncomingCallFocusController implements ReactiveController {
     // The user may have moved on meanwhile: only take focus back from nowhere (Answer went away)
     // or from inside the phone.
     if (focused && focused !== document.body && !this.owns(focused)) return;
+    const bye = this.host.renderRoot.querySelector<HTMLElement>('[part~="hangup-button"]');
+    if (before?.isConnected && !before.checkVisibility?.() && bye) {
+      this.parked = before;
+      bye.focus();
+      return;
+    }
     const target = before?.isConnected ? before : this.host.renderRoot.querySelector<HTMLElement>('[part~="target"]');
     target?.focus();
+  }
+
+  /** The answered call ended: from Bye (now gone) back to where focus was before it rang. */
+  private unpark(): void {
+    const before = this.parked;
+    this.parked = null;
+    const focused = deepActiveElement();
+    if (focused && focused !== document.body && !this.owns(focused)) return;
+    (before?.isConnected ? before : this.host.renderRoot.querySelector<HTMLElement>('[part~="target"]'))?.focus();
   }
 }

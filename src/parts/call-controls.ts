@@ -1,5 +1,6 @@
 import { html } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
+import { keyed } from 'lit/directives/keyed.js';
 import type { CallInfo } from '../core/call.js';
 import type { Strings } from '../i18n/strings.js';
 import { icon, type IconName } from './icons.js';
@@ -119,7 +120,14 @@ export function callControls(view: CallControlsView) {
       </label>
       <div class="round-row">
         ${call ? '' : html`<label class="row toggle" part="video-toggle"><input type="checkbox" .checked=${view.video} @change=${(e: Event) => view.onVideoToggle((e.target as HTMLInputElement).checked)} /> ${t.video}</label>`}
-        ${call ? roundButton({ part: 'hangup-button', name: 'hangup', label: t.bye, onClick: view.onHangup }) : roundButton({ part: 'call-button', name: 'call', label: t.call, onClick: null })}
+        ${
+          // Keyed: Bye must not become the submit button Call in place, or the click that hung up
+          // (the page re-renders between its listener and its default action) would call again.
+          keyed(
+            !!call,
+            call ? roundButton({ part: 'hangup-button', name: 'hangup', label: t.bye, onClick: view.onHangup }) : roundButton({ part: 'call-button', name: 'call', label: t.call, onClick: null }),
+          )
+        }
         ${call && call.state !== 'active' ? html`<slot name="call-actions"></slot>` : ''}
       </div>
     </form>

@@ -52,6 +52,8 @@ test('alice registers from the settings form, dials bob on the dial pad, bob cli
     assert.equal((await bob.waitFor('sip-call-ended')).detail.cause, 'bye');
     assert.equal((await alice.waitFor('sip-call-ended')).detail.cause, 'hangup');
     await until(async () => (await part(alice, 'call-button').count()) === 1, { message: 'Call button back' });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await alice.prop('activeCall'), null, 'the click on Bye placed no new call');
     assert.equal(await part(alice, 'remote-video').count(), 0);
   } finally {
     await alice.close();

@@ -54,6 +54,7 @@ function describe(type, detail = {}) {
         muted: `audio ${call.muted?.audio ? 'muted' : 'on'}, video ${call.muted?.video ? 'muted' : 'on'}`,
         video: call.video,
         transfer: call.transfer,
+        media: call.mediaConnected ? 'connected' : 'not connected',
       }[rest.change];
       return `${party(call)}: ${rest.change} = ${value}`;
     }

@@ -110,3 +110,20 @@ test('bob calls dave, the demo\'s plain SIP phone, and hears the tone dave plays
     await context.close();
   }
 });
+
+test('a call between the demo phones: the event log says what changed, never "undefined"', async () => {
+  const { page, context, problems } = await openDemo();
+  try {
+    await page.evaluate(() => document.getElementById('bob').call('alice', { video: false }));
+    await page.waitForFunction(() => document.getElementById('alice').activeCall?.state === 'incoming');
+    await page.evaluate(() => document.getElementById('alice').answer());
+    const log = () => page.locator('#log').textContent();
+    await until(async () => /media = connected/.test(await log()), { message: 'the media line in the log' });
+    await page.evaluate(() => document.getElementById('bob').hangup());
+    await until(async () => /bye|hangup/.test(await log()), { message: 'the end of the call in the log' });
+    assert.doesNotMatch(await log(), /undefined/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,7 +1,7 @@
 // Screenshots of the demo for the README: light and dark, 360 px and 1280 px wide, written to
 // demo/screenshots/*.png. Starts the demo (demo/start.mjs: Kamailio and the page), opens it in
 // Debian's Chromium with playwright-core, waits for both phones to register, and has bob call
-// alice so the phones show a call ringing in. Run after `npm run build`, inside the loopback-only
+// alice so the phones show a call ringing in (and, for one more shot, a video call in progress). Run after `npm run build`, inside the loopback-only
 // network namespace:
 //
 //   bash test/loopback-only.sh node demo/screenshots.mjs
@@ -24,11 +24,13 @@ const SHOTS = [
   { theme: 'dark', width: 1280, height: 900 },
   { theme: 'light', width: 360, height: 760 },
   { theme: 'dark', width: 360, height: 760 },
+  // A video call in progress: caller card, timer, microphone meter, in-call controls.
+  { theme: 'light', width: 1280, height: 900, videoCall: true },
 ];
 
 const registered = () => [...document.querySelectorAll('sip-phone')].every((phone) => phone.registrationState === 'registered');
 
-async function shoot(browser, url, { theme, width, height }) {
+async function shoot(browser, url, { theme, width, height, videoCall = false }) {
   const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, colorScheme: theme });
   const page = await context.newPage();
   const errors = [];
@@ -37,11 +39,18 @@ async function shoot(browser, url, { theme, width, height }) {
     await page.goto(`${url}?theme=${theme}`);
     await page.waitForFunction(registered, null, { timeout: 15000 });
     // bob calls alice: the picture shows a call ringing in, and the event log has something to say.
-    await page.evaluate(() => document.getElementById('bob').call('alice', { video: false }));
+    await page.evaluate((video) => document.getElementById('bob').call('alice', { video }), videoCall);
     await page.waitForFunction(() => document.getElementById('alice').activeCall?.state === 'incoming', null, { timeout: 10000 });
+    if (videoCall) {
+      await page.evaluate(() => document.getElementById('alice').answer());
+      // Both pictures playing and a few seconds on the timer.
+      const playing = () => [...document.querySelectorAll('sip-phone')].every((phone) => phone.shadowRoot.querySelector('[part~="remote-video"]')?.videoWidth > 0);
+      await page.waitForFunction(playing, null, { timeout: 15000 });
+      await page.waitForTimeout(3000);
+    }
     // Let fonts settle and the status line catch up.
     await page.waitForTimeout(500);
-    const file = `${outDir}demo-${theme}-${width}.png`;
+    const file = `${outDir}demo-${videoCall ? 'video-call' : theme}-${width}.png`;
     await page.screenshot({ path: file, fullPage: width > 1000 || !!process.env.FULL_PAGE });
     // Leave no registration behind: the next context's phones are new contacts for the same users.
     await page.evaluate(async () => {

@@ -43,12 +43,12 @@ function assertSameNames(listed, used, what) {
   );
 }
 
-test('the manifest declares <sip-phone>, <sip-call-quality> and <sip-setup-check>, and where they are defined', () => {
+test('the manifest declares <sip-phone> and its inner elements, and where they are defined', () => {
   assert.ok(phone, 'a custom element with tagName sip-phone');
   assert.equal(phone.name, 'SipPhone');
   assert.ok(phone.summary && phone.description, 'summary and description from the class JSDoc');
   const definitions = manifest.modules.flatMap((m) => (m.exports ?? []).filter((e) => e.kind === 'custom-element-definition'));
-  assert.deepEqual(sorted(definitions.map((d) => d.name)), ['sip-call-quality', 'sip-phone', 'sip-setup-check']);
+  assert.deepEqual(sorted(definitions.map((d) => d.name)), ['sip-call-quality', 'sip-call-timer', 'sip-mic-level', 'sip-phone', 'sip-setup-check']);
 });
 
 test('every event the element dispatches is in the manifest (@fires), with its type and a description', () => {
@@ -69,6 +69,8 @@ test('every event the element dispatches is in the manifest (@fires), with its t
 test('every part rendered in src/ is in the manifest (@csspart) of the element that renders it', () => {
   const rendered = [
     ...matches(/\bpart="([^"]*)"/g, (m) => m[1].split(/\s+/).filter((name) => name && !name.includes('${'))),
+    // Parts handed to a button helper (`roundButton({ part: 'call-button', … })`).
+    ...matches(/\bpart: '([\w-]+)'/g, (m) => [m[1]]),
     // A nested element's parts that the file re-exports (`exportparts="inner, inner2: outer"`).
     ...matches(/\bexportparts="([^"]*)"/g, (m) => m[1].split(',').map((entry) => entry.split(':').pop().trim()).filter(Boolean)),
   ];

@@ -4,7 +4,7 @@
 // Two phones registered at a real Kamailio on 127.0.0.1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eSuite, openRegisteredPhone, until } from './support/harness.mjs';
+import { assertNoAxeViolations, e2eSuite, openRegisteredPhone, until } from './support/harness.mjs';
 
 const env = e2eSuite('a11y');
 
@@ -12,30 +12,7 @@ const part = (phone, name) => phone.page.locator('sip-phone').locator(`[part~="$
 
 const registered = (user, attributes) => openRegisteredPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes });
 
-/**
- * axe-core on the element (into its open shadow root), once per preset. The test page's CSP
- * (script-src 'self') blocks an inline script, so axe comes from the repo's static server.
- */
-async function assertNoViolations(phone, state) {
-  if (!(await phone.page.evaluate(() => 'axe' in window))) {
-    await phone.page.addScriptTag({ url: `${env.web.url}/node_modules/axe-core/axe.min.js` });
-  }
-  for (const theme of ['light', 'dark']) {
-    const violations = await phone.page.evaluate(async (t) => {
-      const element = window.phone();
-      element.setAttribute('theme', t);
-      await element.updateComplete;
-      const results = await window.axe.run(element, { resultTypes: ['violations'] });
-      return results.violations.map((v) => ({
-        rule: v.id,
-        impact: v.impact,
-        help: v.help,
-        nodes: v.nodes.map((n) => `${n.target.join(' >>> ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`),
-      }));
-    }, theme);
-    assert.deepEqual(violations, [], `${phone.user}, ${state}, theme=${theme}: ${JSON.stringify(violations, null, 2)}`);
-  }
-}
+const assertNoViolations = (phone, state) => assertNoAxeViolations(phone, env.web.url, state);
 
 /** The focused element inside the phone, as "part[:text]", or what is focused outside it. */
 const focusedPart = (phone) =>

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { chromiumArgs, e2eSuite, openPhone, openRegisteredPhone, until } from './support/harness.mjs';
+import { assertNoAxeViolations, chromiumArgs, e2eSuite, openPhone, openRegisteredPhone, until } from './support/harness.mjs';
 import { startTurnServer, turnCredentials } from './support/turn-server.mjs';
 import { startStunServer } from './support/stun-server.mjs';
 import { freePort } from '../../demo/kamailio/kamailio.mjs';
@@ -283,18 +283,7 @@ test('the user presses "Check my setup": the check loads only then, its lines sh
     assert.equal(await button.getAttribute('aria-disabled'), 'false', 'the button is back once the check is done');
     assert.equal(await alice.page.evaluate(() => window.phone().shadowRoot.activeElement?.getAttribute('part')), 'check-setup-button', 'focus stays on the button');
 
-    // axe on the phone with the results open, in both presets.
-    await alice.page.addScriptTag({ url: `${env.web.url}/node_modules/axe-core/axe.min.js` });
-    for (const theme of ['light', 'dark']) {
-      const violations = await alice.page.evaluate(async (t) => {
-        const element = window.phone();
-        element.setAttribute('theme', t);
-        await element.updateComplete;
-        const results = await window.axe.run(element, { resultTypes: ['violations'] });
-        return results.violations.map((v) => ({ rule: v.id, nodes: v.nodes.map((n) => `${n.target.join(' >>> ')}: ${n.failureSummary}`) }));
-      }, theme);
-      assert.deepEqual(violations, [], `theme=${theme}: ${JSON.stringify(violations, null, 2)}`);
-    }
+    await assertNoAxeViolations(alice, env.web.url, 'setup check results open');
   } finally {
     await alice.close();
   }

@@ -1,5 +1,6 @@
 // End-to-end harness: a static server for the repo (built bundle + test pages), Debian's Chromium
 // through playwright-core, and one browser context per phone. Everything on 127.0.0.1.
+import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -217,4 +218,29 @@ export async function bothWays(phones, { video = true } = {}, label = '') {
   ).catch((e) => {
     throw new Error(`${e.message}: ${JSON.stringify(last)}`);
   });
+}
+
+/**
+ * axe-core on the element (into its open shadow root), once per preset. The test page's CSP
+ * (script-src 'self') blocks an inline script, so axe comes from the repo's static server.
+ */
+export async function assertNoAxeViolations(phone, baseUrl, state) {
+  if (!(await phone.page.evaluate(() => 'axe' in window))) {
+    await phone.page.addScriptTag({ url: `${baseUrl}/node_modules/axe-core/axe.min.js` });
+  }
+  for (const theme of ['light', 'dark']) {
+    const violations = await phone.page.evaluate(async (t) => {
+      const element = window.phone();
+      element.setAttribute('theme', t);
+      await element.updateComplete;
+      const results = await window.axe.run(element, { resultTypes: ['violations'] });
+      return results.violations.map((v) => ({
+        rule: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => `${n.target.join(' >>> ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`),
+      }));
+    }, theme);
+    assert.deepEqual(violations, [], `${phone.user}, ${state}, theme=${theme}: ${JSON.stringify(violations, null, 2)}`);
+  }
 }

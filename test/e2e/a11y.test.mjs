@@ -50,6 +50,14 @@ test('axe finds no violations in any state of a video call, in the light and the
     await assertNoViolations(alice, 'in a video call (caller)');
     await assertNoViolations(bob, 'in a video call (callee)');
 
+    // The dial pad opened, the call held: the overlay over the video on both sides.
+    await part(alice, 'dialpad-button').click();
+    await part(alice, 'hold-button').click();
+    await bob.waitFor('sip-call-updated', { change: 'remoteHeld', 'call.remoteHeld': true });
+    await until(async () => (await part(alice, 'held-overlay').count()) === 1 && (await part(bob, 'held-overlay').count()) === 1, { message: 'the hold overlays' });
+    await assertNoViolations(alice, 'held, dial pad open');
+    await assertNoViolations(bob, 'held by the other side');
+
     await alice.call('hangup');
     await bob.waitFor('sip-call-ended');
     await part(bob, 'history').locator('summary').click();

@@ -931,7 +931,7 @@ export class SipPhone extends LitElement {
   private renderMessages() {
     const unread = this.inbox.unread;
     return html`<button type="button" part="messages-button" aria-expanded=${this.messagesOpen} @click=${this.toggleMessages}>
-        ${this.t.messagesButton}<span part="unread-badge" class="badge" ?hidden=${!unread} aria-label=${this.t.unreadMessages(unread)}>${unread}</span>
+        ${this.t.messagesButton}<span part="unread-badge" ?hidden=${!unread}><span aria-hidden="true">${unread}</span><span class="visually-hidden">, ${this.t.unreadMessages(unread)}</span></span>
       </button>
       ${this.messagesOpen
         ? html`<sip-conversations

@@ -18,7 +18,7 @@ const inPhone = (phone, selector) => phone.page.locator(`sip-phone ${selector}`)
 const badge = (phone) =>
   phone.page.evaluate(() => {
     const element = window.phone().shadowRoot.querySelector('[part~="unread-badge"]');
-    return element && !element.hidden ? element.textContent.trim() : '';
+    return element && !element.hidden ? element.querySelector('[aria-hidden="true"]').textContent.trim() : '';
   });
 
 /** The open thread's messages as the user sees them: text content and state. */

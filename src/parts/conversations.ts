@@ -172,7 +172,7 @@ export class SipConversations extends LitElement {
       const code = (error as { code?: keyof Strings['errors'] }).code;
       this.error = (code && this.t.errors[code]) || String((error as Error).message);
       // A refused message shows in its thread: go there.
-      const failed = this.messages.at(-1);
+      const failed = (this.store?.all ?? this.messages).at(-1);
       if (failed?.status === 'failed') this.to = failed.remoteUri;
     } finally {
       this.sending = false;

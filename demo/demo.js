@@ -20,6 +20,7 @@ const EVENTS = [
   'sip-call-ended',
   'sip-call-updated',
   'sip-dtmf',
+  'sip-message',
   'sip-error',
 ];
 const MAX_LOG_ENTRIES = 300;
@@ -60,6 +61,8 @@ function describe(type, detail = {}) {
     }
     case 'sip-dtmf':
       return `${rest.direction} tone ${rest.tone}`;
+    case 'sip-message':
+      return `from ${party(rest.message)}: ${rest.message.text}`;
     case 'sip-error':
       return `${rest.code}: ${rest.message}`;
     default:

@@ -3,6 +3,7 @@
  * Details come from the core's PhoneEvents, so the two can never drift apart.
  */
 import type { PhoneEvents } from './core/phone.js';
+import type { MessagesEvents } from './core/messages.js';
 
 export type SipConnectingDetail = PhoneEvents['connecting'];
 export type SipConnectedDetail = PhoneEvents['connected'];
@@ -18,6 +19,8 @@ export type SipCallUpdatedDetail = PhoneEvents['call-updated'];
 export type SipDtmfDetail = PhoneEvents['dtmf'];
 export type SipCallStatsDetail = PhoneEvents['call-stats'];
 export type SipCallQualityDetail = PhoneEvents['call-quality'];
+/** A text message arrived (from core/messages.ts, dispatched by the element itself). */
+export type SipMessageDetail = MessagesEvents['message'];
 
 /** Every event name with its detail type. */
 export interface SipPhoneEventMap {
@@ -35,6 +38,7 @@ export interface SipPhoneEventMap {
   'sip-call-stats': CustomEvent<SipCallStatsDetail>;
   'sip-call-quality': CustomEvent<SipCallQualityDetail>;
   'sip-error': CustomEvent<SipErrorDetail>;
+  'sip-message': CustomEvent<SipMessageDetail>;
 }
 
 /** Core event name → DOM event name (all core events but `change`). */

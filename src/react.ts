@@ -37,6 +37,7 @@ const events: SipPhoneReactEvents = {
   onSipCallStats: event('sip-call-stats'),
   onSipCallQuality: event('sip-call-quality'),
   onSipError: event('sip-error'),
+  onSipMessage: event('sip-message'),
 };
 
 /** `<sip-phone>` as a React component; a `ref` gives the element (`register()`, `call()`, …). */

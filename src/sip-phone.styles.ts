@@ -211,6 +211,17 @@ export const styles = [
       grid-row: 1 / span 2;
       grid-column: 3;
     }
+    [part~='unread-badge'] {
+      margin-inline-start: 6px;
+      padding: 0 6px;
+      border-radius: 9px;
+      background: var(--_danger);
+      color: var(--_danger-contrast);
+      font-size: 12px;
+    }
+    [part~='conversations'] {
+      margin: var(--_spacing) 0;
+    }
     .visually-hidden {
       position: absolute;
       width: 1px;

@@ -25,6 +25,8 @@ import { devicePicker, type DeviceChoice, type DeviceList } from './parts/device
 import { CallHistory, type HistoryEntry } from './core/call-history.js';
 import { settingsPanel, type SettingsValues } from './parts/settings-panel.js';
 import type { SipSetupCheck } from './parts/setup-check.js';
+import type { SipConversations } from './parts/conversations.js';
+import { Messages, type MessageInfo } from './core/messages.js';
 import type { PreflightOptions, PreflightResult } from './core/preflight.js';
 import { statusBanner } from './parts/status-banner.js';
 import { qualityWarning } from './parts/quality-warning.js';
@@ -38,6 +40,15 @@ function loadDeviceChoice(): DeviceChoice {
     return JSON.parse(localStorage.getItem(DEVICES_KEY) ?? '{}') as DeviceChoice;
   } catch {
     return {};
+  }
+}
+
+/** localStorage, or null where the page may not use it (sandboxed frame, privacy mode). */
+function storageOrNull(): Storage | null {
+  try {
+    return localStorage;
+  } catch {
+    return null;
   }
 }
 
@@ -71,6 +82,7 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @fires {CustomEvent<SipCallStatsDetail>} sip-call-stats - Every 2 s during a call: rttMs, jitterMs, packetsLost, audioKbps, videoKbps.
  * @fires {CustomEvent<SipCallQualityDetail>} sip-call-quality - A call crossed a quality threshold (`active: true`) or recovered (`active: false`): `warning` is 'high-rtt', 'high-jitter', 'packet-loss', 'no-inbound-audio' or 'microphone-silent'.
  * @fires {CustomEvent<SipErrorDetail>} sip-error - A configuration or usage error (`code`, `message`).
+ * @fires {CustomEvent<SipMessageDetail>} sip-message - A text message arrived (`message`: a MessageInfo, already in `messages`).
  *
  * @csspart status - The status line (registration, call, last error).
  * @csspart offline-banner - Shown while the connection is lost: what happened and the next retry.
@@ -125,6 +137,18 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @csspart setup-check-summary - The setup check's overall verdict.
  * @csspart setup-check-item - One line of the setup check: what was checked, its status and its verdict.
  * @csspart setup-check-level - The microphone's level meter in the setup check.
+ * @csspart messages-button - "Messages": opens and closes the conversations.
+ * @csspart unread-badge - The number of unread messages, on the Messages button (hidden when there are none).
+ * @csspart conversations - The conversations view (loaded when first opened).
+ * @csspart threads - The list of conversations, one button per contact.
+ * @csspart thread - One conversation in the list: the contact and its unread count.
+ * @csspart thread-messages - The messages of the open conversation.
+ * @csspart message - One message (class `incoming` or `outgoing`), its text and time or state.
+ * @csspart thread-call-button - Calls the contact of the open conversation.
+ * @csspart composer - The form that sends a message: To, the text, Send.
+ * @csspart message-to - The address the message goes to.
+ * @csspart message-input - The text of the message.
+ * @csspart send-button - Send.
  *
  * @cssprop [--sip-phone-accent=#1a73e8] - Accent colour (Register, focus rings); dark preset #8ab4f8.
  * @cssprop [--sip-phone-accent-contrast=#ffffff] - Text on the accent colour; dark preset #202124.
@@ -270,6 +294,10 @@ export class SipPhone extends LitElement {
   /** "Check my setup" was pressed: its results show in the settings from then on. */
   @state() private setupCheckShown = false;
   @state() private checkingSetup = false;
+  /** The text messages of the current `uri`. */
+  private readonly inbox = new Messages(this.phone, storageOrNull());
+  /** "Messages" is open (its view loads the first time). */
+  @state() private messagesOpen = false;
 
   constructor() {
     super();
@@ -292,6 +320,8 @@ export class SipPhone extends LitElement {
       this.errorCode = cause === 'credentials-failed' ? cause : statusCode === 401 || statusCode === 403 || statusCode === 407 ? 'authentication-failed' : 'registration-failed';
     });
     this.phone.on('registered', () => (this.errorCode = null));
+    this.inbox.on('message', (detail) => this.dispatchEvent(new CustomEvent('sip-message', { detail, bubbles: true, composed: true })));
+    this.inbox.on('change', () => this.requestUpdate());
     this.phone.on('error', ({ code }) => (this.errorCode = code));
     this.phone.on('call-stats', (stats) => {
       const indicator = this.renderRoot.querySelector<SipCallQuality>('sip-call-quality');
@@ -353,11 +383,52 @@ export class SipPhone extends LitElement {
     return [...this.callHistory.entries];
   }
 
-  /** Forgets the call history of this `uri`. */
+  /** Forgets the call history and the text messages of this `uri`. */
   clearHistory(): void {
     this.callHistory.clear();
+    this.inbox.clear();
     this.requestUpdate();
   }
+
+  /**
+   * Text messages sent and received, oldest first (newest last): the last 100 per contact, kept
+   * in localStorage per `uri`. Incoming ones have status 'received' until their conversation is
+   * shown, then 'read'.
+   */
+  get messages(): MessageInfo[] {
+    this.inbox.key = `sip-phone.messages.${this.uri}`;
+    return [...this.inbox.all];
+  }
+
+  /**
+   * Sends `text` as a text message (SIP MESSAGE, text/plain) to `target` (a SIP URI, or a user in
+   * our domain). Resolves to its MessageInfo once accepted: status 'sent' (delivered), or 'stored'
+   * (202: the server keeps it for a user who is offline). Rejects with 'message-too-long' (over
+   * 1300 bytes of UTF-8), 'invalid-option' (no text), 'invalid-target' or 'not-registered' before
+   * sending anything, or with 'message-failed' when refused (its `statusCode`, e.g. 404, is on the
+   * error and in the message).
+   */
+  sendMessage(target: string, text: string): Promise<MessageInfo> {
+    return this.run(async () => {
+      const { sendMessage } = await import('./parts/conversations.js');
+      this.inbox.key = `sip-phone.messages.${this.uri}`;
+      return sendMessage(this.inbox, target, text);
+    });
+  }
+
+  /** "Messages": loads the conversations view the first time, then opens or closes it. */
+  private readonly toggleMessages = async () => {
+    try {
+      (await import('./parts/conversations.js')).defineConversations();
+      this.messagesOpen = !this.messagesOpen;
+      await this.updateComplete;
+      const view = this.renderRoot.querySelector<SipConversations>('sip-conversations');
+      await view?.updateComplete;
+      view?.renderRoot.querySelector<HTMLElement>('[part~="message-input"]')?.focus();
+    } catch (error) {
+      this.report(toPhoneError(error));
+    }
+  };
 
   private historyStore: CallHistory | null = null;
 
@@ -637,6 +708,7 @@ export class SipPhone extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.persist && !this.settingsRestored) this.restoreSettings();
     this.t = stringsFor(this.language, this.strings);
+    this.inbox.key = `sip-phone.messages.${this.uri}`;
     this.phone.autoAnswer = this.autoAnswer;
     this.rings.ringtoneUrl = this.ringtone;
     this.rings.silent = this.autoAnswer;
@@ -856,6 +928,24 @@ export class SipPhone extends LitElement {
     }
   }
 
+  private renderMessages() {
+    const unread = this.inbox.unread;
+    return html`<button type="button" part="messages-button" aria-expanded=${this.messagesOpen} @click=${this.toggleMessages}>
+        ${this.t.messagesButton}<span part="unread-badge" ?hidden=${!unread}><span aria-hidden="true">${unread}</span><span class="visually-hidden">, ${this.t.unreadMessages(unread)}</span></span>
+      </button>
+      ${this.messagesOpen
+        ? html`<sip-conversations
+            part="conversations"
+            exportparts="threads, thread, thread-messages, message, thread-call-button, composer, message-to, message-input, send-button"
+            .t=${this.t}
+            .messages=${this.inbox.all}
+            .store=${this.inbox}
+            .send=${(target: string, text: string) => this.sendMessage(target, text)}
+            .call=${(uri: string) => void this.call(uri).catch(() => {})}
+          ></sip-conversations>`
+        : ''}`;
+  }
+
   override render() {
     const call = this.activeCall;
     const media = call ? this.phone.getCall(call.id) : undefined;
@@ -925,6 +1015,7 @@ export class SipPhone extends LitElement {
           </div>
           <div class="extras">
             ${devicePicker(this.t, this.devices, this.deviceChoice, (choice) => void this.selectDevices(choice).catch(() => {}))}
+            ${this.uri ? this.renderMessages() : ''}
             ${this.uri ? callHistory(this.t, this.callHistory.entries, (uri) => void this.call(uri).catch(() => {}), () => this.clearHistory()) : ''}
           </div>
         </div>

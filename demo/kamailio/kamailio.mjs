@@ -357,6 +357,12 @@ export async function startKamailio(opts = {}) {
     '-A', `UDP_PORT=${udpPort}`,
     '-A', `CTL_SOCK="unix:${ctlPath}"`,
   ];
+  // msilo keeps messages for users who are offline in db_text tables of this run's own.
+  const msiloDir = path.join(dir, 'msilo');
+  await fsp.mkdir(msiloDir);
+  await fsp.writeFile(path.join(msiloDir, 'version'), 'id(int,auto) table_name(string) table_version(int) \n0:silo:8\n');
+  await fsp.writeFile(path.join(msiloDir, 'silo'), 'id(int,auto) src_addr(string) dst_addr(string) username(string) domain(string) inc_time(int) exp_time(int) snd_time(int,null) ctype(string) body(string,null) extra_hdrs(string,null) callid(string,null) status(int,null) \n');
+  args.push('-A', `MSILO_DB="text://${msiloDir}"`, '-A', `MSILO_PROXY="sip:127.0.0.1:${udpPort}"`);
   if (debug !== undefined) args.push('-A', `DBG_LEVEL=${Number(debug)}`);
   if (inviteAuth) args.push('-A', 'WITH_INVITE_AUTH');
   let rtpengine = null;

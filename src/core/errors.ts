@@ -19,16 +19,21 @@ export type PhoneErrorCode =
   | 'authentication-failed'
   | 'credentials-failed'
   | 'registration-failed'
+  | 'message-failed'
+  | 'message-too-long'
   | 'internal-error';
 
 /** An error with a machine-readable {@link PhoneErrorCode}. */
 export class PhoneError extends Error {
   readonly code: PhoneErrorCode;
+  /** The SIP status of a refused request, when there was one (e.g. 404 for 'message-failed'). */
+  readonly statusCode?: number;
 
-  constructor(code: PhoneErrorCode, message: string) {
+  constructor(code: PhoneErrorCode, message: string, statusCode?: number) {
     super(message);
     this.name = 'PhoneError';
     this.code = code;
+    if (statusCode) this.statusCode = statusCode;
   }
 }
 

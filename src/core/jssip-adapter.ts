@@ -12,7 +12,7 @@ import type { SipSocketOptions } from './sip-socket.js';
 import { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from './reconnect-policy.js';
 
 export type { UA, RTCSession };
-export type { IncomingRTCSessionEvent, OutgoingRTCSessionEvent, RTCSessionEvent } from 'jssip/lib/UA.js';
+export type { IncomingRTCSessionEvent, OutgoingRTCSessionEvent, RTCSessionEvent, IncomingMessageEvent, OutgoingMessageEvent } from 'jssip/lib/UA.js';
 export type { EndEvent, IceCandidateEvent, PeerConnectionEvent } from 'jssip/lib/RTCSession.js';
 
 // JsSIP is CommonJS; some converters expose it only as the default export.

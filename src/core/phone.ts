@@ -115,6 +115,8 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   readonly options: PhoneOptions;
   private readonly iceProbe: IceServerProbe;
   private readonly permissions: MediaPermissions | undefined;
+  /** Features beside calls (messages.ts) that take each new user agent. */
+  private readonly userAgentListeners: ((ua: UA, config: PhoneConfig) => void)[] = [];
 
   constructor(options: PhoneOptions = {}) {
     super();
@@ -125,6 +127,12 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
 
   get configured(): boolean {
     return this.config !== null;
+  }
+
+  /** Hands each user agent the phone starts (and the current one) to `listener`, before it connects. */
+  onUserAgent(listener: (ua: UA, config: PhoneConfig) => void): void {
+    this.userAgentListeners.push(listener);
+    if (this.ua && this.config) listener(this.ua, this.config);
   }
 
   /** Live calls, oldest first. */
@@ -620,6 +628,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       this.emit('incoming-call', { call: call.info });
       if (this.autoAnswer) this.answer(call.id).catch(() => {});
     });
+    for (const listener of this.userAgentListeners) listener(ua, config);
     ua.start();
     return ua;
   }

@@ -106,6 +106,29 @@ export interface Strings {
     names: Record<PreflightCheckName, string>;
   };
   // The verdicts of the setup check are in setup-check-strings.ts: loaded with the check.
+  /** The button that opens the conversations; its badge counts unread messages. */
+  messagesButton: string;
+  /** The badge's accessible name. */
+  unreadMessages: (count: number) => string;
+  /** The conversations view (loaded when first opened). */
+  conversations: {
+    /** The accessible name of the list of threads. */
+    threads: string;
+    /** The address field of the composer. */
+    to: string;
+    toPlaceholder: string;
+    /** The text field of the composer. */
+    message: string;
+    send: string;
+    /** Calls the contact of the open thread. */
+    call: (who: string) => string;
+    /** No thread yet. */
+    empty: string;
+    /** Under an outgoing message: where it stands. */
+    status: { sending: string; sent: string; stored: string; failed: (statusCode?: number) => string };
+    /** The sender of our own messages. */
+    you: string;
+  };
 }
 
 export const en: Strings = {
@@ -210,7 +233,22 @@ export const en: Strings = {
     'authentication-failed': 'Wrong user name or password: the server refused them.',
     'credentials-failed': 'Could not get the credentials for the server.',
     'registration-failed': 'The server refused the registration.',
+    'message-failed': 'The message could not be delivered.',
+    'message-too-long': 'The message is too long (at most 1300 bytes).',
     'internal-error': 'Something went wrong.',
+  },
+  messagesButton: 'Messages',
+  unreadMessages: (count) => `${count} unread`,
+  conversations: {
+    threads: 'Conversations',
+    to: 'To',
+    toPlaceholder: 'user name or sip:user@domain',
+    message: 'Message',
+    send: 'Send',
+    call: (who) => `Call ${who}`,
+    empty: 'No messages yet.',
+    status: { sending: 'Sending…', sent: 'Sent', stored: 'Stored for delivery', failed: (code) => `Not delivered${code ? ` (${code})` : ''}` },
+    you: 'You',
   },
   checkSetup: 'Check my setup',
   setupCheck: {
@@ -327,7 +365,22 @@ export const de: Strings = {
     'authentication-failed': 'Falscher Benutzername oder falsches Passwort: Der Server hat sie abgelehnt.',
     'credentials-failed': 'Die Zugangsdaten für den Server konnten nicht geholt werden.',
     'registration-failed': 'Der Server hat die Anmeldung abgelehnt.',
+    'message-failed': 'Die Nachricht konnte nicht zugestellt werden.',
+    'message-too-long': 'Die Nachricht ist zu lang (höchstens 1300 Byte).',
     'internal-error': 'Etwas ist schiefgegangen.',
+  },
+  messagesButton: 'Nachrichten',
+  unreadMessages: (count) => `${count} ungelesen`,
+  conversations: {
+    threads: 'Unterhaltungen',
+    to: 'An',
+    toPlaceholder: 'Benutzername oder sip:benutzer@domain',
+    message: 'Nachricht',
+    send: 'Senden',
+    call: (who) => `${who} anrufen`,
+    empty: 'Noch keine Nachrichten.',
+    status: { sending: 'Wird gesendet…', sent: 'Gesendet', stored: 'Zur Zustellung gespeichert', failed: (code) => `Nicht zugestellt${code ? ` (${code})` : ''}` },
+    you: 'Sie',
   },
   checkSetup: 'Einrichtung prüfen',
   setupCheck: {

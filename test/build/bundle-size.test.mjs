@@ -11,8 +11,9 @@ const chunks = readdirSync(new URL('chunks/', dist)).map((name) => ({ name, byte
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
 const FIRST_LOAD_BUDGET_GZIP = 90 * 1024;
-// webrtc-adapter (12 KB) and the setup check (7 KB) load on demand.
-const TOTAL_BUDGET_GZIP = 112 * 1024;
+// webrtc-adapter (12 KB), the setup check (7 KB) and the conversations (3 KB) load on demand;
+// issue #14 sets 120 KiB for everything, with room for the features it lists.
+const TOTAL_BUDGET_GZIP = 120 * 1024;
 
 test(`dist/sip-phone.js, what a page loads first, stays within ${FIRST_LOAD_BUDGET_GZIP} bytes gzip`, () => {
   console.log(`first load: ${entry.length} bytes raw, ${gzip(entry)} bytes gzip`);
@@ -33,6 +34,14 @@ test('the setup check is a chunk of its own, which the first load only imports o
   assert.match(text, /import\(["']\.\/chunks\/setup-check-[\w-]+\.js["']\)/, 'loaded with import()');
   assert.doesNotMatch(text, /from\s*["']\.\/chunks\/setup-check-/, 'never imported statically');
   assert.doesNotMatch(text, /define\(\s*["']sip-setup-check/, 'the chunk defines its element');
+});
+
+test('the conversations view (and sending messages) is a chunk of its own, which the first load only imports on demand', () => {
+  const text = entry.toString('utf8');
+  assert.ok(chunks.some(({ name }) => name.startsWith('conversations-')), 'dist/chunks/conversations-*.js');
+  assert.match(text, /import\(["']\.\/chunks\/conversations-[\w-]+\.js["']\)/, 'loaded with import()');
+  assert.doesNotMatch(text, /from\s*["']\.\/chunks\/conversations-/, 'never imported statically');
+  assert.doesNotMatch(text, /define\(\s*["']sip-conversations/, 'the chunk defines its element');
 });
 
 test('the bundle carries no logging, source map or Node polyfills', () => {

@@ -71,6 +71,8 @@ export class FakeSipServer {
   /** The phone's responses (e.g. its 200 OK to an INVITE from ringIn()). */
   readonly responses: string[] = [];
   inviteReply: InviteReply = 'not-found';
+  /** How the server answers the phone's MESSAGEs: 200 (delivered), 202 (stored), 404… */
+  messageReply: [number, string] = [200, 'OK'];
   frozen = false;
   refuse: boolean;
   private readonly passwords: Record<string, string>;
@@ -109,7 +111,33 @@ export class FakeSipServer {
       const reply = this.inviteReply;
       return socket.deliver(typeof reply === 'function' ? response(data, ...reply(data)) : reply === 'ring' ? response(data, 180, 'Ringing') : response(data, 404, 'Not Found'));
     }
+    if (method === 'MESSAGE') return socket.deliver(response(data, ...this.messageReply));
     if (method !== 'ACK') socket.deliver(response(data, 200, 'OK'));
+  }
+
+  /**
+   * Delivers a MESSAGE to the phone on the newest open socket, as a proxy relays one; the phone's
+   * answer lands in `responses`.
+   */
+  messageIn(text: string, { from = 'sip:bob@sip-phone.test', to = 'sip:alice@sip-phone.test', contentType = 'text/plain;charset=utf-8', displayName = '' } = {}): void {
+    const socket = this.openSockets.at(-1);
+    if (!socket) throw new Error('messageIn: no open socket (register first)');
+    const id = Math.random().toString(36).slice(2);
+    socket.deliver(
+      [
+        `MESSAGE ${to} SIP/2.0`,
+        `Via: SIP/2.0/WSS fake.invalid;branch=z9hG4bK${id}`,
+        'Max-Forwards: 70',
+        `From: ${displayName ? `"${displayName}" ` : ''}<${from}>;tag=${id}`,
+        `To: <${to}>`,
+        `Call-ID: ${id}@fake.invalid`,
+        'CSeq: 1 MESSAGE',
+        `Content-Type: ${contentType}`,
+        `Content-Length: ${new TextEncoder().encode(text).length}`,
+        '',
+        text,
+      ].join('\r\n'),
+    );
   }
 
   /**

@@ -18,6 +18,7 @@ export type SipCallUpdatedDetail = PhoneEvents['call-updated'];
 export type SipDtmfDetail = PhoneEvents['dtmf'];
 export type SipCallStatsDetail = PhoneEvents['call-stats'];
 export type SipCallQualityDetail = PhoneEvents['call-quality'];
+export type SipVoicemailDetail = PhoneEvents['voicemail'];
 
 /** Every event name with its detail type. */
 export interface SipPhoneEventMap {
@@ -34,6 +35,7 @@ export interface SipPhoneEventMap {
   'sip-dtmf': CustomEvent<SipDtmfDetail>;
   'sip-call-stats': CustomEvent<SipCallStatsDetail>;
   'sip-call-quality': CustomEvent<SipCallQualityDetail>;
+  'sip-voicemail': CustomEvent<SipVoicemailDetail>;
   'sip-error': CustomEvent<SipErrorDetail>;
 }
 
@@ -52,6 +54,7 @@ export const domEventNames = {
   dtmf: 'sip-dtmf',
   'call-stats': 'sip-call-stats',
   'call-quality': 'sip-call-quality',
+  voicemail: 'sip-voicemail',
   error: 'sip-error',
 } as const satisfies { [K in Exclude<keyof PhoneEvents, 'change'>]: keyof SipPhoneEventMap };
 

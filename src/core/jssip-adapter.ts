@@ -312,3 +312,34 @@ function awaitCredentialsOnChallenge(): void {
   };
 }
 awaitCredentialsOnChallenge();
+
+/** A subscription (RFC 6665) held by JsSIP's Subscriber, which refreshes it before it expires. */
+export interface Subscription {
+  /** Ends it with SUBSCRIBE Expires: 0 (or just locally, when the connection is gone). */
+  end(): void;
+}
+
+/**
+ * Subscribes to `event` of `target`: `onNotify` gets each NOTIFY's body, `onEnd` says the
+ * subscription ended without end() (refused, timed out, a final NOTIFY).
+ */
+export function subscribe(ua: UA, target: string, event: string, accept: string, expires: number, onNotify: (body: string) => void, onEnd: () => void): Subscription {
+  const subscriber = ua.subscribe(target, event, accept, { expires });
+  let ending = false;
+  subscriber.on('notify', (_final, _request, body) => body && onNotify(body));
+  subscriber.on('terminated', () => ending || onEnd());
+  subscriber.subscribe();
+  return {
+    end: () => {
+      ending = true;
+      subscriber.terminate();
+    },
+  };
+}
+
+/** NOTIFYs of `event` outside any subscription (JsSIP answers them 200 and emits 'sipEvent'). */
+export function onUnsolicitedNotify(ua: UA, event: string, onNotify: (body: string) => void): void {
+  ua.on('sipEvent', ({ event: header, request }) => {
+    if ((header as { event?: string } | undefined)?.event === event && request.body) onNotify(request.body);
+  });
+}

@@ -90,6 +90,9 @@ export interface Strings {
   /** Shown in the call screen while a `call-quality` warning is in force. */
   qualityWarnings: Record<QualityWarning, string>;
   errors: Record<PhoneErrorCode, string>;
+  /** The voicemail badge's accessible name (`count`: new voice messages, 0 when the server gave none). */
+  voicemailWaiting: (count: number) => string;
+  callVoicemail: string;
   /** The button in the settings that runs the setup check. */
   checkSetup: string;
   setupCheck: {
@@ -212,6 +215,8 @@ export const en: Strings = {
     'registration-failed': 'The server refused the registration.',
     'internal-error': 'Something went wrong.',
   },
+  voicemailWaiting: (count) => (count ? `${count} new voicemail message${count === 1 ? '' : 's'}` : 'New voicemail messages'),
+  callVoicemail: 'Call voicemail',
   checkSetup: 'Check my setup',
   setupCheck: {
     results: 'Setup check results',
@@ -329,6 +334,8 @@ export const de: Strings = {
     'registration-failed': 'Der Server hat die Anmeldung abgelehnt.',
     'internal-error': 'Etwas ist schiefgegangen.',
   },
+  voicemailWaiting: (count) => (count ? `${count} neue Sprachnachricht${count === 1 ? '' : 'en'}` : 'Neue Sprachnachrichten'),
+  callVoicemail: 'Mailbox anrufen',
   checkSetup: 'Einrichtung prüfen',
   setupCheck: {
     results: 'Ergebnisse der Prüfung',

@@ -321,13 +321,15 @@ export interface Subscription {
 
 /**
  * Subscribes to `event` of `target`: `onNotify` gets each NOTIFY's body, `onEnd` says the
- * subscription ended without end() (refused, timed out, a final NOTIFY).
+ * subscription ended without end(): `refused` when the server answered the SUBSCRIBE with an
+ * error (e.g. 489 Bad Event), otherwise it timed out or the server ended it (a final NOTIFY).
  */
-export function subscribe(ua: UA, target: string, event: string, accept: string, expires: number, onNotify: (body: string) => void, onEnd: () => void): Subscription {
+export function subscribe(ua: UA, target: string, event: string, accept: string, expires: number, onNotify: (body: string) => void, onEnd: (refused: boolean) => void): Subscription {
   const subscriber = ua.subscribe(target, event, accept, { expires });
+  const { SUBSCRIBE_NON_OK_RESPONSE, SUBSCRIBE_AUTHENTICATION_FAILED } = subscriber.C;
   let ending = false;
   subscriber.on('notify', (_final, _request, body) => body && onNotify(body));
-  subscriber.on('terminated', () => ending || onEnd());
+  subscriber.on('terminated', (code) => ending || onEnd(code === SUBSCRIBE_NON_OK_RESPONSE || code === SUBSCRIBE_AUTHENTICATION_FAILED));
   subscriber.subscribe();
   return {
     end: () => {

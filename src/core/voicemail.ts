@@ -16,7 +16,7 @@ export const NO_VOICEMAIL: VoicemailStatus = { waiting: false, newMessages: 0, o
 export const MESSAGE_SUMMARY = 'message-summary';
 /** How long a subscription lasts (s); JsSIP refreshes it before then. */
 const SUBSCRIBE_EXPIRES = 3600;
-/** A subscription the server ended is tried again this much later (ms) while registered. */
+/** A subscription that timed out or that the server ended is tried again this much later (ms) while registered. */
 const RESUBSCRIBE_MS = 60000;
 
 /**
@@ -50,10 +50,11 @@ export class Voicemail {
     clearTimeout(this.retry);
     if (this.subscription && this.ua === ua) return;
     this.ua = ua;
-    const subscription = subscribe(ua, aor, MESSAGE_SUMMARY, 'application/simple-message-summary', SUBSCRIBE_EXPIRES, (body) => this.update(body), () => {
+    const subscription = subscribe(ua, aor, MESSAGE_SUMMARY, 'application/simple-message-summary', SUBSCRIBE_EXPIRES, (body) => this.update(body), (refused) => {
       if (this.subscription !== subscription) return;
       this.subscription = null;
-      this.retry = setTimeout(() => ua.isRegistered() && this.subscribe(ua, aor), RESUBSCRIBE_MS);
+      // A server without message summaries refuses: asked again only at the next registration.
+      if (!refused) this.retry = setTimeout(() => ua.isRegistered() && this.subscribe(ua, aor), RESUBSCRIBE_MS);
     });
     this.subscription = subscription;
   }

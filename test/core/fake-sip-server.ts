@@ -73,6 +73,8 @@ export class FakeSipServer {
   inviteReply: InviteReply = 'not-found';
   /** The message summary (RFC 3842) a SUBSCRIBE to it gets in its first NOTIFY. */
   messageSummary = 'Messages-Waiting: no\r\n';
+  /** Answer SUBSCRIBE 489 Bad Event (a server without message summaries). */
+  refuseSubscribe = false;
   /** The live message-summary subscriptions, for notify(). */
   readonly subscriptions: { socket: FakeSocket; subscribe: string; cseq: number }[] = [];
   frozen = false;
@@ -145,6 +147,7 @@ export class FakeSipServer {
 
   /** 200 OK (with a Contact, so a dialog forms) and a first NOTIFY; Expires: 0 ends it. */
   private subscribe(socket: FakeSocket, request: string): void {
+    if (this.refuseSubscribe) return socket.deliver(response(request, 489, 'Bad Event'));
     const callId = header(request, 'Call-ID');
     const index = this.subscriptions.findIndex((s) => header(s.subscribe, 'Call-ID') === callId);
     const expires = header(request, 'Expires') === '0' ? 0 : 600;

@@ -130,4 +130,19 @@ describe('Voicemail with a fake registrar', () => {
     expect(refresh).to.match(/^Expires: 3600\r$/m);
     phone.stop();
   });
+
+  it('a server without message summaries (489) leaves the phone registered, with nothing waiting, and unsolicited NOTIFYs still count', async () => {
+    const server = new FakeSipServer();
+    server.refuseSubscribe = true;
+    const { phone, changes } = phoneWith(server);
+    await phone.register();
+    await until(() => subscribes(server).length === 1);
+    await wait(100);
+    expect(phone.registrationState).to.equal('registered');
+    expect(changes).to.deep.equal([]);
+    server.notifyUnsolicited('Messages-Waiting: yes\r\nVoice-Message: 1/0\r\n');
+    await until(() => changes.length === 1);
+    expect(subscribes(server)).to.have.length(1);
+    phone.stop();
+  });
 });

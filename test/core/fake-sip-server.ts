@@ -71,8 +71,11 @@ export class FakeSipServer {
   /** The phone's responses (e.g. its 200 OK to an INVITE from ringIn()). */
   readonly responses: string[] = [];
   inviteReply: InviteReply = 'not-found';
-  /** The message summary (RFC 3842) a SUBSCRIBE to it gets in its first NOTIFY. */
-  messageSummary = 'Messages-Waiting: no\r\n';
+  /**
+   * The message summary (RFC 3842) a SUBSCRIBE to it gets in a first NOTIFY; without one no NOTIFY
+   * follows the 200 (so that tests of other things see only the phone's answers to what they send).
+   */
+  messageSummary = '';
   /** Answer SUBSCRIBE 489 Bad Event (a server without message summaries). */
   refuseSubscribe = false;
   /** The live message-summary subscriptions, for notify(). */
@@ -156,7 +159,7 @@ export class FakeSipServer {
     subscription.socket = socket;
     if (index < 0) this.subscriptions.push(subscription);
     if (expires === 0) this.subscriptions.splice(this.subscriptions.indexOf(subscription), 1);
-    this.sendNotify(subscription, this.messageSummary, expires === 0 ? 'terminated;reason=timeout' : 'active;expires=600');
+    if (this.messageSummary) this.sendNotify(subscription, this.messageSummary, expires === 0 ? 'terminated;reason=timeout' : 'active;expires=600');
   }
 
   private sendNotify(subscription: { socket: FakeSocket; subscribe: string; cseq: number }, body: string, state = 'active;expires=600'): void {

@@ -447,6 +447,8 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   stop(): void {
     for (const call of this.callsById.values()) call.abandon('hangup');
     this.iceProbe.stop();
+    // While still connected, the voicemail subscription ends with Expires: 0.
+    this.mailbox.reset();
     const ua = this.ua;
     this.ua = null;
     this.socket = null;
@@ -457,7 +459,6 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     }
     this.registerOnConnect = false;
     this.credentialsError = null;
-    this.mailbox.reset();
     this.pendingRegistration?.reject(new PhoneError('connection-failed', 'The phone was stopped.'));
     this.pendingRegistration = null;
     this.setRegistration('unregistered');

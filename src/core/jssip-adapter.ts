@@ -334,6 +334,11 @@ export function subscribe(ua: UA, target: string, event: string, accept: string,
   return {
     end: () => {
       ending = true;
+      // JsSIP keeps its refresh timer after terminate() and re-arms it when the 200 to Expires: 0
+      // comes (it takes Expires: 0 as missing: 900 s): an ended subscription refreshes nothing.
+      const internals = subscriber as unknown as { _expires_timer?: ReturnType<typeof setTimeout>; _scheduleSubscribe(): void };
+      clearTimeout(internals._expires_timer);
+      internals._scheduleSubscribe = () => {};
       subscriber.terminate();
     },
   };

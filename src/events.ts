@@ -21,6 +21,7 @@ export type SipCallStatsDetail = PhoneEvents['call-stats'];
 export type SipCallQualityDetail = PhoneEvents['call-quality'];
 /** A text message arrived (from core/messages.ts, dispatched by the element itself). */
 export type SipMessageDetail = MessagesEvents['message'];
+export type SipVoicemailDetail = PhoneEvents['voicemail'];
 
 /** Every event name with its detail type. */
 export interface SipPhoneEventMap {
@@ -37,6 +38,7 @@ export interface SipPhoneEventMap {
   'sip-dtmf': CustomEvent<SipDtmfDetail>;
   'sip-call-stats': CustomEvent<SipCallStatsDetail>;
   'sip-call-quality': CustomEvent<SipCallQualityDetail>;
+  'sip-voicemail': CustomEvent<SipVoicemailDetail>;
   'sip-error': CustomEvent<SipErrorDetail>;
   'sip-message': CustomEvent<SipMessageDetail>;
 }
@@ -56,6 +58,7 @@ export const domEventNames = {
   dtmf: 'sip-dtmf',
   'call-stats': 'sip-call-stats',
   'call-quality': 'sip-call-quality',
+  voicemail: 'sip-voicemail',
   error: 'sip-error',
 } as const satisfies { [K in Exclude<keyof PhoneEvents, 'change'>]: keyof SipPhoneEventMap };
 

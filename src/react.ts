@@ -36,6 +36,7 @@ const events: SipPhoneReactEvents = {
   onSipDtmf: event('sip-dtmf'),
   onSipCallStats: event('sip-call-stats'),
   onSipCallQuality: event('sip-call-quality'),
+  onSipVoicemail: event('sip-voicemail'),
   onSipError: event('sip-error'),
   onSipMessage: event('sip-message'),
 };

@@ -109,6 +109,15 @@ export const styles = [
       border-radius: calc(var(--_radius) / 2);
       background: var(--_surface);
     }
+    [part~='voicemail-badge'] {
+      min-width: 1.5em;
+      padding: 0 6px;
+      border-radius: 999px;
+      text-align: center;
+      font-weight: 600;
+      background: var(--_danger);
+      color: var(--_danger-contrast);
+    }
     [part~='offline-banner'] {
       display: flex;
       gap: var(--_spacing);

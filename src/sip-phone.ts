@@ -30,6 +30,8 @@ import { Messages, type MessageInfo } from './core/messages.js';
 import type { PreflightOptions, PreflightResult } from './core/preflight.js';
 import { statusBanner } from './parts/status-banner.js';
 import { qualityWarning } from './parts/quality-warning.js';
+import { voicemailBar } from './parts/voicemail.js';
+import type { VoicemailStatus } from './core/voicemail.js';
 import { styles } from './sip-phone.styles.js';
 import { stringsFor, type Strings } from './i18n/strings.js';
 
@@ -81,6 +83,7 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @fires {CustomEvent<SipDtmfDetail>} sip-dtmf - A DTMF tone was sent or received (`direction`).
  * @fires {CustomEvent<SipCallStatsDetail>} sip-call-stats - Every 2 s during a call: rttMs, jitterMs, packetsLost, audioKbps, videoKbps.
  * @fires {CustomEvent<SipCallQualityDetail>} sip-call-quality - A call crossed a quality threshold (`active: true`) or recovered (`active: false`): `warning` is 'high-rtt', 'high-jitter', 'packet-loss', 'no-inbound-audio' or 'microphone-silent'.
+ * @fires {CustomEvent<SipVoicemailDetail>} sip-voicemail - Our message summary changed (RFC 3842): `voicemail` is { waiting, newMessages, oldMessages }.
  * @fires {CustomEvent<SipErrorDetail>} sip-error - A configuration or usage error (`code`, `message`).
  * @fires {CustomEvent<SipMessageDetail>} sip-message - A text message arrived (`message`: a MessageInfo, already in `messages`).
  *
@@ -125,6 +128,8 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @csspart held-overlay - "On hold" / "Held by the other side" over the video while the call is held.
  * @csspart sound-button - "Click to turn on sound": shown on an incoming call when the browser's autoplay policy blocked the ringtone.
  * @csspart video-toggle - The "Video" checkbox and its label (offer video on the next call).
+ * @csspart voicemail-badge - The number of new voicemail messages, shown while messages wait; its accessible name says it in words.
+ * @csspart voicemail-button - "Call voicemail": calls `voicemail-uri` (shown only when it is set).
  * @csspart header - The brand area at the top, holding the `header` slot (hidden while empty).
  *
  * @slot header - A brand area above the status line: a logo, a title, a link.
@@ -267,6 +272,8 @@ export class SipPhone extends LitElement {
    * (instead of the browser's handler). With several such phones, the first in the document wins.
    */
   @property({ type: Boolean, attribute: 'handle-links' }) handleLinks = false;
+  /** The voicemail service to call with "Call voicemail" (a SIP URI, or a user or number in our domain); without it there is no such button. */
+  @property({ attribute: 'voicemail-uri' }) voicemailUri = '';
 
   @state() private target = '';
   /** Whether the page slotted something into `header` (an empty header takes no room). */
@@ -366,6 +373,11 @@ export class SipPhone extends LitElement {
   /** What is playing: 'ringtone' (a call rings in), 'ringback' (our call rings out) or null. */
   get ringing(): Ringing {
     return this.rings.ringing;
+  }
+
+  /** What our message summary says: { waiting, newMessages, oldMessages } (nothing waiting until the server says otherwise). */
+  get voicemail(): VoicemailStatus {
+    return { ...this.phone.voicemail };
   }
 
   /** The calls in progress. */
@@ -960,6 +972,7 @@ export class SipPhone extends LitElement {
           error: this.errorCode ? this.t.errors[this.errorCode] : '',
           callText: this.callText(call),
         })}
+        ${voicemailBar(this.t, this.phone.voicemail, this.voicemailUri ? () => void this.call(this.voicemailUri).catch(() => {}) : null)}
         ${this.phone.reconnect ? offlineBanner(this.t, this.phone.reconnect, Date.now(), () => this.reconnect()) : ''}
         <div class="panes">
           ${settingsPanel({

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   chromium firefox-esr                        # the browsers the tests drive (never downloaded)
   kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-outbound-modules
+  kamailio-presence-modules                   # presence + presence_mwi: the voicemail waiting indicator
   rtpengine-daemon                            # media relay between browsers and plain SIP phones
   coturn                                      # TURN server for relay-only calls
   nginx                                       # a WSS-terminating proxy in front of Kamailio (proxies test)

@@ -622,6 +622,42 @@ async function run() {
   });
   await check('ws ↔ ws call bob → alice, caller hangs up', async () => wsCall(bob, alice3, 'caller'));
 
+  // voicemail waiting indicator (RFC 3842) through the presence server
+  await check('ws: SUBSCRIBE message-summary → 200 + NOTIFY down the WebSocket; a udp PUBLISH → NOTIFY with its body; in-dialog SUBSCRIBE Expires: 0 → 200 + final NOTIFY', async () => {
+    const callId = rnd(20);
+    const fromTag = rnd(10);
+    const subscribe = (cseq, expires, toTag) => [
+      ['From', `<${bob.aor}>;tag=${fromTag}`], ['To', `<${bob.aor}>${toTag ? `;tag=${toTag}` : ''}`],
+      ['Call-ID', callId], ['CSeq', `${cseq} SUBSCRIBE`], ['Contact', `<${bob.contactUri}>`],
+      ['Event', 'message-summary'], ['Accept', 'application/simple-message-summary'], ['Expires', String(expires)],
+    ];
+    const notified = async () => {
+      const notify = await bob.waitRequest('NOTIFY', 3000, callId);
+      bob.reply(notify, 200, 'OK');
+      return notify;
+    };
+    const accepted = await bob.send('SUBSCRIBE', bob.aor, subscribe(1, 600));
+    assert(accepted.status === 200, `SUBSCRIBE → ${accepted.status}`);
+    const toTag = /;tag=([^;\s]+)/.exec(accepted.get('to'))[1];
+    const first = await notified();
+    assert(/^active/.test(first.get('subscription-state')), `first NOTIFY ${first.get('subscription-state')}`);
+    const summary = 'Messages-Waiting: yes\r\nVoice-Message: 2/1 (0/0)\r\n';
+    peer.send(buildSip(`PUBLISH ${bob.aor} SIP/2.0`, [
+      ['Via', `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bK${rnd(16)};rport`], ['Max-Forwards', '70'],
+      ['From', `<sip:voicemail@${DOMAIN}>;tag=${rnd(6)}`], ['To', `<${bob.aor}>`], ['Call-ID', rnd(16)], ['CSeq', '1 PUBLISH'],
+      ['Event', 'message-summary'], ['Expires', '3600'], ['Content-Type', 'application/simple-message-summary'],
+    ], summary), k.udpPort);
+    const published = await peer.wait((m) => m.status && /PUBLISH$/.test(m.cseq), 3000, 'PUBLISH answer');
+    assert(published.status === 200, `PUBLISH → ${published.status}`);
+    const notify = await notified();
+    assert(notify.body === summary, `NOTIFY body ${JSON.stringify(notify.body)}`);
+    const ended = await bob.send('SUBSCRIBE', uriOf(accepted.get('contact')), subscribe(2, 0, toTag));
+    assert(ended.status === 200, `in-dialog SUBSCRIBE Expires: 0 → ${ended.status}`);
+    const last = await notified();
+    assert(/^terminated/.test(last.get('subscription-state')), `last NOTIFY ${last.get('subscription-state')}`);
+    return `NOTIFY R-URI ${notify.ruri}; presence contact ${uriOf(accepted.get('contact'))}`;
+  });
+
   // wss
   await check('wss: TLS WebSocket handshake + REGISTER carol → 200', async () => {
     const ws = await connect(k.wssUrl);

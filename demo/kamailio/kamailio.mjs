@@ -286,6 +286,24 @@ export async function startRtpengine({ ports = 400, logFile, recordingDir, cwd =
   return rtpengine;
 }
 
+// Debian's db_text table files (package kamailio).
+const DBTEXT_TABLES = process.env.KAMAILIO_DBTEXT_DIR || '/usr/share/kamailio/dbtext/kamailio';
+
+/**
+ * The voicemail waiting indicator's database: Kamailio's presence module keeps subscriptions and
+ * published message summaries in memory here (kamailio.cfg), but opens its database and checks
+ * its tables' versions at start-up. A db_text directory in `dir` with those tables (empty).
+ * @returns {Promise<string>} the directory
+ */
+async function prepareVoicemailDb(dir) {
+  const db = path.join(dir, 'voicemail-db');
+  await fsp.mkdir(db, { recursive: true });
+  for (const table of ['version', 'presentity', 'active_watchers', 'watchers', 'xcap']) {
+    await fsp.copyFile(path.join(DBTEXT_TABLES, table), path.join(db, table));
+  }
+  return db;
+}
+
 /**
  * Self-signed certificate + key for 127.0.0.1 / localhost (openssl).
  * @returns {Promise<{cert: string, key: string}>} file paths
@@ -324,6 +342,8 @@ export async function generateCertificate(dir) {
  *        calls between a WebSocket and a UDP client through it (inst.rtpengine)
  * @param {string} [opts.rtpengineRecordingDir] let that rtpengine record calls as pcap files
  *        here (recording starts per call with the ng command "start recording")
+ * @param {boolean} [opts.voicemail] the voicemail waiting indicator (presence + presence_mwi
+ *        for Event: message-summary; default true): see prepareVoicemailDb()
  * @param {number} [opts.sharedMemoryMb] Kamailio's shared memory (default 64 MB; each TCP/WebSocket
  *        connection takes about 130 KB of it: 1,000 WebSockets need about 135 MB)
  */
@@ -365,6 +385,10 @@ export async function startKamailio(opts = {}) {
   args.push('-A', `MSILO_DB="text://${msiloDir}"`, '-A', `MSILO_PROXY="sip:127.0.0.1:${udpPort}"`);
   if (debug !== undefined) args.push('-A', `DBG_LEVEL=${Number(debug)}`);
   if (inviteAuth) args.push('-A', 'WITH_INVITE_AUTH');
+  if (opts.voicemail ?? true) {
+    const db = await prepareVoicemailDb(dir);
+    args.push('-A', 'WITH_VOICEMAIL', '-A', `VOICEMAIL_DB_URL="text://${db}"`);
+  }
   let rtpengine = null;
   if (opts.rtpengine) {
     rtpengine = await startRtpengine({ cwd: dir, recordingDir: opts.rtpengineRecordingDir, logFile: process.env.KAMAILIO_LOG_DIR

@@ -312,3 +312,41 @@ function awaitCredentialsOnChallenge(): void {
   };
 }
 awaitCredentialsOnChallenge();
+
+/** A subscription (RFC 6665) held by JsSIP's Subscriber, which refreshes it before it expires. */
+export interface Subscription {
+  /** Ends it with SUBSCRIBE Expires: 0 (or just locally, when the connection is gone). */
+  end(): void;
+}
+
+/**
+ * Subscribes to `event` of `target`: `onNotify` gets each NOTIFY's body, `onEnd` says the
+ * subscription ended without end(): `refused` when the server answered the SUBSCRIBE with an
+ * error (e.g. 489 Bad Event), otherwise it timed out or the server ended it (a final NOTIFY).
+ */
+export function subscribe(ua: UA, target: string, event: string, accept: string, expires: number, onNotify: (body: string) => void, onEnd: (refused: boolean) => void): Subscription {
+  const subscriber = ua.subscribe(target, event, accept, { expires });
+  const { SUBSCRIBE_NON_OK_RESPONSE, SUBSCRIBE_AUTHENTICATION_FAILED } = subscriber.C;
+  let ending = false;
+  subscriber.on('notify', (_final, _request, body) => body && onNotify(body));
+  subscriber.on('terminated', (code) => ending || onEnd(code === SUBSCRIBE_NON_OK_RESPONSE || code === SUBSCRIBE_AUTHENTICATION_FAILED));
+  subscriber.subscribe();
+  return {
+    end: () => {
+      ending = true;
+      // JsSIP keeps its refresh timer after terminate() and re-arms it when the 200 to Expires: 0
+      // comes (it takes Expires: 0 as missing: 900 s): an ended subscription refreshes nothing.
+      const internals = subscriber as unknown as { _expires_timer?: ReturnType<typeof setTimeout>; _scheduleSubscribe(): void };
+      clearTimeout(internals._expires_timer);
+      internals._scheduleSubscribe = () => {};
+      subscriber.terminate();
+    },
+  };
+}
+
+/** NOTIFYs of `event` outside any subscription (JsSIP answers them 200 and emits 'sipEvent'). */
+export function onUnsolicitedNotify(ua: UA, event: string, onNotify: (body: string) => void): void {
+  ua.on('sipEvent', ({ event: header, request }) => {
+    if ((header as { event?: string } | undefined)?.event === event && request.body) onNotify(request.body);
+  });
+}

@@ -15,6 +15,7 @@ import { fetchCredentials, type CredentialsFunction } from './credentials.js';
 import { DEAD_CONNECTION_CODE, type SipSocketOptions } from './sip-socket.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
 import { loadBrowserShims } from './browser-shims.js';
+import { Voicemail, type VoicemailStatus } from './voicemail.js';
 
 /** Where a lost connection stands: shown as the offline banner. */
 export interface ReconnectStatus {
@@ -49,6 +50,8 @@ export interface PhoneEvents {
   'call-stats': CallStats;
   /** A call crossed a quality threshold (`active`) or recovered (see call-quality-monitor.ts). */
   'call-quality': { call: CallInfo } & QualityChange;
+  /** The message summary (RFC 3842) changed: messages waiting, new and old voice messages. */
+  voicemail: { voicemail: VoicemailStatus };
   error: { code: PhoneErrorCode; message: string };
   /** Anything that a view shows changed (state, calls, media streams). */
   change: void;
@@ -117,6 +120,10 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   private readonly permissions: MediaPermissions | undefined;
   /** Features beside calls (messages.ts) that take each new user agent. */
   private readonly userAgentListeners: ((ua: UA, config: PhoneConfig) => void)[] = [];
+  private readonly mailbox = new Voicemail((voicemail) => {
+    this.emit('voicemail', { voicemail });
+    this.emit('change', undefined);
+  });
 
   constructor(options: PhoneOptions = {}) {
     super();
@@ -133,6 +140,11 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   onUserAgent(listener: (ua: UA, config: PhoneConfig) => void): void {
     this.userAgentListeners.push(listener);
     if (this.ua && this.config) listener(this.ua, this.config);
+  }
+
+  /** What our message summary says (nothing waiting until a NOTIFY says otherwise). */
+  get voicemail(): VoicemailStatus {
+    return this.mailbox.status;
   }
 
   /** Live calls, oldest first. */
@@ -199,6 +211,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
         const timer = setTimeout(done, 3000);
         ua.on('unregistered', done);
         ua.on('registrationFailed', done);
+        this.mailbox.drop();
         ua.unregister();
       });
     }
@@ -442,6 +455,8 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   stop(): void {
     for (const call of this.callsById.values()) call.abandon('hangup');
     this.iceProbe.stop();
+    // While still connected, the voicemail subscription ends with Expires: 0.
+    this.mailbox.reset();
     const ua = this.ua;
     this.ua = null;
     this.socket = null;
@@ -546,6 +561,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     this.ua = ua;
     this.socket = socket;
     answerChallengesWith(ua, (challenge) => this.answerChallenge(challenge));
+    this.mailbox.attach(ua);
     ua.on('connected', (e) => {
       this.reconnect = null;
       this.setConnection('connected');
@@ -563,6 +579,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       const retryInMs = socket.nextRetryInMs;
       this.reconnect = reconnecting ? { server: e.socket.url, cause, retryAt: Date.now() + retryInMs } : null;
       this.setConnection('disconnected');
+      this.mailbox.drop();
       // A call still ringing here can no longer be answered: its answer would have to go back
       // through the connection the INVITE came on (e.g. a tab frozen while it rang, whose socket
       // Chromium closes as it resumes). Stop ringing.
@@ -584,6 +601,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       this.registeredFor = expires;
       this.emit('registered', { uri: config.uri, expires });
       this.settleRegistration();
+      this.mailbox.subscribe(ua, config.uri);
     });
     ua.on('unregistered', (e) => {
       if (!e.cause && !ua.isConnected()) return this.lostRegistration(config.uri);

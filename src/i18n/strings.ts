@@ -90,6 +90,9 @@ export interface Strings {
   /** Shown in the call screen while a `call-quality` warning is in force. */
   qualityWarnings: Record<QualityWarning, string>;
   errors: Record<PhoneErrorCode, string>;
+  /** The voicemail badge's accessible name (`count`: new voice messages, 0 when the server gave none). */
+  voicemailWaiting: (count: number) => string;
+  callVoicemail: string;
   /** The button in the settings that runs the setup check. */
   checkSetup: string;
   setupCheck: {
@@ -250,6 +253,8 @@ export const en: Strings = {
     status: { sending: 'Sending…', sent: 'Sent', stored: 'Stored for delivery', failed: (code) => `Not delivered${code ? ` (${code})` : ''}` },
     you: 'You',
   },
+  voicemailWaiting: (count) => (count ? `${count} new voicemail message${count === 1 ? '' : 's'}` : 'New voicemail messages'),
+  callVoicemail: 'Call voicemail',
   checkSetup: 'Check my setup',
   setupCheck: {
     results: 'Setup check results',
@@ -382,6 +387,8 @@ export const de: Strings = {
     status: { sending: 'Wird gesendet…', sent: 'Gesendet', stored: 'Zur Zustellung gespeichert', failed: (code) => `Nicht zugestellt${code ? ` (${code})` : ''}` },
     you: 'Sie',
   },
+  voicemailWaiting: (count) => (count ? `${count} neue Sprachnachricht${count === 1 ? '' : 'en'}` : 'Neue Sprachnachrichten'),
+  callVoicemail: 'Mailbox anrufen',
   checkSetup: 'Einrichtung prüfen',
   setupCheck: {
     results: 'Ergebnisse der Prüfung',

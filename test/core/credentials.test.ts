@@ -49,7 +49,8 @@ describe('Phone with a credentials function', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(calls).to.equal(2);
     expect(phone.registrationState).to.equal('registered');
-    expect(server.methods()).to.deep.equal(['REGISTER', 'REGISTER', 'REGISTER', 'REGISTER']);
+    // (Once registered the phone also subscribes to its voicemail: not challenged by the fake.)
+    expect(server.methods().filter((method) => method !== 'SUBSCRIBE')).to.deep.equal(['REGISTER', 'REGISTER', 'REGISTER', 'REGISTER']);
     phone.stop();
   });
 

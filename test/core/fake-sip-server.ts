@@ -73,6 +73,15 @@ export class FakeSipServer {
   inviteReply: InviteReply = 'not-found';
   /** How the server answers the phone's MESSAGEs: 200 (delivered), 202 (stored), 404… */
   messageReply: [number, string] = [200, 'OK'];
+  /**
+   * The message summary (RFC 3842) a SUBSCRIBE to it gets in a first NOTIFY; without one no NOTIFY
+   * follows the 200 (so that tests of other things see only the phone's answers to what they send).
+   */
+  messageSummary = '';
+  /** Answer SUBSCRIBE 489 Bad Event (a server without message summaries). */
+  refuseSubscribe = false;
+  /** The live message-summary subscriptions, for notify(). */
+  readonly subscriptions: { socket: FakeSocket; subscribe: string; cseq: number }[] = [];
   frozen = false;
   refuse: boolean;
   private readonly passwords: Record<string, string>;
@@ -112,7 +121,72 @@ export class FakeSipServer {
       return socket.deliver(typeof reply === 'function' ? response(data, ...reply(data)) : reply === 'ring' ? response(data, 180, 'Ringing') : response(data, 404, 'Not Found'));
     }
     if (method === 'MESSAGE') return socket.deliver(response(data, ...this.messageReply));
+    if (method === 'SUBSCRIBE') return this.subscribe(socket, data);
     if (method !== 'ACK') socket.deliver(response(data, 200, 'OK'));
+  }
+
+  /** A NOTIFY with `body` (and a Subscription-State) on every live message-summary subscription. */
+  notify(body: string, state = 'active;expires=600'): void {
+    for (const subscription of this.subscriptions) this.sendNotify(subscription, body, state);
+  }
+
+  /** A NOTIFY of the message summary outside any subscription (as some servers send), to the newest socket. */
+  notifyUnsolicited(body: string, to = 'sip:alice@sip-phone.test'): void {
+    const id = Math.random().toString(36).slice(2);
+    this.openSockets.at(-1)?.deliver(
+      [
+        `NOTIFY ${to} SIP/2.0`,
+        `Via: SIP/2.0/WSS fake.invalid;branch=z9hG4bK${id}`,
+        'Max-Forwards: 70',
+        `From: <sip:voicemail@sip-phone.test>;tag=${id}`,
+        `To: <${to}>`,
+        `Call-ID: ${id}@fake.invalid`,
+        'CSeq: 1 NOTIFY',
+        'Event: message-summary',
+        'Content-Type: application/simple-message-summary',
+        `Content-Length: ${new TextEncoder().encode(body).length}`,
+        '',
+        body,
+      ].join('\r\n'),
+    );
+  }
+
+  /** 200 OK (with a Contact, so a dialog forms) and a first NOTIFY; Expires: 0 ends it. */
+  private subscribe(socket: FakeSocket, request: string): void {
+    if (this.refuseSubscribe) return socket.deliver(response(request, 489, 'Bad Event'));
+    const callId = header(request, 'Call-ID');
+    const index = this.subscriptions.findIndex((s) => header(s.subscribe, 'Call-ID') === callId);
+    const expires = header(request, 'Expires') === '0' ? 0 : 600;
+    socket.deliver(response(request, 200, 'OK', ['Contact: <sip:presence@fake.invalid;transport=ws>', `Expires: ${expires}`]));
+    const subscription = index >= 0 ? this.subscriptions[index] : { socket, subscribe: request, cseq: 0 };
+    subscription.socket = socket;
+    if (index < 0) this.subscriptions.push(subscription);
+    if (expires === 0) this.subscriptions.splice(this.subscriptions.indexOf(subscription), 1);
+    if (this.messageSummary) this.sendNotify(subscription, this.messageSummary, expires === 0 ? 'terminated;reason=timeout' : 'active;expires=600');
+  }
+
+  private sendNotify(subscription: { socket: FakeSocket; subscribe: string; cseq: number }, body: string, state = 'active;expires=600'): void {
+    const request = subscription.subscribe;
+    const contact = /<([^>]+)>/.exec(header(request, 'Contact'))?.[1] ?? '';
+    subscription.cseq += 1;
+    subscription.socket.deliver(
+      [
+        `NOTIFY ${contact} SIP/2.0`,
+        `Via: SIP/2.0/WSS fake.invalid;branch=z9hG4bK${Math.random().toString(36).slice(2)}`,
+        'Max-Forwards: 70',
+        `From: ${header(request, 'To')};tag=fake`,
+        `To: ${header(request, 'From')}`,
+        `Call-ID: ${header(request, 'Call-ID')}`,
+        `CSeq: ${subscription.cseq} NOTIFY`,
+        'Contact: <sip:presence@fake.invalid;transport=ws>',
+        'Event: message-summary',
+        `Subscription-State: ${state}`,
+        'Content-Type: application/simple-message-summary',
+        `Content-Length: ${new TextEncoder().encode(body).length}`,
+        '',
+        body,
+      ].join('\r\n'),
+    );
   }
 
   /**

@@ -38,11 +38,14 @@ test('alice registers and calls with an HA1 fetched at each challenge; the eleme
     await alice.waitFor('sip-call-state', { 'call.state': 'active' });
     await mediaFlows(alice, { video: false });
     const asked = await alice.page.evaluate(() => window.asked);
+    const challenges = asked.map((r) => [r.reason, r.method, r.realm, r.username, r.uri]);
+    assert.deepEqual(challenges[0], ['register', 'REGISTER', 'sip-phone.test', 'alice', 'sip:alice@sip-phone.test']);
+    // The voicemail subscription (SUBSCRIBE message-summary, sent once registered) is challenged too.
     assert.deepEqual(
-      asked.map((r) => [r.reason, r.method, r.realm, r.username, r.uri]),
+      challenges.slice(1).sort(),
       [
-        ['register', 'REGISTER', 'sip-phone.test', 'alice', 'sip:alice@sip-phone.test'],
         ['challenge', 'INVITE', 'sip-phone.test', 'alice', 'sip:alice@sip-phone.test'],
+        ['challenge', 'SUBSCRIBE', 'sip-phone.test', 'alice', 'sip:alice@sip-phone.test'],
       ],
     );
     // Not in the DOM, not in any event, not in the console.

@@ -73,6 +73,7 @@ function ledger() {
     acked: 0,
     phoneRequests: new Map(),
     closedOn: [], // { category, label } of the frame before each close
+    lostWithConnection: [], // Call-IDs that were ringing when the connection closed
     last: null,
   };
   const bump = (map, key, n = 1) => map.set(key, (map.get(key) ?? 0) + n);
@@ -186,7 +187,13 @@ test('a hostile server sends RFC 4475 torture messages and thousands of mutation
     fake.send(data, { binary });
     if (closes) await until(() => fake.closes.length > closesBefore, { timeout: 3000, interval: 10, message: `the browser closing the WebSocket on ${label}` }).catch(() => {});
   };
-  fake.onClose = () => book.closedOn.push(book.last);
+  fake.onClose = () => {
+    book.closedOn.push(book.last);
+    // An INVITE still ringing when the connection closes cannot be answered on it: the phone ends
+    // that call itself ('connection-lost', checked below with every call that rang in).
+    for (const callId of book.ringing) book.lostWithConnection.push(callId);
+    book.ringing.clear();
+  };
 
   // 1. RFC 4475: each message as written, and each request again addressed to the phone (the
   //    Request-URI set to alice, the Call-ID and the top Via branch marked) so that it gets past
@@ -265,6 +272,7 @@ test('a hostile server sends RFC 4475 torture messages and thousands of mutation
     ...tortureLines,
     `  unattributed answers: ${[...(book.statuses.get('unattributed') ?? new Map())].map(([s, n]) => `${s}×${n}`).join(' ') || 'none'}`,
     `  the browser closed the connection on: ${book.closedOn.map((c) => c.label).join('; ') || 'nothing'}`,
+    `  calls ringing when the connection closed: ${book.lostWithConnection.length}`,
     `  calls: ${incoming.length} rang in the page, ${ended.size} ended${ringingOn.length ? ` (not ended: ${JSON.stringify(ringingOn)})` : ''}; the fake server sent ${book.canceled} CANCEL, ${book.acked} ACK; still ringing: ${book.ringing.size}`,
     `  requests from the phone besides REGISTER/OPTIONS: ${[...book.phoneRequests].map(([m, n]) => `${m}×${n}`).join(' ') || 'none'}`,
     `  valid requests not answered: ${unanswered.map((r) => `${r.kind} ${r.callId}`).join(', ') || 'none'}`,

@@ -447,15 +447,8 @@ export class SipPhone extends LitElement {
   /** The history of the current `uri`, read from storage once. */
   private get callHistory(): CallHistory {
     const key = `sip-phone.history.${this.uri}`;
-    if (this.historyStore?.key !== key) {
-      let storage: Storage | null = null;
-      try {
-        storage = localStorage;
-      } catch {
-        // storage blocked (sandboxed frame, privacy mode): no history
-      }
-      this.historyStore = new CallHistory(storage, key);
-    }
+    // (Storage blocked, in a sandboxed frame or privacy mode: no history.)
+    if (this.historyStore?.key !== key) this.historyStore = new CallHistory(storageOrNull(), key);
     return this.historyStore;
   }
 
@@ -838,14 +831,9 @@ export class SipPhone extends LitElement {
     this.register().catch(() => {});
   };
 
+  /** (Storage blocked: nothing is kept.) */
   private get settingsStore(): SettingsStore {
-    let storage: Storage | null = null;
-    try {
-      storage = localStorage;
-    } catch {
-      // storage blocked (sandboxed frame, privacy mode): nothing is kept
-    }
-    return new SettingsStore(storage, settingsKey(this.id));
+    return new SettingsStore(storageOrNull(), settingsKey(this.id));
   }
 
   /** The settings as they are now; empty values left out, so a file or a restore never sets them. */

@@ -53,7 +53,8 @@ test('a video call: caller cards, a running timer, the microphone meter, the dia
     assert.ok(Math.max(...live) > 0.2, `meter readings while speaking: ${live}`);
     await part(alice, 'mute-button').click();
     await alice.waitFor('sip-call-updated', { change: 'muted', 'call.muted.audio': true });
-    await pause(300);
+    // The meter falls back gently after a peak (×0.7 a tenth of a second): it reaches silence, then stays there.
+    await until(async () => (await part(alice, 'mic-level').evaluate((m) => m.shadowRoot.querySelector('meter').value)) < 0.05, { timeout: 3000, message: 'the meter falls silent after mute' });
     const muted = await meterReadings(alice, 1500);
     assert.ok(Math.max(...muted) < 0.05, `meter readings while muted: ${muted}`);
     await part(alice, 'mute-button').click();

@@ -658,6 +658,46 @@ async function run() {
     return `NOTIFY R-URI ${notify.ruri}; presence contact ${uriOf(accepted.get('contact'))}`;
   });
 
+  // busy lamps (RFC 4235) and registration state through the presence server
+  await check('udp watcher: SUBSCRIBE dialog for bob → NOTIFYs early, confirmed, terminated as alice calls him; SUBSCRIBE presence → open for bob, closed for dave (never registered)', async () => {
+    const watch = async (event, aor) => {
+      const callId = rnd(20);
+      peer.send(buildSip(`SUBSCRIBE ${aor} SIP/2.0`, [
+        ['Via', `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bK${rnd(16)};rport`], ['Max-Forwards', '70'],
+        ['From', `<sip:watcher@${DOMAIN}>;tag=${rnd(6)}`], ['To', `<${aor}>`], ['Call-ID', callId], ['CSeq', '1 SUBSCRIBE'],
+        ['Contact', `<sip:watcher@127.0.0.1:${peer.port}>`], ['Event', event], ['Expires', '120'],
+      ]), k.udpPort);
+      const answer = await peer.wait((m) => m.status && m.get('call-id') === callId, 3000, `SUBSCRIBE ${event} answer`);
+      assert(answer.status === 200 || answer.status === 202, `SUBSCRIBE ${event} ${aor} → ${answer.status}`);
+      return callId;
+    };
+    const notified = async (callId, what) => {
+      const notify = await peer.wait((m) => m.method === 'NOTIFY' && m.get('call-id') === callId, 3000, what);
+      peer.send(buildSip('SIP/2.0 200 OK', [...notify.all('via').map((v) => ['Via', v]), ['From', notify.get('from')],
+        ['To', notify.get('to')], ['Call-ID', callId], ['CSeq', notify.cseq]]), k.udpPort);
+      return notify.body;
+    };
+    const dialogs = await watch('dialog', bob.aor);
+    const states = [];
+    const first = await notified(dialogs, 'first dialog NOTIFY');
+    // earlier calls of bob's may be listed, all terminated
+    assert(!/<state>(?!terminated)/.test(first), `first dialog NOTIFY: ${first}`);
+    const call = wsCall(alice3, bob, 'callee');
+    for (;;) {
+      const body = await notified(dialogs, `dialog NOTIFY after ${states}`);
+      const state = ['confirmed', 'early', 'terminated'].find((s) => body.includes(`<state>${s}</state>`));
+      states.push(state);
+      if (state === 'terminated' || states.length > 5) break;
+    }
+    await call;
+    assert(states.filter((s, i) => s !== states[i - 1]).join() === 'early,confirmed,terminated', `dialog states ${states}`);
+    const online = await notified(await watch('presence', bob.aor), 'presence NOTIFY for bob');
+    assert(/<basic>open<\/basic>/.test(online), `bob: ${online}`);
+    const offline = await notified(await watch('presence', `sip:dave@${DOMAIN}`), 'presence NOTIFY for dave');
+    assert(!/<basic>open<\/basic>/.test(offline), `dave: ${offline}`);
+    return `dialog ${states}; dave's presence body ${JSON.stringify(offline.slice(0, 80))}`;
+  });
+
   // wss
   await check('wss: TLS WebSocket handshake + REGISTER carol → 200', async () => {
     const ws = await connect(k.wssUrl);

@@ -290,15 +290,15 @@ export async function startRtpengine({ ports = 400, logFile, recordingDir, cwd =
 const DBTEXT_TABLES = process.env.KAMAILIO_DBTEXT_DIR || '/usr/share/kamailio/dbtext/kamailio';
 
 /**
- * The voicemail waiting indicator's database: Kamailio's presence module keeps subscriptions and
- * published message summaries in memory here (kamailio.cfg), but opens its database and checks
+ * The presence server's database (voicemail waiting, busy lamps): Kamailio's presence module keeps
+ * subscriptions and published states in memory here (kamailio.cfg), but opens its database and checks
  * its tables' versions at start-up. A db_text directory in `dir` with those tables (empty).
  * @returns {Promise<string>} the directory
  */
-async function prepareVoicemailDb(dir) {
-  const db = path.join(dir, 'voicemail-db');
+async function preparePresenceDb(dir) {
+  const db = path.join(dir, 'presence-db');
   await fsp.mkdir(db, { recursive: true });
-  for (const table of ['version', 'presentity', 'active_watchers', 'watchers', 'xcap']) {
+  for (const table of ['version', 'presentity', 'active_watchers', 'watchers', 'xcap', 'pua']) {
     await fsp.copyFile(path.join(DBTEXT_TABLES, table), path.join(db, table));
   }
   return db;
@@ -342,8 +342,9 @@ export async function generateCertificate(dir) {
  *        calls between a WebSocket and a UDP client through it (inst.rtpengine)
  * @param {string} [opts.rtpengineRecordingDir] let that rtpengine record calls as pcap files
  *        here (recording starts per call with the ng command "start recording")
- * @param {boolean} [opts.voicemail] the voicemail waiting indicator (presence + presence_mwi
- *        for Event: message-summary; default true): see prepareVoicemailDb()
+ * @param {boolean} [opts.presence] the presence server (default true): message-summary (voicemail
+ *        waiting, presence_mwi), dialog (busy lamps: presence_dialoginfo fed by pua_dialoginfo) and
+ *        presence (registered or not: presence_xml fed by pua_usrloc); see preparePresenceDb()
  * @param {number} [opts.sharedMemoryMb] Kamailio's shared memory (default 64 MB; each TCP/WebSocket
  *        connection takes about 130 KB of it: 1,000 WebSockets need about 135 MB)
  */
@@ -385,9 +386,9 @@ export async function startKamailio(opts = {}) {
   args.push('-A', `MSILO_DB="text://${msiloDir}"`, '-A', `MSILO_PROXY="sip:127.0.0.1:${udpPort}"`);
   if (debug !== undefined) args.push('-A', `DBG_LEVEL=${Number(debug)}`);
   if (inviteAuth) args.push('-A', 'WITH_INVITE_AUTH');
-  if (opts.voicemail ?? true) {
-    const db = await prepareVoicemailDb(dir);
-    args.push('-A', 'WITH_VOICEMAIL', '-A', `VOICEMAIL_DB_URL="text://${db}"`);
+  if (opts.presence ?? true) {
+    const db = await preparePresenceDb(dir);
+    args.push('-A', 'WITH_PRESENCE', '-A', `PRESENCE_DB_URL="text://${db}"`, '-A', `PRESENCE_PROXY="sip:127.0.0.1:${udpPort}"`);
   }
   let rtpengine = null;
   if (opts.rtpengine) {

@@ -33,7 +33,7 @@ import { qualityWarning } from './parts/quality-warning.js';
 import { voicemailBar } from './parts/voicemail.js';
 import type { VoicemailStatus } from './core/voicemail.js';
 import { styles } from './sip-phone.styles.js';
-import { stringsFor, type Strings } from './i18n/strings.js';
+import { loadLanguage, stringsFor, type Strings } from './i18n/strings.js';
 
 const DEVICES_KEY = 'sip-phone.devices';
 
@@ -709,6 +709,12 @@ export class SipPhone extends LitElement {
     const awake = event.type === 'resume' || (event.type === 'pageshow' ? (event as PageTransitionEvent).persisted : document.visibilityState === 'visible');
     if (awake) this.phone.wake();
   };
+
+  /** A language other than English loads its table (a chunk) before the update that shows it. */
+  protected override async scheduleUpdate(): Promise<void> {
+    await loadLanguage(this.language);
+    super.scheduleUpdate();
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.persist && !this.settingsRestored) this.restoreSettings();

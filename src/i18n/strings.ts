@@ -268,144 +268,30 @@ export const en: Strings = {
   },
 };
 
-export const de: Strings = {
-  registration: { unregistered: 'Nicht angemeldet', registering: 'Anmeldung läuft…', registered: 'Angemeldet', failed: 'Anmeldung fehlgeschlagen' },
-  connection: { disconnected: 'getrennt', connecting: 'verbindet', connected: 'verbunden' },
-  registeredAs: 'als',
-  calling: (who) => `Rufe ${who} an…`,
-  ringing: (who) => `Es klingelt bei ${who}…`,
-  incomingCall: (who) => `Anruf von ${who}`,
-  inCall: (who) => `Im Gespräch mit ${who}`,
-  onHold: ' (gehalten)',
-  heldByOther: ' (von der Gegenseite gehalten)',
-  muted: ', stumm',
-  transfer: (state) => ` — Weiterleitung ${state}`,
-  callEnded: (who, cause) => `Gespräch mit ${who} beendet: ${cause}.`,
-  incomingLabel: (video) => `Eingehender ${video ? 'Video-' : ''}Anruf von`,
-  answer: 'Annehmen',
-  reject: 'Ablehnen',
-  contactToCall: 'Wen anrufen',
-  targetPlaceholder: 'bob oder sip:bob@example.com',
-  video: 'Video',
-  call: 'Anrufen',
-  bye: 'Auflegen',
-  hold: 'Halten',
-  resume: 'Fortsetzen',
-  mute: 'Stumm',
-  unmute: 'Ton an',
-  transferButton: 'Weiterleiten',
-  transferTitle: 'An den Kontakt oben weiterleiten',
-  shareScreen: 'Bildschirm teilen',
-  stopSharing: 'Teilen beenden',
-  dialPad: 'Wähltastatur',
-  remoteVideo: 'Video der Gegenseite',
-  localVideo: 'Ihre Kamera',
-  pictureInPicture: 'Bild im Bild',
-  fullScreen: 'Vollbild',
-  callStates: { calling: 'Wählt…', ringing: 'Es klingelt…', active: 'Verbunden' },
-  onHoldLabel: 'Gehalten',
-  heldByOtherLabel: 'Von der Gegenseite gehalten',
-  startCamera: 'Kamera einschalten',
-  stopCamera: 'Kamera ausschalten',
-  microphoneLevel: 'Mikrofonpegel',
-  turnOnSound: 'Klicken, um den Ton einzuschalten',
-  ringer: 'Rufton',
-  settings: 'Einstellungen',
-  displayName: 'Anzeigename',
-  domain: 'Domäne',
-  userName: 'Benutzername',
-  password: 'Passwort',
-  advanced: 'Erweitert',
-  serverUrl: 'WebSocket-Server-URL',
-  iceServers: 'STUN/TURN-Server (JSON)',
-  register: 'Anmelden',
-  unregister: 'Abmelden',
-  exportSettings: 'Einstellungen exportieren',
-  importSettings: 'Einstellungen importieren',
-  settingsImported: (fileName) => `Einstellungen aus ${fileName} übernommen: Prüfen Sie sie und klicken Sie auf Anmelden.`,
-  importFailed: (fileName) => `${fileName} ist nicht verwendbar: keine Einstellungsdatei dieses Telefons, oder ein Wert darin ist nicht erlaubt.`,
-  enableNotifications: 'Benachrichtigungen aktivieren',
-  titleIncomingCall: '📞 Eingehender Anruf…',
-  notificationBody: 'Klicken, um zum Telefon zu wechseln.',
-  devices: 'Geräte',
-  microphone: 'Mikrofon',
-  camera: 'Kamera',
-  speaker: 'Lautsprecher',
-  recentCalls: (count) => `Letzte Anrufe (${count})`,
-  callBack: (who) => `${who} anrufen`,
-  clearHistory: 'Verlauf löschen',
-  incomingDirection: 'eingehend',
-  outgoingDirection: 'ausgehend',
-  offline: 'Offline:',
-  offlineCauses: {
-    'keepalive-timeout': 'der Server antwortet nicht mehr',
-    'connect-timeout': 'der Server hat nicht geantwortet',
-    'server-closed': 'der Server hat die Verbindung beendet',
-    'connection-closed': 'die Verbindung wurde getrennt',
-  },
-  retryingIn: (seconds) => `Neuer Versuch in ${seconds} s.`,
-  reconnecting: 'Verbinde neu…',
-  reconnectNow: 'Jetzt verbinden',
-  qualityWarnings: {
-    'microphone-silent': 'Ihr System hat Sie vielleicht stummgeschaltet: Vom Mikrofon kommt kein Ton.',
-    'no-inbound-audio': 'Von der Gegenseite kommt kein Ton.',
-    'packet-loss': 'Schlechte Verbindung: Ton geht verloren.',
-    'high-rtt': 'Schlechte Verbindung: lange Verzögerung.',
-    'high-jitter': 'Schlechte Verbindung: abgehackter Ton.',
-  },
-  errors: {
-    'invalid-server': 'Der Server muss eine WebSocket-URL sein, die mit wss:// oder ws:// beginnt.',
-    'invalid-uri': 'Ihre SIP-Adresse muss die Form sip:benutzer@domain haben.',
-    'invalid-target': 'Das kann nicht angerufen werden: Geben Sie einen Benutzernamen, eine Nummer oder sip:benutzer@domain an.',
-    'invalid-ice-servers': 'Die STUN/TURN-Server müssen ein JSON-Array sein, z. B. [{"urls":"stun:stun.example.com"}].',
-    'invalid-option': 'Dieser Wert ist hier nicht erlaubt.',
-    'not-configured': 'Tragen Sie Server und SIP-Adresse in den Einstellungen ein.',
-    'not-registered': 'Melden Sie sich vor dem Anrufen an.',
-    'no-such-call': 'Es gibt kein Gespräch dafür.',
-    'invalid-call-state': 'Das geht mit diesem Gespräch gerade nicht.',
-    'change-refused': 'Die Gegenseite hat die Änderung abgelehnt; das Gespräch läuft unverändert weiter.',
-    'media-denied': 'Der Zugriff auf Mikrofon oder Kamera wurde verweigert.',
-    'media-unavailable': 'Kein nutzbares Mikrofon und keine Kamera gefunden.',
-    'connection-failed': 'Der SIP-Server ist nicht erreichbar.',
-    'authentication-failed': 'Falscher Benutzername oder falsches Passwort: Der Server hat sie abgelehnt.',
-    'credentials-failed': 'Die Zugangsdaten für den Server konnten nicht geholt werden.',
-    'registration-failed': 'Der Server hat die Anmeldung abgelehnt.',
-    'message-failed': 'Die Nachricht konnte nicht zugestellt werden.',
-    'message-too-long': 'Die Nachricht ist zu lang (höchstens 1300 Byte).',
-    'internal-error': 'Etwas ist schiefgegangen.',
-  },
-  messagesButton: 'Nachrichten',
-  unreadMessages: (count) => `${count} ungelesen`,
-  conversations: {
-    threads: 'Unterhaltungen',
-    to: 'An',
-    toPlaceholder: 'Benutzername oder sip:benutzer@domain',
-    message: 'Nachricht',
-    send: 'Senden',
-    call: (who) => `${who} anrufen`,
-    empty: 'Noch keine Nachrichten.',
-    status: { sending: 'Wird gesendet…', sent: 'Gesendet', stored: 'Zur Zustellung gespeichert', failed: (code) => `Nicht zugestellt${code ? ` (${code})` : ''}` },
-    you: 'Sie',
-  },
-  voicemailWaiting: (count) => (count ? `${count} neue Sprachnachricht${count === 1 ? '' : 'en'}` : 'Neue Sprachnachrichten'),
-  callVoicemail: 'Mailbox anrufen',
-  checkSetup: 'Einrichtung prüfen',
-  setupCheck: {
-    results: 'Ergebnisse der Prüfung',
-    running: 'Ihre Einrichtung wird geprüft…',
-    allGood: 'Ihre Einrichtung ist bereit für Anrufe.',
-    problems: 'Etwas muss geklärt werden: siehe die Zeilen mit „Fehler“.',
-    checking: 'Wird geprüft…',
-    microphoneLevel: 'Mikrofonpegel',
-    status: { ok: 'OK', warning: 'Warnung', failed: 'Fehler', skipped: 'Übersprungen' },
-    names: { 'secure-context': 'Sichere Seite', microphone: 'Mikrofon', camera: 'Kamera', speaker: 'Lautsprecher', server: 'SIP-Server', 'ice-server': 'STUN/TURN-Server' },
-  },
-};
+/** The languages that ship; all but English load on demand (a chunk each, see loadLanguage()). */
+export const languageNames = ['en', 'de'];
+const loaded: Record<string, Strings> = { en };
+const loading: Record<string, Promise<void>> = {};
+const loaders: Record<string, () => Promise<Strings>> = { de: async () => (await import('./de.js')).de };
 
-export const languages: Record<string, Strings> = { en, de };
+const primary = (lang: string | null | undefined) => (lang ?? '').toLowerCase().split('-')[0];
 
-/** The table for a BCP 47 language tag ('de-AT' → de), English when we have no such language. */
+/** The table for a BCP 47 language tag ('de-AT' → de), English when we have no such language (or not yet loaded). */
 export function stringsFor(lang: string | null | undefined, overrides: Partial<Strings> = {}): Strings {
-  const base = languages[(lang ?? '').toLowerCase().split('-')[0]] ?? en;
-  return { ...base, ...overrides };
+  return { ...(loaded[primary(lang)] ?? en), ...overrides };
+}
+
+/** Loads the table of `lang` if it ships and is not loaded yet: a promise to wait for, else null. */
+export function loadLanguage(lang: string | null | undefined): Promise<void> | null {
+  const name = primary(lang);
+  if (loaded[name] || !loaders[name]) return null;
+  return (loading[name] ??= loaders[name]().then(
+    (table) => {
+      loaded[name] = table;
+    },
+    () => {
+      // The chunk did not load (offline): English, and another try at the next update.
+      delete loading[name];
+    },
+  ));
 }

@@ -1,15 +1,19 @@
 import { expect } from '@esm-bundle/chai';
 import '../../src/index.js';
-import { de, en, languages, stringsFor } from '../../src/i18n/strings.js';
+import { en, languageNames, loadLanguage, stringsFor } from '../../src/i18n/strings.js';
+import { de } from '../../src/i18n/de.js';
 import { fixture, part, removeAll, statusText } from './fixture.js';
 
 describe('strings and languages', () => {
   afterEach(removeAll);
 
-  it('ships English and a complete German table with the same keys', () => {
+  it('ships English and a complete German table with the same keys, German loaded on demand', async () => {
     const keys = (o: object): string[] => Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? keys(v).map((sub) => `${k}.${sub}`) : [k]));
     expect(keys(de).sort()).to.deep.equal(keys(en).sort());
-    expect(Object.keys(languages)).to.deep.equal(['en', 'de']);
+    expect(languageNames).to.deep.equal(['en', 'de']);
+    await loadLanguage('de-AT');
+    expect(loadLanguage('de'), 'loaded once').to.equal(null);
+    expect(loadLanguage('fr'), 'no such table').to.equal(null);
     expect(stringsFor('de-AT').call).to.equal(de.call);
     expect(stringsFor('fr').call).to.equal(en.call);
   });

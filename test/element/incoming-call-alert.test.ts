@@ -10,7 +10,8 @@ import { Emitter } from '../../src/core/emitter.js';
 import type { CallInfo } from '../../src/core/call.js';
 import type { PhoneEvents } from '../../src/core/phone.js';
 import { IncomingCallAlertController, TITLE_FLASH_INTERVAL } from '../../src/controllers/incoming-call-alert-controller.js';
-import { de, en, type Strings } from '../../src/i18n/strings.js';
+import { en, type Strings } from '../../src/i18n/strings.js';
+import { de } from '../../src/i18n/de.js';
 import { FakeSipServer, fill, fixture, part, removeAll, routeFakeWebSockets, until } from './fixture.js';
 
 class FakePhone extends Emitter<PhoneEvents> {

@@ -4,6 +4,7 @@
  */
 import type { PhoneEvents } from './core/phone.js';
 import type { MessagesEvents } from './core/messages.js';
+import type { BusyLampsEvents } from './core/busy-lamps.js';
 
 export type SipConnectingDetail = PhoneEvents['connecting'];
 export type SipConnectedDetail = PhoneEvents['connected'];
@@ -22,6 +23,8 @@ export type SipCallQualityDetail = PhoneEvents['call-quality'];
 /** A text message arrived (from core/messages.ts, dispatched by the element itself). */
 export type SipMessageDetail = MessagesEvents['message'];
 export type SipVoicemailDetail = PhoneEvents['voicemail'];
+/** A watched colleague's busy lamp changed (from core/busy-lamps.ts, dispatched by the element's BusyLampsController). */
+export type SipPresenceDetail = BusyLampsEvents['presence'];
 
 /** Every event name with its detail type. */
 export interface SipPhoneEventMap {
@@ -41,6 +44,7 @@ export interface SipPhoneEventMap {
   'sip-voicemail': CustomEvent<SipVoicemailDetail>;
   'sip-error': CustomEvent<SipErrorDetail>;
   'sip-message': CustomEvent<SipMessageDetail>;
+  'sip-presence': CustomEvent<SipPresenceDetail>;
 }
 
 /** Core event name → DOM event name (all core events but `change`). */

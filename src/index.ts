@@ -27,6 +27,7 @@ export type { CallState } from './core/call-state.js';
 export type { EndCause } from './core/causes.js';
 export type { ConnectionState, RegistrationState } from './core/phone.js';
 export type { VoicemailStatus } from './core/voicemail.js';
+export type { LampState } from './core/busy-lamps.js';
 export type * from './events.js';
 export type { PreflightCheck, PreflightOptions, PreflightResult, PreflightStatus } from './core/preflight.js';
 

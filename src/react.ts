@@ -39,6 +39,7 @@ const events: SipPhoneReactEvents = {
   onSipVoicemail: event('sip-voicemail'),
   onSipError: event('sip-error'),
   onSipMessage: event('sip-message'),
+  onSipPresence: event('sip-presence'),
 };
 
 /** `<sip-phone>` as a React component; a `ref` gives the element (`register()`, `call()`, …). */

@@ -11,6 +11,8 @@ import { RingController, type Ringing } from './controllers/ring-controller.js';
 import { KeyboardController } from './controllers/keyboard-controller.js';
 import { IncomingCallFocusController } from './controllers/incoming-call-focus-controller.js';
 import { IncomingCallAlertController } from './controllers/incoming-call-alert-controller.js';
+import { BusyLampsController } from './controllers/busy-lamps-controller.js';
+import type { LampState } from './core/busy-lamps.js';
 import { browserInstanceId, tabInstanceId, type RegistrationScope } from './core/instance-id.js';
 import { SettingsStore, exportSettings, parseSettings, settingsKey, type SavedSettings } from './core/settings-store.js';
 import { callControls, callerText } from './parts/call-controls.js';
@@ -83,6 +85,7 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @fires {CustomEvent<SipDtmfDetail>} sip-dtmf - A DTMF tone was sent or received (`direction`).
  * @fires {CustomEvent<SipCallStatsDetail>} sip-call-stats - Every 2 s during a call: rttMs, jitterMs, packetsLost, audioKbps, videoKbps.
  * @fires {CustomEvent<SipCallQualityDetail>} sip-call-quality - A call crossed a quality threshold (`active: true`) or recovered (`active: false`): `warning` is 'high-rtt', 'high-jitter', 'packet-loss', 'no-inbound-audio' or 'microphone-silent'.
+ * @fires {CustomEvent<SipPresenceDetail>} sip-presence - A watched colleague's lamp changed: `uri` (the entry of `watch`) and `state` ('idle', 'ringing', 'busy', 'offline' or 'unknown').
  * @fires {CustomEvent<SipVoicemailDetail>} sip-voicemail - Our message summary changed (RFC 3842): `voicemail` is { waiting, newMessages, oldMessages }.
  * @fires {CustomEvent<SipErrorDetail>} sip-error - A configuration or usage error (`code`, `message`).
  * @fires {CustomEvent<SipMessageDetail>} sip-message - A text message arrived (`message`: a MessageInfo, already in `messages`).
@@ -130,6 +133,9 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @csspart video-toggle - The "Video" checkbox and its label (offer video on the next call).
  * @csspart voicemail-badge - The number of new voicemail messages, shown while messages wait; its accessible name says it in words.
  * @csspart voicemail-button - "Call voicemail": calls `voicemail-uri` (shown only when it is set).
+ * @csspart contacts - The busy lamps of the colleagues in `watch` (loaded when `watch` is first set).
+ * @csspart contact - One colleague: a button with their lamp and name that calls them; `data-state` is the lamp.
+ * @csspart lamp - A colleague's lamp: the success colour idle, `--sip-phone-lamp-ringing` blinking while ringing, the danger colour busy, the muted colour offline, hollow unknown.
  * @csspart header - The brand area at the top, holding the `header` slot (hidden while empty).
  *
  * @slot header - A brand area above the status line: a logo, a title, a link.
@@ -166,6 +172,7 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @cssprop [--sip-phone-success=#137333] - Call, Answer, registered; dark preset #81c995.
  * @cssprop [--sip-phone-success-contrast=#ffffff] - Text on the success colour (Call, Answer); dark preset #202124.
  * @cssprop [--sip-phone-font=system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif] - Font family.
+ * @cssprop [--sip-phone-lamp-ringing=#f9ab00] - A busy lamp while a call to that colleague rings.
  * @cssprop [--sip-phone-radius=12px] - Corner radius.
  * @cssprop [--sip-phone-spacing=8px] - Base spacing unit.
  */
@@ -274,6 +281,12 @@ export class SipPhone extends LitElement {
   @property({ type: Boolean, attribute: 'handle-links' }) handleLinks = false;
   /** The voicemail service to call with "Call voicemail" (a SIP URI, or a user or number in our domain); without it there is no such button. */
   @property({ attribute: 'voicemail-uri' }) voicemailUri = '';
+  /**
+   * Colleagues whose busy lamps to show (space-separated SIP URIs, or users in our domain): their
+   * call state (dialog event package, RFC 4235) and whether they are registered, in `presence`
+   * and a contacts panel whose buttons call them. See [Busy lamps](#busy-lamps).
+   */
+  @property() watch = '';
 
   @state() private target = '';
   /** Whether the page slotted something into `header` (an empty header takes no room). */
@@ -294,6 +307,7 @@ export class SipPhone extends LitElement {
   private deviceChoice: DeviceChoice = loadDeviceChoice();
   private configError: PhoneError | null = null;
   private readonly alerts: IncomingCallAlertController;
+  private readonly lamps: BusyLampsController;
   /** With `persist`, the saved settings are applied once, before the first render. */
   private settingsRestored = false;
   /** What the last settings import did. */
@@ -322,6 +336,7 @@ export class SipPhone extends LitElement {
     // With auto-answer the Answer button is gone at once: moving focus there only costs time.
     new IncomingCallFocusController(this, () => !this.autoAnswer && this.activeCall?.state === 'incoming');
     this.alerts = new IncomingCallAlertController(this, this.phone, { notify: () => this.notify, strings: () => this.t });
+    this.lamps = new BusyLampsController(this, this.phone, (error) => this.report(error));
     this.phone.devicePreferences = { audioInput: this.deviceChoice.audioInput, videoInput: this.deviceChoice.videoInput };
     this.phone.on('registration-failed', ({ statusCode, cause }) => {
       this.errorCode = cause === 'credentials-failed' ? cause : statusCode === 401 || statusCode === 403 || statusCode === 407 ? 'authentication-failed' : 'registration-failed';
@@ -373,6 +388,15 @@ export class SipPhone extends LitElement {
   /** What is playing: 'ringtone' (a call rings in), 'ringback' (our call rings out) or null. */
   get ringing(): Ringing {
     return this.rings.ringing;
+  }
+
+  /**
+   * The busy lamps of the colleagues in `watch`, keyed by the entries as written there: 'idle',
+   * 'ringing' (a call to them rings), 'busy' (in a call, or calling), 'offline' (not registered) or
+   * 'unknown' (not yet known, or we are not registered).
+   */
+  get presence(): Record<string, LampState> {
+    return this.lamps.states;
   }
 
   /** What our message summary says: { waiting, newMessages, oldMessages } (nothing waiting until the server says otherwise). */
@@ -719,6 +743,7 @@ export class SipPhone extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.persist && !this.settingsRestored) this.restoreSettings();
     this.t = stringsFor(this.language, this.strings);
+    if (changed.has('watch')) this.lamps.watch(this.watch.split(/\s+/).filter(Boolean));
     this.inbox.key = `sip-phone.messages.${this.uri}`;
     this.phone.autoAnswer = this.autoAnswer;
     this.rings.ringtoneUrl = this.ringtone;
@@ -967,6 +992,9 @@ export class SipPhone extends LitElement {
           callText: this.callText(call),
         })}
         ${voicemailBar(this.t, this.phone.voicemail, this.voicemailUri ? () => void this.call(this.voicemailUri).catch(() => {}) : null)}
+        ${this.watch.trim()
+          ? html`<sip-contacts part="contacts" exportparts="contact, lamp" .t=${this.t} .lamps=${this.presence} .call=${(name: string) => void this.call(name).catch(() => {})}></sip-contacts>`
+          : ''}
         ${this.phone.reconnect ? offlineBanner(this.t, this.phone.reconnect, Date.now(), () => this.reconnect()) : ''}
         <div class="panes">
           ${settingsPanel({

@@ -320,7 +320,7 @@ export interface Subscription {
 }
 
 /**
- * Subscribes to `event` of `target`: `onNotify` gets each NOTIFY's body, `onEnd` says the
+ * Subscribes to `event` of `target`: `onNotify` gets each NOTIFY's body ('' without one), `onEnd` says the
  * subscription ended without end(): `refused` when the server answered the SUBSCRIBE with an
  * error (e.g. 489 Bad Event), otherwise it timed out or the server ended it (a final NOTIFY).
  */
@@ -328,7 +328,7 @@ export function subscribe(ua: UA, target: string, event: string, accept: string,
   const subscriber = ua.subscribe(target, event, accept, { expires });
   const { SUBSCRIBE_NON_OK_RESPONSE, SUBSCRIBE_AUTHENTICATION_FAILED } = subscriber.C;
   let ending = false;
-  subscriber.on('notify', (_final, _request, body) => body && onNotify(body));
+  subscriber.on('notify', (_final, _request, body) => onNotify(body ?? ''));
   subscriber.on('terminated', (code) => ending || onEnd(code === SUBSCRIBE_NON_OK_RESPONSE || code === SUBSCRIBE_AUTHENTICATION_FAILED));
   subscriber.subscribe();
   return {

@@ -15,7 +15,7 @@ import { fetchCredentials, type CredentialsFunction } from './credentials.js';
 import { DEAD_CONNECTION_CODE, type SipSocketOptions } from './sip-socket.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
 import { loadBrowserShims } from './browser-shims.js';
-import { Voicemail, type VoicemailStatus } from './voicemail.js';
+import { Voicemail, type SubscriptionHolder, type VoicemailStatus } from './voicemail.js';
 
 /** Where a lost connection stands: shown as the offline banner. */
 export interface ReconnectStatus {
@@ -124,6 +124,8 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
     this.emit('voicemail', { voicemail });
     this.emit('change', undefined);
   });
+  /** Features holding subscriptions (voicemail here, busy lamps when the page watches someone). */
+  private readonly subscriptions: SubscriptionHolder[] = [this.mailbox];
 
   constructor(options: PhoneOptions = {}) {
     super();
@@ -140,6 +142,12 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   onUserAgent(listener: (ua: UA, config: PhoneConfig) => void): void {
     this.userAgentListeners.push(listener);
     if (this.ua && this.config) listener(this.ua, this.config);
+  }
+
+  /** Adds a feature that holds subscriptions; it subscribes at once when the phone is registered. */
+  addSubscriptions(holder: SubscriptionHolder): void {
+    this.subscriptions.push(holder);
+    if (this.ua && this.config && this.registrationState === 'registered') holder.subscribe(this.ua, this.config);
   }
 
   /** What our message summary says (nothing waiting until a NOTIFY says otherwise). */
@@ -211,7 +219,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
         const timer = setTimeout(done, 3000);
         ua.on('unregistered', done);
         ua.on('registrationFailed', done);
-        this.mailbox.drop();
+        for (const holder of this.subscriptions) holder.drop();
         ua.unregister();
       });
     }
@@ -455,8 +463,8 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
   stop(): void {
     for (const call of this.callsById.values()) call.abandon('hangup');
     this.iceProbe.stop();
-    // While still connected, the voicemail subscription ends with Expires: 0.
-    this.mailbox.reset();
+    // While still connected, subscriptions end with Expires: 0.
+    for (const holder of this.subscriptions) holder.reset();
     const ua = this.ua;
     this.ua = null;
     this.socket = null;
@@ -579,7 +587,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       const retryInMs = socket.nextRetryInMs;
       this.reconnect = reconnecting ? { server: e.socket.url, cause, retryAt: Date.now() + retryInMs } : null;
       this.setConnection('disconnected');
-      this.mailbox.drop();
+      for (const holder of this.subscriptions) holder.drop();
       // A call still ringing here can no longer be answered: its answer would have to go back
       // through the connection the INVITE came on (e.g. a tab frozen while it rang, whose socket
       // Chromium closes as it resumes). Stop ringing.
@@ -601,7 +609,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallObserver {
       this.registeredFor = expires;
       this.emit('registered', { uri: config.uri, expires });
       this.settleRegistration();
-      this.mailbox.subscribe(ua, config.uri);
+      for (const holder of this.subscriptions) holder.subscribe(ua, config);
     });
     ua.on('unregistered', (e) => {
       if (!e.cause && !ua.isConnected()) return this.lostRegistration(config.uri);

@@ -2,7 +2,19 @@
  * The voicemail waiting indicator (RFC 3842): the phone subscribes to its own message summary
  * once registered and reads every NOTIFY of it, also unsolicited ones some servers send.
  */
+import type { PhoneConfig } from './config.js';
 import { onUnsolicitedNotify, subscribe, type Subscription, type UA } from './jssip-adapter.js';
+
+/**
+ * A feature that holds subscriptions (RFC 6665) while the phone is registered: the phone calls
+ * subscribe() on each registration, drop() when they must end (before unregistering, while still
+ * connected, they end with Expires: 0; after a lost connection only here) and reset() when it stops.
+ */
+export interface SubscriptionHolder {
+  subscribe(ua: UA, config: PhoneConfig): void;
+  drop(): void;
+  reset(): void;
+}
 
 /** What the message summary says: whether messages wait, and how many voice messages are new and old. */
 export interface VoicemailStatus {
@@ -31,7 +43,7 @@ export function parseMessageSummary(body: string): VoicemailStatus | null {
 }
 
 /** Holds the subscription to our own message summary and the last status it gave. */
-export class Voicemail {
+export class Voicemail implements SubscriptionHolder {
   status: VoicemailStatus = NO_VOICEMAIL;
   private subscription: Subscription | null = null;
   private ua: UA | null = null;
@@ -45,16 +57,16 @@ export class Voicemail {
     onUnsolicitedNotify(ua, MESSAGE_SUMMARY, (body) => this.update(body));
   }
 
-  /** Registered (again): subscribe to `aor`'s message summary unless a subscription is live. */
-  subscribe(ua: UA, aor: string): void {
+  /** Registered (again): subscribe to our own message summary unless a subscription is live. */
+  subscribe(ua: UA, config: PhoneConfig): void {
     clearTimeout(this.retry);
     if (this.subscription && this.ua === ua) return;
     this.ua = ua;
-    const subscription = subscribe(ua, aor, MESSAGE_SUMMARY, 'application/simple-message-summary', SUBSCRIBE_EXPIRES, (body) => this.update(body), (refused) => {
+    const subscription = subscribe(ua, config.uri, MESSAGE_SUMMARY, 'application/simple-message-summary', SUBSCRIBE_EXPIRES, (body) => this.update(body), (refused) => {
       if (this.subscription !== subscription) return;
       this.subscription = null;
       // A server without message summaries refuses: asked again only at the next registration.
-      if (!refused) this.retry = setTimeout(() => ua.isRegistered() && this.subscribe(ua, aor), RESUBSCRIBE_MS);
+      if (!refused) this.retry = setTimeout(() => ua.isRegistered() && this.subscribe(ua, config), RESUBSCRIBE_MS);
     });
     this.subscription = subscription;
   }

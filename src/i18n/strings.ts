@@ -2,6 +2,7 @@ import type { CallState } from '../core/call-state.js';
 import type { PhoneErrorCode } from '../core/errors.js';
 import type { QualityWarning } from '../core/call-quality-monitor.js';
 import type { PreflightCheckName, PreflightStatus } from '../core/preflight.js';
+import type { LampState } from '../core/busy-lamps.js';
 
 /**
  * Every user-facing string of the element, in one table. A page may override any of them with the
@@ -93,6 +94,12 @@ export interface Strings {
   /** The voicemail badge's accessible name (`count`: new voice messages, 0 when the server gave none). */
   voicemailWaiting: (count: number) => string;
   callVoicemail: string;
+  /** The busy lamps' list of colleagues (its accessible name). */
+  colleagues: string;
+  /** A lamp in words. */
+  lamps: Record<LampState, string>;
+  /** A colleague's button: `state` is their lamp in words. */
+  callColleague: (who: string, state: string) => string;
   /** The button in the settings that runs the setup check. */
   checkSetup: string;
   setupCheck: {
@@ -255,6 +262,9 @@ export const en: Strings = {
   },
   voicemailWaiting: (count) => (count ? `${count} new voicemail message${count === 1 ? '' : 's'}` : 'New voicemail messages'),
   callVoicemail: 'Call voicemail',
+  colleagues: 'Colleagues',
+  lamps: { idle: 'available', ringing: 'ringing', busy: 'on the phone', offline: 'offline', unknown: 'unknown' },
+  callColleague: (who, state) => `Call ${who} (${state})`,
   checkSetup: 'Check my setup',
   setupCheck: {
     results: 'Setup check results',

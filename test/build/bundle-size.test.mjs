@@ -33,6 +33,7 @@ test(`with the chunks it loads on demand, the bundle stays within ${TOTAL_BUDGET
 for (const [chunk, what, element] of [
   ['setup-check', 'the setup check', 'sip-setup-check'],
   ['conversations', 'the conversations view (and sending messages)', 'sip-conversations'],
+  ['contacts', 'the busy lamps and their contacts panel', 'sip-contacts'],
   ['de', 'the German strings (lang="de")', null],
 ]) {
   test(`${what} is a chunk of its own, which the first load only imports on demand`, () => {

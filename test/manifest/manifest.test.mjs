@@ -48,7 +48,7 @@ test('the manifest declares <sip-phone> and its inner elements, and where they a
   assert.equal(phone.name, 'SipPhone');
   assert.ok(phone.summary && phone.description, 'summary and description from the class JSDoc');
   const definitions = manifest.modules.flatMap((m) => (m.exports ?? []).filter((e) => e.kind === 'custom-element-definition'));
-  assert.deepEqual(sorted(definitions.map((d) => d.name)), ['sip-call-quality', 'sip-call-timer', 'sip-conversations', 'sip-mic-level', 'sip-phone', 'sip-setup-check']);
+  assert.deepEqual(sorted(definitions.map((d) => d.name)), ['sip-call-quality', 'sip-call-timer', 'sip-contacts', 'sip-conversations', 'sip-mic-level', 'sip-phone', 'sip-setup-check']);
 });
 
 test('every event the element dispatches is in the manifest (@fires), with its type and a description', () => {

@@ -74,8 +74,8 @@ interface Watched {
   /** As the page wrote it (the key of `states`). */
   readonly name: string;
   dialogs: Map<string, Dialog> | null;
-  /** null: not heard, or the server has no presence (then a lamp is never 'offline'). */
-  online: boolean | null;
+  /** undefined: not heard yet; null: the server has no presence (then a lamp is never 'offline'). */
+  online: boolean | null | undefined;
   subscriptions: Subscription[];
   state: LampState;
 }
@@ -107,7 +107,7 @@ export class BusyLamps implements SubscriptionHolder {
     }
     for (const name of wanted) {
       if (this.watched.has(name)) continue;
-      const entry: Watched = { name, dialogs: null, online: null, subscriptions: [], state: 'unknown' };
+      const entry: Watched = { name, dialogs: null, online: undefined, subscriptions: [], state: 'unknown' };
       this.watched.set(name, entry);
       if (this.registered) this.subscribeTo(entry);
     }
@@ -183,12 +183,13 @@ export class BusyLamps implements SubscriptionHolder {
       }
     }
     entry.dialogs = null;
-    entry.online = null;
+    entry.online = undefined;
     this.update(entry);
   }
 
   private update(entry: Watched): void {
-    const state: LampState = entry.online === false ? 'offline' : entry.dialogs ? lampOf(entry.dialogs.values()) : 'unknown';
+    // Unknown until both have answered: an offline colleague does not flash 'idle' first.
+    const state: LampState = entry.online === false ? 'offline' : entry.dialogs && entry.online !== undefined ? lampOf(entry.dialogs.values()) : 'unknown';
     if (state === entry.state) return;
     entry.state = state;
     if (this.watched.get(entry.name) === entry) this.changed(entry.name, state);

@@ -328,8 +328,20 @@ export function subscribe(ua: UA, target: string, event: string, accept: string,
   const subscriber = ua.subscribe(target, event, accept, { expires });
   const { SUBSCRIBE_NON_OK_RESPONSE, SUBSCRIBE_AUTHENTICATION_FAILED } = subscriber.C;
   let ending = false;
+  let over = false;
   subscriber.on('notify', (_final, _request, body) => onNotify(body ?? ''));
-  subscriber.on('terminated', (code) => ending || onEnd(code === SUBSCRIBE_NON_OK_RESPONSE || code === SUBSCRIBE_AUTHENTICATION_FAILED));
+  // JsSIP emits 'notify' only for a NOTIFY with a body; one without says "nothing to report"
+  // (e.g. a presence server with nothing published for the user): that is news too.
+  const internals = subscriber as unknown as { receiveRequest(request: { method: string; body?: string }): void };
+  const receive = internals.receiveRequest.bind(subscriber);
+  internals.receiveRequest = (request) => {
+    receive(request);
+    if (request.method === 'NOTIFY' && !request.body && !over) onNotify('');
+  };
+  subscriber.on('terminated', (code) => {
+    over = true;
+    if (!ending) onEnd(code === SUBSCRIBE_NON_OK_RESPONSE || code === SUBSCRIBE_AUTHENTICATION_FAILED);
+  });
   subscriber.subscribe();
   return {
     end: () => {

@@ -33,6 +33,11 @@ export class SipContacts extends LitElement {
     button {
       font: inherit;
       color: inherit;
+      background: var(--_surface, #f1f3f4);
+      border: 1px solid var(--_muted, #5f6368);
+      border-radius: var(--_radius, 12px);
+      padding: 4px 10px;
+      cursor: pointer;
       display: inline-flex;
       align-items: center;
       gap: 6px;

@@ -2,7 +2,7 @@
 // and gives the tests a few helpers to wait for events and read WebRTC statistics.
 const names = [
   'sip-connecting', 'sip-connected', 'sip-connection-lost', 'sip-registered', 'sip-unregistered',
-  'sip-registration-failed', 'sip-incoming-call', 'sip-call-state', 'sip-call-ended', 'sip-call-updated', 'sip-dtmf', 'sip-call-stats', 'sip-call-quality', 'sip-voicemail', 'sip-error', 'sip-message',
+  'sip-registration-failed', 'sip-incoming-call', 'sip-call-state', 'sip-call-ended', 'sip-call-updated', 'sip-dtmf', 'sip-call-stats', 'sip-call-quality', 'sip-voicemail', 'sip-error', 'sip-message', 'sip-presence',
 ];
 window.sipEvents = [];
 window.pageErrors = [];

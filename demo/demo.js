@@ -21,6 +21,8 @@ const EVENTS = [
   'sip-call-updated',
   'sip-dtmf',
   'sip-message',
+  'sip-presence',
+  'sip-voicemail',
   'sip-error',
 ];
 const MAX_LOG_ENTRIES = 300;
@@ -63,6 +65,8 @@ function describe(type, detail = {}) {
       return `${rest.direction} tone ${rest.tone}`;
     case 'sip-message':
       return `from ${party(rest.message)}: ${rest.message.text}`;
+    case 'sip-presence':
+      return `${rest.uri} is ${rest.state}`;
     case 'sip-error':
       return `${rest.code}: ${rest.message}`;
     default:

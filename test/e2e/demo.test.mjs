@@ -119,6 +119,9 @@ test('a call between the demo phones: the event log says what changed, never "un
     await page.evaluate(() => document.getElementById('alice').answer());
     const log = () => page.locator('#log').textContent();
     await until(async () => /media = connected/.test(await log()), { message: 'the media line in the log' });
+    // Each demo phone watches the other: bob's lamp at alice's is busy during the call.
+    await until(async () => /bob is busy/.test(await log()), { message: "bob's busy lamp in the log" });
+    assert.equal(await page.evaluate(() => document.getElementById('alice').presence.bob), 'busy');
     await page.evaluate(() => document.getElementById('bob').hangup());
     await until(async () => /bye|hangup/.test(await log()), { message: 'the end of the call in the log' });
     assert.doesNotMatch(await log(), /undefined/);

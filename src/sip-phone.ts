@@ -743,7 +743,7 @@ export class SipPhone extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.persist && !this.settingsRestored) this.restoreSettings();
     this.t = stringsFor(this.language, this.strings);
-    if (changed.has('watch')) this.lamps.watch(this.watch.split(/\s+/).filter(Boolean));
+    if (changed.has('watch')) this.lamps.watch((this.watch ?? '').split(/\s+/).filter(Boolean));
     this.inbox.key = `sip-phone.messages.${this.uri}`;
     this.phone.autoAnswer = this.autoAnswer;
     this.rings.ringtoneUrl = this.ringtone;
@@ -992,7 +992,7 @@ export class SipPhone extends LitElement {
           callText: this.callText(call),
         })}
         ${voicemailBar(this.t, this.phone.voicemail, this.voicemailUri ? () => void this.call(this.voicemailUri).catch(() => {}) : null)}
-        ${this.watch.trim()
+        ${this.watch?.trim()
           ? html`<sip-contacts part="contacts" exportparts="contact, lamp" .t=${this.t} .lamps=${this.presence} .call=${(name: string) => void this.call(name).catch(() => {})}></sip-contacts>`
           : ''}
         ${this.phone.reconnect ? offlineBanner(this.t, this.phone.reconnect, Date.now(), () => this.reconnect()) : ''}

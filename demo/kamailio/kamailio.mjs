@@ -298,11 +298,19 @@ const DBTEXT_TABLES = process.env.KAMAILIO_DBTEXT_DIR || '/usr/share/kamailio/db
 async function preparePresenceDb(dir) {
   const db = path.join(dir, 'presence-db');
   await fsp.mkdir(db, { recursive: true });
-  for (const table of ['version', 'presentity', 'active_watchers', 'watchers', 'xcap', 'pua']) {
+  for (const table of ['version', 'presentity', 'active_watchers', 'watchers', 'xcap']) {
     await fsp.copyFile(path.join(DBTEXT_TABLES, table), path.join(db, table));
   }
   return db;
 }
+
+/**
+ * pua keeps its publications (busy lamps, registrations) in memory and writes them to its table
+ * when Kamailio stops; Debian's db_text schema of that table refuses pua's own rows at the next
+ * start-up (watcher_uri is null for a PUBLISH), and Kamailio then fails to start. Nor should a
+ * restarted Kamailio re-publish registrations it no longer has: an empty table at every start.
+ */
+const PUA_TABLE = 'id(int,auto) pres_uri(string) pres_id(string) event(int) expires(int) desired_expires(int) flag(int) etag(string,null) tuple_id(string,null) watcher_uri(string,null) call_id(string,null) to_tag(string,null) from_tag(string,null) cseq(int,null) record_route(string,null) contact(string,null) remote_contact(string,null) version(int,null) extra_headers(string,null) \n';
 
 /**
  * Self-signed certificate + key for 127.0.0.1 / localhost (openssl).
@@ -386,8 +394,9 @@ export async function startKamailio(opts = {}) {
   args.push('-A', `MSILO_DB="text://${msiloDir}"`, '-A', `MSILO_PROXY="sip:127.0.0.1:${udpPort}"`);
   if (debug !== undefined) args.push('-A', `DBG_LEVEL=${Number(debug)}`);
   if (inviteAuth) args.push('-A', 'WITH_INVITE_AUTH');
+  let presenceDb = null;
   if (opts.presence ?? true) {
-    const db = await preparePresenceDb(dir);
+    const db = (presenceDb = await preparePresenceDb(dir));
     args.push('-A', 'WITH_PRESENCE', '-A', `PRESENCE_DB_URL="text://${db}"`, '-A', `PRESENCE_PROXY="sip:127.0.0.1:${udpPort}"`);
   }
   let rtpengine = null;
@@ -466,6 +475,7 @@ export async function startKamailio(opts = {}) {
       if (rtpengine && !rtpengine.running) rtpengine = await rtpengine.startAgain();
       exitInfo = null;
       frozen = false;
+      if (presenceDb) await fsp.writeFile(path.join(presenceDb, 'pua'), PUA_TABLE);
       hookExit();
       appendLog(`--- ${new Date().toISOString()} starting: ${inst.commandLine}\n`);
       child = spawn(KAMAILIO_BIN, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -2,17 +2,8 @@ import { expect } from '@esm-bundle/chai';
 import { BusyLamps, isOnline, lampOf, parseDialogInfo, type LampState } from '../../src/core/busy-lamps.js';
 import { buildConfig } from '../../src/core/config.js';
 import { Phone } from '../../src/core/phone.js';
-import { FakeSipServer } from './fake-sip-server.js';
+import { FakeSipServer, until } from './fake-sip-server.js';
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, ms = 2000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > ms) throw new Error('timed out');
-    await wait(10);
-  }
-}
 
 // What the repo's Kamailio (presence_dialoginfo, fed by pua_dialoginfo) sends while alice calls bob.
 const kamailioEarly = `<?xml version="1.0"?>

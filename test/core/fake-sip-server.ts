@@ -268,3 +268,14 @@ function response(request: string, status: number, reason: string, extra: string
   const lines = [`SIP/2.0 ${status} ${reason}`, ...copied, `To: ${to}${/;tag=/.test(to) ? '' : ';tag=fake'}`, ...extra, 'Content-Length: 0', '', ''];
   return lines.join('\r\n');
 }
+
+export const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` every 10 ms until it holds; rejects after `ms`. */
+export async function until(check: () => boolean, ms = 2000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > ms) throw new Error('timed out');
+    await wait(10);
+  }
+}

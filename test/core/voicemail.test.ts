@@ -2,17 +2,8 @@ import { expect } from '@esm-bundle/chai';
 import { buildConfig } from '../../src/core/config.js';
 import { Phone } from '../../src/core/phone.js';
 import { NO_VOICEMAIL, parseMessageSummary, type VoicemailStatus } from '../../src/core/voicemail.js';
-import { FakeSipServer } from './fake-sip-server.js';
+import { FakeSipServer, until, wait } from './fake-sip-server.js';
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, ms = 2000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > ms) throw new Error('timed out');
-    await wait(10);
-  }
-}
 
 describe('parseMessageSummary (RFC 3842)', () => {
   it('reads messages waiting and the new and old voice messages, urgent counts aside', () => {

@@ -1,16 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import '../../src/index.js';
-import { fixture, part, removeAll } from './fixture.js';
-
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, ms = 3000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > ms) throw new Error('timed out');
-    await wait(10);
-  }
-}
+import { fixture, part, removeAll, until } from './fixture.js';
 
 /** The contacts panel's buttons: name, lamp, accessible name. */
 function contacts(el: HTMLElement) {
@@ -31,16 +21,16 @@ describe('watch: busy lamps in the element', () => {
   it('watch loads the panel: one button per colleague, unknown until registered, following changes of watch', async () => {
     const el = await fixture('<sip-phone watch="bob  sip:carol@example.com"></sip-phone>');
     expect(el.presence).to.deep.equal({ bob: 'unknown', 'sip:carol@example.com': 'unknown' });
-    await until(() => contacts(el).length === 2);
+    await until(() => contacts(el).length === 2, 'the contacts panel');
     expect(contacts(el)).to.deep.equal([
       { text: 'bob', state: 'unknown', label: 'Call bob (unknown)' },
       { text: 'carol', state: 'unknown', label: 'Call carol (unknown)' },
     ]);
     el.setAttribute('watch', 'carol');
-    await until(() => contacts(el).length === 1);
+    await until(() => contacts(el).length === 1, 'one contact left');
     expect(el.presence).to.deep.equal({ carol: 'unknown' });
     el.lang = 'de';
-    await until(() => contacts(el)[0]?.label === 'carol anrufen (unbekannt)');
+    await until(() => contacts(el)[0]?.label === 'carol anrufen (unbekannt)', 'the panel in German');
     el.removeAttribute('watch');
     await el.updateComplete;
     expect(part(el, 'contacts')).to.equal(null);

@@ -102,8 +102,9 @@ export class BusyLamps implements SubscriptionHolder {
     const wanted = new Set(names);
     for (const [name, entry] of this.watched) {
       if (wanted.has(name)) continue;
-      this.end(entry);
+      // Gone from the list first, so that ending its subscriptions reports nothing for it.
       this.watched.delete(name);
+      this.end(entry);
     }
     for (const name of wanted) {
       if (this.watched.has(name)) continue;

@@ -172,7 +172,7 @@ const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', '
  * @cssprop [--sip-phone-success=#137333] - Call, Answer, registered; dark preset #81c995.
  * @cssprop [--sip-phone-success-contrast=#ffffff] - Text on the success colour (Call, Answer); dark preset #202124.
  * @cssprop [--sip-phone-font=system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif] - Font family.
- * @cssprop [--sip-phone-lamp-ringing=#f9ab00] - A busy lamp while a call to that colleague rings.
+ * @cssprop [--sip-phone-lamp-ringing=#f9ab00] - A busy lamp while a call to that colleague rings; dark preset #fdd663.
  * @cssprop [--sip-phone-radius=12px] - Corner radius.
  * @cssprop [--sip-phone-spacing=8px] - Base spacing unit.
  */

@@ -53,7 +53,7 @@ export class SipContacts extends LitElement {
       background: var(--_success, #137333);
     }
     [data-state='ringing'] [part~='lamp'] {
-      background: var(--sip-phone-lamp-ringing, #f9ab00);
+      background: var(--_lamp-ringing, #f9ab00);
       animation: blink 1s steps(2, start) infinite;
     }
     [data-state='busy'] [part~='lamp'] {

@@ -12,6 +12,7 @@ interface Palette {
   dangerContrast: string;
   success: string;
   successContrast: string;
+  lampRinging: string;
 }
 
 /** `theme="light"` (the default). */
@@ -26,6 +27,7 @@ export const lightPalette: Palette = {
   dangerContrast: '#ffffff',
   success: '#137333',
   successContrast: '#ffffff',
+  lampRinging: '#f9ab00',
 };
 
 /** `theme="dark"`, and `theme="auto"` when the system prefers dark. */
@@ -40,6 +42,7 @@ export const darkPalette: Palette = {
   dangerContrast: '#202124',
   success: '#81c995',
   successContrast: '#202124',
+  lampRinging: '#fdd663',
 };
 
 /**
@@ -58,6 +61,7 @@ function colours(p: Palette) {
     --_danger-contrast: var(--sip-phone-danger-contrast, ${p.dangerContrast});
     --_success: var(--sip-phone-success, ${p.success});
     --_success-contrast: var(--sip-phone-success-contrast, ${p.successContrast});
+    --_lamp-ringing: var(--sip-phone-lamp-ringing, ${p.lampRinging});
   `);
 }
 
@@ -98,6 +102,7 @@ export const tokenNames = [
   '--sip-phone-danger-contrast',
   '--sip-phone-success',
   '--sip-phone-success-contrast',
+  '--sip-phone-lamp-ringing',
   '--sip-phone-font',
   '--sip-phone-radius',
   '--sip-phone-spacing',

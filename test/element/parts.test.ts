@@ -33,7 +33,9 @@ async function source(path: string): Promise<string> {
 /** sip-phone.ts and every src/parts/*.ts it imports. */
 async function elementSources(): Promise<Record<string, string>> {
   const element = await source('/src/sip-phone.ts');
-  const partFiles = [...element.matchAll(/from '\.\/(parts\/[\w-]+)\.js'/g)].map((m) => `/src/${m[1]}.ts`);
+  // Parts come from the element's imports, and from its controllers' (which load some lazily).
+  const controllers = await Promise.all([...element.matchAll(/from '\.\/(controllers\/[\w-]+)\.js'/g)].map((m) => source(`/src/${m[1]}.ts`)));
+  const partFiles = new Set([element, ...controllers].flatMap((text) => [...text.matchAll(/'\.\.?\/(parts\/[\w-]+)\.js'/g)].map((m) => `/src/${m[1]}.ts`)));
   const sources: Record<string, string> = { '/src/sip-phone.ts': element };
   for (const file of partFiles) sources[file] = await source(file);
   return sources;

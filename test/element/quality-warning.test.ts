@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { render } from 'lit';
 import { qualityWarning } from '../../src/parts/quality-warning.js';
-import { stringsFor } from '../../src/i18n/strings.js';
+import { loadLanguage, stringsFor } from '../../src/i18n/strings.js';
 
 describe('the quality-warning part', () => {
   const shown = (lang: string, warnings: Parameters<typeof qualityWarning>[1]) => {
@@ -16,7 +16,8 @@ describe('the quality-warning part', () => {
     expect(region.matches(':empty')).to.be.true;
   });
 
-  it('says each warning in words, in the phone\'s language', () => {
+  it('says each warning in words, in the phone\'s language', async () => {
+    await loadLanguage('de');
     expect(shown('en', ['microphone-silent', 'no-inbound-audio']).textContent).to.equal(
       'You may be muted by your system: no sound from your microphone.No sound from the other side.',
     );

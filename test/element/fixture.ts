@@ -123,4 +123,22 @@ export function routeFakeWebSockets(server: FakeSipServer): () => void {
   };
 }
 
+/**
+ * In a describe block: a fresh FakeSipServer for each test (handed to `take`), `ws://fake…`
+ * WebSockets routed to it, and after each test every created element removed and the real
+ * WebSocket back.
+ */
+export function useFakeRegistrar(take: (server: FakeSipServer) => void, options?: ConstructorParameters<typeof FakeSipServer>[0]): void {
+  let restore = () => {};
+  beforeEach(() => {
+    const server = new FakeSipServer(options);
+    take(server);
+    restore = routeFakeWebSockets(server);
+  });
+  afterEach(() => {
+    removeAll();
+    restore();
+  });
+}
+
 export { FakeSipServer };

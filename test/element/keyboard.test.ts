@@ -6,7 +6,7 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import type { SipPhone } from '../../src/index.js';
-import { FakeSipServer, fill, fixture, nextEvent, part, parts, removeAll, routeFakeWebSockets, until } from './fixture.js';
+import { FakeSipServer, fill, fixture, nextEvent, part, parts, until, useFakeRegistrar } from './fixture.js';
 
 /** The focused element, looking into shadow roots. */
 function focused(): Element | null {
@@ -21,17 +21,7 @@ const liveText = (el: SipPhone) => liveRegion(el).textContent!.replace(/\s+/g, '
 
 describe('<sip-phone> from the keyboard', () => {
   let server: FakeSipServer;
-  let restore: () => void;
-
-  beforeEach(() => {
-    server = new FakeSipServer({ passwords: { alice: 'alice-pw' } });
-    restore = routeFakeWebSockets(server);
-  });
-
-  afterEach(() => {
-    removeAll();
-    restore();
-  });
+  useFakeRegistrar((fresh) => (server = fresh), { passwords: { alice: 'alice-pw' } });
 
   async function registeredPhone(markup?: string): Promise<SipPhone> {
     const el = await fixture(markup);

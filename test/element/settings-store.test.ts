@@ -7,7 +7,7 @@ import { expect } from '@esm-bundle/chai';
 import type { SipPhone } from '../../src/index.js';
 import { SettingsStore, exportSettings, parseSettings, settingsKey } from '../../src/core/settings-store.js';
 import { PhoneError } from '../../src/core/errors.js';
-import { FakeSipServer, fill, fixture, nextEvent, part, record, removeAll, routeFakeWebSockets, until } from './fixture.js';
+import { FakeSipServer, fill, fixture, nextEvent, part, record, removeAll, until, useFakeRegistrar } from './fixture.js';
 
 /** Every key this file's tests may have written. */
 function clearSavedSettings(): void {
@@ -35,19 +35,9 @@ function registerThroughSettings(el: SipPhone, values: Record<string, string> = 
 
 describe('settings kept with persist', () => {
   let server: FakeSipServer;
-  let restoreWebSocket: () => void;
-
-  beforeEach(() => {
-    clearSavedSettings();
-    server = new FakeSipServer();
-    restoreWebSocket = routeFakeWebSockets(server);
-  });
-
-  afterEach(() => {
-    removeAll();
-    restoreWebSocket();
-    clearSavedSettings();
-  });
+  beforeEach(clearSavedSettings);
+  useFakeRegistrar((fresh) => (server = fresh));
+  afterEach(clearSavedSettings);
 
   it('registering from the settings form saves the settings, but not the password', async () => {
     const el = await fixture('<sip-phone persist video dtmf="info" register-expires="300"></sip-phone>');

@@ -20,9 +20,9 @@ import {
   parts,
   record,
   removeAll,
-  routeFakeWebSockets,
   statusText,
   until,
+  useFakeRegistrar,
 } from './fixture.js';
 
 afterEach(removeAll);
@@ -278,17 +278,7 @@ describe('<sip-phone> configuration errors', () => {
 
 describe('<sip-phone> with a fake registrar', () => {
   let server: FakeSipServer;
-  let restoreWebSocket: () => void;
-
-  beforeEach(() => {
-    server = new FakeSipServer();
-    restoreWebSocket = routeFakeWebSockets(server);
-  });
-
-  afterEach(() => {
-    removeAll();
-    restoreWebSocket();
-  });
+  useFakeRegistrar((fresh) => (server = fresh));
 
   const eventTypes = ['sip-connecting', 'sip-connected', 'sip-registered', 'sip-registration-failed', 'sip-unregistered', 'sip-error'];
 

@@ -6,7 +6,7 @@ import { expect } from '@esm-bundle/chai';
 import { emulateMedia } from '@web/test-runner-commands';
 import type { SipPhone } from '../../src/index.js';
 import { darkPalette, lightPalette } from '../../src/styles/tokens.js';
-import { FakeSipServer, fill, fixture, nextEvent, part, removeAll, routeFakeWebSockets, until } from './fixture.js';
+import { FakeSipServer, fill, fixture, nextEvent, part, removeAll, routeFakeWebSockets, until, useFakeRegistrar } from './fixture.js';
 
 afterEach(removeAll);
 
@@ -135,15 +135,7 @@ describe('<sip-phone> slots', () => {
 
   describe('call-actions, with a fake registrar', () => {
     let server: FakeSipServer;
-    let restore: () => void;
-    beforeEach(() => {
-      server = new FakeSipServer();
-      restore = routeFakeWebSockets(server);
-    });
-    afterEach(() => {
-      removeAll();
-      restore();
-    });
+    useFakeRegistrar((fresh) => (server = fresh));
 
     it('shows the page\'s buttons beside Bye while a call is placed, and not when idle', async () => {
       const el = await fixture('<sip-phone server="ws://fake:1" uri="sip:alice@sip-phone.test"><button slot="call-actions">Record</button></sip-phone>');

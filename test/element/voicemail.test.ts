@@ -2,21 +2,11 @@
 import { expect } from '@esm-bundle/chai';
 import type { SipPhone } from '../../src/index.js';
 import { FakeSipServer } from '../core/fake-sip-server.js';
-import { accessibleName, fixture, nextEvent, part, removeAll, routeFakeWebSockets, until } from './fixture.js';
+import { accessibleName, fixture, nextEvent, part, until, useFakeRegistrar } from './fixture.js';
 
 describe('<sip-phone> voicemail waiting indicator', () => {
   let server: FakeSipServer;
-  let restoreWebSocket: () => void;
-
-  beforeEach(() => {
-    server = new FakeSipServer();
-    restoreWebSocket = routeFakeWebSockets(server);
-  });
-
-  afterEach(() => {
-    removeAll();
-    restoreWebSocket();
-  });
+  useFakeRegistrar((fresh) => (server = fresh));
 
   async function registered(markup = '<sip-phone server="ws://fake:1" uri="sip:alice@sip-phone.test"></sip-phone>'): Promise<SipPhone> {
     const el = await fixture(markup);

@@ -16,6 +16,16 @@ export type HistoryStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
 
 export const HISTORY_LIMIT = 100;
 
+/** A JSON array kept under `key`; empty when there is none, storage is blocked or it does not parse. */
+export function readStoredList<T>(storage: HistoryStorage | null, key: string): T[] {
+  try {
+    const parsed: unknown = JSON.parse(storage?.getItem(key) ?? '[]');
+    return Array.isArray(parsed) ? (parsed as T[]) : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Call history, newest first, kept in storage under one key per address of record (read once). */
 export class CallHistory {
   private cache: HistoryEntry[] | null = null;
@@ -26,14 +36,7 @@ export class CallHistory {
   ) {}
 
   get entries(): HistoryEntry[] {
-    if (this.cache) return this.cache;
-    try {
-      const parsed: unknown = JSON.parse(this.storage?.getItem(this.key) ?? '[]');
-      this.cache = Array.isArray(parsed) ? (parsed as HistoryEntry[]) : [];
-    } catch {
-      this.cache = [];
-    }
-    return this.cache;
+    return (this.cache ??= readStoredList<HistoryEntry>(this.storage, this.key));
   }
 
   add(entry: HistoryEntry): void {

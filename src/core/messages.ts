@@ -8,6 +8,7 @@ import { Emitter } from './emitter.js';
 import type { Phone } from './phone.js';
 import type { IncomingMessageEvent, OutgoingMessageEvent, UA } from './jssip-adapter.js';
 import type { PhoneConfig } from './config.js';
+import { readStoredList } from './call-history.js';
 
 /**
  * Where a message stands. Outgoing: 'sending', then 'sent' (200: delivered), 'stored' (202: the
@@ -100,13 +101,7 @@ export class Messages extends Emitter<MessagesEvents> {
   get all(): MessageInfo[] {
     if (this.cache && this.cacheKey === this.key) return this.cache;
     this.cacheKey = this.key;
-    try {
-      const parsed: unknown = JSON.parse(this.storage?.getItem(this.key) ?? '[]');
-      this.cache = Array.isArray(parsed) ? (parsed as MessageInfo[]) : [];
-    } catch {
-      this.cache = [];
-    }
-    return this.cache;
+    return (this.cache = readStoredList<MessageInfo>(this.storage, this.key));
   }
 
   /** Incoming messages not yet read. */

@@ -3,9 +3,14 @@ import type { CallInfo } from '../core/call.js';
 import type { Strings } from '../i18n/strings.js';
 import { icon } from './icons.js';
 
+/** Someone as shown: their display name, else the user part of their address. */
+export function shownName(displayName: string, uri: string): string {
+  return displayName || uri.replace(/^sips?:/, '').split('@')[0];
+}
+
 /** The name to show: the display name the other side sent, else the user part of its URI. */
 export function callerName(call: CallInfo): string {
-  return call.remoteDisplayName || call.remoteUri.replace(/^sips?:/, '').split('@')[0];
+  return shownName(call.remoteDisplayName, call.remoteUri);
 }
 
 /** Up to two initials of a name ("Bob Smith" → "BS"); none for a number. */

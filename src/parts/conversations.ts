@@ -2,6 +2,7 @@ import { LitElement, css, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { MessageInfo, Messages } from '../core/messages.js';
 import { en, type Strings } from '../i18n/strings.js';
+import { shownName } from './caller-card.js';
 
 // This module is what the element loads on demand for text messages: the conversations view and
 // sending (re-exported), so neither is part of the first load.
@@ -33,9 +34,7 @@ export function threadsOf(messages: readonly MessageInfo[]): Thread[] {
 }
 
 /** A contact as shown: the display name, else the user part of the address. */
-function who(thread: { name: string; remoteUri: string }): string {
-  return thread.name || thread.remoteUri.replace(/^sips?:/, '').replace(/@.*/, '');
-}
+const who = (thread: Thread) => shownName(thread.name, thread.remoteUri);
 
 let timeFormat: Intl.DateTimeFormat | undefined;
 

@@ -6,7 +6,7 @@
  */
 import { resolveTarget, type PhoneConfig } from './config.js';
 import { subscribe, type Subscription, type UA } from './jssip-adapter.js';
-import type { SubscriptionHolder } from './voicemail.js';
+import { RESUBSCRIBE_MS, type SubscriptionHolder } from './voicemail.js';
 
 /**
  * A colleague's lamp: 'idle' (no call), 'ringing' (a call to them rings), 'busy' (in a call, or
@@ -16,8 +16,6 @@ export type LampState = 'idle' | 'ringing' | 'busy' | 'offline' | 'unknown';
 
 /** How long a subscription lasts (s); JsSIP refreshes it before then. */
 const SUBSCRIBE_EXPIRES = 600;
-/** A subscription that timed out or that the server ended is tried again this much later (ms) while registered. */
-const RESUBSCRIBE_MS = 60000;
 
 /** One <dialog> of a dialog-info document: its state and whether the watched user started it. */
 interface Dialog {

@@ -29,7 +29,7 @@ export const MESSAGE_SUMMARY = 'message-summary';
 /** How long a subscription lasts (s); JsSIP refreshes it before then. */
 const SUBSCRIBE_EXPIRES = 3600;
 /** A subscription that timed out or that the server ended is tried again this much later (ms) while registered. */
-const RESUBSCRIBE_MS = 60000;
+export const RESUBSCRIBE_MS = 60000;
 
 /**
  * An application/simple-message-summary body: `Messages-Waiting: yes|no` and

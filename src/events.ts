@@ -3,8 +3,8 @@
  * Details come from the core's PhoneEvents, so the two can never drift apart.
  */
 import type { PhoneEvents } from './core/phone.js';
-import type { MessagesEvents } from './core/messages.js';
-import type { BusyLampsEvents } from './core/busy-lamps.js';
+import type { MessagesEvents } from './core/messaging/messages.js';
+import type { BusyLampsEvents } from './core/presence/busy-lamps.js';
 
 export type SipConnectingDetail = PhoneEvents['connecting'];
 export type SipConnectedDetail = PhoneEvents['connected'];
@@ -20,10 +20,10 @@ export type SipCallUpdatedDetail = PhoneEvents['call-updated'];
 export type SipDtmfDetail = PhoneEvents['dtmf'];
 export type SipCallStatsDetail = PhoneEvents['call-stats'];
 export type SipCallQualityDetail = PhoneEvents['call-quality'];
-/** A text message arrived (from core/messages.ts, dispatched by the element itself). */
+/** A text message arrived (from core/messaging/messages.ts, dispatched by the element itself). */
 export type SipMessageDetail = MessagesEvents['message'];
 export type SipVoicemailDetail = PhoneEvents['voicemail'];
-/** A watched colleague's busy lamp changed (from core/busy-lamps.ts, dispatched by the element's BusyLampsController). */
+/** A watched colleague's busy lamp changed (from core/presence/busy-lamps.ts, dispatched by the element's BusyLampsController). */
 export type SipPresenceDetail = BusyLampsEvents['presence'];
 
 /** Every event name with its detail type. */

@@ -7,9 +7,9 @@ import { SipMicLevel } from './parts/mic-level.js';
 import { SipPhone } from './sip-phone.js';
 
 export { SipPhone, SipCallQuality, SipCallTimer, SipMicLevel };
-export { PhoneError, type PhoneErrorCode } from './core/errors.js';
-export type { CallInfo } from './core/call.js';
-export { CREDENTIALS_TIMEOUT, type Credentials, type CredentialsFunction, type CredentialsRequest } from './core/credentials.js';
+export { PhoneError, type PhoneErrorCode } from './core/kernel/errors.js';
+export type { CallInfo } from './core/calls/call.js';
+export { CREDENTIALS_TIMEOUT, type Credentials, type CredentialsFunction, type CredentialsRequest } from './core/connection/credentials.js';
 export {
   HIGH_RTT_MS,
   HIGH_JITTER_MS,
@@ -22,14 +22,14 @@ export {
   MICROPHONE_SILENCE_LEVEL,
   type QualityWarning,
   type Threshold,
-} from './core/call-quality-monitor.js';
-export type { CallState } from './core/call-state.js';
-export type { EndCause } from './core/causes.js';
+} from './core/calls/call-quality-monitor.js';
+export type { CallState } from './core/calls/call-state.js';
+export type { EndCause } from './core/kernel/causes.js';
 export type { ConnectionState, RegistrationState } from './core/phone.js';
-export type { VoicemailStatus } from './core/voicemail.js';
-export type { LampState } from './core/busy-lamps.js';
+export type { VoicemailStatus } from './core/presence/voicemail.js';
+export type { LampState } from './core/presence/busy-lamps.js';
 export type * from './events.js';
-export type { PreflightCheck, PreflightOptions, PreflightResult, PreflightStatus } from './core/preflight.js';
+export type { PreflightCheck, PreflightOptions, PreflightResult, PreflightStatus } from './core/setup-check/preflight.js';
 
 if (!customElements.get('sip-call-quality')) customElements.define('sip-call-quality', SipCallQuality);
 if (!customElements.get('sip-call-timer')) customElements.define('sip-call-timer', SipCallTimer);

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { BusyLamps, LampState } from '../core/busy-lamps.js';
-import { PhoneError, toPhoneError } from '../core/errors.js';
+import type { BusyLamps, LampState } from '../core/presence/busy-lamps.js';
+import { PhoneError, toPhoneError } from '../core/kernel/errors.js';
 import type { Phone } from '../core/phone.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { CallInfo } from '../core/call.js';
+import type { CallInfo } from '../core/calls/call.js';
 import type { Phone } from '../core/phone.js';
 import type { Strings } from '../i18n/strings.js';
 import { callerText } from '../parts/call-controls.js';

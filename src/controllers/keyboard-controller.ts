@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { CallState } from '../core/call-state.js';
+import type { CallState } from '../core/calls/call-state.js';
 
 /** What the keys do; the element supplies each action. */
 export interface KeyboardActions {

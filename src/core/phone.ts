@@ -1,21 +1,21 @@
-import { Call, type CallChange, type CallEnd, type CallInfo, type CallObserver, type DtmfTransport } from './call.js';
-import type { CallState } from './call-state.js';
-import type { CallStats } from './call-stats.js';
-import type { QualityChange } from './call-quality-monitor.js';
-import { causeFromJsSip, type EndCause } from './causes.js';
-import { resolveTarget, type PhoneConfig } from './config.js';
-import { PhoneError, toPhoneError, type PhoneErrorCode } from './errors.js';
-import { DEFAULT_ICE_GATHERING_TIMEOUT } from './ice-policy.js';
-import { IceServerProbe, type IceProbeOptions } from './ice-probe.js';
-import { MediaPermissions } from './media-permissions.js';
-import { Emitter } from './emitter.js';
-import type { FailoverSocket } from './failover-socket.js';
-import { answerChallengesWith, connectNow, createUserAgent, type DigestChallenge, type DigestCredentials, type RTCSession, type RTCSessionEvent, type UA } from './jssip-adapter.js';
-import { fetchCredentials, type CredentialsFunction } from './credentials.js';
-import { DEAD_CONNECTION_CODE, type SipSocketOptions } from './sip-socket.js';
-import type { ReconnectPolicy } from './reconnect-policy.js';
-import { loadBrowserShims } from './browser-shims.js';
-import { Voicemail, type SubscriptionHolder, type VoicemailStatus } from './voicemail.js';
+import { Call, type CallChange, type CallEnd, type CallInfo, type CallObserver, type DtmfTransport } from './calls/call.js';
+import type { CallState } from './calls/call-state.js';
+import type { CallStats } from './calls/call-stats.js';
+import type { QualityChange } from './calls/call-quality-monitor.js';
+import { causeFromJsSip, type EndCause } from './kernel/causes.js';
+import { resolveTarget, type PhoneConfig } from './kernel/config.js';
+import { PhoneError, toPhoneError, type PhoneErrorCode } from './kernel/errors.js';
+import { DEFAULT_ICE_GATHERING_TIMEOUT } from './media/ice-policy.js';
+import { IceServerProbe, type IceProbeOptions } from './media/ice-probe.js';
+import { MediaPermissions } from './media/media-permissions.js';
+import { Emitter } from './kernel/emitter.js';
+import type { FailoverSocket } from './connection/failover-socket.js';
+import { answerChallengesWith, connectNow, createUserAgent, type DigestChallenge, type DigestCredentials, type RTCSession, type RTCSessionEvent, type UA } from './kernel/jssip-adapter.js';
+import { fetchCredentials, type CredentialsFunction } from './connection/credentials.js';
+import { DEAD_CONNECTION_CODE, type SipSocketOptions } from './connection/sip-socket.js';
+import type { ReconnectPolicy } from './connection/reconnect-policy.js';
+import { loadBrowserShims } from './media/browser-shims.js';
+import { Voicemail, type SubscriptionHolder, type VoicemailStatus } from './presence/voicemail.js';
 
 /** Where a lost connection stands: shown as the offline banner. */
 export interface ReconnectStatus {

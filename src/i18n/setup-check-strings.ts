@@ -3,7 +3,7 @@
  * German like strings.ts. A table of their own, loaded with the check: in strings.ts they would
  * add about 3 KB gzip to what every page loads first.
  */
-import type { PreflightFacts } from '../core/preflight.js';
+import type { PreflightFacts } from '../core/setup-check/preflight.js';
 
 export type PreflightVerdict = (check: PreflightFacts) => string;
 

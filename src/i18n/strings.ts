@@ -1,8 +1,8 @@
-import type { CallState } from '../core/call-state.js';
-import type { PhoneErrorCode } from '../core/errors.js';
-import type { QualityWarning } from '../core/call-quality-monitor.js';
-import type { PreflightCheckName, PreflightStatus } from '../core/preflight.js';
-import type { LampState } from '../core/busy-lamps.js';
+import type { CallState } from '../core/calls/call-state.js';
+import type { PhoneErrorCode } from '../core/kernel/errors.js';
+import type { QualityWarning } from '../core/calls/call-quality-monitor.js';
+import type { PreflightCheckName, PreflightStatus } from '../core/setup-check/preflight.js';
+import type { LampState } from '../core/presence/busy-lamps.js';
 
 /**
  * Every user-facing string of the element, in one table. A page may override any of them with the

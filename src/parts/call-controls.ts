@@ -1,7 +1,7 @@
 import { html } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { keyed } from 'lit/directives/keyed.js';
-import type { CallInfo } from '../core/call.js';
+import type { CallInfo } from '../core/calls/call.js';
 import type { Strings } from '../i18n/strings.js';
 import { icon, type IconName } from './icons.js';
 

@@ -1,5 +1,5 @@
 import { html } from 'lit';
-import type { HistoryEntry } from '../core/call-history.js';
+import type { HistoryEntry } from '../core/storage/call-history.js';
 import type { Strings } from '../i18n/strings.js';
 
 // One formatter for all renders: toLocaleString() with options builds a new one per call, which

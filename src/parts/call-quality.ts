@@ -1,6 +1,6 @@
 import { LitElement, css, html, svg } from 'lit';
 import { property } from 'lit/decorators.js';
-import { callQuality, type CallStats } from '../core/call-stats.js';
+import { callQuality, type CallStats } from '../core/calls/call-stats.js';
 
 /**
  * The call quality indicator: signal bars, and the figures of the last `sip-call-stats` in the

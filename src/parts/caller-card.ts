@@ -1,5 +1,5 @@
 import { html } from 'lit';
-import type { CallInfo } from '../core/call.js';
+import type { CallInfo } from '../core/calls/call.js';
 import type { Strings } from '../i18n/strings.js';
 import { icon } from './icons.js';
 

@@ -1,12 +1,12 @@
 import { LitElement, css, html } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { LampState } from '../core/busy-lamps.js';
+import type { LampState } from '../core/presence/busy-lamps.js';
 import { en, type Strings } from '../i18n/strings.js';
 import { shownName } from './caller-card.js';
 
 // This module is what the element loads on demand for busy lamps: the contacts panel and the
 // subscriptions behind it (re-exported), so neither is part of the first load.
-export { BusyLamps } from '../core/busy-lamps.js';
+export { BusyLamps } from '../core/presence/busy-lamps.js';
 
 /** A watched entry as shown: its user part ("sip:bob@example.com" → "bob"). */
 const who = (name: string) => shownName('', name);

@@ -1,12 +1,12 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { MessageInfo, Messages } from '../core/messages.js';
+import type { MessageInfo, Messages } from '../core/messaging/messages.js';
 import { en, type Strings } from '../i18n/strings.js';
 import { shownName } from './caller-card.js';
 
 // This module is what the element loads on demand for text messages: the conversations view and
 // sending (re-exported), so neither is part of the first load.
-export { sendMessage } from '../core/send-message.js';
+export { sendMessage } from '../core/messaging/send-message.js';
 
 /** One contact's messages, oldest first. */
 export interface Thread {

@@ -1,5 +1,5 @@
 import { css, html } from 'lit';
-import type { QualityWarning } from '../core/call-quality-monitor.js';
+import type { QualityWarning } from '../core/calls/call-quality-monitor.js';
 import type { Strings } from '../i18n/strings.js';
 
 /**

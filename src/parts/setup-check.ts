@@ -1,11 +1,11 @@
 import { LitElement, css, html } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { PreflightCheck, PreflightPending, PreflightProgress } from '../core/preflight.js';
+import type { PreflightCheck, PreflightPending, PreflightProgress } from '../core/setup-check/preflight.js';
 import { en, type Strings } from '../i18n/strings.js';
 
 // This module is what the element loads on demand for the setup check: the view, and with it the
 // check's logic and wording (re-exported), so the whole check is one chunk the first load lacks.
-export { preflightOptions, runPreflight } from '../core/preflight.js';
+export { preflightOptions, runPreflight } from '../core/setup-check/preflight.js';
 export { verdictsFor } from '../i18n/setup-check-strings.js';
 
 /**

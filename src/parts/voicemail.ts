@@ -1,5 +1,5 @@
 import { html } from 'lit';
-import type { VoicemailStatus } from '../core/voicemail.js';
+import type { VoicemailStatus } from '../core/presence/voicemail.js';
 import type { Strings } from '../i18n/strings.js';
 
 /** The voicemail badge while messages wait, and "Call voicemail" when the page gave a voicemail-uri. */

@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import JsSIP from 'jssip';
 import { Phone } from '../../lib/core/phone.js';
-import { buildConfig } from '../../lib/core/config.js';
+import { buildConfig } from '../../lib/core/kernel/config.js';
 import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
 
 const FLEET = Number(process.env.FLEET_SIZE ?? 1000);

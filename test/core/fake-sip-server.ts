@@ -7,7 +7,7 @@ import * as JsSIPModule from 'jssip';
 
 // The tests serve JsSIP as one bundled module whose default export is JsSIP.
 const { calculateMD5 } = ((JsSIPModule as { default?: typeof JsSIPModule }).default ?? JsSIPModule).Utils;
-import type { WebSocketLike } from '../../src/core/sip-socket.js';
+import type { WebSocketLike } from '../../src/core/connection/sip-socket.js';
 
 export interface FakeServerOptions {
   passwords?: Record<string, string>;

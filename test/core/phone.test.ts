@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { buildConfig } from '../../src/core/config.js';
+import { buildConfig } from '../../src/core/kernel/config.js';
 import { Phone, type PhoneEvents } from '../../src/core/phone.js';
 import { FakeSipServer } from './fake-sip-server.js';
 

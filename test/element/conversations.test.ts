@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import type { MessageInfo } from '../../src/core/messages.js';
+import type { MessageInfo } from '../../src/core/messaging/messages.js';
 import { threadsOf } from '../../src/parts/conversations.js';
 import { fixture, part, removeAll } from './fixture.js';
 

@@ -6,8 +6,8 @@
  */
 import { expect } from '@esm-bundle/chai';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { Emitter } from '../../src/core/emitter.js';
-import type { CallInfo } from '../../src/core/call.js';
+import { Emitter } from '../../src/core/kernel/emitter.js';
+import type { CallInfo } from '../../src/core/calls/call.js';
 import type { PhoneEvents } from '../../src/core/phone.js';
 import { IncomingCallAlertController, TITLE_FLASH_INTERVAL } from '../../src/controllers/incoming-call-alert-controller.js';
 import { en, type Strings } from '../../src/i18n/strings.js';

@@ -5,8 +5,8 @@
  */
 import { expect } from '@esm-bundle/chai';
 import type { SipPhone } from '../../src/index.js';
-import { SettingsStore, exportSettings, parseSettings, settingsKey } from '../../src/core/settings-store.js';
-import { PhoneError } from '../../src/core/errors.js';
+import { SettingsStore, exportSettings, parseSettings, settingsKey } from '../../src/core/storage/settings-store.js';
+import { PhoneError } from '../../src/core/kernel/errors.js';
 import { FakeSipServer, fill, fixture, nextEvent, part, record, removeAll, until, useFakeRegistrar } from './fixture.js';
 
 /** Every key this file's tests may have written. */

@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { defineSetupCheck, type SipSetupCheck } from '../../src/parts/setup-check.js';
 import { de } from '../../src/i18n/de.js';
-import type { PreflightProgress } from '../../src/core/preflight.js';
+import type { PreflightProgress } from '../../src/core/setup-check/preflight.js';
 
 const hostile = '<img src=x onerror="window.pwned = true">';
 

@@ -6,8 +6,8 @@ import { en } from '../../src/i18n/strings.js';
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import { SipPhone } from '../../src/index.js';
-import { DEFAULT_REGISTER_EXPIRES } from '../../src/core/config.js';
-import { DEFAULT_ICE_GATHERING_TIMEOUT } from '../../src/core/ice-policy.js';
+import { DEFAULT_REGISTER_EXPIRES } from '../../src/core/kernel/config.js';
+import { DEFAULT_ICE_GATHERING_TIMEOUT } from '../../src/core/media/ice-policy.js';
 import {
   FakeSipServer,
   accessibleName,

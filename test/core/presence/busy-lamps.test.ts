@@ -1,8 +1,8 @@
 import { expect } from '@esm-bundle/chai';
-import { BusyLamps, isOnline, lampOf, parseDialogInfo, type LampState } from '../../src/core/busy-lamps.js';
-import { buildConfig } from '../../src/core/config.js';
-import { Phone } from '../../src/core/phone.js';
-import { FakeSipServer, until } from './fake-sip-server.js';
+import { BusyLamps, isOnline, lampOf, parseDialogInfo, type LampState } from '../../../src/core/presence/busy-lamps.js';
+import { buildConfig } from '../../../src/core/kernel/config.js';
+import { Phone } from '../../../src/core/phone.js';
+import { FakeSipServer, until } from '../fake-sip-server.js';
 
 
 // What the repo's Kamailio (presence_dialoginfo, fed by pua_dialoginfo) sends while alice calls bob.

@@ -2,8 +2,8 @@
  * The voicemail waiting indicator (RFC 3842): the phone subscribes to its own message summary
  * once registered and reads every NOTIFY of it, also unsolicited ones some servers send.
  */
-import type { PhoneConfig } from './config.js';
-import { onUnsolicitedNotify, subscribe, type Subscription, type UA } from './jssip-adapter.js';
+import type { PhoneConfig } from '../kernel/config.js';
+import { onUnsolicitedNotify, subscribe, type Subscription, type UA } from '../kernel/jssip-adapter.js';
 
 /**
  * A feature that holds subscriptions (RFC 6665) while the phone is registered: the phone calls

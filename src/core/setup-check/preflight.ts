@@ -11,9 +11,9 @@
  * DOM-free: the browser APIs come in as `PreflightDeps` (defaults: the browser's own), so unit
  * tests hand it fakes. The wording comes from the strings table through `describe`.
  */
-import { PhoneError } from './errors.js';
-import { parseIceServers } from './config.js';
-import type { WebSocketFactory, WebSocketLike } from './sip-socket.js';
+import { PhoneError } from '../kernel/errors.js';
+import { parseIceServers } from '../kernel/config.js';
+import type { WebSocketFactory, WebSocketLike } from '../connection/sip-socket.js';
 
 export type PreflightStatus = 'ok' | 'warning' | 'failed' | 'skipped';
 export type PreflightCheckName = 'secure-context' | 'microphone' | 'camera' | 'speaker' | 'server' | 'ice-server';

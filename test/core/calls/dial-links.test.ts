@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
-import { targetFromLink } from '../../src/core/dial-links.js';
-import { formatDuration } from '../../src/parts/call-timer.js';
-import { initials } from '../../src/parts/caller-card.js';
+import { targetFromLink } from '../../../src/core/calls/dial-links.js';
+import { formatDuration } from '../../../src/parts/call-timer.js';
+import { initials } from '../../../src/parts/caller-card.js';
 
 describe('what a link calls (handle-links)', () => {
   it('takes sip: and sips: URIs as they are, without escapes', () => {

@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { IceServerProbe } from '../../src/core/ice-probe.js';
-import { IceGatheringRound } from '../../src/core/ice-policy.js';
+import { IceServerProbe } from '../../../src/core/media/ice-probe.js';
+import { IceGatheringRound } from '../../../src/core/media/ice-policy.js';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const STUN = [{ urls: 'stun:stun.example.org' }];

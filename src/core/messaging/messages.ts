@@ -4,11 +4,11 @@
  * other type gets 415), and keeps the conversation history per account in storage. Sending and
  * the threads view load on demand (see send-message.ts and parts/conversations.ts).
  */
-import { Emitter } from './emitter.js';
-import type { Phone } from './phone.js';
-import type { IncomingMessageEvent, OutgoingMessageEvent, UA } from './jssip-adapter.js';
-import type { PhoneConfig } from './config.js';
-import { readStoredList } from './call-history.js';
+import { Emitter } from '../kernel/emitter.js';
+import type { Phone } from '../phone.js';
+import type { IncomingMessageEvent, OutgoingMessageEvent, UA } from '../kernel/jssip-adapter.js';
+import type { PhoneConfig } from '../kernel/config.js';
+import { readStoredList } from '../storage/call-history.js';
 
 /**
  * Where a message stands. Outgoing: 'sending', then 'sent' (200: delivered), 'stored' (202: the

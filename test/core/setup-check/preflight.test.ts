@@ -9,10 +9,10 @@ import {
   type PreflightProgress,
   type ServerCheck,
   type SpeakerCheck,
-} from '../../src/core/preflight.js';
-import { PhoneError } from '../../src/core/errors.js';
-import { verdictsFor } from '../../src/i18n/setup-check-strings.js';
-import type { WebSocketLike } from '../../src/core/sip-socket.js';
+} from '../../../src/core/setup-check/preflight.js';
+import { PhoneError } from '../../../src/core/kernel/errors.js';
+import { verdictsFor } from '../../../src/i18n/setup-check-strings.js';
+import type { WebSocketLike } from '../../../src/core/connection/sip-socket.js';
 
 type ServerBehaviour = 'answers' | 'silent' | 'refuses' | 'never-opens' | 'throws';
 

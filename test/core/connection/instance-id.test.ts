@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { TAB_INSTANCE_KEY, browserInstanceId, tabInstanceId } from '../../src/core/instance-id.js';
+import { TAB_INSTANCE_KEY, browserInstanceId, tabInstanceId } from '../../../src/core/connection/instance-id.js';
 
 /** A Map-backed Storage, and a page that can fire pagehide/pageshow. */
 function tabOf(entries: Record<string, string> = {}) {

@@ -1,10 +1,10 @@
 import { assertTransition, type CallState } from './call-state.js';
-import { causeFromJsSip, type EndCause } from './causes.js';
-import { IceGatheringRound, type IcePolicyOptions } from './ice-policy.js';
+import { causeFromJsSip, type EndCause } from '../kernel/causes.js';
+import { IceGatheringRound, type IcePolicyOptions } from '../media/ice-policy.js';
 import { readCallStats, type CallStats, type StatsSample } from './call-stats.js';
 import { CallQualityMonitor, type MicrophoneState, type QualityChange, type QualityWarning } from './call-quality-monitor.js';
-import { PhoneError } from './errors.js';
-import type { EndEvent, IceCandidateEvent, RTCSession } from './jssip-adapter.js';
+import { PhoneError } from '../kernel/errors.js';
+import type { EndEvent, IceCandidateEvent, RTCSession } from '../kernel/jssip-adapter.js';
 
 /** A snapshot of one call, as the page sees it. */
 export interface CallInfo {

@@ -4,8 +4,8 @@
  * Kamailio publishes each registration as `open` and its end as `closed`). Two subscriptions per
  * watched colleague, held while the phone is registered.
  */
-import { resolveTarget, type PhoneConfig } from './config.js';
-import { subscribe, type Subscription, type UA } from './jssip-adapter.js';
+import { resolveTarget, type PhoneConfig } from '../kernel/config.js';
+import { subscribe, type Subscription, type UA } from '../kernel/jssip-adapter.js';
 import { RESUBSCRIBE_MS, type SubscriptionHolder } from './voicemail.js';
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { assertTransition, canTransition, type CallState } from '../../src/core/call-state.js';
-import { causeFromJsSip } from '../../src/core/causes.js';
+import { assertTransition, canTransition, type CallState } from '../../../src/core/calls/call-state.js';
+import { causeFromJsSip } from '../../../src/core/kernel/causes.js';
 
 describe('call state', () => {
   it('follows the outgoing and incoming paths and always allows ending', () => {

@@ -7,7 +7,7 @@ import {
   PACKET_LOSS,
   type QualityChange,
   type QualitySample,
-} from '../../src/core/call-quality-monitor.js';
+} from '../../../src/core/calls/call-quality-monitor.js';
 
 /**
  * A call sampled every 2 s: each step() adds 2 s of healthy media (100 audio packets, a speaking

@@ -1,5 +1,5 @@
-import { PhoneError } from './errors.js';
-import type { DigestCredentials } from './jssip-adapter.js';
+import { PhoneError } from '../kernel/errors.js';
+import type { DigestCredentials } from '../kernel/jssip-adapter.js';
 
 /** What the `credentials` function is asked for. */
 export interface CredentialsRequest {

@@ -1,4 +1,4 @@
-import type { EndCause } from './causes.js';
+import type { EndCause } from '../kernel/causes.js';
 
 /** One finished call, as the history keeps it. */
 export interface HistoryEntry {

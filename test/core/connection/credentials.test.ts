@@ -1,9 +1,9 @@
 import { expect } from '@esm-bundle/chai';
 import * as JsSIPModule from 'jssip';
-import { buildConfig } from '../../src/core/config.js';
-import type { CredentialsRequest } from '../../src/core/credentials.js';
-import { Phone, type PhoneEvents } from '../../src/core/phone.js';
-import { FakeSipServer } from './fake-sip-server.js';
+import { buildConfig } from '../../../src/core/kernel/config.js';
+import type { CredentialsRequest } from '../../../src/core/connection/credentials.js';
+import { Phone, type PhoneEvents } from '../../../src/core/phone.js';
+import { FakeSipServer } from '../fake-sip-server.js';
 
 const { calculateMD5 } = ((JsSIPModule as { default?: typeof JsSIPModule }).default ?? JsSIPModule).Utils;
 

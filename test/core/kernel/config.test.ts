@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { buildConfig, parseIceServers, parseIceTransportPolicy, parseServers, parseUri, resolveTarget } from '../../src/core/config.js';
-import { PhoneError } from '../../src/core/errors.js';
+import { buildConfig, parseIceServers, parseIceTransportPolicy, parseServers, parseUri, resolveTarget } from '../../../src/core/kernel/config.js';
+import { PhoneError } from '../../../src/core/kernel/errors.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

@@ -1,8 +1,8 @@
 import { expect } from '@esm-bundle/chai';
-import { buildConfig } from '../../src/core/config.js';
-import { Phone } from '../../src/core/phone.js';
-import { NO_VOICEMAIL, parseMessageSummary, type VoicemailStatus } from '../../src/core/voicemail.js';
-import { FakeSipServer, until, wait } from './fake-sip-server.js';
+import { buildConfig } from '../../../src/core/kernel/config.js';
+import { Phone } from '../../../src/core/phone.js';
+import { NO_VOICEMAIL, parseMessageSummary, type VoicemailStatus } from '../../../src/core/presence/voicemail.js';
+import { FakeSipServer, until, wait } from '../fake-sip-server.js';
 
 
 describe('parseMessageSummary (RFC 3842)', () => {

@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
-import { FailoverSocket, JSSIP_RECOVERY_MS } from '../../src/core/failover-socket.js';
-import { lostConnectionDelay, reconnectDelay, DEFAULT_RECONNECT_POLICY } from '../../src/core/reconnect-policy.js';
-import { FakeSipServer } from './fake-sip-server.js';
+import { FailoverSocket, JSSIP_RECOVERY_MS } from '../../../src/core/connection/failover-socket.js';
+import { lostConnectionDelay, reconnectDelay, DEFAULT_RECONNECT_POLICY } from '../../../src/core/connection/reconnect-policy.js';
+import { FakeSipServer } from '../fake-sip-server.js';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

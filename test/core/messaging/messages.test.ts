@@ -1,9 +1,9 @@
 import { expect } from '@esm-bundle/chai';
-import { buildConfig } from '../../src/core/config.js';
-import { Phone } from '../../src/core/phone.js';
-import { MESSAGES_PER_CONTACT, Messages, type MessageInfo } from '../../src/core/messages.js';
-import { sendMessage } from '../../src/core/send-message.js';
-import { FakeSipServer } from './fake-sip-server.js';
+import { buildConfig } from '../../../src/core/kernel/config.js';
+import { Phone } from '../../../src/core/phone.js';
+import { MESSAGES_PER_CONTACT, Messages, type MessageInfo } from '../../../src/core/messaging/messages.js';
+import { sendMessage } from '../../../src/core/messaging/send-message.js';
+import { FakeSipServer } from '../fake-sip-server.js';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

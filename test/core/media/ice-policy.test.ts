@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { IceGatheringRound, neededCandidateTypes } from '../../src/core/ice-policy.js';
+import { IceGatheringRound, neededCandidateTypes } from '../../../src/core/media/ice-policy.js';
 
 const candidate = (type: string) => ({ type }) as RTCIceCandidate;
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -7,9 +7,9 @@ import * as JsSIPModule from 'jssip';
 import type { UA } from 'jssip/lib/UA.js';
 import type { RTCSession } from 'jssip/lib/RTCSession.js';
 import type { PhoneConfig } from './config.js';
-import { FailoverSocket, JSSIP_RECOVERY_MS, type FailoverSocketHooks } from './failover-socket.js';
-import type { SipSocketOptions } from './sip-socket.js';
-import { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from './reconnect-policy.js';
+import { FailoverSocket, JSSIP_RECOVERY_MS, type FailoverSocketHooks } from '../connection/failover-socket.js';
+import type { SipSocketOptions } from '../connection/sip-socket.js';
+import { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from '../connection/reconnect-policy.js';
 
 export type { UA, RTCSession };
 export type { IncomingRTCSessionEvent, OutgoingRTCSessionEvent, RTCSessionEvent, IncomingMessageEvent, OutgoingMessageEvent } from 'jssip/lib/UA.js';

@@ -1,5 +1,5 @@
-import { parseIceServers, parseServers, parseUri } from './config.js';
-import { PhoneError } from './errors.js';
+import { parseIceServers, parseServers, parseUri } from '../kernel/config.js';
+import { PhoneError } from '../kernel/errors.js';
 
 /**
  * The settings a user may keep between visits and move between browsers: everything the

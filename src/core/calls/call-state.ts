@@ -1,4 +1,4 @@
-import { PhoneError } from './errors.js';
+import { PhoneError } from '../kernel/errors.js';
 
 /**
  * The life of one call:

@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { DEAD_CONNECTION_CODE, SipSocket } from '../../src/core/sip-socket.js';
-import { FakeSipServer } from './fake-sip-server.js';
+import { DEAD_CONNECTION_CODE, SipSocket } from '../../../src/core/connection/sip-socket.js';
+import { FakeSipServer } from '../fake-sip-server.js';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -2,8 +2,8 @@
  * Sending a text message (SIP MESSAGE): loaded on demand with the conversations view. Checks
  * first and sends nothing on bad input; keeps the message in the history while it is under way.
  */
-import { resolveTarget } from './config.js';
-import { PhoneError } from './errors.js';
+import { resolveTarget } from '../kernel/config.js';
+import { PhoneError } from '../kernel/errors.js';
 import { MESSAGE_MAX_BYTES, type MessageInfo, type Messages } from './messages.js';
 
 /**

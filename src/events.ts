@@ -67,6 +67,6 @@ export const domEventNames = {
 } as const satisfies { [K in Exclude<keyof PhoneEvents, 'change'>]: keyof SipPhoneEventMap };
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-empty-interface
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the global map extended with ours
   interface HTMLElementEventMap extends SipPhoneEventMap {}
 }

@@ -9,7 +9,7 @@
 //   bash test/loopback-only.sh node test/bench/many-calls.mjs
 import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
 import { launchBrowser, serveRepo, users } from '../e2e/support/harness.mjs';
-import { median, quantile, summary } from './stats.mjs';
+import { summary } from './stats.mjs';
 
 const CALLS = Number(process.env.MANY_CALLS ?? 600);
 const CHECK_EVERY = 50;

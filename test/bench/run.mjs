@@ -11,7 +11,7 @@ import { launchBrowser, root, serveRepo } from '../e2e/support/harness.mjs';
 import { openPair } from './pair.mjs';
 import { startStunServer } from '../e2e/support/stun-server.mjs';
 import { startBaresip } from '../e2e/support/baresip.mjs';
-import { median, quantile, summary } from './stats.mjs';
+import { median, summary } from './stats.mjs';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 40);
 const STUN_CALLS = Number(process.env.BENCH_STUN_CALLS ?? 10);

@@ -1,7 +1,7 @@
 // Relay-only calls through a real TURN server: coturn on 127.0.0.1 (support/turn-server.mjs), two
 // <sip-phone> elements with `ice-transport-policy="relay"` calling each other through Kamailio,
 // with time-limited TURN REST credentials given by the page in `ice-servers`.
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bothWays, e2eSuite, openRegisteredPhone } from './support/harness.mjs';
 import { startTurnServer, turnCredentials } from './support/turn-server.mjs';

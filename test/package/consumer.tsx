@@ -11,6 +11,7 @@ const phone = document.querySelector('sip-phone');
 expectType<Equal<typeof phone, SipPhone | null>>();
 const made = document.createElement('sip-phone');
 expectType<Equal<typeof made, SipPhone>>();
+void made;
 phone?.addEventListener('sip-call-ended', (e) => {
   expectType<Equal<typeof e, CustomEvent<SipCallEndedDetail>>>();
   const cause: EndCause = e.detail.cause;

@@ -25,7 +25,7 @@ before(() => {
 });
 
 test('the tarball holds the library, its types, the bundle and the manifest, and no sources or tests', () => {
-  for (const file of ['package.json', 'lib/index.js', 'lib/index.d.ts', 'lib/events.d.ts', 'lib/react.js', 'lib/react.d.ts', 'dist/sip-phone.js', 'custom-elements.json']) {
+  for (const file of ['package.json', 'LICENSE', 'lib/index.js', 'lib/index.d.ts', 'lib/events.d.ts', 'lib/react.js', 'lib/react.d.ts', 'dist/sip-phone.js', 'custom-elements.json']) {
     assert.ok(packed.includes(file), `${file} is packed`);
   }
   assert.deepEqual(packed.filter((file) => /^(src|test|demo|\.ci)\//.test(file) || file.startsWith('node_modules/')), []);

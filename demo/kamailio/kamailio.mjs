@@ -343,6 +343,8 @@ export async function generateCertificate(dir) {
  * @param {string} [opts.name]     used in the temp dir name
  * @param {boolean} [opts.inviteAuth] challenge INVITEs from ws clients (407)
  * @param {number} [opts.debug]    Kamailio debug level (default 1)
+ *        (with $KAMAILIO_SIPDUMP_DIR set, every SIP message in and out is written as text to
+ *        <that dir>/<name>-<wsPort>/: Kamailio's sipdump module)
  * @param {string[]} [opts.extraArgs] more kamailio command-line args
  * @param {string} [opts.logFile] also append Kamailio's stderr to this file
  *        (default: $KAMAILIO_LOG_DIR/<name>-<wsPort>.log when that env is set)
@@ -394,6 +396,12 @@ export async function startKamailio(opts = {}) {
   args.push('-A', `MSILO_DB="text://${msiloDir}"`, '-A', `MSILO_PROXY="sip:127.0.0.1:${udpPort}"`);
   if (debug !== undefined) args.push('-A', `DBG_LEVEL=${Number(debug)}`);
   if (inviteAuth) args.push('-A', 'WITH_INVITE_AUTH');
+  // A SIP trace of this run: every message Kamailio received and sent, in text files there.
+  if (process.env.KAMAILIO_SIPDUMP_DIR) {
+    const sipdumpDir = path.join(path.resolve(process.env.KAMAILIO_SIPDUMP_DIR), `${safeName}-${wsPort}`);
+    await fsp.mkdir(sipdumpDir, { recursive: true });
+    args.push('-A', 'WITH_SIPDUMP', '-A', `SIPDUMP_DIR="${sipdumpDir}"`);
+  }
   let presenceDb = null;
   if (opts.presence ?? true) {
     const db = (presenceDb = await preparePresenceDb(dir));

@@ -76,8 +76,10 @@ export class CoreController implements ReactiveController {
   /** The configuration from the properties, checked (null: not configured or not valid, see configError). */
   private config: PhoneConfig | null = null;
   private configError: PhoneError | null = null;
-  /** A register() or call() waits for the SIP stack: auto-register does not ask again meanwhile. */
-  private starting = false;
+  /** How many register() or call() wait for the SIP stack: auto-register does not ask again meanwhile. */
+  private starting = 0;
+  /** How often the host left the page (a method waiting for the SIP stack then does not go on). */
+  private departures = 0;
 
   constructor(
     private readonly host: CoreHost,
@@ -99,6 +101,7 @@ export class CoreController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    this.departures += 1;
     window.removeEventListener('online', this.onOnline);
     document.removeEventListener('visibilitychange', this.onWake);
     document.removeEventListener('resume', this.onWake);
@@ -137,7 +140,12 @@ export class CoreController implements ReactiveController {
   async run<T>(action: (phone: Phone) => Promise<T> | T): Promise<T> {
     try {
       // (Loaded: at once, so a state the action sets shows as soon as the method returns.)
-      return await action(this.phone ?? (await this.load()));
+      if (this.phone) return await action(this.phone);
+      const departures = this.departures;
+      const phone = await this.load();
+      // Removed from the page meanwhile: the phone stopped then, as a loaded one would have (Phone.stop()).
+      if (this.departures !== departures && !this.host.isConnected) throw new PhoneError('connection-failed', 'The phone was stopped.');
+      return await action(phone);
     } catch (error) {
       throw this.actions.report(toPhoneError(error));
     }
@@ -147,8 +155,8 @@ export class CoreController implements ReactiveController {
   runConfigured<T>(action: (phone: Phone) => Promise<T> | T): Promise<T> {
     this.applyConfig();
     if (this.configError) return Promise.reject(this.actions.report(this.configError));
-    this.starting = true;
-    return this.run(action).finally(() => (this.starting = false));
+    this.starting += 1;
+    return this.run(action).finally(() => (this.starting -= 1));
   }
 
   /** Before each update: the options on the Phone; a changed configuration checked (and taken). */
@@ -161,7 +169,7 @@ export class CoreController implements ReactiveController {
   updated(changed: PropertyValues): void {
     const host = this.host;
     const configChanged = configProperties.some((name) => changed.has(name)) || changed.has('autoRegister') || changed.has('credentials');
-    if (!configChanged || !host.autoRegister || !host.isConnected || this.registrationState === 'registering' || this.starting) return;
+    if (!configChanged || !host.autoRegister || !host.isConnected || this.registrationState === 'registering' || this.starting > 0) return;
     // Nothing configured yet (the page may set it later) is not an error worth a sip-error.
     if (this.configError) {
       if (this.configError.code !== 'not-configured') this.actions.report(this.configError);

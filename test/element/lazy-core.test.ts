@@ -1,13 +1,14 @@
 /**
  * The SIP stack loads when it is needed: a page with a <sip-phone> that is not set up to register
  * does not fetch the core until register(); before it has loaded the element answers what a fresh
- * phone would; a phone that will register fetches it as soon as it is in the page; a failed load
- * rejects with a PhoneError, fires sip-error, and the next try loads again.
+ * phone would (see lazy-core-preload.test.ts for a phone that will register); a failed load
+ * rejects with a PhoneError, fires sip-error, and the next try loads again. The stored messages
+ * show without the core.
  */
 import { expect } from '@esm-bundle/chai';
 import { PhoneError } from '../../src/index.js';
 import { CoreController, type CoreHost } from '../../src/controllers/core-controller.js';
-import { FakeSipServer, attach, create, fixture, nextEvent, record, until, useFakeRegistrar } from './fixture.js';
+import { FakeSipServer, fixture, nextEvent, part, record, until, useFakeRegistrar } from './fixture.js';
 
 // (Room for every module the test page fetches: the default buffer holds 250.)
 performance.setResourceTimingBufferSize(10000);
@@ -40,6 +41,19 @@ describe('<sip-phone> loads its SIP stack when needed', () => {
     expect(el.presence).to.deep.equal({});
     expect(el.getPeerConnection()).to.equal(null);
     expect(events, 'nothing happens meanwhile').to.deep.equal([]);
+
+    // The messages of an address come from storage without the core.
+    const stored = [{ id: 'm1', direction: 'incoming', remoteUri: 'sip:bob@example.com', remoteDisplayName: 'Bob', text: 'hi', at: 1, status: 'received' }];
+    localStorage.setItem('sip-phone.messages.sip:carol@example.com', JSON.stringify(stored));
+    try {
+      const carol = await fixture('<sip-phone uri="sip:carol@example.com"></sip-phone>');
+      expect(carol.messages).to.deep.equal(stored);
+      expect(part(carol, 'unread-badge')?.hidden, 'the unread badge shows').to.be.false;
+      expect(part(carol, 'unread-badge')?.textContent).to.include('1');
+    } finally {
+      localStorage.removeItem('sip-phone.messages.sip:carol@example.com');
+    }
+    expect(coreFetched(), 'still not fetched').to.be.false;
 
     el.server = 'ws://fake:1';
     el.uri = 'sip:alice@sip-phone.test';

@@ -122,10 +122,11 @@ export class CoreController implements ReactiveController {
         this.applyOptions(phone);
         const { audioInput, videoInput } = this.actions.devices();
         phone.devicePreferences = { audioInput, videoInput };
-        if (this.config) phone.configure(this.config);
         this.phone = phone;
+        // Listeners first, as on a Phone made with the element: they hear what configuring it does.
         for (const entry of this.listeners) entry.off = phone.on(entry.name, entry.listener as (detail: unknown) => void);
         for (const arrived of this.waiting.splice(0)) arrived(phone);
+        if (this.config) phone.configure(this.config);
         this.host.requestUpdate();
         return phone;
       },

@@ -30,7 +30,15 @@ export default {
   input: 'lib/index.js',
   // The entry may export what its chunks import from it (else rollup puts all in a shared chunk).
   preserveEntrySignatures: 'allow-extension',
-  output: { dir: 'dist', entryFileNames: 'sip-phone.js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: false },
+  output: {
+    dir: 'dist',
+    entryFileNames: 'sip-phone.js',
+    // The chunk with JsSIP (shared by the phone and the busy lamps) is named for it, not for
+    // whichever of our modules rollup would name it after.
+    chunkFileNames: ({ moduleIds }) => (moduleIds.some((id) => /[\\/]node_modules[\\/]jssip[\\/]/.test(id)) ? 'chunks/sip-stack-[hash].js' : 'chunks/[name]-[hash].js'),
+    format: 'es',
+    sourcemap: false,
+  },
   // JsSIP's own circular requires and tsc's decorator helper are harmless; say nothing of them.
   onwarn(warning, warn) {
     if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.message)) return;
@@ -48,6 +56,8 @@ export default {
     // Private `_name` properties (JsSIP's internals above all) get short names too. Not `_on…`
     // (webrtc-adapter also reaches those by computed name), nor Lit's `_$…`/`__…` protocol names.
     terser({
+      // One cache for all chunks: a `_name` gets the same short name in every chunk that uses it.
+      nameCache: {},
       ecma: 2020,
       module: true,
       format: { comments: false },

@@ -1,69 +1,38 @@
 import { LitElement, html, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { DEFAULT_REGISTER_EXPIRES, buildConfig, parseIceServers } from './core/kernel/config.js';
-import { PhoneError, toPhoneError, type PhoneErrorCode } from './core/kernel/errors.js';
+import { property } from 'lit/decorators.js';
+import type { PhoneError } from './core/kernel/errors.js';
 import type { CredentialsFunction } from './core/connection/credentials.js';
 import { DEFAULT_ICE_GATHERING_TIMEOUT } from './core/media/ice-policy.js';
-import { Phone, type ConnectionState, type RegistrationState } from './core/phone.js';
-import type { Call, CallInfo } from './core/calls/call.js';
+import type { ConnectionState, RegistrationState } from './core/phone.js';
+import type { CallInfo } from './core/calls/call.js';
+import type { RegistrationScope } from './core/connection/instance-id.js';
+import type { LampState } from './core/presence/busy-lamps.js';
+import type { HistoryEntry } from './core/storage/call-history.js';
+import type { MessageInfo } from './core/messaging/messages.js';
+import type { PreflightOptions, PreflightResult } from './core/setup-check/preflight.js';
+import type { VoicemailStatus } from './core/presence/voicemail.js';
+import type { DeviceChoice, DeviceList } from './parts/device-picker.js';
+import { CoreController } from './controllers/core-controller.js';
 import { PhoneController } from './controllers/phone-controller.js';
+import { StatusController } from './controllers/status-controller.js';
 import { RingController, type Ringing } from './controllers/ring-controller.js';
-import { KeyboardController } from './controllers/keyboard-controller.js';
+import { DiallerController } from './controllers/dialler-controller.js';
 import { IncomingCallFocusController } from './controllers/incoming-call-focus-controller.js';
 import { IncomingCallAlertController } from './controllers/incoming-call-alert-controller.js';
 import { BusyLampsController } from './controllers/busy-lamps-controller.js';
-import type { LampState } from './core/presence/busy-lamps.js';
-import { browserInstanceId, tabInstanceId, type RegistrationScope } from './core/connection/instance-id.js';
-import { SettingsStore, exportSettings, parseSettings, settingsKey, type SavedSettings } from './core/storage/settings-store.js';
-import { callControls, callerText } from './parts/call-controls.js';
-import { callerCard } from './parts/caller-card.js';
-import { targetFromLink } from './core/calls/dial-links.js';
-import { callVideo } from './parts/call-video.js';
-import { dialPad } from './parts/dial-pad.js';
-import { offlineBanner } from './parts/offline-banner.js';
-import type { SipCallQuality } from './parts/call-quality.js';
-import { callHistory } from './parts/call-history.js';
-import { devicePicker, type DeviceChoice, type DeviceList } from './parts/device-picker.js';
-import { CallHistory, type HistoryEntry } from './core/storage/call-history.js';
-import { settingsPanel, type SettingsValues } from './parts/settings-panel.js';
-import type { SipSetupCheck } from './parts/setup-check.js';
-import type { SipConversations } from './parts/conversations.js';
-import { Messages, type MessageInfo } from './core/messaging/messages.js';
-import type { PreflightOptions, PreflightResult } from './core/setup-check/preflight.js';
-import { statusBanner } from './parts/status-banner.js';
-import { qualityWarning } from './parts/quality-warning.js';
-import { voicemailBar } from './parts/voicemail.js';
-import type { VoicemailStatus } from './core/presence/voicemail.js';
+import { DevicesController } from './controllers/devices-controller.js';
+import { SettingsController } from './controllers/settings-controller.js';
+import { MessagesController } from './controllers/messages-controller.js';
+import { SetupCheckController } from './controllers/setup-check-controller.js';
+import { LinksController } from './controllers/links-controller.js';
+import { OfflineCountdownController } from './controllers/offline-countdown-controller.js';
+import { HistoryController } from './controllers/history-controller.js';
+import { statusView } from './views/status-view.js';
+import { settingsView } from './views/settings-view.js';
+import { callView } from './views/call-view.js';
+import { extrasView } from './views/extras-view.js';
 import { styles } from './sip-phone.styles.js';
 import { loadLanguage, stringsFor, type Strings } from './i18n/strings.js';
-
-const DEVICES_KEY = 'sip-phone.devices';
-
-function loadDeviceChoice(): DeviceChoice {
-  try {
-    return JSON.parse(localStorage.getItem(DEVICES_KEY) ?? '{}') as DeviceChoice;
-  } catch {
-    return {};
-  }
-}
-
-/** localStorage, or null where the page may not use it (sandboxed frame, privacy mode). */
-function storageOrNull(): Storage | null {
-  try {
-    return localStorage;
-  } catch {
-    return null;
-  }
-}
-
-const instances: Partial<Record<RegistrationScope, string>> = {};
-
-/** The `+sip.instance` for this scope (made once per page, shared by the page's phones). */
-function instanceIdFor(scope: RegistrationScope): string {
-  return (instances[scope] ??= scope === 'browser' ? browserInstanceId(localStorage) : tabInstanceId(sessionStorage, window));
-}
-
-const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', 'password', 'iceServers', 'iceTransportPolicy', 'registerExpires'] as const;
 
 /**
  * A SIP phone: registers over SIP-over-WebSocket, places and answers audio and video calls.
@@ -288,142 +257,67 @@ export class SipPhone extends LitElement {
    */
   @property() watch = '';
 
-  @state() private target = '';
-  /** Whether the page slotted something into `header` (an empty header takes no room). */
-  @state() private hasHeader = false;
-  @state() private lastCallText = '';
-  /** Whether the dial pad is open during a call (it folds away when a call starts). */
-  @state() private dialPadOpen = false;
-  /** Ticks once a second while the offline banner counts down. */
-  private countdown: ReturnType<typeof setInterval> | undefined;
-
-  private readonly phone = new Phone();
   /** The strings in use: the language table with the page's overrides. */
   private t: Strings = stringsFor('en');
-  /** The last error, as a code; shown through the strings table. */
-  @state() private errorCode: PhoneErrorCode | null = null;
-  private readonly rings: RingController;
-  @state() private mediaDevices: MediaDeviceInfo[] = [];
-  private deviceChoice: DeviceChoice = loadDeviceChoice();
-  private configError: PhoneError | null = null;
-  private readonly alerts: IncomingCallAlertController;
-  private readonly lamps: BusyLampsController;
-  /** With `persist`, the saved settings are applied once, before the first render. */
-  private settingsRestored = false;
-  /** What the last settings import did. */
-  @state() private importMessage = '';
-  /** "Check my setup" was pressed: its results show in the settings from then on. */
-  @state() private setupCheckShown = false;
-  @state() private checkingSetup = false;
-  /** The text messages of the current `uri`. */
-  private readonly inbox = new Messages(this.phone, storageOrNull());
-  /** "Messages" is open (its view loads the first time). */
-  @state() private messagesOpen = false;
+  /** The Phone, loaded with the SIP stack when first needed; its state and methods. */
+  private readonly core: CoreController = new CoreController(this, { devices: () => this.deviceList.choice, report: (error) => this.status.report(error) });
+  private readonly status = new StatusController(this, this.core, () => this.t);
+  private readonly report = (error: PhoneError) => this.status.report(error);
+  private readonly rings = new RingController(this, this.core);
+  private readonly alerts = new IncomingCallAlertController(this, this.core, { notify: () => this.notify, strings: () => this.t });
+  private readonly lamps = new BusyLampsController(this, this.core, this.report);
+  private readonly deviceList = new DevicesController(this, this.report);
+  private readonly dialler = new DiallerController(this, () => this.alerts.requestPermission());
+  private readonly settings = new SettingsController(this, { strings: () => this.t, register: () => (this.alerts.requestPermission(), void this.register().catch(() => {})), report: this.report });
+  private readonly inbox = new MessagesController(this, this.core, () => this.uri, this.report);
+  private readonly callHistory = new HistoryController(this, this.core, () => this.uri);
+  private readonly setupCheck = new SetupCheckController(
+    this,
+    () => ({ server: this.server, iceServers: this.iceServers, devices: this.deviceList.choice, language: this.language }),
+    { refreshDevices: () => void this.deviceList.refresh(), report: this.report },
+  );
 
   constructor() {
     super();
-    new PhoneController(this, this.phone);
-    this.rings = new RingController(this, this.phone);
-    new KeyboardController(this, {
-      callState: () => this.activeCall?.state ?? null,
-      dial: (key) => this.dialFromKeyboard(key),
-      sendDtmf: (key) => void this.sendDtmf(key).catch(() => {}),
-      call: () => void this.call(this.target).catch(() => {}),
-      answer: () => void this.answer().catch(() => {}),
-      reject: () => void this.reject().catch(() => {}),
-      hangup: () => void this.hangup().catch(() => {}),
-    });
+    new PhoneController(this, this.core);
     // With auto-answer the Answer button is gone at once: moving focus there only costs time.
     new IncomingCallFocusController(this, () => !this.autoAnswer && this.activeCall?.state === 'incoming');
-    this.alerts = new IncomingCallAlertController(this, this.phone, { notify: () => this.notify, strings: () => this.t });
-    this.lamps = new BusyLampsController(this, this.phone, (error) => this.report(error));
-    this.phone.devicePreferences = { audioInput: this.deviceChoice.audioInput, videoInput: this.deviceChoice.videoInput };
-    this.phone.on('registration-failed', ({ statusCode, cause }) => {
-      this.errorCode = cause === 'credentials-failed' ? cause : statusCode === 401 || statusCode === 403 || statusCode === 407 ? 'authentication-failed' : 'registration-failed';
-    });
-    this.phone.on('registered', () => (this.errorCode = null));
-    this.inbox.on('message', (detail) => this.dispatchEvent(new CustomEvent('sip-message', { detail, bubbles: true, composed: true })));
-    this.inbox.on('change', () => this.requestUpdate());
-    this.phone.on('error', ({ code }) => (this.errorCode = code));
-    this.phone.on('call-stats', (stats) => {
-      const indicator = this.renderRoot.querySelector<SipCallQuality>('sip-call-quality');
-      if (indicator && stats.callId === this.activeCall?.id) indicator.stats = stats;
-    });
-    this.phone.on('call-ended', ({ call, cause, durationMs }) => {
-      this.callHistory.add({
-        remoteUri: call.remoteUri,
-        remoteDisplayName: call.remoteDisplayName,
-        direction: call.direction,
-        startedAt: call.startedAt ?? Date.now(),
-        durationMs,
-        cause,
-      });
-      this.lastCallText = this.t.callEnded(callerText(call), cause);
-    });
+    new LinksController(this, () => this.handleLinks, (target) => this.dialler.call(target));
+    new OfflineCountdownController(this, () => !!this.core.reconnect);
   }
 
   /** 'disconnected' | 'connecting' | 'connected' */
-  get connectionState(): ConnectionState {
-    return this.phone.connectionState;
-  }
+  get connectionState(): ConnectionState { return this.core.connectionState; }
 
   /** 'unregistered' | 'registering' | 'registered' | 'failed' */
-  get registrationState(): RegistrationState {
-    return this.phone.registrationState;
-  }
-
-  /**
-   * The streams the call's video elements play. Starting a player costs tens of ms of CPU, so none
-   * starts while the call is being set up: the other side's media once the media path connects
-   * (there is nothing to play before), our camera then too, or once the ringback sounds.
-   */
-  private playingStreams(call: CallInfo, media: Call | undefined): { remoteStream: MediaStream | null; localStream: MediaStream | null } {
-    const live = call.mediaConnected;
-    return {
-      remoteStream: live ? (media?.remoteStream ?? null) : null,
-      localStream: live || (call.state === 'ringing' && this.rings.sounding) ? (media?.localStream ?? null) : null,
-    };
-  }
+  get registrationState(): RegistrationState { return this.core.registrationState; }
 
   /** What is playing: 'ringtone' (a call rings in), 'ringback' (our call rings out) or null. */
-  get ringing(): Ringing {
-    return this.rings.ringing;
-  }
+  get ringing(): Ringing { return this.rings.ringing; }
 
   /**
    * The busy lamps of the colleagues in `watch`, keyed by the entries as written there: 'idle',
    * 'ringing' (a call to them rings), 'busy' (in a call, or calling), 'offline' (not registered) or
    * 'unknown' (not yet known, or we are not registered).
    */
-  get presence(): Record<string, LampState> {
-    return this.lamps.states;
-  }
+  get presence(): Record<string, LampState> { return this.lamps.states; }
 
   /** What our message summary says: { waiting, newMessages, oldMessages } (nothing waiting until the server says otherwise). */
-  get voicemail(): VoicemailStatus {
-    return { ...this.phone.voicemail };
-  }
+  get voicemail(): VoicemailStatus { return { ...this.core.voicemail }; }
 
   /** The calls in progress. */
-  get calls(): CallInfo[] {
-    return this.phone.calls;
-  }
+  get calls(): CallInfo[] { return this.core.calls; }
 
   /** The newest call in progress, or null. */
-  get activeCall(): CallInfo | null {
-    return this.phone.activeCall;
-  }
+  get activeCall(): CallInfo | null { return this.core.activeCall; }
 
   /** Finished calls, newest first (the last 100, kept in localStorage per `uri`). */
-  get history(): HistoryEntry[] {
-    return [...this.callHistory.entries];
-  }
+  get history(): HistoryEntry[] { return [...this.callHistory.entries]; }
 
   /** Forgets the call history and the text messages of this `uri`. */
   clearHistory(): void {
     this.callHistory.clear();
     this.inbox.clear();
-    this.requestUpdate();
   }
 
   /**
@@ -431,10 +325,7 @@ export class SipPhone extends LitElement {
    * in localStorage per `uri`. Incoming ones have status 'received' until their conversation is
    * shown, then 'read'.
    */
-  get messages(): MessageInfo[] {
-    this.inbox.key = `sip-phone.messages.${this.uri}`;
-    return [...this.inbox.all];
-  }
+  get messages(): MessageInfo[] { return [...this.inbox.all]; }
 
   /**
    * Sends `text` as a text message (SIP MESSAGE, text/plain) to `target` (a SIP URI, or a user in
@@ -444,80 +335,89 @@ export class SipPhone extends LitElement {
    * sending anything, or with 'message-failed' when refused (its `statusCode`, e.g. 404, is on the
    * error and in the message).
    */
-  sendMessage(target: string, text: string): Promise<MessageInfo> {
-    return this.run(async () => {
-      const { sendMessage } = await import('./parts/conversations.js');
-      this.inbox.key = `sip-phone.messages.${this.uri}`;
-      return sendMessage(this.inbox, target, text);
-    });
-  }
-
-  /** "Messages": loads the conversations view the first time, then opens or closes it. */
-  private readonly toggleMessages = async () => {
-    try {
-      (await import('./parts/conversations.js')).defineConversations();
-      this.messagesOpen = !this.messagesOpen;
-      await this.updateComplete;
-      const view = this.renderRoot.querySelector<SipConversations>('sip-conversations');
-      await view?.updateComplete;
-      view?.renderRoot.querySelector<HTMLElement>('[part~="message-input"]')?.focus();
-    } catch (error) {
-      this.report(toPhoneError(error));
-    }
-  };
-
-  private historyStore: CallHistory | null = null;
-
-  /** The history of the current `uri`, read from storage once. */
-  private get callHistory(): CallHistory {
-    const key = `sip-phone.history.${this.uri}`;
-    // (Storage blocked, in a sandboxed frame or privacy mode: no history.)
-    if (this.historyStore?.key !== key) this.historyStore = new CallHistory(storageOrNull(), key);
-    return this.historyStore;
-  }
+  sendMessage(target: string, text: string): Promise<MessageInfo> { return this.inbox.send(target, text); }
 
   /** The RTCPeerConnection of a call (newest by default), for statistics. */
-  getPeerConnection(callId?: string): RTCPeerConnection | null {
-    return this.phone.getCall(callId)?.peerConnection ?? null;
-  }
+  getPeerConnection(callId?: string): RTCPeerConnection | null { return this.core.getCall(callId)?.peerConnection ?? null; }
 
   /** Connects and registers; resolves once registered. */
-  register(): Promise<void> {
-    return this.run(() => {
-      this.applyConfig();
-      if (this.configError) throw this.configError;
-      return this.phone.register();
-    });
-  }
+  register(): Promise<void> { return this.core.runConfigured((phone) => phone.register()); }
 
   /** Unregisters and disconnects; calls in progress end. */
-  unregister(): Promise<void> {
-    return this.run(() => this.phone.unregister());
-  }
+  unregister(): Promise<void> { return this.core.run((phone) => phone.unregister()); }
 
   /** Calls `target` (a SIP URI, or a user/number in our domain); resolves to the call id. */
   call(target: string, options: { video?: boolean } = {}): Promise<string> {
-    return this.run(() => {
-      this.applyConfig();
-      if (this.configError) throw this.configError;
-      this.lastCallText = '';
-      return this.phone.call(target, { video: options.video ?? this.video });
-    });
+    return this.core.runConfigured((phone) => ((this.status.lastCallText = ''), phone.call(target, { video: options.video ?? this.video })));
   }
 
   /** Answers an incoming call (the newest by default). */
-  answer(callId?: string, options: { video?: boolean } = {}): Promise<void> {
-    return this.run(() => this.phone.answer(callId, options));
-  }
+  answer(callId?: string, options: { video?: boolean } = {}): Promise<void> { return this.core.run((phone) => phone.answer(callId, options)); }
 
   /** Rejects an incoming call (603 Decline). */
-  reject(callId?: string): Promise<void> {
-    return this.run(() => this.phone.reject(callId));
-  }
+  reject(callId?: string): Promise<void> { return this.core.run((phone) => phone.reject(callId)); }
 
   /** Hangs up or cancels a call (the newest by default). */
-  hangup(callId?: string): Promise<void> {
-    return this.run(() => this.phone.hangup(callId));
+  hangup(callId?: string): Promise<void> { return this.core.run((phone) => phone.hangup(callId)); }
+
+  /** Puts a call on hold (the newest active call by default). */
+  hold(callId?: string): Promise<void> { return this.core.run((phone) => phone.hold(callId)); }
+
+  /** Resumes a held call. */
+  unhold(callId?: string): Promise<void> { return this.core.run((phone) => phone.unhold(callId)); }
+
+  /** Mutes the microphone ('audio', default) or the camera ('video') on a call. */
+  mute(kind: 'audio' | 'video' = 'audio', callId?: string): Promise<void> { return this.core.run((phone) => phone.mute(kind, callId)); }
+
+  unmute(kind: 'audio' | 'video' = 'audio', callId?: string): Promise<void> { return this.core.run((phone) => phone.unmute(kind, callId)); }
+
+  /** Sends DTMF tones (0-9 * # A-D, ',' pauses) as set by the `dtmf` attribute. */
+  sendDtmf(tones: string, callId?: string): Promise<void> { return this.core.run((phone) => phone.sendDtmf(tones, callId)); }
+
+  /** Blind transfer: the other side is asked to call `target`; our call then ends 'transferred'. */
+  transfer(target: string, callId?: string): Promise<void> { return this.core.run((phone) => phone.transfer(target, callId)); }
+
+  /** Attended transfer: connects the other party of `callId` with the other party of `otherCallId`. */
+  attendedTransfer(callId: string, otherCallId: string): Promise<void> { return this.core.run((phone) => phone.attendedTransfer(callId, otherCallId)); }
+
+  /** Sends the screen instead of the camera on a video call. */
+  shareScreen(callId?: string): Promise<void> { return this.core.run((phone) => phone.shareScreen(callId)); }
+
+  /** Goes back to the camera. */
+  stopScreenShare(callId?: string): Promise<void> { return this.core.run((phone) => phone.stopScreenShare(callId)); }
+
+  /** Microphones, cameras and speakers (labels appear once the page may use media). */
+  get devices(): DeviceList { return this.deviceList.list; }
+
+  /** The devices in use: chosen ones, remembered in localStorage. */
+  get selectedDevices(): DeviceChoice { return { ...this.deviceList.choice }; }
+
+  /**
+   * Chooses microphone, camera, speaker and/or ringer (the output of the ringtone; default: the
+   * speaker); a call in progress switches at once. Remembered in localStorage.
+   */
+  selectDevices(choice: DeviceChoice): Promise<void> { return this.deviceList.select(choice, this.core.phone); }
+
+  /**
+   * Checks the setup and resolves to one line per check (a failed check is a result, not a
+   * rejection): secure context; microphone (with its level) and camera; the speaker (a test tone
+   * on the chosen output); each WebSocket server in `server` (a SIP OPTIONS round trip over a
+   * short-lived connection); each STUN/TURN URL in `ice-servers` (the candidates it gives: a relay
+   * candidate for TURN). `media: true` opens the microphone and camera even if the browser asks
+   * for permission, and plays the tone: call it only from a user gesture. Without it (default)
+   * media whose permission is not 'granted' is 'skipped' and no tone plays. `timeoutMs`: how long
+   * each server may take (default 5000). Rejects only for bad options ('invalid-option').
+   */
+  preflight(options: PreflightOptions = {}): Promise<PreflightResult> { return this.setupCheck.preflight(options); }
+
+  /** Tries to reconnect at once while the phone waits to reconnect. */
+  reconnect(): void { this.core.phone?.reconnectNow(); }
+
+  /** Puts the cursor in the contact field (or on the first control, while a call rings in). */
+  override focus(options?: FocusOptions): void {
+    const field = this.renderRoot.querySelector<HTMLInputElement>('[part~="target"]');
+    if (field) field.focus(options);
+    else super.focus(options);
   }
 
   /** `lang` picks the language of the strings table. */
@@ -541,198 +441,15 @@ export class SipPhone extends LitElement {
     super.attributeChangedCallback(name, old, value);
   }
 
-  /** Puts a call on hold (the newest active call by default). */
-  hold(callId?: string): Promise<void> {
-    return this.run(() => this.phone.hold(callId));
-  }
-
-  /** Resumes a held call. */
-  unhold(callId?: string): Promise<void> {
-    return this.run(() => this.phone.unhold(callId));
-  }
-
-  /** Mutes the microphone ('audio', default) or the camera ('video') on a call. */
-  mute(kind: 'audio' | 'video' = 'audio', callId?: string): Promise<void> {
-    return this.run(() => this.phone.mute(kind, callId));
-  }
-
-  unmute(kind: 'audio' | 'video' = 'audio', callId?: string): Promise<void> {
-    return this.run(() => this.phone.unmute(kind, callId));
-  }
-
-  /** Sends DTMF tones (0-9 * # A-D, ',' pauses) as set by the `dtmf` attribute. */
-  sendDtmf(tones: string, callId?: string): Promise<void> {
-    return this.run(() => this.phone.sendDtmf(tones, callId));
-  }
-
-  /** Blind transfer: the other side is asked to call `target`; our call then ends 'transferred'. */
-  transfer(target: string, callId?: string): Promise<void> {
-    return this.run(() => this.phone.transfer(target, callId));
-  }
-
-  /** Attended transfer: connects the other party of `callId` with the other party of `otherCallId`. */
-  attendedTransfer(callId: string, otherCallId: string): Promise<void> {
-    return this.run(() => this.phone.attendedTransfer(callId, otherCallId));
-  }
-
-  /** Sends the screen instead of the camera on a video call. */
-  shareScreen(callId?: string): Promise<void> {
-    return this.run(() => this.phone.shareScreen(callId));
-  }
-
-  /** Goes back to the camera. */
-  stopScreenShare(callId?: string): Promise<void> {
-    return this.run(() => this.phone.stopScreenShare(callId));
-  }
-
-  /** Microphones, cameras and speakers (labels appear once the page may use media). */
-  get devices(): DeviceList {
-    const of = (kind: MediaDeviceKind) => this.mediaDevices.filter((d) => d.kind === kind).map((d) => ({ deviceId: d.deviceId, label: d.label }));
-    return { audioInputs: of('audioinput'), videoInputs: of('videoinput'), audioOutputs: of('audiooutput') };
-  }
-
-  /** The devices in use: chosen ones, remembered in localStorage. */
-  get selectedDevices(): DeviceChoice {
-    return { ...this.deviceChoice };
-  }
-
-  /**
-   * Chooses microphone, camera, speaker and/or ringer (the output of the ringtone; default: the
-   * speaker); a call in progress switches at once. Remembered in localStorage.
-   */
-  selectDevices(choice: DeviceChoice): Promise<void> {
-    return this.run(async () => {
-      this.deviceChoice = { ...this.deviceChoice, ...choice };
-      try {
-        localStorage.setItem(DEVICES_KEY, JSON.stringify(this.deviceChoice));
-      } catch {
-        // storage blocked: the choice lasts for this page only
-      }
-      await this.phone.selectDevices({ audioInput: choice.audioInput, videoInput: choice.videoInput });
-      await this.applySpeaker();
-      this.requestUpdate();
-    });
-  }
-
-  private async applySpeaker(): Promise<void> {
-    const video = this.renderRoot.querySelector<HTMLVideoElement & { setSinkId?(id: string): Promise<void>; sinkId?: string }>('[part~="remote-video"]');
-    const id = this.deviceChoice.audioOutput;
-    if (video?.setSinkId && id && video.sinkId !== id) await video.setSinkId(id);
-  }
-
-  private readonly refreshDevices = async () => {
-    try {
-      this.mediaDevices = await navigator.mediaDevices.enumerateDevices();
-    } catch {
-      this.mediaDevices = [];
-    }
-  };
-
-  /**
-   * Checks the setup and resolves to one line per check (a failed check is a result, not a
-   * rejection): secure context; microphone (with its level) and camera; the speaker (a test tone
-   * on the chosen output); each WebSocket server in `server` (a SIP OPTIONS round trip over a
-   * short-lived connection); each STUN/TURN URL in `ice-servers` (the candidates it gives: a relay
-   * candidate for TURN). `media: true` opens the microphone and camera even if the browser asks
-   * for permission, and plays the tone: call it only from a user gesture. Without it (default)
-   * media whose permission is not 'granted' is 'skipped' and no tone plays. `timeoutMs`: how long
-   * each server may take (default 5000). Rejects only for bad options ('invalid-option').
-   */
-  preflight(options: PreflightOptions = {}): Promise<PreflightResult> {
-    return this.run(async () => {
-      const { preflightOptions, runPreflight, verdictsFor } = await import('./parts/setup-check.js');
-      const { media, timeoutMs } = preflightOptions(options);
-      const verdict = verdictsFor(this.language);
-      const result = await runPreflight(
-        { server: this.server, iceServers: this.iceServers, devices: this.deviceChoice, media, timeoutMs },
-        {
-          describe: verdict,
-          onProgress: (progress) => {
-            const view = this.renderRoot.querySelector<SipSetupCheck>('sip-setup-check');
-            if (view) view.progress = progress;
-          },
-        },
-      );
-      // Device names appear once the page may use media.
-      if (media) void this.refreshDevices();
-      return result;
-    });
-  }
-
-  /** "Check my setup": loads the results view, then checks with media (a user gesture). */
-  private readonly checkSetup = async () => {
-    if (this.checkingSetup) return;
-    this.checkingSetup = true;
-    try {
-      (await import('./parts/setup-check.js')).defineSetupCheck();
-      this.setupCheckShown = true;
-      await this.updateComplete;
-      await this.preflight({ media: true }).catch(() => {});
-    } catch (error) {
-      this.report(toPhoneError(error));
-    } finally {
-      this.checkingSetup = false;
-    }
-  };
-
-  /** Tries to reconnect at once while the phone waits to reconnect. */
-  reconnect(): void {
-    this.phone.reconnectNow();
-  }
-
-  /** Puts the cursor in the contact field (or on the first control, while a call rings in). */
-  override focus(options?: FocusOptions): void {
-    const field = this.renderRoot.querySelector<HTMLInputElement>('[part~="target"]');
-    if (field) field.focus(options);
-    else super.focus(options);
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    window.addEventListener('online', this.onOnline);
-    document.addEventListener('click', this.onDocumentClick);
-    // A hidden, frozen or cached page's timers may have slept: check the connection on waking.
-    document.addEventListener('visibilitychange', this.onWake);
-    document.addEventListener('resume', this.onWake);
-    window.addEventListener('pageshow', this.onWake);
-    navigator.mediaDevices?.addEventListener('devicechange', this.refreshDevices);
-    void this.refreshDevices();
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener('online', this.onOnline);
-    document.removeEventListener('click', this.onDocumentClick);
-    document.removeEventListener('visibilitychange', this.onWake);
-    document.removeEventListener('resume', this.onWake);
-    window.removeEventListener('pageshow', this.onWake);
-    navigator.mediaDevices?.removeEventListener('devicechange', this.refreshDevices);
-    clearInterval(this.countdown);
-    this.countdown = undefined;
-    this.phone.stop();
+    this.core.phone?.stop();
   }
 
   /** The element's `lang`, or the nearest above it, or the document's. */
   private get language(): string {
     return this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang;
   }
-
-  private readonly onOnline = () => this.phone.networkOnline();
-  /** `handle-links`: a sip:/tel: link clicked anywhere on the page (also inside shadow roots). */
-  private readonly onDocumentClick = (event: MouseEvent) => {
-    if (!this.handleLinks || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    const link = event.composedPath().find((node): node is HTMLAnchorElement | SVGAElement => node instanceof Element && node.localName === 'a' && node.hasAttribute('href'));
-    const target = link && targetFromLink(link.getAttribute('href') ?? '');
-    if (!target) return;
-    event.preventDefault();
-    this.target = target;
-    this.alerts.requestPermission();
-    void this.call(target).catch(() => {});
-  };
-  private readonly onWake = (event: Event) => {
-    const awake = event.type === 'resume' || (event.type === 'pageshow' ? (event as PageTransitionEvent).persisted : document.visibilityState === 'visible');
-    if (awake) this.phone.wake();
-  };
 
   /** A language other than English loads its table (a chunk) before the update that shows it. */
   protected override async scheduleUpdate(): Promise<void> {
@@ -741,318 +458,28 @@ export class SipPhone extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (this.persist && !this.settingsRestored) this.restoreSettings();
+    this.settings.restoreOnce();
     this.t = stringsFor(this.language, this.strings);
     if (changed.has('watch')) this.lamps.watch((this.watch ?? '').split(/\s+/).filter(Boolean));
-    this.inbox.key = `sip-phone.messages.${this.uri}`;
-    this.phone.autoAnswer = this.autoAnswer;
     this.rings.ringtoneUrl = this.ringtone;
     this.rings.silent = this.autoAnswer;
-    this.rings.outputs = { ringer: this.deviceChoice.ringer, speaker: this.deviceChoice.audioOutput };
-    if (!this.activeCall || this.activeCall.state === 'incoming') this.dialPadOpen = false;
-    this.phone.maxCalls = this.maxCalls;
-    this.phone.acceptTransfers = !this.noAcceptTransfer;
-    this.phone.followRedirects = !this.noFollowRedirects;
-    this.phone.dtmfTransport = this.dtmf === 'info' ? 'info' : 'rfc4733';
-    this.phone.credentials = this.credentials;
-    this.phone.options.keepaliveInterval = Math.max(0, this.keepaliveInterval) * 1000;
-    this.phone.options.instanceId = instanceIdFor(this.registrationScope === 'browser' ? 'browser' : 'tab');
-    this.phone.options.iceGatheringTimeout = this.iceGatheringTimeout;
-    if (configProperties.some((name) => changed.has(name))) this.applyConfig();
+    this.rings.outputs = { ringer: this.deviceList.choice.ringer, speaker: this.deviceList.choice.audioOutput };
+    this.core.willUpdate(changed);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    void this.applySpeaker().catch(() => {});
-    if (this.phone.reconnect && !this.countdown) {
-      this.countdown = setInterval(() => this.requestUpdate(), 1000);
-    } else if (!this.phone.reconnect && this.countdown) {
-      clearInterval(this.countdown);
-      this.countdown = undefined;
-    }
-    const configChanged = configProperties.some((name) => changed.has(name)) || changed.has('autoRegister') || changed.has('credentials');
-    if (configChanged && this.autoRegister && this.isConnected && this.phone.registrationState !== 'registering') {
-      // Nothing configured yet (the page may set it later) is not an error worth a sip-error.
-      if (this.configError) {
-        if (this.configError.code !== 'not-configured') this.report(this.configError);
-      }
-      // Without a password (or credentials function) yet, wait for it (pages often set it from
-      // script just after the tag); for a server without authentication, call register() yourself.
-      else if (this.phone.configured && (this.password || this.credentials) && this.phone.registrationState !== 'registered') this.register().catch(() => {});
-    }
-  }
-
-  private applyConfig(): void {
-    if (!this.server && !this.uri) {
-      this.configError = new PhoneError('not-configured', 'Set the server and your SIP address in Settings.');
-      return;
-    }
-    try {
-      this.phone.configure(
-        buildConfig({
-          server: this.server,
-          uri: this.uri,
-          displayName: this.displayName,
-          authorizationUser: this.authorizationUser,
-          password: this.password,
-          iceServers: this.iceServers,
-          iceTransportPolicy: this.iceTransportPolicy,
-          registerExpires: this.registerExpires,
-        }),
-      );
-      this.configError = null;
-    } catch (error) {
-      this.configError = toPhoneError(error);
-    }
-  }
-
-  private async run<T>(action: () => Promise<T> | T): Promise<T> {
-    try {
-      return await action();
-    } catch (error) {
-      throw this.report(toPhoneError(error));
-    }
-  }
-
-  private report(error: PhoneError): PhoneError {
-    this.errorCode = error.code;
-    this.dispatchEvent(new CustomEvent('sip-error', { detail: { code: error.code, message: error.message }, bubbles: true, composed: true }));
-    return error;
-  }
-
-  /** A dial pad key: DTMF during a call, otherwise part of the number to call. */
-  private pressKey(key: string): void {
-    if (this.activeCall?.state === 'active') this.sendDtmf(key).catch(() => {});
-    else this.target += key;
-  }
-
-  /** A digit typed outside a text field while idle: added to the contact, where typing goes on. */
-  private dialFromKeyboard(key: string): void {
-    this.target += key;
-    void this.updateComplete.then(() => {
-      const field = this.renderRoot.querySelector<HTMLInputElement>('[part~="target"]');
-      field?.focus();
-      field?.setSelectionRange(field.value.length, field.value.length);
-    });
-  }
-
-  private readonly onHeaderSlotChange = (event: Event) => {
-    this.hasHeader = (event.target as HTMLSlotElement).assignedNodes({ flatten: true }).length > 0;
-  };
-
-  private settingsValues(): SettingsValues {
-    const at = this.uri.replace(/^sips?:/, '').split('@');
-    return {
-      displayName: this.displayName,
-      user: at.length > 1 ? at[0] : '',
-      domain: at.length > 1 ? at.slice(1).join('@') : '',
-      password: this.password,
-      server: this.server,
-      iceServers: typeof this.iceServers === 'string' ? this.iceServers : this.iceServers.length ? JSON.stringify(this.iceServers) : '',
-    };
-  }
-
-  private onSettingsSubmit = (values: SettingsValues) => {
-    this.displayName = values.displayName;
-    this.uri = `sip:${values.user}@${values.domain}`;
-    this.password = values.password;
-    this.server = values.server;
-    this.iceServers = values.iceServers;
-    if (this.persist) this.settingsStore.save(this.currentSettings(), { rememberPassword: this.rememberPassword });
-    this.alerts.requestPermission();
-    this.register().catch(() => {});
-  };
-
-  /** (Storage blocked: nothing is kept.) */
-  private get settingsStore(): SettingsStore {
-    return new SettingsStore(storageOrNull(), settingsKey(this.id));
-  }
-
-  /** The settings as they are now; empty values left out, so a file or a restore never sets them. */
-  private currentSettings(): SavedSettings {
-    let iceServers: RTCIceServer[] = [];
-    try {
-      iceServers = parseIceServers(this.iceServers);
-    } catch {
-      // not valid: left out
-    }
-    const settings: SavedSettings = {
-      server: this.server.trim() || undefined,
-      uri: this.uri.trim() || undefined,
-      displayName: this.displayName.trim() || undefined,
-      authorizationUser: this.authorizationUser.trim() || undefined,
-      iceServers: iceServers.length ? iceServers : undefined,
-      registerExpires: this.registerExpires,
-      video: this.video,
-      dtmf: this.dtmf,
-      password: this.password || undefined,
-    };
-    return JSON.parse(JSON.stringify(settings)) as SavedSettings;
-  }
-
-  /** `persist`: the saved settings, for every setting the page did not give itself. */
-  private restoreSettings(): void {
-    this.settingsRestored = true;
-    const given = (attribute: string, isDefault: boolean) => this.hasAttribute(attribute) || !isDefault;
-    const pageGave: Record<keyof SavedSettings, boolean> = {
-      server: given('server', !this.server),
-      uri: given('uri', !this.uri),
-      displayName: given('display-name', !this.displayName),
-      authorizationUser: given('authorization-user', !this.authorizationUser),
-      iceServers: given('ice-servers', !this.iceServers.length),
-      registerExpires: given('register-expires', this.registerExpires === DEFAULT_REGISTER_EXPIRES),
-      video: given('video', !this.video),
-      dtmf: given('dtmf', this.dtmf === 'rfc4733'),
-      password: !!this.password,
-    };
-    const store = this.settingsStore;
-    const saved = store.load();
-    if (saved.password && !this.rememberPassword) {
-      // Kept under an earlier remember-password the page has dropped since: forget it.
-      delete saved.password;
-      store.save(saved);
-    }
-    Object.assign(this, Object.fromEntries(Object.entries(saved).filter(([name]) => !pageGave[name as keyof SavedSettings])));
-  }
-
-  private readonly exportSettingsFile = () => {
-    const link = document.createElement('a');
-    link.href = `data:application/json;charset=utf-8,${encodeURIComponent(exportSettings(this.currentSettings()))}`;
-    link.download = 'sip-phone-settings.json';
-    link.click();
-  };
-
-  /** Fills in the settings from a file the user chose; a bad file changes nothing and fires sip-error 'invalid-option'. */
-  private async importSettingsFile(file: File): Promise<void> {
-    try {
-      if (file.size > 65536) throw new PhoneError('invalid-option', `${file.name} is too large to be a settings file (${file.size} bytes).`);
-      Object.assign(this, parseSettings(await file.text()));
-      this.importMessage = this.t.settingsImported(file.name);
-    } catch (error) {
-      this.importMessage = this.t.importFailed(file.name);
-      this.report(toPhoneError(error, 'invalid-option'));
-    }
-  }
-
-  /** Over the video while the call is held, by us or by the other side. */
-  private heldText(call: CallInfo): string {
-    return call.held ? this.t.onHoldLabel : call.remoteHeld ? this.t.heldByOtherLabel : '';
-  }
-
-  private callText(call: CallInfo | null): string {
-    if (!call) return this.lastCallText;
-    const who = callerText(call);
-    const t = this.t;
-    switch (call.state) {
-      case 'calling':
-        return t.calling(who);
-      case 'ringing':
-        return t.ringing(who);
-      case 'incoming':
-        return t.incomingCall(who);
-      case 'active': {
-        const transfer = call.transfer ? t.transfer(call.transfer) : '';
-        const hold = call.held ? t.onHold : call.remoteHeld ? t.heldByOther : '';
-        return `${t.inCall(who)}${hold}${call.muted.audio ? t.muted : ''}${transfer}`;
-      }
-      default:
-        return '';
-    }
-  }
-
-  private renderMessages() {
-    const unread = this.inbox.unread;
-    return html`<button type="button" part="messages-button" aria-expanded=${this.messagesOpen} @click=${this.toggleMessages}>
-        ${this.t.messagesButton}<span part="unread-badge" ?hidden=${!unread}><span aria-hidden="true">${unread}</span><span class="visually-hidden">, ${this.t.unreadMessages(unread)}</span></span>
-      </button>
-      ${this.messagesOpen
-        ? html`<sip-conversations
-            part="conversations"
-            exportparts="threads, thread, thread-messages, message, thread-call-button, composer, message-to, message-input, send-button"
-            .t=${this.t}
-            .messages=${this.inbox.all}
-            .store=${this.inbox}
-            .send=${(target: string, text: string) => this.sendMessage(target, text)}
-            .call=${(uri: string) => void this.call(uri).catch(() => {})}
-          ></sip-conversations>`
-        : ''}`;
+    this.core.updated(changed);
   }
 
   override render() {
-    const call = this.activeCall;
-    const media = call ? this.phone.getCall(call.id) : undefined;
+    const t = this.t;
     return html`
       <div class="stack">
-        <div part="header" ?hidden=${!this.hasHeader}><slot name="header" @slotchange=${this.onHeaderSlotChange}></slot></div>
-        ${statusBanner({
-          connectionState: this.connectionState,
-          registrationState: this.registrationState,
-          uri: this.uri,
-          t: this.t,
-          error: this.errorCode ? this.t.errors[this.errorCode] : '',
-          callText: this.callText(call),
-        })}
-        ${voicemailBar(this.t, this.phone.voicemail, this.voicemailUri ? () => void this.call(this.voicemailUri).catch(() => {}) : null)}
-        ${this.watch?.trim()
-          ? html`<sip-contacts part="contacts" exportparts="contact, lamp" .t=${this.t} .lamps=${this.presence} .call=${(name: string) => void this.call(name).catch(() => {})}></sip-contacts>`
-          : ''}
-        ${this.phone.reconnect ? offlineBanner(this.t, this.phone.reconnect, Date.now(), () => this.reconnect()) : ''}
+        ${statusView(t, this, this.core, this.status)}
         <div class="panes">
-          ${settingsPanel({
-            t: this.t,
-            values: this.settingsValues(),
-            registered: this.registrationState === 'registered',
-            busy: this.registrationState === 'registering',
-            onRegister: this.onSettingsSubmit,
-            onUnregister: () => void this.unregister().catch(() => {}),
-            onExport: this.exportSettingsFile,
-            onImport: (file) => void this.importSettingsFile(file),
-            importMessage: this.importMessage,
-            offerNotifications: this.alerts.canAskPermission,
-            onEnableNotifications: () => this.alerts.requestPermission(),
-            onCheckSetup: () => void this.checkSetup(),
-            checkingSetup: this.checkingSetup,
-            setupCheck: this.setupCheckShown
-              ? html`<sip-setup-check
-                  part="setup-check"
-                  exportparts="setup-check-summary, setup-check-item, setup-check-level"
-                  .t=${this.t}
-                ></sip-setup-check>`
-              : '',
-          })}
-          <div class="call-pane">
-            ${call ? callerCard({ t: this.t, call, localStream: media?.localStream ?? null }) : ''}
-            ${call?.state === 'active' ? qualityWarning(this.t, call.qualityWarnings) : ''}
-            ${call && call.state !== 'incoming'
-              ? callVideo({ t: this.t, video: call.video, heldText: this.heldText(call), ...this.playingStreams(call, media) })
-              : ''}
-            ${callControls({
-              t: this.t,
-              target: this.target,
-              video: this.video,
-              call,
-              dialPadOpen: this.dialPadOpen,
-              soundBlocked: this.rings.blocked,
-              onTargetInput: (value) => (this.target = value),
-              onVideoToggle: (value) => (this.video = value),
-              onCall: () => (this.alerts.requestPermission(), void this.call(this.target).catch(() => {})),
-              onHangup: () => void this.hangup().catch(() => {}),
-              onAnswer: () => void this.answer().catch(() => {}),
-              onReject: () => void this.reject().catch(() => {}),
-              onHold: (hold) => void (hold ? this.hold() : this.unhold()).catch(() => {}),
-              onMute: (mute) => void (mute ? this.mute() : this.unmute()).catch(() => {}),
-              onCamera: (off) => void (off ? this.mute('video') : this.unmute('video')).catch(() => {}),
-              onDialPad: (open) => (this.dialPadOpen = open),
-              onSound: () => this.rings.unblock(),
-              onTransfer: () => void this.transfer(this.target).catch(() => {}),
-              onShareScreen: (share) => void (share ? this.shareScreen() : this.stopScreenShare()).catch(() => {}),
-            })}
-            ${dialPad(this.t, (key) => this.pressKey(key), !!call && !this.dialPadOpen)}
-          </div>
-          <div class="extras">
-            ${devicePicker(this.t, this.devices, this.deviceChoice, (choice) => void this.selectDevices(choice).catch(() => {}))}
-            ${this.uri ? this.renderMessages() : ''}
-            ${this.uri ? callHistory(this.t, this.callHistory.entries, (uri) => void this.call(uri).catch(() => {}), () => this.clearHistory()) : ''}
-          </div>
+          ${settingsView(t, this, this.settings, this.setupCheck, this.alerts)}
+          ${callView(t, this, this.core, this.dialler, this.rings)}
+          ${extrasView(t, this, this.deviceList, this.inbox, this.callHistory)}
         </div>
       </div>
     `;

@@ -15,7 +15,7 @@ export class BusyLampsController implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly phone: Phone,
+    private readonly phone: Pick<Phone, 'addSubscriptions'>,
     private readonly report: (error: PhoneError) => void,
   ) {
     host.addController(this);

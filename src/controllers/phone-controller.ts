@@ -11,7 +11,7 @@ export class PhoneController implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly phone: Phone,
+    private readonly phone: Pick<Phone, 'on'>,
   ) {
     host.addController(this);
   }

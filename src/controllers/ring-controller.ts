@@ -43,7 +43,7 @@ export class RingController implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly phone: Phone,
+    private readonly phone: Pick<Phone, 'on' | 'calls' | 'getCall'>,
   ) {
     host.addController(this);
   }

@@ -30,13 +30,15 @@ async function source(path: string): Promise<string> {
   return (JSON.parse(json) as { sourcesContent?: string[] }).sourcesContent?.[0] ?? text;
 }
 
-/** sip-phone.ts and every src/parts/*.ts it imports. */
+/** sip-phone.ts, the views and controllers it imports, and every src/parts/*.ts those import. */
 async function elementSources(): Promise<Record<string, string>> {
   const element = await source('/src/sip-phone.ts');
-  // Parts come from the element's imports, and from its controllers' (which load some lazily).
-  const controllers = await Promise.all([...element.matchAll(/from '\.\/(controllers\/[\w-]+)\.js'/g)].map((m) => source(`/src/${m[1]}.ts`)));
-  const partFiles = new Set([element, ...controllers].flatMap((text) => [...text.matchAll(/'\.\.?\/(parts\/[\w-]+)\.js'/g)].map((m) => `/src/${m[1]}.ts`)));
+  // Parts come from the element's views, and from the parts they and the controllers (which load
+  // some lazily) import.
+  const imported = [...element.matchAll(/from '\.\/((?:controllers|views)\/[\w-]+)\.js'/g)].map((m) => `/src/${m[1]}.ts`);
   const sources: Record<string, string> = { '/src/sip-phone.ts': element };
+  for (const file of imported) sources[file] = await source(file);
+  const partFiles = new Set(Object.values(sources).flatMap((text) => [...text.matchAll(/'\.\.?\/(parts\/[\w-]+)\.js'/g)].map((m) => `/src/${m[1]}.ts`)));
   for (const file of partFiles) sources[file] = await source(file);
   return sources;
 }

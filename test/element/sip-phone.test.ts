@@ -79,6 +79,17 @@ describe('<sip-phone> when idle', () => {
     expect(el.calls).to.deep.equal([]);
     expect(el.activeCall).to.equal(null);
   });
+
+  it('a device choice is kept, and devicePreferences names the microphone and camera calls will ask for', async () => {
+    localStorage.removeItem('sip-phone.devices');
+    const el = await fixture();
+    await el.selectDevices({ audioInput: 'mic-2', audioOutput: 'speaker-3' });
+    expect(el.selectedDevices).to.deep.equal({ audioInput: 'mic-2', audioOutput: 'speaker-3' });
+    expect(el.devicePreferences).to.deep.equal({ audioInput: 'mic-2', videoInput: undefined });
+    const again = await fixture();
+    expect(again.devicePreferences.audioInput).to.equal('mic-2');
+    localStorage.removeItem('sip-phone.devices');
+  });
 });
 
 describe('<sip-phone> dial pad', () => {

@@ -1,0 +1,120 @@
+import { LitElement } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { CredentialsFunction } from './core/connection/credentials.js';
+import type { RegistrationScope } from './core/connection/instance-id.js';
+import { DEFAULT_ICE_GATHERING_TIMEOUT } from './core/media/ice-policy.js';
+import type { Strings } from './i18n/strings.js';
+
+/**
+ * The attributes and properties of `<sip-phone>`, with their defaults: what a page configures.
+ * `SipPhone` (sip-phone.ts) extends it with the methods, the read-only state and the rendering;
+ * the manifest lists these as the element's own (inherited from here).
+ */
+export class SipPhoneProperties extends LitElement {
+  /** WebSocket URL(s) of the SIP server, `wss://` or `ws://`; several separated by spaces fail over in order. */
+  @property() server = '';
+  /** Address of record, `sip:user@domain`. */
+  @property() uri = '';
+  /** Display name sent with our calls. */
+  @property({ attribute: 'display-name' }) displayName = '';
+  /** User name for digest authentication (default: the user part of `uri`). */
+  @property({ attribute: 'authorization-user' }) authorizationUser = '';
+  /**
+   * Password for digest authentication. An attribute of the same name is accepted, then removed
+   * from the element; the password is never reflected, logged or stored.
+   */
+  @property({ attribute: 'password' }) password = '';
+  /**
+   * STUN/TURN servers: an array of RTCIceServer, or its JSON text (the attribute's value is kept
+   * as text and checked when the phone is configured: bad JSON gives 'invalid-ice-servers').
+   */
+  @property({ attribute: 'ice-servers', converter: { fromAttribute: (v: string | null) => v ?? '' } })
+  iceServers: RTCIceServer[] | string = [];
+  /**
+   * Which ICE candidates calls may use: 'all' (default), or 'relay' to send media only through
+   * the TURN servers in `ice-servers` (hides the device's addresses from the other side). Without
+   * a TURN server that works a call then has no media path and ends 'media-timeout'. Other values
+   * give 'invalid-option'. Applies from the next call.
+   */
+  @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: 'all' | 'relay' = 'all';
+  /**
+   * Fetches credentials when a server asks for them, so the page need not keep a password in the
+   * element: an async function `({ realm, uri, username, reason, method, stale }) => ({ password })
+   * or ({ ha1 })`, HA1 being MD5(username:realm:password) in hex. Called at every digest challenge
+   * (401/407: each REGISTER, its refreshes, a call the server challenges); it wins over `password`.
+   * A throw, a rejection, no answer in 10 s or neither a password nor an ha1 fails the request
+   * with 'credentials-failed'. Property only.
+   */
+  @property({ attribute: false }) credentials: CredentialsFunction | null = null;
+  /** Register as soon as the element is in the document and configured (server, uri, and `password` or `credentials`). */
+  @property({ type: Boolean, attribute: 'auto-register' }) autoRegister = false;
+  /** Outgoing calls offer video unless `call()` says otherwise. */
+  @property({ type: Boolean }) video = false;
+  /** Answer incoming calls at once. */
+  @property({ type: Boolean, attribute: 'auto-answer' }) autoAnswer = false;
+  /** How DTMF is sent: 'rfc4733' (RTP telephone-events) or 'info' (SIP INFO). */
+  @property() dtmf: 'rfc4733' | 'info' = 'rfc4733';
+  /** Calls beyond this many (ringing or in progress) are answered 486 Busy Here. */
+  @property({ type: Number, attribute: 'max-calls' }) maxCalls = 2;
+  /** Refuse REFER: do not call the target when the other side transfers us. */
+  @property({ type: Boolean, attribute: 'no-accept-transfer' }) noAcceptTransfer = false;
+  /** Do not follow redirects: a 3xx to a call ends it as `redirected` instead of calling the Contacts it gives. */
+  @property({ type: Boolean, attribute: 'no-follow-redirects' }) noFollowRedirects = false;
+  /**
+   * Colour preset: 'light' (default), 'dark', or 'auto' (follows the system's
+   * prefers-color-scheme). A page's `--sip-phone-*` values win over the preset's.
+   */
+  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'light';
+  /** Show only the status, the dialer and the call controls: no settings, devices or history. */
+  @property({ type: Boolean, reflect: true }) compact = false;
+  /**
+   * Overrides for any user-facing string (see Strings); the rest follow the language of the
+   * element's `lang` attribute or the nearest `lang` above it (English and German ship).
+   */
+  @property({ attribute: false }) strings: Partial<Strings> = {};
+  /** A sound file to loop for incoming calls instead of the generated ringtone. */
+  @property() ringtone = '';
+  /** Seconds a registration lasts before it is refreshed. */
+  @property({ type: Number, attribute: 'register-expires' }) registerExpires = 600;
+  /** Seconds between CRLF keep-alive pings on the WebSocket (RFC 5626); 0 turns them off. */
+  @property({ type: Number, attribute: 'keepalive-interval' }) keepaliveInterval = 25;
+  /**
+   * Which tabs ring: 'tab' (default) registers each tab on its own, so every open tab rings and
+   * answering in one ends the others' ringing as `answered-elsewhere`; 'browser' registers one
+   * contact per browser profile, and the newest tab takes it. Applies from the next connection.
+   */
+  @property({ attribute: 'registration-scope' }) registrationScope: RegistrationScope = 'tab';
+  /**
+   * Longest wait, in ms after the first ICE candidate, for the server-reflexive and relay
+   * candidates of the configured STUN/TURN servers before an offer or answer is sent. Servers
+   * are probed in the background once configured: a type they did not yield is not waited for.
+   */
+  @property({ type: Number, attribute: 'ice-gathering-timeout' }) iceGatheringTimeout: number = DEFAULT_ICE_GATHERING_TIMEOUT;
+  /**
+   * Keep the settings in localStorage: saved when the user registers from the settings form,
+   * restored when the element loads, except where the page gave a value (its attribute is present
+   * or its property was set to something other than the default). Everything but the password,
+   * unless `remember-password`. An element with an `id` keeps its own settings.
+   */
+  @property({ type: Boolean }) persist = false;
+  /** With `persist`, keep the password too (in plain text in localStorage: for devices the user alone uses). */
+  @property({ type: Boolean, attribute: 'remember-password' }) rememberPassword = false;
+  /**
+   * Show a desktop notification when a call rings in while the tab is hidden. Permission is asked
+   * when the user clicks Register, Call or "Enable notifications", never on load.
+   */
+  @property({ type: Boolean }) notify = false;
+  /**
+   * Clicking a `sip:`, `sips:` or `tel:` link anywhere on the page calls it through this phone
+   * (instead of the browser's handler). With several such phones, the first in the document wins.
+   */
+  @property({ type: Boolean, attribute: 'handle-links' }) handleLinks = false;
+  /** The voicemail service to call with "Call voicemail" (a SIP URI, or a user or number in our domain); without it there is no such button. */
+  @property({ attribute: 'voicemail-uri' }) voicemailUri = '';
+  /**
+   * Colleagues whose busy lamps to show (space-separated SIP URIs, or users in our domain): their
+   * call state (dialog event package, RFC 4235) and whether they are registered, in `presence`
+   * and a contacts panel whose buttons call them. See [Busy lamps](#busy-lamps).
+   */
+  @property() watch = '';
+}

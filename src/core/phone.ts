@@ -115,8 +115,8 @@ export class Phone extends Emitter<PhoneEvents> {
   /** When the page last woke up (see wake()). */
   private wokeAt = 0;
   private readonly iceProbe: IceServerProbe;
-  private readonly emitter: PhoneEmit = (name, detail) => this.emit(name, detail);
-  private readonly registration = new Registration(this, this.emitter, (ua, config) => {
+  private readonly emitEvent: PhoneEmit = (name, detail) => this.emit(name, detail);
+  private readonly registration = new Registration(this, this.emitEvent, (ua, config) => {
     for (const holder of this.subscriptions) holder.subscribe(ua, config);
   });
   private readonly media: MediaAcquisition;
@@ -135,14 +135,14 @@ export class Phone extends Emitter<PhoneEvents> {
     this.options = options;
     this.iceProbe = new IceServerProbe(options.iceProbe);
     this.media = new MediaAcquisition(options, {
-      calls: () => this.calling.all,
+      calls: () => this.calling.live(),
       activeCall: (callId) => this.calling.require(callId, 'active'),
       videoChanged: (call) => this.calling.updated(call, 'video'),
       error: (error) => this.emit('error', { code: error.code, message: error.message }),
     });
     this.calling = new Calls({
       settings: this,
-      emit: this.emitter,
+      emit: this.emitEvent,
       options,
       iceProbe: this.iceProbe,
       media: this.media,
@@ -188,7 +188,7 @@ export class Phone extends Emitter<PhoneEvents> {
 
   /** Live calls, oldest first. */
   get calls(): CallInfo[] {
-    return this.calling.all.map((call) => call.info);
+    return [...this.calling.live()].map((call) => call.info);
   }
 
   /** The newest call that has not ended, or null. */

@@ -54,14 +54,14 @@ export class Calls implements CallObserver {
 
   constructor(private readonly host: CallsHost) {}
 
-  /** Live calls, oldest first. */
-  get all(): Call[] {
-    return [...this.byId.values()];
+  /** Live calls, oldest first (a live iterator: calls that end meanwhile drop out of it). */
+  live(): IterableIterator<Call> {
+    return this.byId.values();
   }
 
   /** The Call behind an id, or the newest one. */
   get(id?: string): Call | undefined {
-    return id ? this.byId.get(id) : this.all.at(-1);
+    return id ? this.byId.get(id) : [...this.byId.values()].at(-1);
   }
 
   /** A new user agent: take its incoming calls. */

@@ -88,7 +88,10 @@ export interface CallOptions {
 
 let counter = 0;
 
-/** One call: wraps a JsSIP RTCSession, owns its local media and its state machine. */
+/**
+ * One call: wraps a JsSIP RTCSession, owns its local media and its state machine. Beside it: what
+ * it sends (call-senders.ts), its media path (call-media-path.ts), where a failed INVITE goes next (invite-retry.ts).
+ */
 export class Call {
   readonly id = `call-${Date.now().toString(36)}-${++counter}`;
   readonly direction: 'incoming' | 'outgoing';

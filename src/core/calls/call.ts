@@ -8,6 +8,7 @@ import type { EndEvent, IceCandidateEvent, RTCSession } from '../kernel/jssip-ad
 import { CallSenders } from './call-senders.js';
 import { CallMediaPath } from './call-media-path.js';
 import { InviteRetry, type InviteFailure } from './invite-retry.js';
+import { referCall } from './call-transfer.js';
 
 export { RTP_TONE } from './call-senders.js';
 
@@ -90,7 +91,8 @@ let counter = 0;
 
 /**
  * One call: wraps a JsSIP RTCSession, owns its local media and its state machine. Beside it: what
- * it sends (call-senders.ts), its media path (call-media-path.ts), where a failed INVITE goes next (invite-retry.ts).
+ * it sends (call-senders.ts), its media path (call-media-path.ts), where a failed INVITE goes
+ * next (invite-retry.ts) and a transfer it starts (call-transfer.ts).
  */
 export class Call {
   readonly id = `call-${Date.now().toString(36)}-${++counter}`;
@@ -215,28 +217,9 @@ export class Call {
   /** Blind transfer: REFER the other side to `target`; on success this call ends as 'transferred'. */
   transferTo(target: string, replacing?: Call): void {
     this.requireState('active');
-    const setTransfer = (state: TransferState) => {
+    referCall(this, target, replacing, (state) => {
       this.transfer = state;
       this.observer.updated(this, 'transfer');
-    };
-    // JsSIP's typings say refer() returns void; it returns its ReferSubscriber (or false).
-    const subscriber = this.session.refer(target, replacing ? { replaces: replacing.session } : undefined) as unknown as
-      | { on(event: string, listener: () => void): void }
-      | false;
-    if (!subscriber) throw new PhoneError('invalid-call-state', 'The call cannot be transferred now.');
-    // Attended: the other call is replaced by the transferee's, so it ends as transferred too.
-    if (replacing) replacing.localCause = 'transferred';
-    setTransfer('trying');
-    const failed = () => {
-      setTransfer('failed');
-      if (replacing) replacing.localCause = undefined;
-    };
-    subscriber.on('progress', () => setTransfer('ringing'));
-    subscriber.on('requestFailed', failed);
-    subscriber.on('failed', failed);
-    subscriber.on('accepted', () => {
-      setTransfer('accepted');
-      this.end('transferred');
     });
   }
 

@@ -1,10 +1,16 @@
 import { assertTransition, type CallState } from './call-state.js';
-import { causeFromJsSip, type EndCause } from '../kernel/causes.js';
+import { sessionEndCause, sessionEndStatus, type EndCause } from '../kernel/causes.js';
 import { IceGatheringRound, type IcePolicyOptions } from '../media/ice-policy.js';
-import { readCallStats, type CallStats, type StatsSample } from './call-stats.js';
-import { CallQualityMonitor, type MicrophoneState, type QualityChange, type QualityWarning } from './call-quality-monitor.js';
+import type { CallStats } from './call-stats.js';
+import type { QualityChange, QualityWarning } from './call-quality-monitor.js';
 import { PhoneError } from '../kernel/errors.js';
 import type { EndEvent, IceCandidateEvent, RTCSession } from '../kernel/jssip-adapter.js';
+import { CallSenders } from './call-senders.js';
+import { CallMediaPath } from './call-media-path.js';
+import { InviteRetry, type InviteFailure } from './invite-retry.js';
+import { referCall } from './call-transfer.js';
+
+export { RTP_TONE } from './call-senders.js';
 
 /** A snapshot of one call, as the page sees it. */
 export interface CallInfo {
@@ -51,13 +57,6 @@ export type TransferState = 'trying' | 'ringing' | 'accepted' | 'failed';
 
 export type DtmfTransport = 'rfc4733' | 'info';
 
-/**
- * RFC 4733 tone length and gap (ms). Chromium times a telephone-event/8000 tone in the audio's
- * 48 kHz steps when the answer has no telephone-event/48000 (opus): JsSIP's 100 ms then goes out
- * as end packets only, which baresip ignores; 250 ms gives two start packets (measured).
- */
-export const RTP_TONE = { duration: 250, interToneGap: 100 } as const;
-
 export interface CallObserver {
   updated(call: Call, change: CallChange): void;
   dtmf(call: Call, tone: string, direction: 'incoming' | 'outgoing'): void;
@@ -88,12 +87,13 @@ export interface CallOptions {
   statsIntervalMs: number;
 }
 
-/** INVITEs one outgoing call may send in all (redirects and 422 retries). */
-const MAX_INVITES = 5;
-
 let counter = 0;
 
-/** One call: wraps a JsSIP RTCSession, owns its local media and its state machine. */
+/**
+ * One call: wraps a JsSIP RTCSession, owns its local media and its state machine. Beside it: what
+ * it sends (call-senders.ts), its media path (call-media-path.ts), where a failed INVITE goes
+ * next (invite-retry.ts) and a transfer it starts (call-transfer.ts).
+ */
 export class Call {
   readonly id = `call-${Date.now().toString(36)}-${++counter}`;
   readonly direction: 'incoming' | 'outgoing';
@@ -103,32 +103,21 @@ export class Call {
   state: CallState;
   startedAt: number | null = null;
   localStream: MediaStream | null = null;
-  /** RFC 4733 tones waiting for the microphone to reach its sender. */
-  private pendingTones = '';
   remoteStream: MediaStream | null = null;
   transfer: TransferState | null = null;
   /** Whether the network sent early media (a provisional response with SDP) while ringing. */
   earlyMedia = false;
   /** The SDP offer of an incoming call ('' for others). */
   offer = '';
-  /** Whether the peer connection has connected at least once. */
-  mediaConnected = false;
   /** The screen track while sharing the screen instead of the camera. */
   screenTrack: MediaStreamTrack | null = null;
-  /** Tracks taken off the senders while we hold the call (so nothing at all is sent). */
-  private heldTracks: [RTCRtpSender, MediaStreamTrack | null][] = [];
+  private readonly senders = new CallSenders(this);
   /** Set before terminating to name why we ended the call ourselves. */
   localCause: EndCause | undefined;
   private iceRound: IceGatheringRound | undefined;
-  private mediaTimer: ReturnType<typeof setTimeout> | undefined;
-  private setupTimer: ReturnType<typeof setTimeout> | undefined;
-  private statsTimer: ReturnType<typeof setInterval> | undefined;
-  private statsSample: StatsSample | null = null;
-  private readonly quality = new CallQualityMonitor();
+  private readonly mediaPath: CallMediaPath;
   private readonly cleanups: (() => void)[] = [];
-  /** Targets this outgoing call has sent an INVITE to (422: its retry after a 422), and those a redirect gave it still to try. */
-  private readonly tried = new Set<string | number>();
-  private targets: string[] = [];
+  private readonly retries = new InviteRetry();
   session: RTCSession;
 
   constructor(
@@ -145,6 +134,7 @@ export class Call {
     const identity = session.remote_identity;
     this.remoteUri = identity?.uri?.toString() ?? '';
     this.remoteDisplayName = identity?.display_name ?? '';
+    this.mediaPath = new CallMediaPath(this, options, observer);
     this.listen();
   }
 
@@ -163,8 +153,13 @@ export class Call {
       transfer: this.transfer,
       screenSharing: this.screenTrack !== null,
       mediaConnected: this.mediaConnected,
-      qualityWarnings: this.quality.warnings,
+      qualityWarnings: this.mediaPath.warnings,
     };
+  }
+
+  /** Whether the peer connection has connected at least once. */
+  get mediaConnected(): boolean {
+    return this.mediaPath.connected;
   }
 
   get peerConnection(): RTCPeerConnection | null {
@@ -214,9 +209,7 @@ export class Call {
     this.requireState('active');
     if (this.session.isOnHold().local) throw new PhoneError('invalid-call-state', 'The call is on hold: resume it to send tones.');
     if (transport === 'info') this.session.sendDTMF(tones, { transportType: 'INFO' } as never);
-    // JsSIP silently drops RTP tones while no microphone track is on a sender (it is still starting).
-    else if (!this.peerConnection?.getSenders().some((sender) => sender.track?.kind === 'audio')) this.pendingTones += tones;
-    else this.session.sendDTMF(tones, { transportType: 'RFC2833', ...RTP_TONE } as never);
+    else this.senders.sendTones(tones);
     // JsSIP reports INFO tones itself ('newDTMF'); RTP tones are reported here.
     if (transport === 'rfc4733') for (const tone of tones.replace(/,/g, '')) this.observer.dtmf(this, tone.toUpperCase(), 'outgoing');
   }
@@ -224,49 +217,21 @@ export class Call {
   /** Blind transfer: REFER the other side to `target`; on success this call ends as 'transferred'. */
   transferTo(target: string, replacing?: Call): void {
     this.requireState('active');
-    const setTransfer = (state: TransferState) => {
+    referCall(this, target, replacing, (state) => {
       this.transfer = state;
       this.observer.updated(this, 'transfer');
-    };
-    // JsSIP's typings say refer() returns void; it returns its ReferSubscriber (or false).
-    const subscriber = this.session.refer(target, replacing ? { replaces: replacing.session } : undefined) as unknown as
-      | { on(event: string, listener: () => void): void }
-      | false;
-    if (!subscriber) throw new PhoneError('invalid-call-state', 'The call cannot be transferred now.');
-    // Attended: the other call is replaced by the transferee's, so it ends as transferred too.
-    if (replacing) replacing.localCause = 'transferred';
-    setTransfer('trying');
-    const failed = () => {
-      setTransfer('failed');
-      if (replacing) replacing.localCause = undefined;
-    };
-    subscriber.on('progress', () => setTransfer('ringing'));
-    subscriber.on('requestFailed', failed);
-    subscriber.on('failed', failed);
-    subscriber.on('accepted', () => {
-      setTransfer('accepted');
-      this.end('transferred');
     });
   }
 
   /** Replaces the track of this kind on its sender (device switch, screen share), keeping the stream current. */
   async replaceTrack(track: MediaStreamTrack): Promise<MediaStreamTrack | null> {
-    const sender = this.peerConnection?.getSenders().find((s) => (s.track ?? this.heldTrack(s))?.kind === track.kind);
-    if (!sender) throw new PhoneError('invalid-call-state', `This call sends no ${track.kind}.`);
-    const old = sender.track ?? this.heldTrack(sender);
-    const held = this.heldTracks.find(([s]) => s === sender);
-    if (held) held[1] = track; // restored on unhold
-    else await sender.replaceTrack(track);
+    const old = await this.senders.replace(track);
     if (this.localStream && old) {
       this.localStream.removeTrack(old);
       this.localStream.addTrack(track);
     }
     this.observer.mediaChanged(this);
     return old;
-  }
-
-  private heldTrack(sender: RTCRtpSender): MediaStreamTrack | null {
-    return this.heldTracks.find(([s]) => s === sender)?.[1] ?? null;
   }
 
   private requireState(state: CallState): void {
@@ -299,32 +264,6 @@ export class Call {
     });
   }
 
-  /** While we hold, take the tracks off the senders: a disabled track still sends black frames. */
-  private detachSenders(detach: boolean): void {
-    const pc = this.peerConnection;
-    if (!pc) return;
-    if (detach) {
-      this.heldTracks = pc.getSenders().map((sender) => [sender, sender.track]);
-      for (const [sender] of this.heldTracks) void sender.replaceTrack(null).catch(() => {});
-    } else {
-      // JsSIP re-enables only the tracks it finds on the senders at resume, and ours were off them
-      // then: without this they go back disabled (silence and black frames), as muted as on hold.
-      const { audio, video } = this.session.isMuted();
-      const remoteHeld = this.session.isOnHold().remote;
-      for (const [sender, track] of this.heldTracks.splice(0)) {
-        if (track) track.enabled = !remoteHeld && !(track.kind === 'audio' ? audio : video);
-        void sender.replaceTrack(track).catch(() => {});
-      }
-    }
-  }
-
-  /** RTP tones asked for before the microphone was on its sender go out once it is. */
-  private sendPendingTones(): void {
-    const tones = this.pendingTones;
-    this.pendingTones = '';
-    if (tones && this.state === 'active' && !this.session.isOnHold().local) this.session.sendDTMF(tones, { transportType: 'RFC2833', ...RTP_TONE } as never);
-  }
-
   setLocalStream(stream: MediaStream): void {
     this.localStream = stream;
     this.observer.mediaChanged(this);
@@ -355,15 +294,7 @@ export class Call {
       });
       return;
     }
-    const muted = this.session.isMuted();
-    for (const track of media.getTracks()) {
-      // A mute or hold from before the media came applies to it too.
-      track.enabled = !(track.kind === 'audio' ? muted.audio : muted.video);
-      const waiting = pc.getTransceivers().find((t) => !t.sender.track && t.receiver.track.kind === track.kind && /send/.test(t.direction));
-      const held = this.heldTracks.find(([sender]) => sender === waiting?.sender);
-      if (held) held[1] = track;
-      else void waiting?.sender.replaceTrack(track).then(() => this.sendPendingTones()).catch(() => {});
-    }
+    this.senders.supply(pc, media);
     this.setLocalStream(new MediaStream([...(this.localStream?.getTracks() ?? []), ...media.getTracks()]));
   }
 
@@ -386,8 +317,8 @@ export class Call {
     });
     on('accepted', () => this.activated());
     on('confirmed', () => this.activated());
-    on('ended', (event: EndEvent) => this.finish(this.causeOf(event), statusOf(event)));
-    on('failed', (event: EndEvent) => this.retry(event as never) || this.finish(this.causeOf(event), statusOf(event)));
+    on('ended', (event: EndEvent) => this.finish(this.causeOf(event), sessionEndStatus(event)));
+    on('failed', (event: EndEvent) => this.retry(event as never) || this.finish(this.causeOf(event), sessionEndStatus(event)));
     on('icecandidate', (event: IceCandidateEvent) => {
       this.iceRound ??= new IceGatheringRound(this.options.ice);
       this.iceRound.onCandidate(event.candidate, event.ready);
@@ -399,11 +330,11 @@ export class Call {
     });
     on('peerconnection', () => this.watchPeerConnection());
     on('hold', ({ originator }: { originator: string }) => {
-      if (originator === 'local') this.detachSenders(true);
+      if (originator === 'local') this.senders.detach(true);
       this.observer.updated(this, originator === 'local' ? 'held' : 'remoteHeld');
     });
     on('unhold', ({ originator }: { originator: string }) => {
-      if (originator === 'local') this.detachSenders(false);
+      if (originator === 'local') this.senders.detach(false);
       this.observer.updated(this, originator === 'local' ? 'held' : 'remoteHeld');
     });
     on('muted', () => this.observer.updated(this, 'muted'));
@@ -430,36 +361,12 @@ export class Call {
     if (session.connection) this.watchPeerConnection();
   }
 
-  /**
-   * An outgoing INVITE that failed goes out again on a new session, the call staying as it was:
-   * to the Contacts of a 3xx (highest q first, each target once), to the next of them after any
-   * other failure, or once more with the `Min-SE` of a 422 as our Session-Expires.
-   */
-  private retry({ originator, message: response }: { originator: string; message: IncomingResponse }): boolean {
-    // Only final responses that refused the call count: not a CANCEL to an incoming call (a
-    // request), nor a 2xx whose SDP the browser refused (it too fails the call, 'remote').
-    const code = (originator === 'remote' && response?.status_code) || 0;
-    const current = `${this.session.remote_identity.uri}`;
-    this.tried.add(current);
-    // 6xx: a global failure, no other location will do (RFC 3261 §16.7).
-    if (code < 300 || code > 599 || this.tried.size >= MAX_INVITES) return false;
-    let target: string | undefined;
-    let options = {};
-    if (code === 422 && !this.tried.has(code)) {
-      this.tried.add(code);
-      target = current;
-      options = { sessionTimersExpires: parseInt(response.getHeader('min-se')) };
-    } else {
-      if (code < 400 && this.observer.followRedirects) {
-        const contacts = response.getHeaders('contact').map((_, i) => response.parseHeader('contact', i) as Contact);
-        contacts.sort((a, b) => (b.getParam('q') ?? 1) - (a.getParam('q') ?? 1));
-        this.targets.unshift(...contacts.map((contact) => `${contact.uri}`));
-      }
-      while ((target = this.targets.shift()) && this.tried.has(target));
-    }
+  /** An outgoing INVITE that failed goes out again on a new session, the call staying as it was (see invite-retry.ts). */
+  private retry(failure: InviteFailure): boolean {
+    const next = this.retries.next(failure, `${this.session.remote_identity.uri}`, this.observer.followRedirects);
     let session;
     try {
-      session = target && this.observer.invite(target, this.localStream!, this.video, options);
+      session = next && this.observer.invite(next.target, this.localStream!, this.video, next.options);
     } catch {
       // A Contact JsSIP cannot call: the call ends with the response we have.
     }
@@ -473,105 +380,22 @@ export class Call {
 
   private watchPeerConnection(): void {
     const pc = this.peerConnection;
-    if (!pc) return;
-    const onTrack = (event: RTCTrackEvent) => {
-      this.remoteStream = event.streams[0] ?? new MediaStream([event.track]);
-      this.observer.mediaChanged(this);
-    };
-    // JsSIP ends a call only on iceConnectionState 'failed', which may never come when the
-    // other side vanished (its BYE lost with the signalling): watch connectionState ourselves.
-    const onConnectionState = () => {
-      const state = pc.connectionState;
-      clearTimeout(this.mediaTimer);
-      this.mediaTimer = undefined;
-      if (state === 'connected' && !this.mediaConnected) {
-        this.mediaConnected = true;
-        this.observer.updated(this, 'media');
-      }
-      if (state === 'failed') this.mediaLost();
-      else if (state === 'disconnected') this.mediaTimer = setTimeout(() => this.mediaLost(), this.options.mediaTimeoutMs);
-    };
-    pc.addEventListener('track', onTrack);
-    pc.addEventListener('connectionstatechange', onConnectionState);
-    this.cleanups.push(() => {
-      pc.removeEventListener('track', onTrack);
-      pc.removeEventListener('connectionstatechange', onConnectionState);
-      clearTimeout(this.mediaTimer);
-    });
+    if (pc) this.cleanups.push(this.mediaPath.watch(pc));
   }
 
   /** After a network change: renegotiate with an ICE restart if the media path is down. */
   restartIceIfDown(): void {
-    const pc = this.peerConnection;
-    if (this.state !== 'active' || !pc || pc.connectionState === 'connected') return;
-    try {
-      this.session.renegotiate({ rtcOfferConstraints: { iceRestart: true } });
-    } catch {
-      // JsSIP refuses while another negotiation is under way; the media timeout still applies.
-    }
-  }
-
-  private startStats(): void {
-    if (!this.options.statsIntervalMs || this.statsTimer) return;
-    this.statsTimer = setInterval(async () => {
-      const pc = this.peerConnection;
-      if (!pc || this.state !== 'active') return;
-      try {
-        const { stats, sample } = await readCallStats(pc, this.id, this.statsSample);
-        this.statsSample = sample;
-        if (this.state !== 'active') return;
-        this.observer.stats(this, stats);
-        const hold = this.session.isOnHold();
-        const changes = this.quality.update({
-          ...sample,
-          rttMs: stats.rttMs,
-          jitterMs: stats.jitterMs,
-          packetsLost: stats.packetsLost,
-          microphone: this.microphoneState(pc),
-          held: hold.local || hold.remote,
-          muted: this.session.isMuted().audio === true,
-          mediaConnected: this.mediaConnected,
-        });
-        for (const change of changes) this.observer.quality(this, change);
-      } catch {
-        // getStats() on a closing connection: the call is ending anyway.
-      }
-    }, this.options.statsIntervalMs);
-  }
-
-  /** The track on our audio sender: there and sounding, or why not. */
-  private microphoneState(pc: RTCPeerConnection): MicrophoneState {
-    const track = pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio')?.sender.track;
-    if (!track) return 'none';
-    if (track.readyState === 'ended') return 'ended';
-    if (track.muted) return 'muted';
-    return track.enabled ? 'live' : 'disabled';
+    this.mediaPath.restartIceIfDown();
   }
 
   private activated(): void {
     this.move('active');
-    // A media path that never connects would leave an "active" call silent for good: JsSIP ends
-    // calls only on ICE 'failed', which a side without any candidate (relay-only, and the TURN
-    // server refused our credentials) or without the other's never reaches.
-    if (this.mediaConnected || this.setupTimer) return;
-    this.setupTimer = setTimeout(() => this.mediaConnected || this.mediaLost(), this.options.mediaTimeoutMs);
-    this.cleanups.push(() => clearTimeout(this.setupTimer));
-  }
-
-  private mediaLost(): void {
-    this.abandon(this.observer.signallingConnected() ? 'media-timeout' : 'connection-lost');
+    const stopWaiting = this.mediaPath.expectConnection();
+    if (stopWaiting) this.cleanups.push(stopWaiting);
   }
 
   private causeOf(event: EndEvent): EndCause {
-    if (this.localCause) return this.localCause;
-    if (event.originator === 'local' && event.cause === 'Terminated') return 'hangup';
-    // The browser refused an offer (plain RTP without ICE/DTLS, say) and JsSIP answered 488: it
-    // calls that a 'WebRTC Error', but it is the other side's media description that does not fit.
-    if (event.originator === 'system' && event.cause === 'WebRTC Error') return 'incompatible-sdp';
-    // Another of the user's phones (another tab) answered: the CANCEL says so (RFC 3326).
-    const reason = (event.message as { getHeader?(name: string): string | undefined } | undefined)?.getHeader?.('Reason');
-    if (event.cause === 'Canceled' && /cause=200\b/.test(reason ?? '')) return 'answered-elsewhere';
-    return causeFromJsSip(event.cause);
+    return this.localCause || sessionEndCause(event);
   }
 
   private move(to: CallState, cause?: EndCause): void {
@@ -581,7 +405,7 @@ export class Call {
     this.state = to;
     if (to === 'active') {
       this.startedAt = Date.now();
-      this.startStats();
+      this.mediaPath.startStats();
     }
     this.observer.stateChanged(this, previous, cause);
   }
@@ -590,7 +414,7 @@ export class Call {
     if (this.state === 'ended') return;
     const durationMs = this.startedAt ? Date.now() - this.startedAt : 0;
     this.iceRound?.dispose();
-    clearInterval(this.statsTimer);
+    this.mediaPath.stopStats();
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     // JsSIP leaves the peer connection open when it ends a call through _acceptAndTerminate (a 2xx
     // whose SDP the browser refused): every ended call closes its own (Chromium caps open ones).
@@ -603,22 +427,4 @@ export class Call {
     this.move('ended', cause);
     this.observer.ended(this, { cause, statusCode, durationMs });
   }
-}
-
-interface IncomingResponse {
-  status_code: number;
-  getHeader(name: string): string;
-  getHeaders(name: string): string[];
-  parseHeader(name: string, index: number): unknown;
-}
-
-interface Contact {
-  uri: { toString(): string };
-  /** The text of the parameter (typed as a number: '-' converts it). */
-  getParam(name: string): number | undefined;
-}
-
-function statusOf(event: EndEvent): number | undefined {
-  const message = event.message as { status_code?: number } | null | undefined;
-  return message?.status_code || undefined;
 }

@@ -39,6 +39,13 @@ export interface SipSocketOptions {
 
 /** Close code we report when keep-alive or the connect timeout gives up on a connection. */
 export const DEAD_CONNECTION_CODE = 4000;
+
+/** Why a connection went away, in kebab-case: 'connect-timeout', 'keepalive-timeout', 'server-closed' or 'connection-closed'. */
+export function lostConnectionCause(code: number | undefined, reason: string | undefined): string {
+  if (code === DEAD_CONNECTION_CODE) return reason === 'connect timeout' ? 'connect-timeout' : 'keepalive-timeout';
+  if (code === 1000 || code === 1001) return 'server-closed';
+  return 'connection-closed';
+}
 export const DEFAULT_PONG_TIMEOUT = 3000;
 export const DEFAULT_CONNECT_TIMEOUT = 5000;
 

@@ -128,6 +128,12 @@ export function parseIceTransportPolicy(value: string | null | undefined): RTCIc
   return text;
 }
 
+/** The configuration in force, or PhoneError 'not-configured' before there is one. */
+export function requireConfig(config: PhoneConfig | null): PhoneConfig {
+  if (!config) throw new PhoneError('not-configured', 'Set server and uri before using the phone.');
+  return config;
+}
+
 /** Validates everything at once; the first problem found is thrown as a PhoneError. */
 export function buildConfig(input: PhoneConfigInput): PhoneConfig {
   const servers = parseServers(input.server);

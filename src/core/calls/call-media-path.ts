@@ -1,0 +1,125 @@
+/**
+ * A call's media path: the remote stream, whether ICE and DTLS have connected, a path that never
+ * connects or stays down (the call then ends), an ICE restart after a network change, and the
+ * stats and quality warnings read every `statsIntervalMs` while the call is active.
+ */
+import { readCallStats, type StatsSample } from './call-stats.js';
+import { CallQualityMonitor, type MicrophoneState, type QualityWarning } from './call-quality-monitor.js';
+import type { Call, CallObserver, CallOptions } from './call.js';
+
+export class CallMediaPath {
+  /** Whether the peer connection has connected at least once. */
+  connected = false;
+  private lossTimer: ReturnType<typeof setTimeout> | undefined;
+  private setupTimer: ReturnType<typeof setTimeout> | undefined;
+  private statsTimer: ReturnType<typeof setInterval> | undefined;
+  private statsSample: StatsSample | null = null;
+  private readonly quality = new CallQualityMonitor();
+
+  constructor(
+    private readonly call: Call,
+    private readonly options: CallOptions,
+    private readonly observer: CallObserver,
+  ) {}
+
+  /** The quality warnings in force, most telling first. */
+  get warnings(): QualityWarning[] {
+    return this.quality.warnings;
+  }
+
+  /** Follows a peer connection: its remote stream and whether its path is up. Returns what stops following it. */
+  watch(pc: RTCPeerConnection): () => void {
+    const onTrack = (event: RTCTrackEvent) => {
+      this.call.remoteStream = event.streams[0] ?? new MediaStream([event.track]);
+      this.observer.mediaChanged(this.call);
+    };
+    // JsSIP ends a call only on iceConnectionState 'failed', which may never come when the
+    // other side vanished (its BYE lost with the signalling): watch connectionState ourselves.
+    const onConnectionState = () => {
+      const state = pc.connectionState;
+      clearTimeout(this.lossTimer);
+      this.lossTimer = undefined;
+      if (state === 'connected' && !this.connected) {
+        this.connected = true;
+        this.observer.updated(this.call, 'media');
+      }
+      if (state === 'failed') this.lost();
+      else if (state === 'disconnected') this.lossTimer = setTimeout(() => this.lost(), this.options.mediaTimeoutMs);
+    };
+    pc.addEventListener('track', onTrack);
+    pc.addEventListener('connectionstatechange', onConnectionState);
+    return () => {
+      pc.removeEventListener('track', onTrack);
+      pc.removeEventListener('connectionstatechange', onConnectionState);
+      clearTimeout(this.lossTimer);
+    };
+  }
+
+  /** The call became active: the path has `mediaTimeoutMs` to connect. Returns what cancels the wait, if one started. */
+  expectConnection(): (() => void) | undefined {
+    // A media path that never connects would leave an "active" call silent for good: JsSIP ends
+    // calls only on ICE 'failed', which a side without any candidate (relay-only, and the TURN
+    // server refused our credentials) or without the other's never reaches.
+    if (this.connected || this.setupTimer) return;
+    this.setupTimer = setTimeout(() => this.connected || this.lost(), this.options.mediaTimeoutMs);
+    return () => clearTimeout(this.setupTimer);
+  }
+
+  /** After a network change: renegotiate with an ICE restart if the media path is down. */
+  restartIceIfDown(): void {
+    const pc = this.call.peerConnection;
+    if (this.call.state !== 'active' || !pc || pc.connectionState === 'connected') return;
+    try {
+      this.call.session.renegotiate({ rtcOfferConstraints: { iceRestart: true } });
+    } catch {
+      // JsSIP refuses while another negotiation is under way; the media timeout still applies.
+    }
+  }
+
+  /** Reports the stats (and quality changes) every `statsIntervalMs` while the call is active. */
+  startStats(): void {
+    const call = this.call;
+    if (!this.options.statsIntervalMs || this.statsTimer) return;
+    this.statsTimer = setInterval(async () => {
+      const pc = call.peerConnection;
+      if (!pc || call.state !== 'active') return;
+      try {
+        const { stats, sample } = await readCallStats(pc, call.id, this.statsSample);
+        this.statsSample = sample;
+        if (call.state !== 'active') return;
+        this.observer.stats(call, stats);
+        const hold = call.session.isOnHold();
+        const changes = this.quality.update({
+          ...sample,
+          rttMs: stats.rttMs,
+          jitterMs: stats.jitterMs,
+          packetsLost: stats.packetsLost,
+          microphone: microphoneState(pc),
+          held: hold.local || hold.remote,
+          muted: call.session.isMuted().audio === true,
+          mediaConnected: this.connected,
+        });
+        for (const change of changes) this.observer.quality(call, change);
+      } catch {
+        // getStats() on a closing connection: the call is ending anyway.
+      }
+    }, this.options.statsIntervalMs);
+  }
+
+  stopStats(): void {
+    clearInterval(this.statsTimer);
+  }
+
+  private lost(): void {
+    this.call.abandon(this.observer.signallingConnected() ? 'media-timeout' : 'connection-lost');
+  }
+}
+
+/** The track on our audio sender: there and sounding, or why not. */
+function microphoneState(pc: RTCPeerConnection): MicrophoneState {
+  const track = pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio')?.sender.track;
+  if (!track) return 'none';
+  if (track.readyState === 'ended') return 'ended';
+  if (track.muted) return 'muted';
+  return track.enabled ? 'live' : 'disabled';
+}

@@ -35,7 +35,8 @@ export default {
     entryFileNames: 'sip-phone.js',
     // The chunk with JsSIP (shared by the phone and the busy lamps) is named for it, not for
     // whichever of our modules rollup would name it after.
-    chunkFileNames: ({ moduleIds }) => (moduleIds.some((id) => /[\\/]node_modules[\\/]jssip[\\/]/.test(id)) ? 'chunks/sip-stack-[hash].js' : 'chunks/[name]-[hash].js'),
+    chunkFileNames: ({ moduleIds }) =>
+      moduleIds.some((id) => /[\\/]node_modules[\\/]jssip[\\/]/.test(id)) ? 'chunks/sip-stack-[hash].js' : 'chunks/[name]-[hash].js',
     format: 'es',
     sourcemap: false,
   },

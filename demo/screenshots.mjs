@@ -44,7 +44,8 @@ async function shoot(browser, url, { theme, width, height, videoCall = false }) 
     if (videoCall) {
       await page.evaluate(() => document.getElementById('alice').answer());
       // Both pictures playing and a few seconds on the timer.
-      const playing = () => [...document.querySelectorAll('sip-phone')].every((phone) => phone.shadowRoot.querySelector('[part~="remote-video"]')?.videoWidth > 0);
+      const playing = () =>
+        [...document.querySelectorAll('sip-phone')].every((phone) => phone.shadowRoot.querySelector('[part~="remote-video"]')?.videoWidth > 0);
       await page.waitForFunction(playing, null, { timeout: 15000 });
       await page.waitForTimeout(3000);
     }
@@ -54,7 +55,10 @@ async function shoot(browser, url, { theme, width, height, videoCall = false }) 
     await page.screenshot({ path: file, fullPage: width > 1000 || !!process.env.FULL_PAGE });
     // Leave no registration behind: the next context's phones are new contacts for the same users.
     await page.evaluate(async () => {
-      await document.getElementById('bob').hangup().catch(() => {});
+      await document
+        .getElementById('bob')
+        .hangup()
+        .catch(() => {});
       await Promise.all([...document.querySelectorAll('sip-phone')].map((phone) => phone.unregister()));
     });
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);

@@ -207,10 +207,18 @@ async function main() {
       `  Open ${url} in Chromium (or any browser with WebRTC).`,
       "  Two phones, alice and bob: on bob's phone type alice, press Call; answer on alice's.",
       ...(reactBundle ? [`  React example: linked from the page (registers as ${REACT_USER.user}, answers by itself).`] : []),
-      ...(plainPhone ? [`  ${PLAIN_PHONE_USER} is a plain SIP phone (baresip on UDP, media through rtpengine): it answers and plays a 440 Hz tone. Call ${PLAIN_PHONE_USER} from either phone.`] : []),
+      ...(plainPhone
+        ? [
+            `  ${PLAIN_PHONE_USER} is a plain SIP phone (baresip on UDP, media through rtpengine): it answers and plays a 440 Hz tone. Call ${PLAIN_PHONE_USER} from either phone.`,
+          ]
+        : []),
       '',
       `  Kamailio  ${kamailio.wsUrl} (SIP over WebSocket), udp:${HOST}:${udpPort}; users alice … erin, passwords <user>-pw`,
-      ...(kamailio.rtpengine ? [`  rtpengine ng 127.0.0.1:${kamailio.rtpengine.ngPort}, RTP ${kamailio.rtpengine.portMin}-${kamailio.rtpengine.portMax} (browser ↔ plain phone calls only)`] : []),
+      ...(kamailio.rtpengine
+        ? [
+            `  rtpengine ng 127.0.0.1:${kamailio.rtpengine.ngPort}, RTP ${kamailio.rtpengine.portMin}-${kamailio.rtpengine.portMax} (browser ↔ plain phone calls only)`,
+          ]
+        : []),
       `  Web       http://${HOST}:${httpPort}/ (this repository, read-only)`,
       ...(moved.length ? [`  Busy ports replaced: ${moved.join(', ')}`] : []),
       '',

@@ -10,9 +10,7 @@ import { SipPhone as SipPhoneElement } from './index.js';
 import type { SipPhoneEventMap } from './events.js';
 
 /** 'sip-call-ended' → 'SipCallEnded' */
-type PascalCase<Name extends string> = Name extends `${infer Head}-${infer Tail}`
-  ? `${Capitalize<Head>}${PascalCase<Tail>}`
-  : Capitalize<Name>;
+type PascalCase<Name extends string> = Name extends `${infer Head}-${infer Tail}` ? `${Capitalize<Head>}${PascalCase<Tail>}` : Capitalize<Name>;
 
 /** One `onSip…` prop for every event of the element, with the event's type. */
 export type SipPhoneReactEvents = {

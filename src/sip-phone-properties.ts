@@ -7,6 +7,7 @@ import type { Strings } from './i18n/strings.js';
 
 /**
  * The attributes and properties of `<sip-phone>`, with their defaults: what a page configures.
+ * Also how attributes are taken: `lang` re-renders, a `password` attribute is taken and removed.
  * `SipPhone` (sip-phone.ts) extends it with the methods, the read-only state and the rendering;
  * the manifest lists these as the element's own (inherited from here).
  */
@@ -117,4 +118,25 @@ export class SipPhoneProperties extends LitElement {
    * and a contacts panel whose buttons call them. See [Busy lamps](#busy-lamps).
    */
   @property() watch = '';
+
+  /** `lang` picks the language of the strings table. */
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (name === 'lang') {
+      this.requestUpdate();
+      return;
+    }
+    if (name === 'password') {
+      // Take the password, then drop the attribute so it does not sit in the DOM.
+      if (value !== null) {
+        this.password = value;
+        this.removeAttribute('password');
+      }
+      return;
+    }
+    super.attributeChangedCallback(name, old, value);
+  }
 }

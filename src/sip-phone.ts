@@ -147,7 +147,6 @@ export class SipPhone extends SipPhoneProperties {
   /** A click on the phone's empty space, or focus() from the page, lands in the phone. */
   static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
 
-
   /** The strings in use: the language table with the page's overrides. */
   private t: Strings = stringsFor('en');
   /** The Phone, loaded with the SIP stack when first needed; its state and methods. */
@@ -159,7 +158,11 @@ export class SipPhone extends SipPhoneProperties {
   private readonly lamps = new BusyLampsController(this, this.core, this.report);
   private readonly deviceList = new DevicesController(this, this.report);
   private readonly dialler = new DiallerController(this, () => this.alerts.requestPermission());
-  private readonly settings = new SettingsController(this, { strings: () => this.t, register: () => (this.alerts.requestPermission(), void this.register().catch(() => {})), report: this.report });
+  private readonly settings = new SettingsController(this, {
+    strings: () => this.t,
+    register: () => (this.alerts.requestPermission(), void this.register().catch(() => {})),
+    report: this.report,
+  });
   private readonly inbox = new MessagesController(this, this.core, () => this.uri, this.report);
   private readonly callHistory = new HistoryController(this, this.core, () => this.uri);
   private readonly setupCheck = new SetupCheckController(
@@ -173,37 +176,57 @@ export class SipPhone extends SipPhoneProperties {
     new PhoneController(this, this.core);
     // With auto-answer the Answer button is gone at once: moving focus there only costs time.
     new IncomingCallFocusController(this, () => !this.autoAnswer && this.activeCall?.state === 'incoming');
-    new LinksController(this, () => this.handleLinks, (target) => this.dialler.call(target));
+    new LinksController(
+      this,
+      () => this.handleLinks,
+      (target) => this.dialler.call(target),
+    );
     new OfflineCountdownController(this, () => !!this.core.reconnect);
   }
 
   /** 'disconnected' | 'connecting' | 'connected' */
-  get connectionState(): ConnectionState { return this.core.connectionState; }
+  get connectionState(): ConnectionState {
+    return this.core.connectionState;
+  }
 
   /** 'unregistered' | 'registering' | 'registered' | 'failed' */
-  get registrationState(): RegistrationState { return this.core.registrationState; }
+  get registrationState(): RegistrationState {
+    return this.core.registrationState;
+  }
 
   /** What is playing: 'ringtone' (a call rings in), 'ringback' (our call rings out) or null. */
-  get ringing(): Ringing { return this.rings.ringing; }
+  get ringing(): Ringing {
+    return this.rings.ringing;
+  }
 
   /**
    * The busy lamps of the colleagues in `watch`, keyed by the entries as written there: 'idle',
    * 'ringing' (a call to them rings), 'busy' (in a call, or calling), 'offline' (not registered) or
    * 'unknown' (not yet known, or we are not registered).
    */
-  get presence(): Record<string, LampState> { return this.lamps.states; }
+  get presence(): Record<string, LampState> {
+    return this.lamps.states;
+  }
 
   /** What our message summary says: { waiting, newMessages, oldMessages } (nothing waiting until the server says otherwise). */
-  get voicemail(): VoicemailStatus { return { ...this.core.voicemail }; }
+  get voicemail(): VoicemailStatus {
+    return { ...this.core.voicemail };
+  }
 
   /** The calls in progress. */
-  get calls(): CallInfo[] { return this.core.calls; }
+  get calls(): CallInfo[] {
+    return this.core.calls;
+  }
 
   /** The newest call in progress, or null. */
-  get activeCall(): CallInfo | null { return this.core.activeCall; }
+  get activeCall(): CallInfo | null {
+    return this.core.activeCall;
+  }
 
   /** Finished calls, newest first (the last 100, kept in localStorage per `uri`). */
-  get history(): HistoryEntry[] { return [...this.callHistory.entries]; }
+  get history(): HistoryEntry[] {
+    return [...this.callHistory.entries];
+  }
 
   /** Forgets the call history and the text messages of this `uri`. */
   clearHistory(): void {
@@ -216,7 +239,9 @@ export class SipPhone extends SipPhoneProperties {
    * in localStorage per `uri`. Incoming ones have status 'received' until their conversation is
    * shown, then 'read'.
    */
-  get messages(): MessageInfo[] { return [...this.inbox.all]; }
+  get messages(): MessageInfo[] {
+    return [...this.inbox.all];
+  }
 
   /**
    * Sends `text` as a text message (SIP MESSAGE, text/plain) to `target` (a SIP URI, or a user in
@@ -226,16 +251,24 @@ export class SipPhone extends SipPhoneProperties {
    * sending anything, or with 'message-failed' when refused (its `statusCode`, e.g. 404, is on the
    * error and in the message).
    */
-  sendMessage(target: string, text: string): Promise<MessageInfo> { return this.inbox.send(target, text); }
+  sendMessage(target: string, text: string): Promise<MessageInfo> {
+    return this.inbox.send(target, text);
+  }
 
   /** The RTCPeerConnection of a call (newest by default), for statistics. */
-  getPeerConnection(callId?: string): RTCPeerConnection | null { return this.core.getCall(callId)?.peerConnection ?? null; }
+  getPeerConnection(callId?: string): RTCPeerConnection | null {
+    return this.core.getCall(callId)?.peerConnection ?? null;
+  }
 
   /** Connects and registers; resolves once registered. */
-  register(): Promise<void> { return this.core.runConfigured((phone) => phone.register()); }
+  register(): Promise<void> {
+    return this.core.runConfigured((phone) => phone.register());
+  }
 
   /** Unregisters and disconnects; calls in progress end. */
-  unregister(): Promise<void> { return this.core.run((phone) => phone.unregister()); }
+  unregister(): Promise<void> {
+    return this.core.run((phone) => phone.unregister());
+  }
 
   /** Calls `target` (a SIP URI, or a user/number in our domain); resolves to the call id. */
   call(target: string, options: { video?: boolean } = {}): Promise<string> {
@@ -243,45 +276,73 @@ export class SipPhone extends SipPhoneProperties {
   }
 
   /** Answers an incoming call (the newest by default). */
-  answer(callId?: string, options: { video?: boolean } = {}): Promise<void> { return this.core.run((phone) => phone.answer(callId, options)); }
+  answer(callId?: string, options: { video?: boolean } = {}): Promise<void> {
+    return this.core.run((phone) => phone.answer(callId, options));
+  }
 
   /** Rejects an incoming call (603 Decline). */
-  reject(callId?: string): Promise<void> { return this.core.run((phone) => phone.reject(callId)); }
+  reject(callId?: string): Promise<void> {
+    return this.core.run((phone) => phone.reject(callId));
+  }
 
   /** Hangs up or cancels a call (the newest by default). */
-  hangup(callId?: string): Promise<void> { return this.core.run((phone) => phone.hangup(callId)); }
+  hangup(callId?: string): Promise<void> {
+    return this.core.run((phone) => phone.hangup(callId));
+  }
 
   /** Puts a call on hold (the newest active call by default). */
-  hold(callId?: string): Promise<void> { return this.core.run((phone) => phone.hold(callId)); }
+  hold(callId?: string): Promise<void> {
+    return this.core.run((phone) => phone.hold(callId));
+  }
 
   /** Resumes a held call. */
-  unhold(callId?: string): Promise<void> { return this.core.run((phone) => phone.unhold(callId)); }
+  unhold(callId?: string): Promise<void> {
+    return this.core.run((phone) => phone.unhold(callId));
+  }
 
   /** Mutes the microphone ('audio', default) or the camera ('video') on a call. */
-  mute(kind: 'audio' | 'video' = 'audio', callId?: string): Promise<void> { return this.core.run((phone) => phone.mute(kind, callId)); }
+  mute(kind: 'audio' | 'video' = 'audio', callId?: string): Promise<void> {
+    return this.core.run((phone) => phone.mute(kind, callId));
+  }
 
-  unmute(kind: 'audio' | 'video' = 'audio', callId?: string): Promise<void> { return this.core.run((phone) => phone.unmute(kind, callId)); }
+  unmute(kind: 'audio' | 'video' = 'audio', callId?: string): Promise<void> {
+    return this.core.run((phone) => phone.unmute(kind, callId));
+  }
 
   /** Sends DTMF tones (0-9 * # A-D, ',' pauses) as set by the `dtmf` attribute. */
-  sendDtmf(tones: string, callId?: string): Promise<void> { return this.core.run((phone) => phone.sendDtmf(tones, callId)); }
+  sendDtmf(tones: string, callId?: string): Promise<void> {
+    return this.core.run((phone) => phone.sendDtmf(tones, callId));
+  }
 
   /** Blind transfer: the other side is asked to call `target`; our call then ends 'transferred'. */
-  transfer(target: string, callId?: string): Promise<void> { return this.core.run((phone) => phone.transfer(target, callId)); }
+  transfer(target: string, callId?: string): Promise<void> {
+    return this.core.run((phone) => phone.transfer(target, callId));
+  }
 
   /** Attended transfer: connects the other party of `callId` with the other party of `otherCallId`. */
-  attendedTransfer(callId: string, otherCallId: string): Promise<void> { return this.core.run((phone) => phone.attendedTransfer(callId, otherCallId)); }
+  attendedTransfer(callId: string, otherCallId: string): Promise<void> {
+    return this.core.run((phone) => phone.attendedTransfer(callId, otherCallId));
+  }
 
   /** Sends the screen instead of the camera on a video call. */
-  shareScreen(callId?: string): Promise<void> { return this.core.run((phone) => phone.shareScreen(callId)); }
+  shareScreen(callId?: string): Promise<void> {
+    return this.core.run((phone) => phone.shareScreen(callId));
+  }
 
   /** Goes back to the camera. */
-  stopScreenShare(callId?: string): Promise<void> { return this.core.run((phone) => phone.stopScreenShare(callId)); }
+  stopScreenShare(callId?: string): Promise<void> {
+    return this.core.run((phone) => phone.stopScreenShare(callId));
+  }
 
   /** Microphones, cameras and speakers (labels appear once the page may use media). */
-  get devices(): DeviceList { return this.deviceList.list; }
+  get devices(): DeviceList {
+    return this.deviceList.list;
+  }
 
   /** The devices in use: chosen ones, remembered in localStorage. */
-  get selectedDevices(): DeviceChoice { return { ...this.deviceList.choice }; }
+  get selectedDevices(): DeviceChoice {
+    return { ...this.deviceList.choice };
+  }
 
   /**
    * The microphone and camera calls ask for (`audioInput`, `videoInput` of `selectedDevices`;
@@ -296,7 +357,9 @@ export class SipPhone extends SipPhoneProperties {
    * Chooses microphone, camera, speaker and/or ringer (the output of the ringtone; default: the
    * speaker); a call in progress switches at once. Remembered in localStorage.
    */
-  selectDevices(choice: DeviceChoice): Promise<void> { return this.deviceList.select(choice, this.core.phone); }
+  selectDevices(choice: DeviceChoice): Promise<void> {
+    return this.deviceList.select(choice, this.core.phone);
+  }
 
   /**
    * Checks the setup and resolves to one line per check (a failed check is a result, not a
@@ -308,37 +371,20 @@ export class SipPhone extends SipPhoneProperties {
    * media whose permission is not 'granted' is 'skipped' and no tone plays. `timeoutMs`: how long
    * each server may take (default 5000). Rejects only for bad options ('invalid-option').
    */
-  preflight(options: PreflightOptions = {}): Promise<PreflightResult> { return this.setupCheck.preflight(options); }
+  preflight(options: PreflightOptions = {}): Promise<PreflightResult> {
+    return this.setupCheck.preflight(options);
+  }
 
   /** Tries to reconnect at once while the phone waits to reconnect. */
-  reconnect(): void { this.core.phone?.reconnectNow(); }
+  reconnect(): void {
+    this.core.phone?.reconnectNow();
+  }
 
   /** Puts the cursor in the contact field (or on the first control, while a call rings in). */
   override focus(options?: FocusOptions): void {
     const field = this.renderRoot.querySelector<HTMLInputElement>('[part~="target"]');
     if (field) field.focus(options);
     else super.focus(options);
-  }
-
-  /** `lang` picks the language of the strings table. */
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'lang'];
-  }
-
-  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    if (name === 'lang') {
-      this.requestUpdate();
-      return;
-    }
-    if (name === 'password') {
-      // Take the password, then drop the attribute so it does not sit in the DOM.
-      if (value !== null) {
-        this.password = value;
-        this.removeAttribute('password');
-      }
-      return;
-    }
-    super.attributeChangedCallback(name, old, value);
   }
 
   override disconnectedCallback(): void {

@@ -22,9 +22,7 @@ import path from 'node:path';
 
 const execFileP = promisify(execFile);
 
-export const KAMAILIO_CFG = fileURLToPath(
-  new URL('./kamailio.cfg', import.meta.url),
-);
+export const KAMAILIO_CFG = fileURLToPath(new URL('./kamailio.cfg', import.meta.url));
 const KAMAILIO_BIN = process.env.KAMAILIO_BIN || 'kamailio';
 const KAMCMD_BIN = process.env.KAMCMD_BIN || 'kamcmd';
 const RTPENGINE_BIN = process.env.RTPENGINE_BIN || 'rtpengine';
@@ -42,17 +40,25 @@ const tempDirs = new Set(); // removed when the Node process exits
 function killAllSync() {
   for (const inst of live) {
     for (const pid of inst.pidsSync()) {
-      try { process.kill(pid, 'SIGCONT'); } catch {}
-      try { process.kill(pid, 'SIGKILL'); } catch {}
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {}
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
     }
   }
   live.clear();
   for (const child of liveRtpengines) {
-    try { process.kill(child.pid, 'SIGKILL'); } catch {}
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch {}
   }
   liveRtpengines.clear();
   for (const d of tempDirs) {
-    try { fs.rmSync(d, { recursive: true, force: true }); } catch {}
+    try {
+      fs.rmSync(d, { recursive: true, force: true });
+    } catch {}
   }
   tempDirs.clear();
 }
@@ -97,17 +103,26 @@ export async function freePort({ udp = false, avoid = [] } = {}) {
 function udpFree(port) {
   return new Promise((resolve) => {
     const s = dgram.createSocket('udp4');
-    s.once('error', () => { s.close(); resolve(false); });
+    s.once('error', () => {
+      s.close();
+      resolve(false);
+    });
     s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
 }
 
-function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
 
 function tcpProbe(port, timeoutMs = 200) {
   return new Promise((resolve) => {
     const sock = net.connect({ host: '127.0.0.1', port });
-    const done = (ok) => { clearTimeout(t); sock.destroy(); resolve(ok); };
+    const done = (ok) => {
+      clearTimeout(t);
+      sock.destroy();
+      resolve(ok);
+    };
     const t = setTimeout(() => done(false), timeoutMs);
     sock.once('connect', () => done(true));
     sock.once('error', () => done(false));
@@ -118,7 +133,11 @@ function tcpProbe(port, timeoutMs = 200) {
 function httpProbe(port, timeoutMs = 300) {
   return new Promise((resolve) => {
     const sock = net.connect({ host: '127.0.0.1', port });
-    const done = (ok) => { clearTimeout(t); sock.destroy(); resolve(ok); };
+    const done = (ok) => {
+      clearTimeout(t);
+      sock.destroy();
+      resolve(ok);
+    };
     const t = setTimeout(() => done(false), timeoutMs);
     sock.once('connect', () => sock.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`));
     sock.once('data', (d) => done(d.toString('latin1').startsWith('HTTP/')));
@@ -130,7 +149,11 @@ function childPidsSync(ppid) {
   // direct and indirect children of ppid, read from /proc
   const byParent = new Map();
   let entries = [];
-  try { entries = fs.readdirSync('/proc'); } catch { return []; }
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return [];
+  }
   for (const e of entries) {
     if (!/^\d+$/.test(e)) continue;
     try {
@@ -146,7 +169,10 @@ function childPidsSync(ppid) {
   const queue = [ppid];
   while (queue.length) {
     const p = queue.shift();
-    for (const c of byParent.get(p) || []) { out.push(c); queue.push(c); }
+    for (const c of byParent.get(p) || []) {
+      out.push(c);
+      queue.push(c);
+    }
   }
   return out;
 }
@@ -156,7 +182,10 @@ export function bencode(value) {
   if (typeof value === 'number') return `i${Math.trunc(value)}e`;
   if (typeof value === 'string') return `${Buffer.byteLength(value)}:${value}`;
   if (Array.isArray(value)) return `l${value.map(bencode).join('')}e`;
-  return `d${Object.keys(value).sort().map((k) => bencode(k) + bencode(value[k])).join('')}e`;
+  return `d${Object.keys(value)
+    .sort()
+    .map((k) => bencode(k) + bencode(value[k]))
+    .join('')}e`;
 }
 
 export function bdecode(buffer) {
@@ -192,8 +221,15 @@ function ngCommand(port, message, timeoutMs = 2000) {
   const cookie = `c${Math.random().toString(36).slice(2, 10)}`;
   return new Promise((resolve, reject) => {
     const sock = dgram.createSocket('udp4');
-    const t = setTimeout(() => { sock.close(); reject(new Error(`rtpengine: no answer to ${message.command}`)); }, timeoutMs);
-    sock.once('error', (e) => { clearTimeout(t); sock.close(); reject(e); });
+    const t = setTimeout(() => {
+      sock.close();
+      reject(new Error(`rtpengine: no answer to ${message.command}`));
+    }, timeoutMs);
+    sock.once('error', (e) => {
+      clearTimeout(t);
+      sock.close();
+      reject(e);
+    });
     sock.on('message', (m) => {
       const text = m.toString('latin1');
       if (!text.startsWith(`${cookie} `)) return;
@@ -209,7 +245,11 @@ function ngCommand(port, message, timeoutMs = 2000) {
 function ngPing(port, timeoutMs = 300) {
   return new Promise((resolve) => {
     const sock = dgram.createSocket('udp4');
-    const done = (ok) => { clearTimeout(t); sock.close(); resolve(ok); };
+    const done = (ok) => {
+      clearTimeout(t);
+      sock.close();
+      resolve(ok);
+    };
     const t = setTimeout(() => done(false), timeoutMs);
     sock.once('error', () => done(false));
     sock.once('message', (m) => done(m.toString('latin1').includes('pong')));
@@ -225,31 +265,44 @@ function ngPing(port, timeoutMs = 300) {
  */
 export async function startRtpengine({ ports = 400, logFile, recordingDir, cwd = os.tmpdir(), ...again } = {}) {
   hookExit();
-  const ngPort = again.ngPort ?? await freePort({ udp: true });
+  const ngPort = again.ngPort ?? (await freePort({ udp: true }));
   // A random range of ports; in the tests' namespace nothing else uses them.
   const portMin = again.portMin ?? 20000 + 2 * Math.floor(Math.random() * ((40000 - ports) / 2));
   const portMax = portMin + ports - 1;
   const args = [
-    '--foreground', '--log-stderr', '--table=-1', '--config-file=none',
-    '--interface=127.0.0.1', `--listen-ng=127.0.0.1:${ngPort}`,
-    `--port-min=${portMin}`, `--port-max=${portMax}`, '--dtls-passive', '--delete-delay=0',
+    '--foreground',
+    '--log-stderr',
+    '--table=-1',
+    '--config-file=none',
+    '--interface=127.0.0.1',
+    `--listen-ng=127.0.0.1:${ngPort}`,
+    `--port-min=${portMin}`,
+    `--port-max=${portMax}`,
+    '--dtls-passive',
+    '--delete-delay=0',
     `--log-level=${process.env.RTPENGINE_LOG_LEVEL || 5}`,
   ];
   if (recordingDir) args.push('--recording-method=pcap', `--recording-dir=${recordingDir}`);
   let logBuf = '';
   const appendLog = (chunk) => {
-    if (logFile) { try { fs.appendFileSync(logFile, chunk); } catch {} }
+    if (logFile) {
+      try {
+        fs.appendFileSync(logFile, chunk);
+      } catch {}
+    }
     logBuf += chunk.toString('utf8');
     if (logBuf.length > LOG_LIMIT) logBuf = logBuf.slice(-LOG_LIMIT / 2);
   };
   const child = spawn(RTPENGINE_BIN, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   liveRtpengines.add(child);
   let exitInfo = null;
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => {
-    exitInfo = { code, signal };
-    liveRtpengines.delete(child);
-    resolve();
-  }));
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      exitInfo = { code, signal };
+      liveRtpengines.delete(child);
+      resolve();
+    }),
+  );
   child.stdout.on('data', appendLog);
   child.stderr.on('data', appendLog);
   child.once('error', (err) => appendLog(`spawn error: ${err.message}\n`));
@@ -260,7 +313,9 @@ export async function startRtpengine({ ports = 400, logFile, recordingDir, cwd =
     portMax,
     commandLine: [RTPENGINE_BIN, ...args].join(' '),
     recordingDir,
-    get running() { return !exitInfo; },
+    get running() {
+      return !exitInfo;
+    },
     /** A new rtpengine with the same ports and options (after stop()). */
     startAgain: () => startRtpengine({ ports, logFile, recordingDir, cwd, ngPort, portMin }),
     log: () => logBuf,
@@ -268,8 +323,14 @@ export async function startRtpengine({ ports = 400, logFile, recordingDir, cwd =
     command: (message) => ngCommand(ngPort, message),
     async stop({ timeoutMs = 3000 } = {}) {
       if (exitInfo) return;
-      try { process.kill(child.pid, 'SIGTERM'); } catch {}
-      const t = setTimeout(() => { try { process.kill(child.pid, 'SIGKILL'); } catch {} }, timeoutMs);
+      try {
+        process.kill(child.pid, 'SIGTERM');
+      } catch {}
+      const t = setTimeout(() => {
+        try {
+          process.kill(child.pid, 'SIGKILL');
+        } catch {}
+      }, timeoutMs);
       await exited;
       clearTimeout(t);
     },
@@ -278,8 +339,10 @@ export async function startRtpengine({ ports = 400, logFile, recordingDir, cwd =
   while (!(await ngPing(ngPort))) {
     if (exitInfo || Date.now() > deadline) {
       await rtpengine.stop();
-      throw new Error(`rtpengine did not answer on ng port ${ngPort} (exit ${JSON.stringify(exitInfo)}).\n` +
-        `command: ${rtpengine.commandLine}\nstderr tail:\n${tail(logBuf)}`);
+      throw new Error(
+        `rtpengine did not answer on ng port ${ngPort} (exit ${JSON.stringify(exitInfo)}).\n` +
+          `command: ${rtpengine.commandLine}\nstderr tail:\n${tail(logBuf)}`,
+      );
     }
     await sleep(POLL_MS);
   }
@@ -310,7 +373,8 @@ async function preparePresenceDb(dir) {
  * start-up (watcher_uri is null for a PUBLISH), and Kamailio then fails to start. Nor should a
  * restarted Kamailio re-publish registrations it no longer has: an empty table at every start.
  */
-const PUA_TABLE = 'id(int,auto) pres_uri(string) pres_id(string) event(int) expires(int) desired_expires(int) flag(int) etag(string,null) tuple_id(string,null) watcher_uri(string,null) call_id(string,null) to_tag(string,null) from_tag(string,null) cseq(int,null) record_route(string,null) contact(string,null) remote_contact(string,null) version(int,null) extra_headers(string,null) \n';
+const PUA_TABLE =
+  'id(int,auto) pres_uri(string) pres_id(string) event(int) expires(int) desired_expires(int) flag(int) etag(string,null) tuple_id(string,null) watcher_uri(string,null) call_id(string,null) to_tag(string,null) from_tag(string,null) cseq(int,null) record_route(string,null) contact(string,null) remote_contact(string,null) version(int,null) extra_headers(string,null) \n';
 
 /**
  * Self-signed certificate + key for 127.0.0.1 / localhost (openssl).
@@ -321,11 +385,24 @@ export async function generateCertificate(dir) {
   const cert = path.join(dir, 'cert.pem');
   const key = path.join(dir, 'key.pem');
   await execFileP('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
-    '-nodes', '-sha256', '-days', '3650',
-    '-keyout', key, '-out', cert,
-    '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:sip-phone.test',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-sha256',
+    '-days',
+    '3650',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:sip-phone.test',
   ]);
   return { cert, key };
 }
@@ -363,14 +440,13 @@ export async function startKamailio(opts = {}) {
   const debug = opts.debug ?? (process.env.KAMAILIO_DEBUG ? Number(process.env.KAMAILIO_DEBUG) : undefined);
   const wantWss = opts.wss === true || opts.wssPort !== undefined;
   const taken = [];
-  const wsPort = opts.wsPort || await freePort({ avoid: taken });
+  const wsPort = opts.wsPort || (await freePort({ avoid: taken }));
   taken.push(wsPort);
-  const udpPort = opts.udpPort || await freePort({ udp: true, avoid: taken });
+  const udpPort = opts.udpPort || (await freePort({ udp: true, avoid: taken }));
   taken.push(udpPort);
   let wssPort;
   if (wantWss) {
-    wssPort = typeof opts.wssPort === 'number' && opts.wssPort > 0
-      ? opts.wssPort : await freePort({ avoid: taken });
+    wssPort = typeof opts.wssPort === 'number' && opts.wssPort > 0 ? opts.wssPort : await freePort({ avoid: taken });
   }
 
   const safeName = String(name).replace(/[^A-Za-z0-9_.-]/g, '_');
@@ -381,18 +457,35 @@ export async function startKamailio(opts = {}) {
   const ctlPath = path.join(dir, 'kamailio_ctl');
 
   const args = [
-    '-f', KAMAILIO_CFG, '-DD', '-E',
-    '-P', pidFile, '-Y', dir, '-w', dir,
-    '-m', String(opts.sharedMemoryMb ?? 64), '-M', '8',
-    '-A', `WS_PORT=${wsPort}`,
-    '-A', `UDP_PORT=${udpPort}`,
-    '-A', `CTL_SOCK="unix:${ctlPath}"`,
+    '-f',
+    KAMAILIO_CFG,
+    '-DD',
+    '-E',
+    '-P',
+    pidFile,
+    '-Y',
+    dir,
+    '-w',
+    dir,
+    '-m',
+    String(opts.sharedMemoryMb ?? 64),
+    '-M',
+    '8',
+    '-A',
+    `WS_PORT=${wsPort}`,
+    '-A',
+    `UDP_PORT=${udpPort}`,
+    '-A',
+    `CTL_SOCK="unix:${ctlPath}"`,
   ];
   // msilo keeps messages for users who are offline in db_text tables of this run's own.
   const msiloDir = path.join(dir, 'msilo');
   await fsp.mkdir(msiloDir);
   await fsp.writeFile(path.join(msiloDir, 'version'), 'id(int,auto) table_name(string) table_version(int) \n0:silo:8\n');
-  await fsp.writeFile(path.join(msiloDir, 'silo'), 'id(int,auto) src_addr(string) dst_addr(string) username(string) domain(string) inc_time(int) exp_time(int) snd_time(int,null) ctype(string) body(string,null) extra_hdrs(string,null) callid(string,null) status(int,null) \n');
+  await fsp.writeFile(
+    path.join(msiloDir, 'silo'),
+    'id(int,auto) src_addr(string) dst_addr(string) username(string) domain(string) inc_time(int) exp_time(int) snd_time(int,null) ctype(string) body(string,null) extra_hdrs(string,null) callid(string,null) status(int,null) \n',
+  );
   args.push('-A', `MSILO_DB="text://${msiloDir}"`, '-A', `MSILO_PROXY="sip:127.0.0.1:${udpPort}"`);
   if (debug !== undefined) args.push('-A', `DBG_LEVEL=${Number(debug)}`);
   if (inviteAuth) args.push('-A', 'WITH_INVITE_AUTH');
@@ -409,8 +502,11 @@ export async function startKamailio(opts = {}) {
   }
   let rtpengine = null;
   if (opts.rtpengine) {
-    rtpengine = await startRtpengine({ cwd: dir, recordingDir: opts.rtpengineRecordingDir, logFile: process.env.KAMAILIO_LOG_DIR
-      ? path.join(process.env.KAMAILIO_LOG_DIR, `${safeName}-rtpengine.log`) : undefined });
+    rtpengine = await startRtpengine({
+      cwd: dir,
+      recordingDir: opts.rtpengineRecordingDir,
+      logFile: process.env.KAMAILIO_LOG_DIR ? path.join(process.env.KAMAILIO_LOG_DIR, `${safeName}-rtpengine.log`) : undefined,
+    });
     args.push('-A', 'WITH_RTPENGINE', '-A', `RTPENGINE_SOCK="udp:127.0.0.1:${rtpengine.ngPort}"`);
   }
   let tls;
@@ -418,20 +514,23 @@ export async function startKamailio(opts = {}) {
     tls = await generateCertificate(dir);
     const { cert, key } = tls;
     const tlsCfg = path.join(dir, 'tls.cfg');
-    await fsp.writeFile(tlsCfg, [
-      '[server:default]',
-      'method = TLSv1.2+',
-      'verify_certificate = no',
-      'require_certificate = no',
-      `private_key = ${key}`,
-      `certificate = ${cert}`,
-      '',
-      '[client:default]',
-      'method = TLSv1.2+',
-      'verify_certificate = no',
-      'require_certificate = no',
-      '',
-    ].join('\n'));
+    await fsp.writeFile(
+      tlsCfg,
+      [
+        '[server:default]',
+        'method = TLSv1.2+',
+        'verify_certificate = no',
+        'require_certificate = no',
+        `private_key = ${key}`,
+        `certificate = ${cert}`,
+        '',
+        '[client:default]',
+        'method = TLSv1.2+',
+        'verify_certificate = no',
+        'require_certificate = no',
+        '',
+      ].join('\n'),
+    );
     args.push('-A', 'WITH_TLS', '-A', `WSS_PORT=${wssPort}`, '-A', `TLS_CFG="${tlsCfg}"`);
   }
   args.push(...extraArgs);
@@ -441,11 +540,14 @@ export async function startKamailio(opts = {}) {
   let exitInfo = null;
   let frozen = false;
 
-  const logFile = opts.logFile || (process.env.KAMAILIO_LOG_DIR
-    ? path.join(process.env.KAMAILIO_LOG_DIR, `${safeName}-${wsPort}.log`) : undefined);
+  const logFile = opts.logFile || (process.env.KAMAILIO_LOG_DIR ? path.join(process.env.KAMAILIO_LOG_DIR, `${safeName}-${wsPort}.log`) : undefined);
   if (logFile) fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const appendLog = (chunk) => {
-    if (logFile) { try { fs.appendFileSync(logFile, chunk); } catch {} }
+    if (logFile) {
+      try {
+        fs.appendFileSync(logFile, chunk);
+      } catch {}
+    }
     logBuf += chunk.toString('utf8');
     if (logBuf.length > LOG_LIMIT) logBuf = logBuf.slice(-LOG_LIMIT / 2);
   };
@@ -463,19 +565,33 @@ export async function startKamailio(opts = {}) {
     ctlSocket: `unix:${ctlPath}`,
     cfg: KAMAILIO_CFG,
     args,
-    get rtpengine() { return rtpengine; },
-    get commandLine() { return [KAMAILIO_BIN, ...args].join(' '); },
-    get pid() { return child && !exitInfo ? child.pid : undefined; },
-    get running() { return !!child && !exitInfo; },
-    get frozen() { return frozen; },
+    get rtpengine() {
+      return rtpengine;
+    },
+    get commandLine() {
+      return [KAMAILIO_BIN, ...args].join(' ');
+    },
+    get pid() {
+      return child && !exitInfo ? child.pid : undefined;
+    },
+    get running() {
+      return !!child && !exitInfo;
+    },
+    get frozen() {
+      return frozen;
+    },
 
     pidsSync() {
       if (!child || exitInfo) return [];
       return [child.pid, ...childPidsSync(child.pid)];
     },
-    pids() { return inst.pidsSync(); },
+    pids() {
+      return inst.pidsSync();
+    },
 
-    log() { return logBuf; },
+    log() {
+      return logBuf;
+    },
 
     async start() {
       if (inst.running) throw new Error('kamailio already running');
@@ -491,26 +607,35 @@ export async function startKamailio(opts = {}) {
       live.add(inst);
       me.stdout.on('data', appendLog);
       me.stderr.on('data', appendLog);
-      me.once('error', (err) => { appendLog(`spawn error: ${err.message}\n`); });
+      me.once('error', (err) => {
+        appendLog(`spawn error: ${err.message}\n`);
+      });
       me.once('exit', (code, signal) => {
-        if (child === me) { exitInfo = { code, signal }; live.delete(inst); }
+        if (child === me) {
+          exitInfo = { code, signal };
+          live.delete(inst);
+        }
       });
 
       const deadline = Date.now() + READY_TIMEOUT_MS;
       let phase = 'tcp';
       for (;;) {
         if (exitInfo) {
-          throw new Error(`kamailio (${name}) exited during start-up ` +
-            `(code ${exitInfo.code}, signal ${exitInfo.signal}).\n` +
-            `command: ${inst.commandLine}\nstderr tail:\n${tail(logBuf)}`);
+          throw new Error(
+            `kamailio (${name}) exited during start-up ` +
+              `(code ${exitInfo.code}, signal ${exitInfo.signal}).\n` +
+              `command: ${inst.commandLine}\nstderr tail:\n${tail(logBuf)}`,
+          );
         }
-        if (phase === 'tcp' && await tcpProbe(wsPort)) phase = 'http';
-        if (phase === 'http' && await httpProbe(wsPort)) break;
+        if (phase === 'tcp' && (await tcpProbe(wsPort))) phase = 'http';
+        if (phase === 'http' && (await httpProbe(wsPort))) break;
         if (Date.now() > deadline) {
           await inst.stop().catch(() => {});
-          throw new Error(`kamailio (${name}) did not accept connections on ` +
-            `127.0.0.1:${wsPort} within ${READY_TIMEOUT_MS} ms (phase ${phase}).\n` +
-            `command: ${inst.commandLine}\nstderr tail:\n${tail(logBuf)}`);
+          throw new Error(
+            `kamailio (${name}) did not accept connections on ` +
+              `127.0.0.1:${wsPort} within ${READY_TIMEOUT_MS} ms (phase ${phase}).\n` +
+              `command: ${inst.commandLine}\nstderr tail:\n${tail(logBuf)}`,
+          );
         }
         await sleep(POLL_MS);
       }
@@ -527,12 +652,21 @@ export async function startKamailio(opts = {}) {
       const me = child;
       const exited = new Promise((r) => me.once('exit', r));
       const all = inst.pidsSync();
-      if (frozen) for (const p of all) { try { process.kill(p, 'SIGCONT'); } catch {} }
+      if (frozen)
+        for (const p of all) {
+          try {
+            process.kill(p, 'SIGCONT');
+          } catch {}
+        }
       frozen = false;
-      try { process.kill(me.pid, 'SIGTERM'); } catch {}
+      try {
+        process.kill(me.pid, 'SIGTERM');
+      } catch {}
       const t = setTimeout(() => {
         for (const p of [me.pid, ...childPidsSync(me.pid), ...all]) {
-          try { process.kill(p, 'SIGKILL'); } catch {}
+          try {
+            process.kill(p, 'SIGKILL');
+          } catch {}
         }
       }, timeoutMs);
       await exited;
@@ -540,7 +674,11 @@ export async function startKamailio(opts = {}) {
       // kamailio's main reaps its children; make sure none linger
       for (const p of all) {
         if (p === me.pid) continue;
-        try { process.kill(p, 0); } catch { continue; }
+        try {
+          process.kill(p, 0);
+        } catch {
+          continue;
+        }
         try {
           const cmd = fs.readFileSync(`/proc/${p}/cmdline`, 'latin1');
           if (cmd.includes(KAMAILIO_CFG)) process.kill(p, 'SIGKILL');
@@ -559,26 +697,32 @@ export async function startKamailio(opts = {}) {
     freeze() {
       const all = inst.pidsSync();
       // children first so the main process can't react in between
-      for (const p of all.slice().reverse()) { try { process.kill(p, 'SIGSTOP'); } catch {} }
+      for (const p of all.slice().reverse()) {
+        try {
+          process.kill(p, 'SIGSTOP');
+        } catch {}
+      }
       frozen = true;
     },
 
     thaw() {
-      for (const p of inst.pidsSync()) { try { process.kill(p, 'SIGCONT'); } catch {} }
+      for (const p of inst.pidsSync()) {
+        try {
+          process.kill(p, 'SIGCONT');
+        } catch {}
+      }
       frozen = false;
     },
 
     /** `kamcmd ul.dump` raw text. */
     async ulDump() {
-      const { stdout } = await execFileP(KAMCMD_BIN, ['-s', inst.ctlSocket, 'ul.dump'],
-        { timeout: 5000 });
+      const { stdout } = await execFileP(KAMCMD_BIN, ['-s', inst.ctlSocket, 'ul.dump'], { timeout: 5000 });
       return stdout;
     },
 
     /** Any kamcmd command, e.g. kamcmd('ul.lookup', 'location', 'alice'). */
     async kamcmd(...cmd) {
-      const { stdout } = await execFileP(KAMCMD_BIN, ['-s', inst.ctlSocket, ...cmd.map(String)],
-        { timeout: 5000 });
+      const { stdout } = await execFileP(KAMCMD_BIN, ['-s', inst.ctlSocket, ...cmd.map(String)], { timeout: 5000 });
       return stdout;
     },
 
@@ -593,7 +737,9 @@ export async function startKamailio(opts = {}) {
 
     /** Like contacts(), but each contact as an object of ul.dump fields. */
     async contactRecords(aor) {
-      const user = String(aor).replace(/^sips?:/, '').replace(/@.*$/, '');
+      const user = String(aor)
+        .replace(/^sips?:/, '')
+        .replace(/@.*$/, '');
       return parseUlDump(await inst.ulDump())[user] || [];
     },
   };

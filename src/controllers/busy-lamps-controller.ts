@@ -45,7 +45,8 @@ export class BusyLampsController implements ReactiveController {
           this.host.dispatchEvent(new CustomEvent('sip-presence', { detail: { uri, state }, bubbles: true, composed: true }));
           this.host.requestUpdate();
         },
-        (name) => this.report(new PhoneError('invalid-target', `"${name}" in watch is not someone we can watch: give a user name, a number or sip:user@domain.`)),
+        (name) =>
+          this.report(new PhoneError('invalid-target', `"${name}" in watch is not someone we can watch: give a user name, a number or sip:user@domain.`)),
       );
       this.lamps.watch(this.names);
       this.phone.addSubscriptions(this.lamps);

@@ -26,7 +26,9 @@ export class LinksController implements ReactiveController {
 
   private readonly onDocumentClick = (event: MouseEvent) => {
     if (!this.enabled() || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    const link = event.composedPath().find((node): node is HTMLAnchorElement | SVGAElement => node instanceof Element && node.localName === 'a' && node.hasAttribute('href'));
+    const link = event
+      .composedPath()
+      .find((node): node is HTMLAnchorElement | SVGAElement => node instanceof Element && node.localName === 'a' && node.hasAttribute('href'));
     const target = link && targetFromLink(link.getAttribute('href') ?? '');
     if (!target) return;
     event.preventDefault();

@@ -92,7 +92,10 @@ export class RingController implements ReactiveController {
 
   /** Turns on a tone the autoplay policy blocked; call it from a user's click. */
   unblock(): void {
-    void this.resumeSound?.().then(() => this.setBlocked(false), () => {});
+    void this.resumeSound?.().then(
+      () => this.setBlocked(false),
+      () => {},
+    );
   }
 
   private setBlocked(blocked: boolean): void {

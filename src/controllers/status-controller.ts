@@ -26,7 +26,12 @@ export class StatusController implements ReactiveController {
   ) {
     host.addController(this);
     core.on('registration-failed', ({ statusCode, cause }) => {
-      this.errorCode = cause === 'credentials-failed' ? cause : statusCode === 401 || statusCode === 403 || statusCode === 407 ? 'authentication-failed' : 'registration-failed';
+      this.errorCode =
+        cause === 'credentials-failed'
+          ? cause
+          : statusCode === 401 || statusCode === 403 || statusCode === 407
+            ? 'authentication-failed'
+            : 'registration-failed';
     });
     core.on('registered', () => (this.errorCode = null));
     core.on('error', ({ code }) => (this.errorCode = code));

@@ -117,7 +117,12 @@ export const de: Strings = {
     send: 'Senden',
     call: (who) => `${who} anrufen`,
     empty: 'Noch keine Nachrichten.',
-    status: { sending: 'Wird gesendet…', sent: 'Gesendet', stored: 'Zur Zustellung gespeichert', failed: (code) => `Nicht zugestellt${code ? ` (${code})` : ''}` },
+    status: {
+      sending: 'Wird gesendet…',
+      sent: 'Gesendet',
+      stored: 'Zur Zustellung gespeichert',
+      failed: (code) => `Nicht zugestellt${code ? ` (${code})` : ''}`,
+    },
     you: 'Sie',
   },
   voicemailWaiting: (count) => (count ? `${count} neue Sprachnachricht${count === 1 ? '' : 'en'}` : 'Neue Sprachnachrichten'),
@@ -134,6 +139,13 @@ export const de: Strings = {
     checking: 'Wird geprüft…',
     microphoneLevel: 'Mikrofonpegel',
     status: { ok: 'OK', warning: 'Warnung', failed: 'Fehler', skipped: 'Übersprungen' },
-    names: { 'secure-context': 'Sichere Seite', microphone: 'Mikrofon', camera: 'Kamera', speaker: 'Lautsprecher', server: 'SIP-Server', 'ice-server': 'STUN/TURN-Server' },
+    names: {
+      'secure-context': 'Sichere Seite',
+      microphone: 'Mikrofon',
+      camera: 'Kamera',
+      speaker: 'Lautsprecher',
+      server: 'SIP-Server',
+      'ice-server': 'STUN/TURN-Server',
+    },
   },
 };

@@ -274,7 +274,14 @@ export const en: Strings = {
     checking: 'Checking…',
     microphoneLevel: 'Microphone level',
     status: { ok: 'OK', warning: 'Warning', failed: 'Failed', skipped: 'Skipped' },
-    names: { 'secure-context': 'Secure page', microphone: 'Microphone', camera: 'Camera', speaker: 'Speaker', server: 'SIP server', 'ice-server': 'STUN/TURN server' },
+    names: {
+      'secure-context': 'Secure page',
+      microphone: 'Microphone',
+      camera: 'Camera',
+      speaker: 'Speaker',
+      server: 'SIP server',
+      'ice-server': 'STUN/TURN server',
+    },
   },
 };
 

@@ -30,7 +30,19 @@ export interface CallControlsView {
 }
 
 /** A round button a thumb can hit (Call, Answer, Reject, Bye): the icon shows, the name is read. */
-function roundButton({ part, name, label, onClick, describedBy }: { part: string; name: IconName; label: string; onClick: (() => void) | null; describedBy?: string }) {
+function roundButton({
+  part,
+  name,
+  label,
+  onClick,
+  describedBy,
+}: {
+  part: string;
+  name: IconName;
+  label: string;
+  onClick: (() => void) | null;
+  describedBy?: string;
+}) {
   return html`<button type=${onClick ? 'button' : 'submit'} class="round" part=${part} aria-describedby=${ifDefined(describedBy)} title=${label} @click=${onClick ?? (() => {})}>
     ${icon(name)}<span class="visually-hidden">${label}</span>
   </button>`;
@@ -69,15 +81,31 @@ function inCallButtons(call: CallInfo, view: CallControlsView) {
   return html`
     <div class="tools" part="in-call-controls">
       ${toolButton({ part: 'mute-button', name: call.muted.audio ? 'micOff' : 'mic', label: call.muted.audio ? t.unmute : t.mute, onClick: () => view.onMute(!call.muted.audio), pressed: call.muted.audio })}
-      ${call.video
-        ? toolButton({ part: 'camera-button', name: call.muted.video ? 'cameraOff' : 'camera', label: call.muted.video ? t.startCamera : t.stopCamera, onClick: () => view.onCamera(!call.muted.video), pressed: call.muted.video })
-        : ''}
+      ${
+        call.video
+          ? toolButton({
+              part: 'camera-button',
+              name: call.muted.video ? 'cameraOff' : 'camera',
+              label: call.muted.video ? t.startCamera : t.stopCamera,
+              onClick: () => view.onCamera(!call.muted.video),
+              pressed: call.muted.video,
+            })
+          : ''
+      }
       ${toolButton({ part: 'hold-button', name: call.held ? 'resume' : 'hold', label: call.held ? t.resume : t.hold, onClick: () => view.onHold(!call.held), pressed: call.held })}
       ${toolButton({ part: 'dialpad-button', name: 'dialpad', label: t.dialPad, onClick: () => view.onDialPad(!view.dialPadOpen), expanded: view.dialPadOpen })}
       ${toolButton({ part: 'transfer-button', name: 'transfer', label: t.transferButton, onClick: view.onTransfer, disabled: !view.target.trim(), title: t.transferTitle })}
-      ${call.video
-        ? toolButton({ part: 'share-button', name: 'screenShare', label: call.screenSharing ? t.stopSharing : t.shareScreen, onClick: () => view.onShareScreen(!call.screenSharing), pressed: call.screenSharing })
-        : ''}
+      ${
+        call.video
+          ? toolButton({
+              part: 'share-button',
+              name: 'screenShare',
+              label: call.screenSharing ? t.stopSharing : t.shareScreen,
+              onClick: () => view.onShareScreen(!call.screenSharing),
+              pressed: call.screenSharing,
+            })
+          : ''
+      }
       <slot name="call-actions"></slot>
     </div>
   `;
@@ -94,9 +122,11 @@ export function callControls(view: CallControlsView) {
   if (call?.state === 'incoming') {
     return html`
       <div class="incoming stack" part="incoming">
-        ${view.soundBlocked
-          ? html`<button type="button" class="accent" part="sound-button" @click=${view.onSound}>${icon('sound')} ${t.turnOnSound}</button>`
-          : ''}
+        ${
+          view.soundBlocked
+            ? html`<button type="button" class="accent" part="sound-button" @click=${view.onSound}>${icon('sound')} ${t.turnOnSound}</button>`
+            : ''
+        }
         <div class="round-row">
           ${roundButton({ part: 'reject-button', name: 'hangup', label: t.reject, onClick: view.onReject, describedBy: 'caller' })}
           ${roundButton({ part: 'answer-button', name: 'call', label: t.answer, onClick: view.onAnswer, describedBy: 'caller' })}
@@ -125,7 +155,9 @@ export function callControls(view: CallControlsView) {
           // (the page re-renders between its listener and its default action) would call again.
           keyed(
             !!call,
-            call ? roundButton({ part: 'hangup-button', name: 'hangup', label: t.bye, onClick: view.onHangup }) : roundButton({ part: 'call-button', name: 'call', label: t.call, onClick: null }),
+            call
+              ? roundButton({ part: 'hangup-button', name: 'hangup', label: t.bye, onClick: view.onHangup })
+              : roundButton({ part: 'call-button', name: 'call', label: t.call, onClick: null }),
           )
         }
         ${call && call.state !== 'active' ? html`<slot name="call-actions"></slot>` : ''}

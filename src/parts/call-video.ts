@@ -34,19 +34,27 @@ export function callVideo(view: CallVideoView) {
     <div class="videos ${view.video ? '' : 'audio-only'} ${view.heldText ? 'held' : ''}" part="videos">
       <video part="remote-video" autoplay playsinline .srcObject=${view.remoteStream} @dblclick=${fullScreen} aria-label=${t.remoteVideo}></video>
       ${view.heldText ? html`<div class="held-overlay" part="held-overlay">${icon('hold')}<span>${view.heldText}</span></div>` : ''}
-      ${view.video
-        ? html`<div class="video-tools">
-            ${document.pictureInPictureEnabled
-              ? html`<button type="button" part="pip-button" @click=${pictureInPicture} aria-label=${t.pictureInPicture} title=${t.pictureInPicture}>${icon('pictureInPicture')}</button>`
-              : ''}
-            ${document.fullscreenEnabled
-              ? html`<button type="button" part="fullscreen-button" @click=${fullScreen} aria-label=${t.fullScreen} title=${t.fullScreen}>${icon('fullScreen')}</button>`
-              : ''}
+      ${
+        view.video
+          ? html`<div class="video-tools">
+            ${
+              document.pictureInPictureEnabled
+                ? html`<button type="button" part="pip-button" @click=${pictureInPicture} aria-label=${t.pictureInPicture} title=${t.pictureInPicture}>${icon('pictureInPicture')}</button>`
+                : ''
+            }
+            ${
+              document.fullscreenEnabled
+                ? html`<button type="button" part="fullscreen-button" @click=${fullScreen} aria-label=${t.fullScreen} title=${t.fullScreen}>${icon('fullScreen')}</button>`
+                : ''
+            }
           </div>`
-        : ''}
-      ${view.video && view.localStream
-        ? html`<video part="local-video" autoplay playsinline muted .srcObject=${view.localStream} aria-label=${t.localVideo}></video>`
-        : ''}
+          : ''
+      }
+      ${
+        view.video && view.localStream
+          ? html`<video part="local-video" autoplay playsinline muted .srcObject=${view.localStream} aria-label=${t.localVideo}></video>`
+          : ''
+      }
     </div>
   `;
 }

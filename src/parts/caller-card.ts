@@ -42,9 +42,9 @@ export function callerCard({ t, call, localStream }: CallerCardView) {
   const incoming = call.state === 'incoming';
   // While it rings in, "Incoming call from" comes before the name (Answer is described by it all).
   const stateLine = html`<span class="call-state" part="call-state"
-    >${incoming ? t.incomingLabel(call.video) : (t.callStates[call.state] ?? '')}${active
-      ? html`${' · '}<sip-call-timer part="call-timer" .since=${call.startedAt}></sip-call-timer>`
-      : ''}</span
+    >${incoming ? t.incomingLabel(call.video) : (t.callStates[call.state] ?? '')}${
+      active ? html`${' · '}<sip-call-timer part="call-timer" .since=${call.startedAt}></sip-call-timer>` : ''
+    }</span
   >`;
   return html`
     <div class="caller-card" part="caller-card">
@@ -55,12 +55,14 @@ export function callerCard({ t, call, localStream }: CallerCardView) {
         ${name !== call.remoteUri ? html`<span class="uri">${call.remoteUri}</span>` : ''}
         ${incoming ? '' : stateLine}
       </div>
-      ${active
-        ? html`<div class="meters">
+      ${
+        active
+          ? html`<div class="meters">
             <sip-call-quality part="quality"></sip-call-quality>
             <sip-mic-level part="mic-level" .stream=${localStream} label=${t.microphoneLevel}></sip-mic-level>
           </div>`
-        : ''}
+          : ''
+      }
     </div>
   `;
 }

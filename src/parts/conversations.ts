@@ -181,7 +181,14 @@ export class SipConversations extends LitElement {
   private line(m: MessageInfo) {
     const t = this.t.conversations;
     timeFormat ??= new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
-    const state = m.direction === 'incoming' ? '' : m.status === 'failed' ? t.status.failed(m.statusCode) : m.status === 'sending' || m.status === 'sent' || m.status === 'stored' ? t.status[m.status] : '';
+    const state =
+      m.direction === 'incoming'
+        ? ''
+        : m.status === 'failed'
+          ? t.status.failed(m.statusCode)
+          : m.status === 'sending' || m.status === 'sent' || m.status === 'stored'
+            ? t.status[m.status]
+            : '';
     return html`<li part="message" class="${m.direction} ${m.status}" data-status=${m.status}>
       ${m.text}<span class="meta">${timeFormat.format(m.at)}${state ? ` · ${state}` : ''}</span>
     </li>`;
@@ -192,8 +199,9 @@ export class SipConversations extends LitElement {
     const threads = threadsOf(this.messages);
     const open = threads.find((thread) => thread.remoteUri === this.to);
     return html`
-      ${threads.length
-        ? html`<ul part="threads" aria-label=${t.threads}>
+      ${
+        threads.length
+          ? html`<ul part="threads" aria-label=${t.threads}>
             ${threads.map(
               (thread) => html`<li>
                 <button type="button" part="thread" aria-current=${thread === open} title=${thread.remoteUri} @click=${() => ((this.to = thread.remoteUri), (this.error = ''))}>
@@ -202,16 +210,19 @@ export class SipConversations extends LitElement {
               </li>`,
             )}
           </ul>`
-        : html`<p>${t.empty}</p>`}
-      ${open
-        ? html`<div class="row">
+          : html`<p>${t.empty}</p>`
+      }
+      ${
+        open
+          ? html`<div class="row">
               <strong>${who(open)}</strong>
               <button type="button" part="thread-call-button" @click=${() => this.call(open.remoteUri)}>${t.call(who(open))}</button>
             </div>
             <ul part="thread-messages" aria-live="polite">
               ${open.messages.map((m) => this.line(m))}
             </ul>`
-        : ''}
+          : ''
+      }
       <form part="composer" @submit=${this.submit}>
         <div class="row">
           <label for="to">${t.to}</label>

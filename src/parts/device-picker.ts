@@ -16,7 +16,13 @@ export interface DeviceList {
   audioOutputs: { deviceId: string; label: string }[];
 }
 
-function picker(label: string, key: keyof DeviceChoice, options: { deviceId: string; label: string }[], chosen: string | undefined, onChange: (choice: DeviceChoice) => void) {
+function picker(
+  label: string,
+  key: keyof DeviceChoice,
+  options: { deviceId: string; label: string }[],
+  chosen: string | undefined,
+  onChange: (choice: DeviceChoice) => void,
+) {
   if (!options.length) return '';
   return html`<label>
     ${label}

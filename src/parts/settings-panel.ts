@@ -90,9 +90,11 @@ export function settingsPanel(view: SettingsView) {
         <button type="button" part="export-button" @click=${view.onExport}>${view.t.exportSettings}</button>
         <button type="button" part="import-button" @click=${chooseFile}>${view.t.importSettings}</button>
         <input type="file" accept=".json,application/json" hidden @change=${(e: Event) => fileChosen(e, view)} />
-        ${view.offerNotifications
-          ? html`<button type="button" part="notify-button" @click=${view.onEnableNotifications}>${view.t.enableNotifications}</button>`
-          : ''}
+        ${
+          view.offerNotifications
+            ? html`<button type="button" part="notify-button" @click=${view.onEnableNotifications}>${view.t.enableNotifications}</button>`
+            : ''
+        }
       </div>
       ${view.importMessage ? html`<p class="import-message" role="status">${view.importMessage}</p>` : ''}
       <div class="row">

@@ -7,11 +7,13 @@ export function voicemailBar(t: Strings, status: VoicemailStatus, onCall: (() =>
   if (!status.waiting && !onCall) return '';
   return html`
     <div class="row voicemail">
-      ${status.waiting
-        ? html`<span part="voicemail-badge" role="img" aria-label=${t.voicemailWaiting(status.newMessages)} title=${t.voicemailWaiting(status.newMessages)}
+      ${
+        status.waiting
+          ? html`<span part="voicemail-badge" role="img" aria-label=${t.voicemailWaiting(status.newMessages)} title=${t.voicemailWaiting(status.newMessages)}
             >${status.newMessages || '!'}</span
           >`
-        : ''}
+          : ''
+      }
       ${onCall ? html`<button type="button" part="voicemail-button" @click=${onCall}>${t.callVoicemail}</button>` : ''}
     </div>
   `;

@@ -24,8 +24,9 @@ function messagesView(t: Strings, el: ExtrasViewHost, messages: MessagesControll
   return html`<button type="button" part="messages-button" aria-expanded=${messages.open} @click=${messages.toggle}>
       ${t.messagesButton}<span part="unread-badge" ?hidden=${!unread}><span aria-hidden="true">${unread}</span><span class="visually-hidden">, ${t.unreadMessages(unread)}</span></span>
     </button>
-    ${messages.open
-      ? html`<sip-conversations
+    ${
+      messages.open
+        ? html`<sip-conversations
           part="conversations"
           exportparts="threads, thread, thread-messages, message, thread-call-button, composer, message-to, message-input, send-button"
           .t=${t}
@@ -34,7 +35,8 @@ function messagesView(t: Strings, el: ExtrasViewHost, messages: MessagesControll
           .send=${(target: string, text: string) => el.sendMessage(target, text)}
           .call=${(uri: string) => void el.call(uri).catch(ignore)}
         ></sip-conversations>`
-      : ''}`;
+        : ''
+    }`;
 }
 
 /** Beside the call: the devices, and for an account (`uri` set) the messages and the call history. */
@@ -42,6 +44,15 @@ export function extrasView(t: Strings, el: ExtrasViewHost, devices: DevicesContr
   return html`<div class="extras">
     ${devicePicker(t, devices.list, devices.choice, (choice) => void el.selectDevices(choice).catch(ignore))}
     ${el.uri ? messagesView(t, el, messages) : ''}
-    ${el.uri ? callHistory(t, history.entries, (uri) => void el.call(uri).catch(ignore), () => el.clearHistory()) : ''}
+    ${
+      el.uri
+        ? callHistory(
+            t,
+            history.entries,
+            (uri) => void el.call(uri).catch(ignore),
+            () => el.clearHistory(),
+          )
+        : ''
+    }
   </div>`;
 }

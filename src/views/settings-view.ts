@@ -13,7 +13,13 @@ export interface SettingsViewHost {
 }
 
 /** The settings pane: the registration form, the settings file, notifications and the setup check. */
-export function settingsView(t: Strings, el: SettingsViewHost, settings: SettingsController, setupCheck: SetupCheckController, alerts: IncomingCallAlertController) {
+export function settingsView(
+  t: Strings,
+  el: SettingsViewHost,
+  settings: SettingsController,
+  setupCheck: SetupCheckController,
+  alerts: IncomingCallAlertController,
+) {
   return settingsPanel({
     t,
     values: settings.values,

@@ -45,7 +45,10 @@ for (const label of ['base', 'head']) {
   writeFileSync(`${ab}${label}/sip-phone.html`, page);
   const render = readFileSync(`${root}test/bench/pages/first-render.js`, 'utf8').replace('/dist/sip-phone.js', bundle);
   writeFileSync(`${ab}${label}/first-render.js`, render);
-  writeFileSync(`${ab}${label}/first-render.html`, `<!doctype html><html lang="en"><head><meta charset="utf-8" /><title>first render</title><script type="module" src="first-render.js"></script></head><body></body></html>`);
+  writeFileSync(
+    `${ab}${label}/first-render.html`,
+    `<!doctype html><html lang="en"><head><meta charset="utf-8" /><title>first render</title><script type="module" src="first-render.js"></script></head><body></body></html>`,
+  );
 }
 
 const kamailio = await startKamailio({ name: 'bench-ab' });
@@ -75,13 +78,20 @@ try {
       await page.goto(`${web.url}/.test-tmp/ab/${label}/sip-phone.html`);
       await page.waitForFunction(() => window.bench);
       const [user] = users[label];
-      const { registerMs } = await page.evaluate((o) => window.bench.start(o), { server: kamailio.wsUrl, user, password: passwords[user], autoAnswer: false, iceServers: [] });
+      const { registerMs } = await page.evaluate((o) => window.bench.start(o), {
+        server: kamailio.wsUrl,
+        user,
+        password: passwords[user],
+        autoAnswer: false,
+        iceServers: [],
+      });
       await context.close();
       runs[label].firstRegister.push(registerMs);
     }
   }
   const pairs = {};
-  for (const label of labels) pairs[label] = await openPair(browser, web.url, kamailio.wsUrl, 'sip-phone', { page: `.test-tmp/ab/${label}/sip-phone.html`, users: users[label] });
+  for (const label of labels)
+    pairs[label] = await openPair(browser, web.url, kamailio.wsUrl, 'sip-phone', { page: `.test-tmp/ab/${label}/sip-phone.html`, users: users[label] });
   log('register() again: 10 each, alternating');
   for (let i = 0; i < 10; i++) {
     for (const label of inTurn(i)) runs[label].register.push((await pairs[label].caller.page.evaluate(() => window.bench.reregister())).registerMs);
@@ -96,7 +106,11 @@ try {
     }
   }
   const firstLoad = (label) => gzipSync(readFileSync(`${ab}${label}/dist/sip-phone.js`), { level: 9 }).length;
-  for (const label of labels) results[label] = { firstLoadGzip: firstLoad(label), ...Object.fromEntries(Object.entries(runs[label]).map(([k, v]) => [k, summary(v.filter((x) => typeof x === 'number'))])) };
+  for (const label of labels)
+    results[label] = {
+      firstLoadGzip: firstLoad(label),
+      ...Object.fromEntries(Object.entries(runs[label]).map(([k, v]) => [k, summary(v.filter((x) => typeof x === 'number'))])),
+    };
   const ratio = (k) => Math.round((results.head[k].median / results.base[k].median) * 100) / 100;
   results.rev = rev;
   results.ratios = Object.fromEntries(Object.keys(runs.head).map((k) => [k, ratio(k)]));
@@ -104,8 +118,22 @@ try {
   const mp = (s) => `${s.median}/${s.p90}`;
   log('');
   log(row('median/p90 ms', `base ${rev}`.slice(0, 13), 'head', 'head/base'));
-  log(row('first load, bytes gzip', results.base.firstLoadGzip, results.head.firstLoadGzip, Math.round((results.head.firstLoadGzip / results.base.firstLoadGzip) * 100) / 100));
-  for (const [k, name] of [['define', 'import + define'], ['render', 'first render'], ['firstRegister', 'first register(), fresh page'], ['register', 'register() again'], ['active', 'call() → active'], ['frame', 'call() → first remote frame']]) {
+  log(
+    row(
+      'first load, bytes gzip',
+      results.base.firstLoadGzip,
+      results.head.firstLoadGzip,
+      Math.round((results.head.firstLoadGzip / results.base.firstLoadGzip) * 100) / 100,
+    ),
+  );
+  for (const [k, name] of [
+    ['define', 'import + define'],
+    ['render', 'first render'],
+    ['firstRegister', 'first register(), fresh page'],
+    ['register', 'register() again'],
+    ['active', 'call() → active'],
+    ['frame', 'call() → first remote frame'],
+  ]) {
     log(row(name, mp(results.base[k]), mp(results.head[k]), results.ratios[k]));
   }
   log('');

@@ -50,8 +50,12 @@ class CountingWebSocket extends WebSocket {
     super(url, protocol);
     wire.attempts.push(now());
     let opened = false;
-    this.on('open', () => { opened = true; });
-    this.on('close', () => { if (!opened) wire.failedConnects++; });
+    this.on('open', () => {
+      opened = true;
+    });
+    this.on('close', () => {
+      if (!opened) wire.failedConnects++;
+    });
     this.on('message', (data) => {
       const text = typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
       if (/^SIP\/2\.0 5\d\d/.test(text) && /^CSeq:\s*\d+\s+REGISTER/im.test(text)) wire.responses5xx++;
@@ -91,12 +95,13 @@ function plainJsSip(i, url, onRegistered, onFailed) {
   });
   ua.on('registrationFailed', (e) => onFailed(`${e.cause}${e.response?.status_code ? ` ${e.response.status_code}` : ''}`));
   return {
-    start: () => new Promise((resolve, reject) => {
-      ua.once('registered', resolve);
-      ua.once('registrationFailed', (e) => reject(new Error(e.cause)));
-      ua.on('registered', onRegistered);
-      ua.start();
-    }),
+    start: () =>
+      new Promise((resolve, reject) => {
+        ua.once('registered', resolve);
+        ua.once('registrationFailed', (e) => reject(new Error(e.cause)));
+        ua.on('registered', onRegistered);
+        ua.start();
+      }),
     stop: () => ua.stop(),
   };
 }
@@ -134,7 +139,13 @@ function pollServer(kamailio, everyMs = 100) {
       await sleep(Math.max(0, everyMs - (now() - at)));
     }
   })();
-  return { samples, stop: async () => { running = false; await done; } };
+  return {
+    samples,
+    stop: async () => {
+      running = false;
+      await done;
+    },
+  };
 }
 
 /** The steepest rise of the counter over any span of at least `windowMs` between two samples, per second. */
@@ -156,11 +167,18 @@ async function measure(kind, kamailio, make) {
   const failures = [];
   let registeredAgain = new Map();
   let measuring = false;
-  const members = Array.from({ length: FLEET }, (_, i) => make(i, kamailio.wsUrl, () => {
-    if (measuring && !registeredAgain.has(i)) registeredAgain.set(i, now());
-  }, (cause) => {
-    if (measuring) failures.push(cause);
-  }));
+  const members = Array.from({ length: FLEET }, (_, i) =>
+    make(
+      i,
+      kamailio.wsUrl,
+      () => {
+        if (measuring && !registeredAgain.has(i)) registeredAgain.set(i, now());
+      },
+      (cause) => {
+        if (measuring) failures.push(cause);
+      },
+    ),
+  );
 
   log(`${kind}: registering ${FLEET} phones, ${START_BATCH} at a time`);
   const startedAt = now();
@@ -229,8 +247,9 @@ try {
   results.sipPhone = await measure('sip-phone', kamailio, ourPhone);
   results.plainJsSip = await measure('plain JsSIP', kamailio, plainJsSip);
   if (ALSO_SPREAD_MS) {
-    results.sipPhoneWiderSpread = await measure(`sip-phone, first attempt 1–${ALSO_SPREAD_MS / 1000} s`, kamailio,
-      (i, url, registered, failed) => ourPhone(i, url, registered, failed, { lossSpreadMs: ALSO_SPREAD_MS }));
+    results.sipPhoneWiderSpread = await measure(`sip-phone, first attempt 1–${ALSO_SPREAD_MS / 1000} s`, kamailio, (i, url, registered, failed) =>
+      ourPhone(i, url, registered, failed, { lossSpreadMs: ALSO_SPREAD_MS }),
+    );
     results.sipPhoneWiderSpread.lossSpreadMs = ALSO_SPREAD_MS;
   }
 } finally {

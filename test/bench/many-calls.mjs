@@ -24,7 +24,12 @@ const FORCE_GC = process.env.MANY_CALLS_GC !== '0';
 const log = (...args) => console.error(...args);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const within = (promise, ms, what) =>
-  Promise.race([promise, sleep(ms).then(() => { throw new Error(`${what}: no answer within ${ms} ms`); })]);
+  Promise.race([
+    promise,
+    sleep(ms).then(() => {
+      throw new Error(`${what}: no answer within ${ms} ms`);
+    }),
+  ]);
 async function until(fn, ms, what) {
   const started = Date.now();
   while (Date.now() - started < ms) {
@@ -91,22 +96,37 @@ try {
       };
     });
     checkpoints.push(row);
-    log(`${String(call).padStart(4)} ${String(row.elapsedS).padStart(5)} s  ` + phones.map((p) => {
-      const r = row[p.user];
-      return `${p.user}: open pc ${r.openPeerConnections}, live tracks ${r.liveTracks}, uncollected pc ${r.uncollectedBeforeGc}→${r.uncollectedAfterGc}, heap ${(r.heapBytes / 1024).toFixed(0)} KB`;
-    }).join(' | '));
+    log(
+      `${String(call).padStart(4)} ${String(row.elapsedS).padStart(5)} s  ` +
+        phones
+          .map((p) => {
+            const r = row[p.user];
+            return `${p.user}: open pc ${r.openPeerConnections}, live tracks ${r.liveTracks}, uncollected pc ${r.uncollectedBeforeGc}→${r.uncollectedAfterGc}, heap ${(r.heapBytes / 1024).toFixed(0)} KB`;
+          })
+          .join(' | '),
+    );
   };
 
   log(`${CALLS} audio calls alice → bob, ${SETTLE_MS} ms apart${FORCE_GC ? '' : ', no forced GC'}`);
   for (let i = 1; i <= CALLS; i++) {
     let step = 'call';
     try {
-      const r = await within(alice.page.evaluate(([t, ms]) => window.bench.call(t, ms), ['bob', STEP_TIMEOUT_MS]), STEP_TIMEOUT_MS + 2000, 'alice call()');
+      const r = await within(
+        alice.page.evaluate(([t, ms]) => window.bench.call(t, ms), ['bob', STEP_TIMEOUT_MS]),
+        STEP_TIMEOUT_MS + 2000,
+        'alice call()',
+      );
       step = 'bob active with media';
-      await until(() => bob.page.evaluate(() => window.bench.callUp()), STEP_TIMEOUT_MS, 'bob\'s call active with media connected');
+      await until(() => bob.page.evaluate(() => window.bench.callUp()), STEP_TIMEOUT_MS, "bob's call active with media connected");
       step = 'microphone on the sender';
       const sending = await Promise.all(phones.map((p) => p.page.evaluate((ms) => window.bench.sendsAudio(ms), 5000)));
-      if (!sending.every(Boolean)) throw new Error(`no live microphone track on the audio sender: ${phones.filter((p, k) => !sending[k]).map((p) => p.user).join(', ')}`);
+      if (!sending.every(Boolean))
+        throw new Error(
+          `no live microphone track on the audio sender: ${phones
+            .filter((p, k) => !sending[k])
+            .map((p) => p.user)
+            .join(', ')}`,
+        );
       if (i % AUDIO_CHECK_EVERY === 0) {
         step = 'audio both ways';
         const bytes = await Promise.all(phones.map((p) => p.page.evaluate((ms) => window.bench.audioArrives(1000, ms), STEP_TIMEOUT_MS)));
@@ -117,16 +137,28 @@ try {
       mediaSetup.push(r.mediaMs);
       step = 'hangup';
       const endedBefore = await Promise.all(phones.map((p) => p.tally().then((t) => t.ended)));
-      await within(alice.page.evaluate(() => window.bench.hangupAll()), STEP_TIMEOUT_MS, 'alice hangup()');
+      await within(
+        alice.page.evaluate(() => window.bench.hangupAll()),
+        STEP_TIMEOUT_MS,
+        'alice hangup()',
+      );
       step = 'both ended';
-      await until(async () => (await Promise.all(phones.map((p) => p.tally()))).every((t, k) => t.ended > endedBefore[k]), STEP_TIMEOUT_MS, 'sip-call-ended on both sides');
+      await until(
+        async () => (await Promise.all(phones.map((p) => p.tally()))).every((t, k) => t.ended > endedBefore[k]),
+        STEP_TIMEOUT_MS,
+        'sip-call-ended on both sides',
+      );
       connected++;
     } catch (error) {
       failures.push({ call: i, step, cause: error.message.split('\n')[0] });
       log(`call ${i} failed at ${step}: ${error.message.split('\n')[0]}`);
       // Clear up so the next call starts from idle.
       await Promise.all(phones.map((p) => p.page.evaluate(() => window.bench.hangupAll()).catch(() => {})));
-      await until(async () => (await Promise.all(phones.map((p) => p.page.evaluate(() => window.bench.callCount())))).every((n) => n === 0), STEP_TIMEOUT_MS, 'both idle').catch((e) => log(e.message));
+      await until(
+        async () => (await Promise.all(phones.map((p) => p.page.evaluate(() => window.bench.callCount())))).every((n) => n === 0),
+        STEP_TIMEOUT_MS,
+        'both idle',
+      ).catch((e) => log(e.message));
     }
     if (i % CHECK_EVERY === 0 || i === CALLS) {
       // Give the last call's teardown a moment before counting what it left.
@@ -150,7 +182,8 @@ try {
   const at50 = checkpoints.find((c) => c.call === CHECK_EVERY) ?? checkpoints[0];
   // The second half too: the first calls warm up code and fill the 100-entry call history.
   const half = checkpoints.find((c) => c.call >= CALLS / 2) ?? at50;
-  const slopeFrom = (from, user) => (end.call > from.call ? Math.round(((end[user].heapBytes - from[user].heapBytes) / 1024 / (end.call - from.call)) * 100) / 100 : null);
+  const slopeFrom = (from, user) =>
+    end.call > from.call ? Math.round(((end[user].heapBytes - from[user].heapBytes) / 1024 / (end.call - from.call)) * 100) / 100 : null;
   const slope = (user) => slopeFrom(at50, user);
   const tallies = await Promise.all(phones.map((p) => p.tally()));
   const results = {
@@ -164,13 +197,38 @@ try {
     durationS: Math.round((Date.now() - started) / 1000),
     setupMs: { first50: summary(first), last50: summary(last), all: summary(setup) },
     mediaConnectedMs: { first50: summary(mediaSetup.slice(0, 50)), last50: summary(mediaSetup.slice(-50)) },
-    end: Object.fromEntries(phones.map((p) => [p.user, { openPeerConnections: end[p.user].openPeerConnections, liveTracks: end[p.user].liveTracks, peerConnectionsMade: end[p.user].peerConnectionsMade }])),
-    afterTimerM: Object.fromEntries(phones.map((p) => [p.user, { uncollectedPeerConnections: idle[p.user].uncollectedAfterGc, heapBytes: idle[p.user].heapBytes }])),
-    maxUncollectedPeerConnections: Object.fromEntries(phones.map((p) => [p.user, {
-      beforeForcedGc: Math.max(...checkpoints.map((c) => c[p.user].uncollectedBeforeGc)),
-      afterForcedGc: Math.max(...checkpoints.map((c) => c[p.user].uncollectedAfterGc)),
-    }])),
-    heap: Object.fromEntries(phones.map((p) => [p.user, { fromCall: at50.call, toCall: end.call, fromBytes: at50[p.user].heapBytes, toBytes: end[p.user].heapBytes, slopeKBPerCall: slope(p.user), secondHalfFromCall: half.call, secondHalfSlopeKBPerCall: slopeFrom(half, p.user) }])),
+    end: Object.fromEntries(
+      phones.map((p) => [
+        p.user,
+        { openPeerConnections: end[p.user].openPeerConnections, liveTracks: end[p.user].liveTracks, peerConnectionsMade: end[p.user].peerConnectionsMade },
+      ]),
+    ),
+    afterTimerM: Object.fromEntries(
+      phones.map((p) => [p.user, { uncollectedPeerConnections: idle[p.user].uncollectedAfterGc, heapBytes: idle[p.user].heapBytes }]),
+    ),
+    maxUncollectedPeerConnections: Object.fromEntries(
+      phones.map((p) => [
+        p.user,
+        {
+          beforeForcedGc: Math.max(...checkpoints.map((c) => c[p.user].uncollectedBeforeGc)),
+          afterForcedGc: Math.max(...checkpoints.map((c) => c[p.user].uncollectedAfterGc)),
+        },
+      ]),
+    ),
+    heap: Object.fromEntries(
+      phones.map((p) => [
+        p.user,
+        {
+          fromCall: at50.call,
+          toCall: end.call,
+          fromBytes: at50[p.user].heapBytes,
+          toBytes: end[p.user].heapBytes,
+          slopeKBPerCall: slope(p.user),
+          secondHalfFromCall: half.call,
+          secondHalfSlopeKBPerCall: slopeFrom(half, p.user),
+        },
+      ]),
+    ),
     endCauses: Object.fromEntries(phones.map((p, k) => [p.user, tallies[k].causes])),
     pageErrors: Object.fromEntries(phones.map((p, k) => [p.user, [...p.errors, ...tallies[k].errors]])),
     checkpoints,
@@ -184,7 +242,9 @@ try {
   for (const p of phones) {
     const h = results.heap[p.user];
     const u = results.maxUncollectedPeerConnections[p.user];
-    log(`${p.user}: open pc ${results.end[p.user].openPeerConnections}, live tracks ${results.end[p.user].liveTracks}, heap call ${h.fromCall} ${(h.fromBytes / 1024).toFixed(0)} KB → call ${h.toCall} ${(h.toBytes / 1024).toFixed(0)} KB (${h.slopeKBPerCall} KB/call; from call ${h.secondHalfFromCall} ${h.secondHalfSlopeKBPerCall} KB/call), most closed pc not yet collected: ${u.beforeForcedGc} before a forced GC, ${u.afterForcedGc} after, ${results.afterTimerM[p.user].uncollectedPeerConnections} ${TIMER_M_WAIT_MS / 1000} s after the last call`);
+    log(
+      `${p.user}: open pc ${results.end[p.user].openPeerConnections}, live tracks ${results.end[p.user].liveTracks}, heap call ${h.fromCall} ${(h.fromBytes / 1024).toFixed(0)} KB → call ${h.toCall} ${(h.toBytes / 1024).toFixed(0)} KB (${h.slopeKBPerCall} KB/call; from call ${h.secondHalfFromCall} ${h.secondHalfSlopeKBPerCall} KB/call), most closed pc not yet collected: ${u.beforeForcedGc} before a forced GC, ${u.afterForcedGc} after, ${results.afterTimerM[p.user].uncollectedPeerConnections} ${TIMER_M_WAIT_MS / 1000} s after the last call`,
+    );
   }
   console.log(JSON.stringify(results));
   const leftOpen = phones.some((p) => results.end[p.user].openPeerConnections > 0 || results.end[p.user].liveTracks > 0);

@@ -20,27 +20,32 @@ try {
     const page = await context.newPage();
     await page.goto('about:blank');
     const cdp = await context.newCDPSession(page);
-    await page.evaluate(() => { window.kept = []; });
+    await page.evaluate(() => {
+      window.kept = [];
+    });
     let made = 0;
     let error = null;
     const started = Date.now();
     while (made < COUNT && !error) {
       const batch = gcEvery || 25;
-      const r = await page.evaluate(([n, c, k]) => {
-        for (let i = 0; i < n; i++) {
-          let pc;
-          try {
-            pc = new RTCPeerConnection();
-          } catch (e) {
-            return { made: i, error: `${e.name}: ${e.message}` };
+      const r = await page.evaluate(
+        ([n, c, k]) => {
+          for (let i = 0; i < n; i++) {
+            let pc;
+            try {
+              pc = new RTCPeerConnection();
+            } catch (e) {
+              return { made: i, error: `${e.name}: ${e.message}` };
+            }
+            // An unused transceiver, as a call has, so the connection is not an empty shell.
+            pc.addTransceiver('audio');
+            if (c) pc.close();
+            if (k) window.kept.push(pc);
           }
-          // An unused transceiver, as a call has, so the connection is not an empty shell.
-          pc.addTransceiver('audio');
-          if (c) pc.close();
-          if (k) window.kept.push(pc);
-        }
-        return { made: n, error: null };
-      }, [Math.min(batch, COUNT - made), close, keep]);
+          return { made: n, error: null };
+        },
+        [Math.min(batch, COUNT - made), close, keep],
+      );
       made += r.made;
       error = r.error;
       if (gcEvery) await cdp.send('HeapProfiler.collectGarbage');

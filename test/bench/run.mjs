@@ -31,15 +31,18 @@ const log = (...args) => console.error(...args);
 
 buildSync({
   entryPoints: [`${root}node_modules/jssip/lib/JsSIP.js`],
-  bundle: true, format: 'esm', platform: 'browser', outfile: `${root}.test-tmp/jssip.js`,
-  define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'error',
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  outfile: `${root}.test-tmp/jssip.js`,
+  define: { 'process.env.NODE_ENV': '"production"' },
+  logLevel: 'error',
 });
 
 const kamailio = await startKamailio({ name: 'bench', rtpengine: true });
 const plainPhone = await startBaresip({ user: PLAIN_PHONE, kamailio });
 const web = await serveRepo();
 const browser = await launchBrowser();
-
 
 // Each call starts once the previous one (either page's) has been torn down for a moment, so no
 // call's set-up shares the CPU with another's teardown.
@@ -57,18 +60,27 @@ const results = {};
 try {
   const ours = await openPair(browser, web.url, kamailio.wsUrl, 'sip-phone');
   const plain = await openPair(browser, web.url, kamailio.wsUrl, 'plain-jssip');
-  const runs = { ours: { register: [ours.caller.registerMs, ours.callee.registerMs], active: [], frame: [] }, plain: { register: [plain.caller.registerMs, plain.callee.registerMs], active: [], frame: [] } };
+  const runs = {
+    ours: { register: [ours.caller.registerMs, ours.callee.registerMs], active: [], frame: [] },
+    plain: { register: [plain.caller.registerMs, plain.callee.registerMs], active: [], frame: [] },
+  };
 
   log('registration: 10 each, alternating');
   for (let i = 0; i < 10; i++) {
-    for (const [name, p] of [['ours', ours], ['plain', plain]]) {
+    for (const [name, p] of [
+      ['ours', ours],
+      ['plain', plain],
+    ]) {
       runs[name].register.push((await p.caller.page.evaluate(() => window.bench.reregister())).registerMs);
     }
   }
 
   log(`calls: ${CALLS} each, alternating`);
   for (let i = 0; i < CALLS; i++) {
-    for (const [name, p] of [['ours', ours], ['plain', plain]]) {
+    for (const [name, p] of [
+      ['ours', ours],
+      ['plain', plain],
+    ]) {
       const r = await callOnce(p);
       runs[name].active.push(r.activeMs);
       runs[name].frame.push(r.firstFrameMs);
@@ -176,7 +188,13 @@ try {
   Object.assign(results, {
     machine: '2-core',
     calls: CALLS,
-    sipPhone: { ...o, activeUnreachableStun: summary(stunOurs), activeAnsweringStun: summary(stunAnswering), activeToPlainPhoneViaRtpengine: summary(relay.active), firstSoundFromPlainPhone: summary(relay.sound) },
+    sipPhone: {
+      ...o,
+      activeUnreachableStun: summary(stunOurs),
+      activeAnsweringStun: summary(stunAnswering),
+      activeToPlainPhoneViaRtpengine: summary(relay.active),
+      firstSoundFromPlainPhone: summary(relay.sound),
+    },
     plainJsSip: { ...p, activeUnreachableStun: stunPlain },
     ratios: {
       registerVsPlain: ratio(o.register.median, p.register.median),
@@ -186,7 +204,11 @@ try {
       answeringStunVsOwnNormal: ratio(median(stunAnswering), o.active.median),
       plainPhoneViaRtpengineVsDirect: ratio(median(relay.active), o.active.median),
     },
-    firstRenderMs: { define: summary(renders.map((r) => r.defineMs)), render: summary(renders.map((r) => r.renderMs)), total: summary(renders.map((r) => r.totalMs)) },
+    firstRenderMs: {
+      define: summary(renders.map((r) => r.defineMs)),
+      render: summary(renders.map((r) => r.renderMs)),
+      total: summary(renders.map((r) => r.totalMs)),
+    },
     heap: { after5Calls: heapAfter5, after50Calls: heapAfter50, growthBytes: heapAfter50 - heapAfter5 },
     bundle: { raw: bundle.length, gzip: gzipSync(bundle, { level: 9 }).length, brotli: brotliCompressSync(bundle).length },
     reconnect: { serverReturnToRegisteredMs: summary(reRegister), frozenServerDetectionMs: summary(frozen), keepaliveIntervalS: 2 },
@@ -201,7 +223,14 @@ try {
   log(row('call() → first remote frame', mp(o.frame), mp(p.frame), results.ratios.firstFrameVsPlain));
   log(row('→ active, baresip via rtpengine', mp(results.sipPhone.activeToPlainPhoneViaRtpengine), '', results.ratios.plainPhoneViaRtpengineVsDirect));
   log(row('→ first sound from baresip', mp(results.sipPhone.firstSoundFromPlainPhone), '', ''));
-  log(row('active, unreachable STUN', mp(results.sipPhone.activeUnreachableStun), stunPlain ? Math.round(stunPlain) : 'timeout', results.ratios.unreachableStunVsOwnNormal));
+  log(
+    row(
+      'active, unreachable STUN',
+      mp(results.sipPhone.activeUnreachableStun),
+      stunPlain ? Math.round(stunPlain) : 'timeout',
+      results.ratios.unreachableStunVsOwnNormal,
+    ),
+  );
   log(row(`active, STUN answering in ${STUN_ANSWER_DELAY_MS} ms`, mp(results.sipPhone.activeAnsweringStun), '', results.ratios.answeringStunVsOwnNormal));
   log(row('import+define / first render', `${results.firstRenderMs.define.median}/${results.firstRenderMs.render.median}`, '', ''));
   log(row('heap growth 5→50 calls (bytes)', results.heap.growthBytes, '', ''));

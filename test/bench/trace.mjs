@@ -28,14 +28,29 @@ const init = () => {
   };
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
-    constructor(...a) { super(...a); wrapOnMessage(this); }
+    constructor(...a) {
+      super(...a);
+      wrapOnMessage(this);
+    }
   };
   const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-  navigator.mediaDevices.getUserMedia = async (c) => { log('gUM start'); const s = await gum(c); log('gUM done'); return s; };
+  navigator.mediaDevices.getUserMedia = async (c) => {
+    log('gUM start');
+    const s = await gum(c);
+    log('gUM done');
+    return s;
+  };
   const P = window.RTCPeerConnection;
   for (const m of ['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription']) {
     const f = P.prototype[m];
-    P.prototype[m] = async function (...a) { log(`${m} start`); try { return await f.apply(this, a); } finally { log(`${m} done`); } };
+    P.prototype[m] = async function (...a) {
+      log(`${m} start`);
+      try {
+        return await f.apply(this, a);
+      } finally {
+        log(`${m} done`);
+      }
+    };
   }
   window.RTCPeerConnection = class extends P {
     constructor(...a) {
@@ -61,14 +76,24 @@ try {
   const actives = [];
   for (let i = 0; i < CALLS; i++) {
     const variant = i % Number(process.env.TRACE_VARIANTS ?? 1);
-    await Promise.all([caller, callee].map((p) => p.evaluate((v) => { window.traceLog.length = 0; window.variant = v; }, variant)));
+    await Promise.all(
+      [caller, callee].map((p) =>
+        p.evaluate((v) => {
+          window.traceLog.length = 0;
+          window.variant = v;
+        }, variant),
+      ),
+    );
     const t0 = await caller.evaluate(() => performance.timeOrigin + performance.now());
     const tracing = process.env.TRACE_CHROME && i === CALLS - 1;
     if (tracing) await browser.startTracing(process.env.TRACE_CHROME === 'callee' ? callee : caller, { path: 'chrome-trace.json', screenshots: false });
     const r = await caller.evaluate((x) => window.bench.call(x), target);
     if (tracing) await browser.stopTracing();
     const lines = [];
-    for (const [name, p] of [['caller', caller], ['callee', callee]]) {
+    for (const [name, p] of [
+      ['caller', caller],
+      ['callee', callee],
+    ]) {
       for (const [at, what] of await p.evaluate(() => window.traceLog)) lines.push([at - t0, name, what]);
     }
     lines.sort((a, b) => a[0] - b[0]);

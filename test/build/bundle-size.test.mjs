@@ -27,7 +27,10 @@ test(`with the chunks it loads on demand, the bundle stays within ${TOTAL_BUDGET
   for (const { name, bytes } of chunks) console.log(`chunks/${name}: ${gzip(bytes)} bytes gzip`);
   const total = gzip(entry) + chunks.reduce((sum, { bytes }) => sum + gzip(bytes), 0);
   console.log(`total: ${total} bytes gzip`);
-  assert.ok(chunks.some(({ name }) => name.startsWith('adapter_core')), 'webrtc-adapter is a chunk of its own');
+  assert.ok(
+    chunks.some(({ name }) => name.startsWith('adapter_core')),
+    'webrtc-adapter is a chunk of its own',
+  );
   assert.ok(total <= TOTAL_BUDGET_GZIP, `${total} bytes gzip is over the budget of ${TOTAL_BUDGET_GZIP}`);
 });
 
@@ -41,7 +44,10 @@ for (const [chunk, what, element] of [
 ]) {
   test(`${what} is a chunk of its own, which the first load only imports on demand`, () => {
     const text = entry.toString('utf8');
-    assert.ok(chunks.some(({ name }) => name.startsWith(`${chunk}-`)), `dist/chunks/${chunk}-*.js`);
+    assert.ok(
+      chunks.some(({ name }) => name.startsWith(`${chunk}-`)),
+      `dist/chunks/${chunk}-*.js`,
+    );
     assert.match(text, new RegExp(`import\\(["']\\./chunks/${chunk}-[\\w-]+\\.js["']\\)`), 'loaded with import()');
     assert.doesNotMatch(text, new RegExp(`from\\s*["']\\./chunks/${chunk}-`), 'never imported statically');
     if (element) assert.doesNotMatch(text, new RegExp(`define\\(\\s*["']${element}`), 'the chunk defines its element');

@@ -118,7 +118,9 @@ export class FakeSipServer {
     if (method === 'REGISTER') return socket.deliver(this.register(data));
     if (method === 'INVITE') {
       const reply = this.inviteReply;
-      return socket.deliver(typeof reply === 'function' ? response(data, ...reply(data)) : reply === 'ring' ? response(data, 180, 'Ringing') : response(data, 404, 'Not Found'));
+      return socket.deliver(
+        typeof reply === 'function' ? response(data, ...reply(data)) : reply === 'ring' ? response(data, 180, 'Ringing') : response(data, 404, 'Not Found'),
+      );
     }
     if (method === 'MESSAGE') return socket.deliver(response(data, ...this.messageReply));
     if (method === 'SUBSCRIBE') return this.subscribe(socket, data);
@@ -133,22 +135,24 @@ export class FakeSipServer {
   /** A NOTIFY of the message summary outside any subscription (as some servers send), to the newest socket. */
   notifyUnsolicited(body: string, to = 'sip:alice@sip-phone.test'): void {
     const id = Math.random().toString(36).slice(2);
-    this.openSockets.at(-1)?.deliver(
-      [
-        `NOTIFY ${to} SIP/2.0`,
-        `Via: SIP/2.0/WSS fake.invalid;branch=z9hG4bK${id}`,
-        'Max-Forwards: 70',
-        `From: <sip:voicemail@sip-phone.test>;tag=${id}`,
-        `To: <${to}>`,
-        `Call-ID: ${id}@fake.invalid`,
-        'CSeq: 1 NOTIFY',
-        'Event: message-summary',
-        'Content-Type: application/simple-message-summary',
-        `Content-Length: ${new TextEncoder().encode(body).length}`,
-        '',
-        body,
-      ].join('\r\n'),
-    );
+    this.openSockets
+      .at(-1)
+      ?.deliver(
+        [
+          `NOTIFY ${to} SIP/2.0`,
+          `Via: SIP/2.0/WSS fake.invalid;branch=z9hG4bK${id}`,
+          'Max-Forwards: 70',
+          `From: <sip:voicemail@sip-phone.test>;tag=${id}`,
+          `To: <${to}>`,
+          `Call-ID: ${id}@fake.invalid`,
+          'CSeq: 1 NOTIFY',
+          'Event: message-summary',
+          'Content-Type: application/simple-message-summary',
+          `Content-Length: ${new TextEncoder().encode(body).length}`,
+          '',
+          body,
+        ].join('\r\n'),
+      );
   }
 
   /** 200 OK (with a Contact, so a dialog forms) and a first NOTIFY; Expires: 0 ends it. */
@@ -193,7 +197,10 @@ export class FakeSipServer {
    * Delivers a MESSAGE to the phone on the newest open socket, as a proxy relays one; the phone's
    * answer lands in `responses`.
    */
-  messageIn(text: string, { from = 'sip:bob@sip-phone.test', to = 'sip:alice@sip-phone.test', contentType = 'text/plain;charset=utf-8', displayName = '' } = {}): void {
+  messageIn(
+    text: string,
+    { from = 'sip:bob@sip-phone.test', to = 'sip:alice@sip-phone.test', contentType = 'text/plain;charset=utf-8', displayName = '' } = {},
+  ): void {
     const socket = this.openSockets.at(-1);
     if (!socket) throw new Error('messageIn: no open socket (register first)');
     const id = Math.random().toString(36).slice(2);
@@ -222,7 +229,19 @@ export class FakeSipServer {
     const socket = this.openSockets.at(-1);
     if (!socket) throw new Error('ringIn: no open socket (register first)');
     const id = Math.random().toString(36).slice(2);
-    const sdp = offer ?? ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'c=IN IP4 127.0.0.1', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=rtpmap:111 opus/48000/2', 'a=sendrecv', ''].join('\r\n');
+    const sdp =
+      offer ??
+      [
+        'v=0',
+        'o=- 1 1 IN IP4 127.0.0.1',
+        's=-',
+        't=0 0',
+        'c=IN IP4 127.0.0.1',
+        'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+        'a=rtpmap:111 opus/48000/2',
+        'a=sendrecv',
+        '',
+      ].join('\r\n');
     const invite = [
       `INVITE ${to} SIP/2.0`,
       `Via: SIP/2.0/WSS fake.invalid;branch=z9hG4bK${id}`,

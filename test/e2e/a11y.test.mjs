@@ -54,7 +54,9 @@ test('axe finds no violations in any state of a video call, in the light and the
     await part(alice, 'dialpad-button').click();
     await part(alice, 'hold-button').click();
     await bob.waitFor('sip-call-updated', { change: 'remoteHeld', 'call.remoteHeld': true });
-    await until(async () => (await part(alice, 'held-overlay').count()) === 1 && (await part(bob, 'held-overlay').count()) === 1, { message: 'the hold overlays' });
+    await until(async () => (await part(alice, 'held-overlay').count()) === 1 && (await part(bob, 'held-overlay').count()) === 1, {
+      message: 'the hold overlays',
+    });
     await assertNoViolations(alice, 'held, dial pad open');
     await assertNoViolations(bob, 'held by the other side');
 

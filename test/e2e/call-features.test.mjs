@@ -24,7 +24,10 @@ test('alice holds and resumes: nothing flows while held; both hear and see each 
   try {
     await inCall(alice, bob);
     assert.deepEqual(await alice.call('hold'), {});
-    const [aliceUpdate, bobUpdate] = await Promise.all([alice.waitFor('sip-call-updated', { change: 'held' }), bob.waitFor('sip-call-updated', { change: 'remoteHeld' })]);
+    const [aliceUpdate, bobUpdate] = await Promise.all([
+      alice.waitFor('sip-call-updated', { change: 'held' }),
+      bob.waitFor('sip-call-updated', { change: 'remoteHeld' }),
+    ]);
     assert.equal(aliceUpdate.detail.call.held, true);
     assert.equal(bobUpdate.detail.call.remoteHeld, true);
     assert.match(await alice.text('[part~="status"]'), /on hold/);
@@ -32,7 +35,14 @@ test('alice holds and resumes: nothing flows while held; both hear and see each 
     // Silence, not bit-exact zero: the jitter buffer's fade-out can leave ~1e-11 of energy (a 1.5 s
     // sound at -60 dBFS would be 1.5e-6).
     const held = (await receivedDuring([alice, bob], 1500)).map((r) => [r.frames, r.energy < 1e-6 ? 'silent' : r.energy]);
-    assert.deepEqual(held, [[0, 'silent'], [0, 'silent']], `frames and sound while held: ${held}`);
+    assert.deepEqual(
+      held,
+      [
+        [0, 'silent'],
+        [0, 'silent'],
+      ],
+      `frames and sound while held: ${held}`,
+    );
 
     await alice.call('unhold');
     await alice.waitFor('sip-call-updated', { change: 'held', 'call.held': false });
@@ -53,7 +63,15 @@ test('mute disables the microphone track without renegotiating, and shows in Cal
     await alice.call('mute');
     const update = await alice.waitFor('sip-call-updated', { change: 'muted' });
     assert.deepEqual(update.detail.call.muted, { audio: true, video: false });
-    const enabled = () => alice.page.evaluate(() => window.phone().getPeerConnection().getSenders().find((s) => s.track?.kind === 'audio').track.enabled);
+    const enabled = () =>
+      alice.page.evaluate(
+        () =>
+          window
+            .phone()
+            .getPeerConnection()
+            .getSenders()
+            .find((s) => s.track?.kind === 'audio').track.enabled,
+      );
     assert.equal(await enabled(), false);
     assert.match(await alice.text('[part~="mute-button"]'), /Unmute/);
     await alice.page.locator('sip-phone').locator('[part~="mute-button"]').click();
@@ -73,8 +91,20 @@ test('DTMF by SIP INFO reaches the other phone as sip-dtmf; RFC 4733 tones go th
     await inCall(alice, bob, { video: false });
     await alice.call('sendDtmf', '1#');
     await until(async () => (await bob.events('sip-dtmf')).length === 2, { message: 'two tones at bob' });
-    assert.deepEqual((await bob.events('sip-dtmf')).map((e) => [e.detail.tone, e.detail.direction]), [['1', 'incoming'], ['#', 'incoming']]);
-    assert.deepEqual((await alice.events('sip-dtmf')).map((e) => [e.detail.tone, e.detail.direction]), [['1', 'outgoing'], ['#', 'outgoing']]);
+    assert.deepEqual(
+      (await bob.events('sip-dtmf')).map((e) => [e.detail.tone, e.detail.direction]),
+      [
+        ['1', 'incoming'],
+        ['#', 'incoming'],
+      ],
+    );
+    assert.deepEqual(
+      (await alice.events('sip-dtmf')).map((e) => [e.detail.tone, e.detail.direction]),
+      [
+        ['1', 'outgoing'],
+        ['#', 'outgoing'],
+      ],
+    );
     assert.equal((await alice.call('sendDtmf', '1x')).error.code, 'invalid-option');
 
     // The dial pad sends DTMF during a call, by RTP now.
@@ -110,7 +140,9 @@ test('blind transfer: alice calls bob, transfers him to carol; bob and carol tal
     assert.equal(transferStates[0], 'trying');
     assert.equal(transferStates.at(-1), 'accepted');
     await carol.waitFor('sip-call-state', { 'call.state': 'active', 'call.remoteUri': 'sip:bob@sip-phone.test' });
-    await until(async () => (await bob.prop('activeCall'))?.remoteUri === 'sip:carol@sip-phone.test' && (await bob.prop('activeCall')).state === 'active', { message: 'bob in a call with carol' });
+    await until(async () => (await bob.prop('activeCall'))?.remoteUri === 'sip:carol@sip-phone.test' && (await bob.prop('activeCall')).state === 'active', {
+      message: 'bob in a call with carol',
+    });
     await until(async () => (await carol.stats())?.audioBytesIn > 1000 && (await bob.stats())?.audioBytesIn > 1000, { message: 'audio between bob and carol' });
     assert.equal((await bob.events('sip-call-ended'))[0]?.detail.cause, 'bye', "bob's call with alice ended");
     await bob.call('hangup');
@@ -127,18 +159,28 @@ test('call waiting: carol calls bob during his call with alice; answering holds 
   try {
     await inCall(alice, bob, { video: false });
     await carol.call('call', 'bob');
-    const waiting = await until(async () => (await bob.events('sip-incoming-call')).find((e) => e.detail.call.remoteUri === 'sip:carol@sip-phone.test'), { message: "carol's call at bob" });
+    const waiting = await until(async () => (await bob.events('sip-incoming-call')).find((e) => e.detail.call.remoteUri === 'sip:carol@sip-phone.test'), {
+      message: "carol's call at bob",
+    });
     assert.equal((await bob.prop('calls')).length, 2);
     await bob.call('answer', waiting.detail.call.id);
     await carol.waitFor('sip-call-state', { 'call.state': 'active' });
     await alice.waitFor('sip-call-updated', { change: 'remoteHeld', 'call.remoteHeld': true });
     const calls = await bob.prop('calls');
-    assert.deepEqual(calls.map((c) => [c.remoteUri, c.held]), [['sip:alice@sip-phone.test', true], ['sip:carol@sip-phone.test', false]]);
+    assert.deepEqual(
+      calls.map((c) => [c.remoteUri, c.held]),
+      [
+        ['sip:alice@sip-phone.test', true],
+        ['sip:carol@sip-phone.test', false],
+      ],
+    );
     await bob.call('hangup', calls[0].id);
     await bob.call('hangup', calls[1].id);
     await Promise.all([alice.waitFor('sip-call-ended'), carol.waitFor('sip-call-ended')]);
 
-    await bob.page.evaluate(() => { window.phone().maxCalls = 1; });
+    await bob.page.evaluate(() => {
+      window.phone().maxCalls = 1;
+    });
     await inCall(alice, bob, { video: false });
     const before = (await carol.events('sip-call-ended')).length;
     await carol.call('call', 'bob');
@@ -196,9 +238,17 @@ test('call history: kept across a reload, redial from the UI, clearHistory()', a
     await alice.call('hangup');
     await bob.waitFor('sip-call-ended');
     const [entry] = await alice.prop('history');
-    assert.deepEqual({ ...entry, startedAt: typeof entry.startedAt, durationMs: entry.durationMs > 200 }, {
-      remoteUri: 'sip:bob@sip-phone.test', remoteDisplayName: '', direction: 'outgoing', startedAt: 'number', durationMs: true, cause: 'hangup',
-    });
+    assert.deepEqual(
+      { ...entry, startedAt: typeof entry.startedAt, durationMs: entry.durationMs > 200 },
+      {
+        remoteUri: 'sip:bob@sip-phone.test',
+        remoteDisplayName: '',
+        direction: 'outgoing',
+        startedAt: 'number',
+        durationMs: true,
+        cause: 'hangup',
+      },
+    );
     assert.equal((await bob.prop('history'))[0].direction, 'incoming');
     assert.equal((await bob.prop('history'))[0].cause, 'bye');
 
@@ -235,7 +285,11 @@ test('attended transfer: alice talks to bob, calls carol, then connects bob and 
     assert.deepEqual(await alice.call('attendedTransfer', toBob, toCarol), {});
     await until(async () => (await alice.events('sip-call-ended')).length === 2, { timeout: 15000, message: "alice's two calls ended" });
     assert.deepEqual((await alice.events('sip-call-ended')).map((e) => e.detail.cause).sort(), ['transferred', 'transferred']);
-    await until(async () => (await bob.prop('activeCall'))?.remoteUri === 'sip:carol@sip-phone.test' && (await carol.prop('activeCall'))?.remoteUri === 'sip:bob@sip-phone.test', { message: 'bob and carol connected' });
+    await until(
+      async () =>
+        (await bob.prop('activeCall'))?.remoteUri === 'sip:carol@sip-phone.test' && (await carol.prop('activeCall'))?.remoteUri === 'sip:bob@sip-phone.test',
+      { message: 'bob and carol connected' },
+    );
     await until(async () => (await bob.stats())?.audioBytesIn > 1000 && (await carol.stats())?.audioBytesIn > 1000, { message: 'audio between bob and carol' });
     await bob.call('hangup');
     await carol.waitFor('sip-call-ended', { cause: 'bye' });
@@ -252,15 +306,31 @@ test('devices: listed from the browser, switched mid-call with replaceTrack, rem
     await until(async () => (await alice.stats())?.framesDecoded > 5 && (await bob.stats())?.framesDecoded > 5, { message: 'video' });
     const devices = await alice.prop('devices');
     assert.ok(devices.audioInputs.length >= 1 && devices.videoInputs.length >= 1, JSON.stringify(devices));
-    const senderTracks = () => alice.page.evaluate(() => window.phone().getPeerConnection().getSenders().map((s) => s.track?.id));
+    const senderTracks = () =>
+      alice.page.evaluate(() =>
+        window
+          .phone()
+          .getPeerConnection()
+          .getSenders()
+          .map((s) => s.track?.id),
+      );
     const before = await senderTracks();
     const camera = devices.videoInputs.at(-1).deviceId;
     const mic = devices.audioInputs.at(-1).deviceId;
     assert.deepEqual(await alice.call('selectDevices', { audioInput: mic, videoInput: camera }), {});
     const after = await senderTracks();
     assert.equal(after.length, before.length);
-    assert.ok(after.every((id, i) => id && id !== before[i]), 'new tracks on the senders');
-    const deviceIds = await alice.page.evaluate(() => window.phone().getPeerConnection().getSenders().map((s) => s.track.getSettings().deviceId));
+    assert.ok(
+      after.every((id, i) => id && id !== before[i]),
+      'new tracks on the senders',
+    );
+    const deviceIds = await alice.page.evaluate(() =>
+      window
+        .phone()
+        .getPeerConnection()
+        .getSenders()
+        .map((s) => s.track.getSettings().deviceId),
+    );
     assert.ok(deviceIds.includes(camera), `the chosen camera is sending: ${JSON.stringify(deviceIds)}`);
     const framesBefore = (await bob.stats()).framesDecoded;
     await until(async () => (await bob.stats()).framesDecoded > framesBefore + 10, { message: 'video still flows to bob' });
@@ -279,10 +349,15 @@ test('screen share replaces the camera on the video sender, and Stop sharing bri
   try {
     await alice.call('call', 'bob');
     await until(async () => (await bob.stats())?.framesDecoded > 5, { message: 'video' });
-    const videoTrack = () => alice.page.evaluate(() => {
-      const track = window.phone().getPeerConnection().getSenders().find((s) => s.track?.kind === 'video').track;
-      return { id: track.id, displaySurface: track.getSettings().displaySurface ?? null, live: track.readyState === 'live' };
-    });
+    const videoTrack = () =>
+      alice.page.evaluate(() => {
+        const track = window
+          .phone()
+          .getPeerConnection()
+          .getSenders()
+          .find((s) => s.track?.kind === 'video').track;
+        return { id: track.id, displaySurface: track.getSettings().displaySurface ?? null, live: track.readyState === 'live' };
+      });
     const camera = await videoTrack();
     await alice.page.locator('sip-phone').locator('[part~="share-button"]').click();
     const shared = await alice.waitFor('sip-call-updated', { change: 'video', 'call.screenSharing': true });

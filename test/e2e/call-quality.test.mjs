@@ -33,7 +33,14 @@ test('bob stops sending audio: alice is told "No sound from the other side", and
     await inCall(alice, bob);
     assert.equal(await warningText(alice), '', 'no warning while all is well');
     // Bob's browser stops sending (his sender loses its track), without any SIP signalling.
-    await bob.page.evaluate(() => window.phone().getPeerConnection().getTransceivers().find((t) => t.receiver.track.kind === 'audio').sender.replaceTrack(null));
+    await bob.page.evaluate(() =>
+      window
+        .phone()
+        .getPeerConnection()
+        .getTransceivers()
+        .find((t) => t.receiver.track.kind === 'audio')
+        .sender.replaceTrack(null),
+    );
     const raised = await alice.waitFor('sip-call-quality', { warning: 'no-inbound-audio', active: true }, 15000);
     assert.equal(raised.detail.threshold, 3000);
     assert.ok(raised.detail.value >= 3000, `silent for ${raised.detail.value} ms`);
@@ -79,7 +86,11 @@ test('alice\'s microphone goes silent behind the phone\'s back (a muted AudioCon
       tone.connect(gain).connect(destination);
       tone.start();
       const silent = destination.stream.getAudioTracks()[0];
-      const sender = window.phone().getPeerConnection().getTransceivers().find((t) => t.receiver.track.kind === 'audio').sender;
+      const sender = window
+        .phone()
+        .getPeerConnection()
+        .getTransceivers()
+        .find((t) => t.receiver.track.kind === 'audio').sender;
       window.microphone = sender.track;
       await sender.replaceTrack(silent);
     });
@@ -87,18 +98,31 @@ test('alice\'s microphone goes silent behind the phone\'s back (a muted AudioCon
     assert.equal(raised.detail.threshold, 5000);
     assert.ok(raised.detail.value >= 5000);
     assert.equal(raised.detail.call.muted.audio, false);
-    await until(async () => /^You may be muted by your system: no sound from your microphone\.$/.test(await warningText(alice)), { message: 'the microphone warning shown' });
+    await until(async () => /^You may be muted by your system: no sound from your microphone\.$/.test(await warningText(alice)), {
+      message: 'the microphone warning shown',
+    });
 
-    await alice.page.evaluate(() => window.phone().getPeerConnection().getTransceivers().find((t) => t.receiver.track.kind === 'audio').sender.replaceTrack(window.microphone));
+    await alice.page.evaluate(() =>
+      window
+        .phone()
+        .getPeerConnection()
+        .getTransceivers()
+        .find((t) => t.receiver.track.kind === 'audio')
+        .sender.replaceTrack(window.microphone),
+    );
     await alice.waitFor('sip-call-quality', { warning: 'microphone-silent', active: false }, 15000);
     await until(async () => (await warningText(alice)) === '', { message: 'the warning gone' });
 
     // The track disabled directly (not through mute()): silent too.
-    await alice.page.evaluate(() => { window.microphone.enabled = false; });
+    await alice.page.evaluate(() => {
+      window.microphone.enabled = false;
+    });
     const events = (await quality(alice, 'microphone-silent')).length;
     await until(async () => (await quality(alice, 'microphone-silent')).length > events, { timeout: 20000, message: 'microphone-silent again' });
     assert.equal((await quality(alice, 'microphone-silent')).at(-1).active, true);
-    await alice.page.evaluate(() => { window.microphone.enabled = true; });
+    await alice.page.evaluate(() => {
+      window.microphone.enabled = true;
+    });
     await until(async () => (await quality(alice, 'microphone-silent')).at(-1).active === false, { timeout: 15000, message: 'cleared again' });
 
     // The phone's own mute is no warning.

@@ -7,9 +7,11 @@ import { e2eSuite, launchBrowser, openRegisteredPhone, until } from './support/h
 
 const env = e2eSuite('call-screen');
 
-const registered = (user, { browser = env.browser, ...options } = {}) => openRegisteredPhone(browser, env.web.url, { user, server: env.kamailio.wsUrl, ...options });
+const registered = (user, { browser = env.browser, ...options } = {}) =>
+  openRegisteredPhone(browser, env.web.url, { user, server: env.kamailio.wsUrl, ...options });
 const part = (phone, name) => phone.page.locator('sip-phone').locator(`[part~="${name}"]`);
-const partText = async (phone, name) => ((await part(phone, name).count()) ? (await part(phone, name).first().textContent()).replace(/\s+/g, ' ').trim() : null);
+const partText = async (phone, name) =>
+  (await part(phone, name).count()) ? (await part(phone, name).first().textContent()).replace(/\s+/g, ' ').trim() : null;
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Seconds shown by the call timer (m:ss). */
@@ -42,7 +44,9 @@ test('a video call: caller cards, a running timer, the microphone meter, the dia
     await alice.waitFor('sip-call-state', { 'call.state': 'active' });
 
     // The timer runs: two readings two seconds apart.
-    await until(async () => (await partText(alice, 'call-state')) === 'Connected ·' && (await part(alice, 'call-timer').count()) === 1, { message: 'Connected, with a timer' });
+    await until(async () => (await partText(alice, 'call-state')) === 'Connected ·' && (await part(alice, 'call-timer').count()) === 1, {
+      message: 'Connected, with a timer',
+    });
     const first = await timerSeconds(alice);
     await pause(2100);
     const later = await timerSeconds(alice);
@@ -54,7 +58,10 @@ test('a video call: caller cards, a running timer, the microphone meter, the dia
     await part(alice, 'mute-button').click();
     await alice.waitFor('sip-call-updated', { change: 'muted', 'call.muted.audio': true });
     // The meter falls back gently after a peak (×0.7 a tenth of a second): it reaches silence, then stays there.
-    await until(async () => (await part(alice, 'mic-level').evaluate((m) => m.shadowRoot.querySelector('meter').value)) < 0.05, { timeout: 3000, message: 'the meter falls silent after mute' });
+    await until(async () => (await part(alice, 'mic-level').evaluate((m) => m.shadowRoot.querySelector('meter').value)) < 0.05, {
+      timeout: 3000,
+      message: 'the meter falls silent after mute',
+    });
     const muted = await meterReadings(alice, 1500);
     assert.ok(Math.max(...muted) < 0.05, `meter readings while muted: ${muted}`);
     await part(alice, 'mute-button').click();
@@ -69,7 +76,9 @@ test('a video call: caller cards, a running timer, the microphone meter, the dia
     assert.equal(tone.detail.tone, '5');
 
     // The quality icon carries its figures in a tooltip; the video box has named icon buttons.
-    await until(async () => / ms · \d+ kbit\/s/.test((await part(alice, 'quality').evaluate((q) => q.shadowRoot.querySelector('[title]')?.title)) ?? ''), { message: 'quality tooltip' });
+    await until(async () => / ms · \d+ kbit\/s/.test((await part(alice, 'quality').evaluate((q) => q.shadowRoot.querySelector('[title]')?.title)) ?? ''), {
+      message: 'quality tooltip',
+    });
     assert.equal(await part(alice, 'fullscreen-button').getAttribute('aria-label'), 'Full screen');
     assert.equal(await part(alice, 'fullscreen-button').locator('svg').count(), 1);
 
@@ -128,11 +137,13 @@ test('a ringtone the autoplay policy blocks: "Click to turn on sound", then it p
   const soundButton = () => inBob(`window.phone().shadowRoot.querySelector('[part~="sound-button"]')?.textContent.trim() ?? null`);
   try {
     await bobPage.goto(`${env.web.url}/test/e2e/pages/phone.html`);
-    await inBob(`customElements.whenDefined('sip-phone').then(() => window.addPhone(${JSON.stringify({ server: env.kamailio.wsUrl, uri: 'sip:bob@sip-phone.test', 'auto-register': true })}, 'bob-pw')).then(() => true)`);
+    await inBob(
+      `customElements.whenDefined('sip-phone').then(() => window.addPhone(${JSON.stringify({ server: env.kamailio.wsUrl, uri: 'sip:bob@sip-phone.test', 'auto-register': true })}, 'bob-pw')).then(() => true)`,
+    );
     await inBob(`window.waitForEvent('sip-registered').then(() => true)`);
     await alice.call('call', 'bob');
     await inBob(`window.waitForEvent('sip-incoming-call').then(() => true)`);
-    assert.equal(await inBob('navigator.userActivation.hasBeenActive'), false, 'nobody has interacted with bob\'s page');
+    assert.equal(await inBob('navigator.userActivation.hasBeenActive'), false, "nobody has interacted with bob's page");
     await until(async () => (await soundButton()) === 'Click to turn on sound', { message: 'the sound button' });
     assert.equal(await inBob('window.phone().ringing'), 'ringtone');
     await bobPage.locator('sip-phone').locator('[part~="sound-button"]').click();

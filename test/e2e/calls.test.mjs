@@ -8,7 +8,6 @@ const env = e2eSuite('calls');
 
 const registered = (user, attributes) => openRegisteredPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes });
 
-
 describe('calls through Kamailio', () => {
   test('alice calls bob with video, bob answers, both receive audio and video on 127.0.0.1, bob hangs up', async () => {
     const alice = await registered('alice', { video: true });
@@ -131,10 +130,14 @@ describe('calls through Kamailio', () => {
     try {
       for (let i = 1; i <= 3; i++) {
         await alice.call('call', 'bob', { video: i % 2 === 1 });
-        await until(async () => (await alice.events('sip-call-state')).filter((e) => e.detail.call.state === 'active').length === i, { message: `call ${i} active` });
+        await until(async () => (await alice.events('sip-call-state')).filter((e) => e.detail.call.state === 'active').length === i, {
+          message: `call ${i} active`,
+        });
         await mediaFlows(alice, { video: false });
         await (i === 2 ? bob : alice).call('hangup');
-        await until(async () => (await alice.events('sip-call-ended')).length === i && (await bob.events('sip-call-ended')).length === i, { message: `call ${i} ended` });
+        await until(async () => (await alice.events('sip-call-ended')).length === i && (await bob.events('sip-call-ended')).length === i, {
+          message: `call ${i} ended`,
+        });
       }
       for (const phone of [alice, bob]) {
         const leaks = await phone.page.evaluate(() => window.leaks());

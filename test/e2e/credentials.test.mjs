@@ -41,13 +41,10 @@ test('alice registers and calls with an HA1 fetched at each challenge; the eleme
     const challenges = asked.map((r) => [r.reason, r.method, r.realm, r.username, r.uri]);
     assert.deepEqual(challenges[0], ['register', 'REGISTER', 'sip-phone.test', 'alice', 'sip:alice@sip-phone.test']);
     // The voicemail subscription (SUBSCRIBE message-summary, sent once registered) is challenged too.
-    assert.deepEqual(
-      challenges.slice(1).sort(),
-      [
-        ['challenge', 'INVITE', 'sip-phone.test', 'alice', 'sip:alice@sip-phone.test'],
-        ['challenge', 'SUBSCRIBE', 'sip-phone.test', 'alice', 'sip:alice@sip-phone.test'],
-      ],
-    );
+    assert.deepEqual(challenges.slice(1).sort(), [
+      ['challenge', 'INVITE', 'sip-phone.test', 'alice', 'sip:alice@sip-phone.test'],
+      ['challenge', 'SUBSCRIBE', 'sip-phone.test', 'alice', 'sip:alice@sip-phone.test'],
+    ]);
     // Not in the DOM, not in any event, not in the console.
     const everything = JSON.stringify(await alice.events()) + (await alice.page.content()) + alice.consoleLines.join('\n');
     assert.ok(!everything.includes(ha1) && !everything.includes(users.alice), 'the HA1 and the password appear nowhere');

@@ -32,7 +32,10 @@ async function openDemo(query = '') {
 
 /** The computed background of a part of each phone. */
 const backgrounds = (page, part) =>
-  page.evaluate((p) => [...document.querySelectorAll('sip-phone')].map((phone) => getComputedStyle(phone.shadowRoot.querySelector(`[part~="${p}"]`)).backgroundColor), part);
+  page.evaluate(
+    (p) => [...document.querySelectorAll('sip-phone')].map((phone) => getComputedStyle(phone.shadowRoot.querySelector(`[part~="${p}"]`)).backgroundColor),
+    part,
+  );
 
 test('the theme playground recolours both phones live and shows the CSS to copy', async () => {
   const { page, context, problems } = await openDemo('?theme=light');
@@ -87,7 +90,7 @@ test('the React example linked from the demo registers as carol', async () => {
   }
 });
 
-test('bob calls dave, the demo\'s plain SIP phone, and hears the tone dave plays', async () => {
+test("bob calls dave, the demo's plain SIP phone, and hears the tone dave plays", async () => {
   const { page, context, problems } = await openDemo();
   try {
     assert.equal(await page.locator('#plain-phone').isVisible(), true);
@@ -95,13 +98,14 @@ test('bob calls dave, the demo\'s plain SIP phone, and hears the tone dave plays
     const bob = page.locator('#bob');
     await bob.evaluate((phone) => phone.call('dave'));
     await until(() => bob.evaluate((phone) => phone.activeCall?.state === 'active'), { timeout: 15000, message: "bob's call to dave to be answered" });
-    const energy = () => bob.evaluate(async (phone) => {
-      let total = 0;
-      (await phone.getPeerConnection().getStats()).forEach((s) => {
-        if (s.type === 'inbound-rtp' && s.kind === 'audio') total += s.totalAudioEnergy ?? 0;
+    const energy = () =>
+      bob.evaluate(async (phone) => {
+        let total = 0;
+        (await phone.getPeerConnection().getStats()).forEach((s) => {
+          if (s.type === 'inbound-rtp' && s.kind === 'audio') total += s.totalAudioEnergy ?? 0;
+        });
+        return total;
       });
-      return total;
-    });
     await until(async () => (await energy()) > 0.01, { timeout: 10000, message: 'bob hearing dave (inbound audio energy)' });
     await bob.evaluate((phone) => phone.hangup());
     await until(() => bob.evaluate((phone) => phone.calls.length === 0), { message: 'the call to end' });

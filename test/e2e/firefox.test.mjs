@@ -24,13 +24,19 @@ async function holdAndResume(holder, other, label) {
   const held = await receivedDuring([holder, other], 1500);
   // Firefox still sends a frame now and then from a sender whose track was removed (measured: 2 in
   // 1.5 s, against ~30 while sending): no sound, and no moving picture.
-  assert.ok(held.every((r) => r.energy < 0.001 && r.frames <= 3), `nothing received while ${label} holds: ${JSON.stringify(held)}`);
+  assert.ok(
+    held.every((r) => r.energy < 0.001 && r.frames <= 3),
+    `nothing received while ${label} holds: ${JSON.stringify(held)}`,
+  );
   assert.deepEqual(await holder.call('unhold'), {});
   await other.waitFor('sip-call-updated', { change: 'remoteHeld', 'call.remoteHeld': false });
   await bothWays([holder, other], {}, `after ${label} resumed`);
 }
 
-for (const [callerBrowser, calleeBrowser] of [['Chromium', 'Firefox'], ['Firefox', 'Chromium']]) {
+for (const [callerBrowser, calleeBrowser] of [
+  ['Chromium', 'Firefox'],
+  ['Firefox', 'Chromium'],
+]) {
   describe(`${callerBrowser} calls ${calleeBrowser}`, () => {
     test(`video call: both hear and see each other, each side holds and resumes and is heard and seen again, mute, DTMF, hang-up`, async () => {
       const alice = await registered(callerBrowser, 'alice', { video: true });
@@ -59,14 +65,24 @@ for (const [callerBrowser, calleeBrowser] of [['Chromium', 'Firefox'], ['Firefox
         await bothWays([alice, bob], {}, 'after unmuting');
 
         // DTMF by SIP INFO both ways; by RTP (RFC 4733) each browser plays out every tone.
-        await alice.page.evaluate(() => { window.phone().dtmf = 'info'; });
-        await bob.page.evaluate(() => { window.phone().dtmf = 'info'; });
+        await alice.page.evaluate(() => {
+          window.phone().dtmf = 'info';
+        });
+        await bob.page.evaluate(() => {
+          window.phone().dtmf = 'info';
+        });
         await alice.call('sendDtmf', '12');
         await bob.call('sendDtmf', '#');
         await until(async () => (await bob.events('sip-dtmf')).filter((e) => e.detail.direction === 'incoming').length === 2, { message: 'INFO tones at bob' });
         await until(async () => (await alice.events('sip-dtmf')).some((e) => e.detail.direction === 'incoming'), { message: 'INFO tone at alice' });
-        assert.deepEqual((await bob.events('sip-dtmf')).filter((e) => e.detail.direction === 'incoming').map((e) => e.detail.tone), ['1', '2']);
-        assert.deepEqual((await alice.events('sip-dtmf')).filter((e) => e.detail.direction === 'incoming').map((e) => e.detail.tone), ['#']);
+        assert.deepEqual(
+          (await bob.events('sip-dtmf')).filter((e) => e.detail.direction === 'incoming').map((e) => e.detail.tone),
+          ['1', '2'],
+        );
+        assert.deepEqual(
+          (await alice.events('sip-dtmf')).filter((e) => e.detail.direction === 'incoming').map((e) => e.detail.tone),
+          ['#'],
+        );
         for (const phone of [alice, bob]) {
           await phone.page.evaluate(() => {
             window.phone().dtmf = 'rfc4733';
@@ -104,7 +120,9 @@ describe('transfers and call waiting with a Firefox party', () => {
       await alice.waitFor('sip-call-state', { 'call.state': 'active' });
       assert.deepEqual(await alice.call('transfer', 'carol'), {});
       assert.equal((await alice.waitFor('sip-call-ended', {}, 15000)).detail.cause, 'transferred');
-      await until(async () => (await bob.prop('activeCall'))?.remoteUri === 'sip:carol@sip-phone.test' && (await bob.prop('activeCall')).state === 'active', { message: 'bob in a call with carol' });
+      await until(async () => (await bob.prop('activeCall'))?.remoteUri === 'sip:carol@sip-phone.test' && (await bob.prop('activeCall')).state === 'active', {
+        message: 'bob in a call with carol',
+      });
       await bothWays([bob, carol], { video: false }, 'between bob and carol');
       await carol.call('hangup');
       await bob.waitFor('sip-call-ended', { cause: 'bye', 'call.remoteUri': 'sip:carol@sip-phone.test' });
@@ -124,10 +142,18 @@ describe('transfers and call waiting with a Firefox party', () => {
       await until(async () => (await alice.prop('calls')).find((c) => c.id === toCarol)?.state === 'active', { message: 'alice-carol active' });
       assert.deepEqual(await alice.call('attendedTransfer', toBob, toCarol), {});
       await until(async () => (await alice.events('sip-call-ended')).length === 2, { timeout: 15000, message: "alice's two calls ended" }).catch(async (e) => {
-        const seen = async (p) => (await p.events()).map((x) => `${x.type}:${x.detail.call?.remoteUri ?? ''}:${x.detail.call?.state ?? x.detail.cause ?? x.detail.change ?? ''}`).join(' ');
-        throw new Error(`${e.message}\nalice: ${await seen(alice)}\nbob: ${await seen(bob)}\ncarol: ${await seen(carol)}\ncarol console: ${carol.consoleLines.slice(-10).join(' | ')}`);
+        const seen = async (p) =>
+          (await p.events())
+            .map((x) => `${x.type}:${x.detail.call?.remoteUri ?? ''}:${x.detail.call?.state ?? x.detail.cause ?? x.detail.change ?? ''}`)
+            .join(' ');
+        throw new Error(
+          `${e.message}\nalice: ${await seen(alice)}\nbob: ${await seen(bob)}\ncarol: ${await seen(carol)}\ncarol console: ${carol.consoleLines.slice(-10).join(' | ')}`,
+        );
       });
-      assert.deepEqual((await alice.events('sip-call-ended')).map((e) => e.detail.cause), ['transferred', 'transferred']);
+      assert.deepEqual(
+        (await alice.events('sip-call-ended')).map((e) => e.detail.cause),
+        ['transferred', 'transferred'],
+      );
       await until(async () => (await carol.prop('activeCall'))?.remoteUri === 'sip:bob@sip-phone.test', { message: 'carol connected to bob' });
       await bothWays([bob, carol], { video: false }, 'between bob and carol');
       await bob.call('hangup');
@@ -147,7 +173,9 @@ describe('transfers and call waiting with a Firefox party', () => {
       await bob.call('answer');
       await alice.waitFor('sip-call-state', { 'call.state': 'active' });
       await carol.call('call', 'bob', { video: false });
-      const waiting = await until(async () => (await bob.events('sip-incoming-call')).find((e) => e.detail.call.remoteUri === 'sip:carol@sip-phone.test'), { message: "carol's call at bob" });
+      const waiting = await until(async () => (await bob.events('sip-incoming-call')).find((e) => e.detail.call.remoteUri === 'sip:carol@sip-phone.test'), {
+        message: "carol's call at bob",
+      });
       await bob.call('answer', waiting.detail.call.id);
       await carol.waitFor('sip-call-state', { 'call.state': 'active' });
       await alice.waitFor('sip-call-updated', { change: 'remoteHeld', 'call.remoteHeld': true });

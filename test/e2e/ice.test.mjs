@@ -19,7 +19,6 @@ after(() => Promise.all(servers.map((s) => s.close())));
 
 const registered = (user, attributes) => openRegisteredPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes });
 
-
 async function callAndHangUp(alice, bob) {
   await alice.call('call', 'bob', { video: true });
   // Both sides would hold their offer/answer for LONG_TIMEOUT if they waited for the server.

@@ -25,7 +25,16 @@ const badge = (phone) =>
 const thread = (phone) =>
   phone.page.evaluate(() => {
     const view = window.phone().shadowRoot.querySelector('sip-conversations');
-    return [...(view?.shadowRoot.querySelectorAll('[part~="message"]') ?? [])].map((li) => ({ text: [...li.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('').trim(), meta: li.querySelector('.meta').textContent, status: li.dataset.status, images: li.querySelectorAll('img').length }));
+    return [...(view?.shadowRoot.querySelectorAll('[part~="message"]') ?? [])].map((li) => ({
+      text: [...li.childNodes]
+        .filter((n) => n.nodeType === Node.TEXT_NODE)
+        .map((n) => n.textContent)
+        .join('')
+        .trim(),
+      meta: li.querySelector('.meta').textContent,
+      status: li.dataset.status,
+      images: li.querySelectorAll('img').length,
+    }));
   });
 
 describe('text messages through Kamailio', () => {
@@ -39,7 +48,15 @@ describe('text messages through Kamailio', () => {
       const arrived = await bob.waitFor('sip-message');
       assert.deepEqual(
         { ...arrived.detail.message, id: undefined, at: undefined },
-        { id: undefined, at: undefined, direction: 'incoming', remoteUri: 'sip:alice@sip-phone.test', remoteDisplayName: '', text: 'Hello Bob, grüß dich!', status: 'received' },
+        {
+          id: undefined,
+          at: undefined,
+          direction: 'incoming',
+          remoteUri: 'sip:alice@sip-phone.test',
+          remoteDisplayName: '',
+          text: 'Hello Bob, grüß dich!',
+          status: 'received',
+        },
       );
       await until(async () => (await badge(bob)) === '1', { message: "bob's unread badge shows 1" });
 
@@ -59,15 +76,21 @@ describe('text messages through Kamailio', () => {
       await inPhone(alice, '[part~="messages-button"]').click();
       await until(async () => (await thread(alice)).at(1)?.status === 'read', { message: 'alice sees the thread, read' });
       const lines = await thread(alice);
-      assert.deepEqual(lines.map((l) => [l.text, l.status, l.images]), [
-        ['Hello Bob, grüß dich!', 'sent', 0],
-        [markup, 'read', 0],
-      ]);
+      assert.deepEqual(
+        lines.map((l) => [l.text, l.status, l.images]),
+        [
+          ['Hello Bob, grüß dich!', 'sent', 0],
+          [markup, 'read', 0],
+        ],
+      );
       assert.match(lines[0].meta, /Sent/);
       assert.equal(await badge(alice), '');
       assert.deepEqual(
         (await alice.prop('messages')).map((m) => [m.direction, m.status, m.text]),
-        [['outgoing', 'sent', 'Hello Bob, grüß dich!'], ['incoming', 'read', markup]],
+        [
+          ['outgoing', 'sent', 'Hello Bob, grüß dich!'],
+          ['incoming', 'read', markup],
+        ],
       );
       // The thread's call action calls bob.
       await inPhone(alice, '[part~="thread-call-button"]').click();
@@ -136,8 +159,15 @@ describe('text messages through Kamailio', () => {
       await bob.waitFor('sip-message');
       await new Promise((r) => setTimeout(r, 300));
       const received = await bob.events('sip-message');
-      assert.deepEqual(received.map((e) => e.detail.message.text.length), [1300], 'only the message that fits arrived');
-      assert.deepEqual((await alice.prop('messages')).map((m) => m.text.length), [1300]);
+      assert.deepEqual(
+        received.map((e) => e.detail.message.text.length),
+        [1300],
+        'only the message that fits arrived',
+      );
+      assert.deepEqual(
+        (await alice.prop('messages')).map((m) => m.text.length),
+        [1300],
+      );
     } finally {
       await alice.close();
       await bob.close();

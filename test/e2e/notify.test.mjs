@@ -55,7 +55,11 @@ const setHidden = (page, hidden) =>
   }, hidden);
 
 async function twoPhones(bobAttributes) {
-  const alice = await openPhone(env.browser, env.web.url, { user: 'alice', server: env.kamailio.wsUrl, attributes: { 'auto-register': true, 'display-name': 'Alice Liddell' } });
+  const alice = await openPhone(env.browser, env.web.url, {
+    user: 'alice',
+    server: env.kamailio.wsUrl,
+    attributes: { 'auto-register': true, 'display-name': 'Alice Liddell' },
+  });
   const bob = await openPhone(env.browser, env.web.url, { user: 'bob', server: env.kamailio.wsUrl, attributes: { 'auto-register': true, ...bobAttributes } });
   await Promise.all([alice.waitFor('sip-registered'), bob.waitFor('sip-registered')]);
   await recordAttention(bob.page);

@@ -30,10 +30,7 @@ before(async () => {
   kamailio = await startKamailio({ name: 'plain-phone', rtpengine: true, rtpengineRecordingDir: recordingDir });
   web = await serveRepo();
   browser = await launchBrowser();
-  [dave, erin] = await Promise.all([
-    startBaresip({ user: 'dave', kamailio }),
-    startBaresip({ user: 'erin', kamailio, codecs: 'pcmu' }),
-  ]);
+  [dave, erin] = await Promise.all([startBaresip({ user: 'dave', kamailio }), startBaresip({ user: 'erin', kamailio, codecs: 'pcmu' })]);
 });
 
 after(async () => {
@@ -67,22 +64,26 @@ async function recordNewCall() {
 
 /** The browser hears the phone's tone: its Web Audio analyser finds 440 Hz. */
 async function browserHearsTone(phone) {
-  const peak = await until(async () => {
-    const hz = await phone.page.evaluate(() => window.remoteTonePeak());
-    return hz && Math.abs(hz - TONE_HZ) < 15 ? hz : null;
-  }, { timeout: 8000, interval: 200, message: `${phone.user} hearing a ${TONE_HZ} Hz tone` });
+  const peak = await until(
+    async () => {
+      const hz = await phone.page.evaluate(() => window.remoteTonePeak());
+      return hz && Math.abs(hz - TONE_HZ) < 15 ? hz : null;
+    },
+    { timeout: 8000, interval: 200, message: `${phone.user} hearing a ${TONE_HZ} Hz tone` },
+  );
   return peak;
 }
 
 /** Resolves once the browser has sent `frames` more audio packets than now (20 ms each). */
 async function browserSendsFrames(phone, frames) {
-  const sent = () => phone.page.evaluate(async () => {
-    let packets = 0;
-    (await window.phone().getPeerConnection().getStats()).forEach((s) => {
-      if (s.type === 'outbound-rtp' && s.kind === 'audio') packets += s.packetsSent;
+  const sent = () =>
+    phone.page.evaluate(async () => {
+      let packets = 0;
+      (await window.phone().getPeerConnection().getStats()).forEach((s) => {
+        if (s.type === 'outbound-rtp' && s.kind === 'audio') packets += s.packetsSent;
+      });
+      return packets;
     });
-    return packets;
-  });
   const start = await sent();
   await until(async () => (await sent()) >= start + frames, { timeout: frames * 20 + 5000, message: `${frames} audio frames sent` });
 }
@@ -94,15 +95,21 @@ async function browserSendsFrames(phone, frames) {
  */
 async function levelsSentToPhone(phone, rtpCall, since = 0, before = Infinity) {
   const { port, codecs } = audioOf((await phone.page.evaluate(() => window.lastSdp())).remote);
-  const packets = await until(() => {
-    const all = recordedPackets(recordingDir, rtpCall).filter((p) => p.dstPort === port && p.at >= since && p.at < before);
-    return all.length ? all : null;
-  }, { timeout: 5000, message: 'rtpengine\'s recording of the call' });
+  const packets = await until(
+    () => {
+      const all = recordedPackets(recordingDir, rtpCall).filter((p) => p.dstPort === port && p.at >= since && p.at < before);
+      return all.length ? all : null;
+    },
+    { timeout: 5000, message: "rtpengine's recording of the call" },
+  );
   const pcmu = packets.filter((p) => codecs[p.pt] === 'PCMU/8000');
   const opus = packets.filter((p) => codecs[p.pt] === 'opus/48000/2');
   assert.ok(pcmu.length || opus.length, `opus or PCMU among the recorded packets (payload types ${[...new Set(packets.map((p) => p.pt))]})`);
   if (pcmu.length > opus.length) return pcmu.map((p) => pcmuLevel(p.payload));
-  return phone.page.evaluate((payloads) => window.opusLevels(payloads), opus.map((p) => p.payload.toString('base64')));
+  return phone.page.evaluate(
+    (payloads) => window.opusLevels(payloads),
+    opus.map((p) => p.payload.toString('base64')),
+  );
 }
 
 /** The browser's side of rtpengine: the port of its m=audio line and the codec of each payload type. */
@@ -120,13 +127,19 @@ describe('a browser and plain SIP phones through rtpengine', () => {
     try {
       const from = dave.events().length;
       const { rtpCall } = await aliceCalls(alice, dave);
-      assert.match((await alice.page.evaluate(() => window.lastSdp())).remote, /UDP\/TLS\/RTP\/SAVPF 111/, 'the browser gets rtpengine\'s ICE/DTLS answer with opus');
+      assert.match(
+        (await alice.page.evaluate(() => window.lastSdp())).remote,
+        /UDP\/TLS\/RTP\/SAVPF 111/,
+        "the browser gets rtpengine's ICE/DTLS answer with opus",
+      );
       await browserHearsTone(alice);
       await browserSendsFrames(alice, 100);
       assert.equal((await alice.call('hangup')).error, undefined);
       assert.equal((await alice.waitFor('sip-call-ended')).detail.cause, 'hangup');
       await dave.waitForEvent('CALL_CLOSED', { from });
-      await until(async () => !(await kamailio.rtpengine.command({ command: 'list' })).calls.includes(rtpCall), { message: 'rtpengine forgetting the call after the BYE' });
+      await until(async () => !(await kamailio.rtpengine.command({ command: 'list' })).calls.includes(rtpCall), {
+        message: 'rtpengine forgetting the call after the BYE',
+      });
       const levels = await levelsSentToPhone(alice, rtpCall);
       assert.ok(loudFrames(levels) >= 5, `dave received sound: ${loudFrames(levels)} of ${levels.length} frames above ${SOUND_DBFS} dBFS`);
     } finally {
@@ -210,12 +223,19 @@ describe('a browser and plain SIP phones through rtpengine', () => {
       assert.equal(incoming.detail.call.remoteUri, 'sip:dave@sip-phone.test', 'the new call comes from dave');
       await bob.waitFor('sip-call-state', { 'call.state': 'active' });
       assert.equal((await alice.waitFor('sip-call-ended')).detail.cause, 'transferred');
-      assert.equal((await alice.prop('activeCall')), null);
+      assert.equal(await alice.prop('activeCall'), null);
       assert.match((await bob.page.evaluate(() => window.lastSdp())).remote, /a=fingerprint:/, "bob gets rtpengine's DTLS offer, not a plain RTP one");
       await browserHearsTone(bob);
       await browserSendsFrames(bob, 50);
       assert.equal((await bob.call('hangup')).error, undefined);
-      await until(() => dave.events().slice(from).filter((e) => e.type === 'CALL_CLOSED').length >= 2, { message: "both of dave's calls closed" });
+      await until(
+        () =>
+          dave
+            .events()
+            .slice(from)
+            .filter((e) => e.type === 'CALL_CLOSED').length >= 2,
+        { message: "both of dave's calls closed" },
+      );
     } finally {
       await Promise.all([alice.close(), bob.close()]);
     }
@@ -275,7 +295,10 @@ describe('a browser and plain SIP phones through rtpengine', () => {
     }
   });
 
-  for (const [peerName, codec] of [['dave', 'opus with telephone-event/8000'], ['erin', 'PCMU']]) {
+  for (const [peerName, codec] of [
+    ['dave', 'opus with telephone-event/8000'],
+    ['erin', 'PCMU'],
+  ]) {
     test(`alice dials digits during a call with ${peerName} (${codec}) and ${peerName} gets every one (RFC 4733)`, async () => {
       const peer = peerName === 'dave' ? dave : erin;
       const alice = await alicePhone();
@@ -284,13 +307,16 @@ describe('a browser and plain SIP phones through rtpengine', () => {
         const { rtpCall } = await aliceCalls(alice, peer);
         const digits = '159#*0';
         assert.equal((await alice.call('sendDtmf', digits)).error, undefined);
-        await until(() => peer.dtmf(from).length >= digits.length, { timeout: 10000, message: `${peerName} reporting ${digits.length} digits` })
-          .catch(() => {});
+        await until(() => peer.dtmf(from).length >= digits.length, { timeout: 10000, message: `${peerName} reporting ${digits.length} digits` }).catch(
+          () => {},
+        );
         const received = peer.dtmf(from);
         assert.equal((await alice.call('hangup')).error, undefined);
         await peer.waitForEvent('CALL_CLOSED', { from });
         const { port, codecs } = audioOf((await alice.page.evaluate(() => window.lastSdp())).remote);
-        const events = telephoneEvents(recordedPackets(recordingDir, rtpCall).filter((p) => p.dstPort === port && codecs[p.pt]?.startsWith('telephone-event/')));
+        const events = telephoneEvents(
+          recordedPackets(recordingDir, rtpCall).filter((p) => p.dstPort === port && codecs[p.pt]?.startsWith('telephone-event/')),
+        );
         assert.equal(received, digits, `${peerName} reported the digits; RFC 4733 events sent: ${JSON.stringify(events)}`);
       } finally {
         await alice.close();

@@ -35,10 +35,7 @@ const part = (phone, name) => phone.page.locator('sip-phone').locator(`[part~="$
 /** STUN, and coturn over UDP and TCP with credentials valid for an hour (or `credential` instead). */
 function goodIceServers(user, { credential } = {}) {
   const given = turnCredentials(turn.secret, user);
-  return [
-    { urls: stun.url },
-    { urls: [turn.url('udp'), turn.url('tcp')], username: given.username, credential: credential ?? given.credential },
-  ];
+  return [{ urls: stun.url }, { urls: [turn.url('udp'), turn.url('tcp')], username: given.username, credential: credential ?? given.credential }];
 }
 
 /** Counts getUserMedia calls in the page (a call is what would make a browser prompt). */
@@ -236,7 +233,13 @@ test('the user presses "Check my setup": the check loads only then, its lines sh
     beforeLoad: countGetUserMedia,
   });
   try {
-    const loaded = () => alice.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('/chunks/setup-check-')));
+    const loaded = () =>
+      alice.page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .map((e) => e.name)
+          .filter((n) => n.includes('/chunks/setup-check-')),
+      );
     assert.deepEqual(await loaded(), [], 'the first render does without the setup check');
     assert.equal(await alice.page.evaluate(() => !!customElements.get('sip-setup-check')), false);
     assert.equal(await part(alice, 'setup-check').count(), 0);
@@ -255,13 +258,22 @@ test('the user presses "Check my setup": the check loads only then, its lines sh
     const levels = new Set();
     await until(
       async () => {
-        const value = await part(alice, 'setup-check-level').evaluate((m) => m.value).catch(() => null);
+        const value = await part(alice, 'setup-check-level')
+          .evaluate((m) => m.value)
+          .catch(() => null);
         if (value !== null) levels.add(value);
-        return /ready for calls|needs attention/.test((await part(alice, 'setup-check-summary').textContent().catch(() => '')) ?? '');
+        return /ready for calls|needs attention/.test(
+          (await part(alice, 'setup-check-summary')
+            .textContent()
+            .catch(() => '')) ?? '',
+        );
       },
       { timeout: 15000, interval: 50, message: 'the check to finish' },
     );
-    assert.ok([...levels].some((v) => v > 0), `the meter moved: ${[...levels].join(', ')}`);
+    assert.ok(
+      [...levels].some((v) => v > 0),
+      `the meter moved: ${[...levels].join(', ')}`,
+    );
     assert.equal(await alice.page.evaluate(() => window.getUserMediaCalls), 2, 'the button (a user gesture) opened microphone and camera');
 
     const lines = await part(alice, 'setup-check-item').evaluateAll((items) =>
@@ -274,14 +286,21 @@ test('the user presses "Check my setup": the check loads only then, its lines sh
     );
     assert.match(lines[1].text, /^OK Microphone Your microphone works \(.+\)\.$/);
     assert.match(lines[4].text, new RegExp(`^OK SIP server ${env.kamailio.wsUrl} The SIP server answers in \\d+ ms \\(not encrypted, ws://\\)\\.$`));
-    assert.equal(lines[5].text, `Failed SIP server ws://127.0.0.1:${deadPort} Could not connect to the SIP server: nothing answers at that address, or it refused the WebSocket connection.`);
+    assert.equal(
+      lines[5].text,
+      `Failed SIP server ws://127.0.0.1:${deadPort} Could not connect to the SIP server: nothing answers at that address, or it refused the WebSocket connection.`,
+    );
     assert.match(lines[7].text, /^OK STUN\/TURN server turn:.* The TURN server works: it gave a relay address in \d+ ms\.$/);
     assert.equal((await part(alice, 'setup-check-summary').textContent()).trim(), 'Something needs attention: see the lines marked Failed.');
     assert.equal(await part(alice, 'setup-check-summary').getAttribute('role'), 'status');
     assert.equal(await part(alice, 'setup-check-level').getAttribute('aria-label'), 'Microphone level');
     assert.equal(await alice.page.locator('sip-phone').getByRole('list', { name: 'Setup check results' }).count(), 1);
     assert.equal(await button.getAttribute('aria-disabled'), 'false', 'the button is back once the check is done');
-    assert.equal(await alice.page.evaluate(() => window.phone().shadowRoot.activeElement?.getAttribute('part')), 'check-setup-button', 'focus stays on the button');
+    assert.equal(
+      await alice.page.evaluate(() => window.phone().shadowRoot.activeElement?.getAttribute('part')),
+      'check-setup-button',
+      'focus stays on the button',
+    );
 
     await assertNoAxeViolations(alice, env.web.url, 'setup check results open');
   } finally {

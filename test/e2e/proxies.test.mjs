@@ -90,11 +90,14 @@ test('through nginx with its default 60 s timeouts, the keep-alive holds one con
     await carol.close();
   }
 
-  const log = await until(async () => {
-    const entries = await nginx.accessLog();
-    // carol's: the one nginx timed out, and the one she came back on (logged once her page closed).
-    return entries.some((r) => r.path === '/alice') && entries.filter((r) => r.path === '/carol').length >= 2 ? entries : null;
-  }, { message: 'nginx logged the closed connections' });
+  const log = await until(
+    async () => {
+      const entries = await nginx.accessLog();
+      // carol's: the one nginx timed out, and the one she came back on (logged once her page closed).
+      return entries.some((r) => r.path === '/alice') && entries.filter((r) => r.path === '/carol').length >= 2 ? entries : null;
+    },
+    { message: 'nginx logged the closed connections' },
+  );
   const errors = await nginx.errorLog();
   const timedOut = new Set([...errors.matchAll(/\*(\d+) upstream timed out .*while proxying upgraded connection/g)].map((m) => Number(m[1])));
   const aliceConnections = log.filter((r) => r.path === '/alice');
@@ -122,7 +125,10 @@ test('a server that answers keep-alives with a double CRLF (as Asterisk does) an
     assert.equal(counts.connections, 1);
     assert.deepEqual(await alice.events('sip-connection-lost'), []);
     assert.equal(await alice.prop('registrationState'), 'registered');
-    assert.deepEqual(alice.consoleLines.filter((l) => l.startsWith('pageerror')), []);
+    assert.deepEqual(
+      alice.consoleLines.filter((l) => l.startsWith('pageerror')),
+      [],
+    );
     await callAndHangUp(alice, bob);
     await callAndHangUp(bob, alice);
     assert.equal(proxy.counts.connections, 1);

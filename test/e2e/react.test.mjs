@@ -18,7 +18,8 @@ async function openReactApp(user) {
   const query = new URLSearchParams({ server: env.kamailio.wsUrl, uri: `sip:${user}@sip-phone.test`, password: users[user] });
   await page.goto(`${env.web.url}/test/react/index.html?${query}`);
   const text = (id) => page.evaluate((i) => document.getElementById(i)?.textContent ?? null, id);
-  const shows = (id, pattern) => until(async () => pattern.test((await text(id)) ?? '') && (await text(id)), { timeout: 15000, message: `#${id} to match ${pattern}` });
+  const shows = (id, pattern) =>
+    until(async () => pattern.test((await text(id)) ?? '') && (await text(id)), { timeout: 15000, message: `#${id} to match ${pattern}` });
   return { page, context, errors, text, shows };
 }
 

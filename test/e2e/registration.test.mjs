@@ -31,7 +31,12 @@ describe('registration', () => {
   });
 
   test('a wrong password gives sip-registration-failed with 401 and no retry storm', async () => {
-    const bob = await openPhone(env.browser, env.web.url, { user: 'bob', server: env.kamailio.wsUrl, password: 'not-the-password', attributes: { 'auto-register': true } });
+    const bob = await openPhone(env.browser, env.web.url, {
+      user: 'bob',
+      server: env.kamailio.wsUrl,
+      password: 'not-the-password',
+      attributes: { 'auto-register': true },
+    });
     try {
       const failed = await bob.waitFor('sip-registration-failed');
       assert.ok([401, 403].includes(failed.detail.statusCode), `status ${failed.detail.statusCode}`);
@@ -50,7 +55,12 @@ describe('registration', () => {
 
   test('the password is never reflected to an attribute, logged or stored', async () => {
     const secret = 'alice-pw';
-    const alice = await openPhone(env.browser, env.web.url, { user: 'alice', server: env.kamailio.wsUrl, password: null, attributes: { password: secret, 'auto-register': true } });
+    const alice = await openPhone(env.browser, env.web.url, {
+      user: 'alice',
+      server: env.kamailio.wsUrl,
+      password: null,
+      attributes: { password: secret, 'auto-register': true },
+    });
     try {
       await alice.waitFor('sip-registered');
       const exposed = await alice.page.evaluate((s) => {
@@ -66,16 +76,25 @@ describe('registration', () => {
   });
 
   test('auto-register in the markup with the password set later from script registers once, with no error', async () => {
-    const alice = await openPhone(env.browser, env.web.url, { user: 'alice', server: env.kamailio.wsUrl, password: null, attributes: { 'auto-register': true } });
+    const alice = await openPhone(env.browser, env.web.url, {
+      user: 'alice',
+      server: env.kamailio.wsUrl,
+      password: null,
+      attributes: { 'auto-register': true },
+    });
     try {
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(await alice.prop('registrationState'), 'unregistered', 'waits for the password');
-      await alice.page.evaluate(() => { window.phone().password = 'alice-pw'; });
+      await alice.page.evaluate(() => {
+        window.phone().password = 'alice-pw';
+      });
       await alice.waitFor('sip-registered');
       assert.deepEqual(await alice.events('sip-error'), []);
       assert.deepEqual(await alice.events('sip-registration-failed'), []);
       // Changing the server address re-registers without failing anything either.
-      await alice.page.evaluate((url) => { window.phone().server = `${url} ${url}`; }, env.kamailio.wsUrl);
+      await alice.page.evaluate((url) => {
+        window.phone().server = `${url} ${url}`;
+      }, env.kamailio.wsUrl);
       await until(async () => (await alice.events('sip-registered')).length === 2, { message: 're-registered after the change' });
       assert.deepEqual(await alice.events('sip-error'), []);
     } finally {
@@ -92,10 +111,15 @@ describe('registration', () => {
       assert.equal((await phone.events('sip-error'))[0].detail.code, 'invalid-server');
       assert.equal((await phone.events('sip-connecting')).length, 0);
 
-      await phone.page.evaluate((url) => { window.phone().server = url; window.phone().uri = 'alice at example'; }, env.kamailio.wsUrl);
+      await phone.page.evaluate((url) => {
+        window.phone().server = url;
+        window.phone().uri = 'alice at example';
+      }, env.kamailio.wsUrl);
       assert.equal((await phone.call('register')).error.code, 'invalid-uri');
 
-      await phone.page.evaluate(() => { window.phone().uri = 'sip:alice@sip-phone.test'; });
+      await phone.page.evaluate(() => {
+        window.phone().uri = 'sip:alice@sip-phone.test';
+      });
       assert.equal((await phone.call('call', 'bob')).error.code, 'not-registered');
       assert.deepEqual(await phone.call('register'), {});
       assert.equal((await phone.call('call', 'bob smith<>')).error.code, 'invalid-target');

@@ -51,12 +51,19 @@ test('a Kamailio restart is noticed within 1 s; the phone re-registers and can b
     assert.equal(lost.detail.reconnecting, true);
     assert.ok(lost.detail.retryInMs >= 1000 && lost.detail.retryInMs <= 30000, `retryInMs ${lost.detail.retryInMs}`);
     assert.equal((await alice.waitFor('sip-unregistered')).detail.cause, 'connection-lost');
-    await until(async () => (await alice.text('[part~="offline-banner"]'))?.includes('Retrying') || (await alice.text('[part~="offline-banner"]'))?.includes('Reconnecting'), { message: 'offline banner' });
+    await until(
+      async () =>
+        (await alice.text('[part~="offline-banner"]'))?.includes('Retrying') || (await alice.text('[part~="offline-banner"]'))?.includes('Reconnecting'),
+      { message: 'offline banner' },
+    );
 
     const registeredBefore = await count(alice, 'sip-registered');
     await kamailio.start();
     const backAt = Date.now();
-    await until(async () => (await count(alice, 'sip-registered')) > registeredBefore && (await count(bob, 'sip-registered')) > 1, { timeout: 8000, message: 're-registration' });
+    await until(async () => (await count(alice, 'sip-registered')) > registeredBefore && (await count(bob, 'sip-registered')) > 1, {
+      timeout: 8000,
+      message: 're-registration',
+    });
     console.log(`re-registered ${Date.now() - backAt} ms after Kamailio returned`);
     assert.equal(await alice.text('[part~="offline-banner"]'), null, 'banner gone');
     assert.ok((await count(alice, 'sip-connecting')) >= 2, 'each attempt emits sip-connecting');
@@ -125,7 +132,10 @@ test('a Kamailio restart during a call, then a hang-up on one side: both sides e
     await bob.call('answer');
     await until(async () => (await bob.stats())?.framesDecoded > 5, { message: 'video flowing' });
     await kamailio.restart();
-    await until(async () => (await count(alice, 'sip-registered')) >= 2 && (await count(bob, 'sip-registered')) >= 2, { timeout: 10000, message: 're-registered' });
+    await until(async () => (await count(alice, 'sip-registered')) >= 2 && (await count(bob, 'sip-registered')) >= 2, {
+      timeout: 10000,
+      message: 're-registered',
+    });
     assert.equal((await alice.prop('activeCall'))?.state, 'active', 'the call survives the signalling loss');
     const hungUpAt = Date.now();
     await alice.call('hangup');

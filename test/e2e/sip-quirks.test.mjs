@@ -36,7 +36,11 @@ describe('answers the browser cannot use', () => {
       await assertClean(phone);
       const { messages } = await sippFinished(sipp);
       const received = startLines(messages, 'received').filter((l) => !/^SIP\/2\.0 100 /.test(l));
-      assert.deepEqual(received.map((l) => l.split(' ')[0]), ['INVITE', 'ACK', 'BYE'], 'every 2xx ACKed, then the dialog ended');
+      assert.deepEqual(
+        received.map((l) => l.split(' ')[0]),
+        ['INVITE', 'ACK', 'BYE'],
+        'every 2xx ACKed, then the dialog ended',
+      );
       await stillCalls(phone);
     } finally {
       sipp.stop();
@@ -70,26 +74,30 @@ describe('no answer at all', () => {
 });
 
 describe('races', () => {
-  test("the callee's 200 crosses our CANCEL: the phone shows canceled, ACKs the late 200 and sends BYE, so nobody stays in a call", { timeout: 40000 }, async () => {
-    const sipp = await env.startSipp('uas-cancel-crosses-200.xml', 'cancel-crosses-200');
-    const phone = await env.registered('alice');
-    try {
-      const placed = await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
-      await phone.waitFor('sip-call-state', { 'call.state': 'ringing' }, 10000);
-      await phone.call('hangup', placed.value);
-      const end = await phone.waitFor('sip-call-ended', {}, 5000);
-      assert.equal(end.detail.cause, 'canceled');
-      const { messages } = await sippFinished(sipp);
-      const received = startLines(messages, 'received').map((l) => l.split(' ')[0]);
-      assert.deepEqual(received, ['INVITE', 'CANCEL', 'ACK', 'BYE'], 'the late 200 was ACKed and its dialog ended');
-      assert.deepEqual(await states(phone), ['ringing', 'ended'], 'never shown as active');
-      await assertClean(phone);
-      await stillCalls(phone);
-    } finally {
-      sipp.stop();
-      await phone.close();
-    }
-  });
+  test(
+    "the callee's 200 crosses our CANCEL: the phone shows canceled, ACKs the late 200 and sends BYE, so nobody stays in a call",
+    { timeout: 40000 },
+    async () => {
+      const sipp = await env.startSipp('uas-cancel-crosses-200.xml', 'cancel-crosses-200');
+      const phone = await env.registered('alice');
+      try {
+        const placed = await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
+        await phone.waitFor('sip-call-state', { 'call.state': 'ringing' }, 10000);
+        await phone.call('hangup', placed.value);
+        const end = await phone.waitFor('sip-call-ended', {}, 5000);
+        assert.equal(end.detail.cause, 'canceled');
+        const { messages } = await sippFinished(sipp);
+        const received = startLines(messages, 'received').map((l) => l.split(' ')[0]);
+        assert.deepEqual(received, ['INVITE', 'CANCEL', 'ACK', 'BYE'], 'the late 200 was ACKed and its dialog ended');
+        assert.deepEqual(await states(phone), ['ringing', 'ended'], 'never shown as active');
+        await assertClean(phone);
+        await stillCalls(phone);
+      } finally {
+        sipp.stop();
+        await phone.close();
+      }
+    },
+  );
 
   test('the callee hangs up right after its 200 OK: the phone still ACKs the 200, answers the BYE and ends bye', { timeout: 40000 }, async () => {
     const sipp = await env.startSipp('uas-answer-bye-at-once.xml', 'answer-bye-at-once');
@@ -111,67 +119,75 @@ describe('races', () => {
 });
 
 describe('forking', () => {
-  test('two forks both answer: the phone keeps the first, ACKs each 200 once and ends the other fork on its own dialog; the kept call stays up until hung up', { timeout: 40000 }, async () => {
-    const kept = await env.startSipp('uas-fork-kept.xml', 'fork-kept');
-    const dropped = await env.startSipp('uas-cancel-crosses-200.xml', 'fork-dropped');
-    await env.registerContact('forky', kept.port);
-    await env.registerContact('forky', dropped.port);
-    const phone = await env.registered('alice');
-    try {
-      const placed = await phone.call('call', 'forky', { video: false });
-      await phone.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
-      // The other fork's 200 came right after the first (Kamailio CANCELs it on the first 200).
-      const droppedRun = await sippFinished(dropped);
-      const droppedGot = startLines(droppedRun.messages, 'received').map((l) => l.split(' ')[0]);
-      assert.deepEqual(droppedGot, ['INVITE', 'CANCEL', 'ACK', 'BYE'], 'the second 200 was ACKed and its own dialog ended');
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      assert.deepEqual(await callIds(phone), [placed.value], 'one call');
-      assert.equal((await phone.prop('activeCall'))?.state, 'active', 'the kept call is still up');
-      await phone.call('hangup');
-      await phone.waitFor('sip-call-ended', {}, 5000);
-      const keptGot = startLines((await sippFinished(kept)).messages, 'received').map((l) => l.split(' ')[0]);
-      assert.deepEqual(keptGot, ['INVITE', 'ACK', 'BYE'], 'the kept fork got one ACK, and its BYE only at the hang-up');
-      assert.equal((await phone.events('sip-call-ended'))[0].detail.cause, 'hangup');
-      await assertClean(phone);
-      await stillCalls(phone);
-    } finally {
-      kept.stop();
-      dropped.stop();
-      await phone.close();
-    }
-  });
+  test(
+    'two forks both answer: the phone keeps the first, ACKs each 200 once and ends the other fork on its own dialog; the kept call stays up until hung up',
+    { timeout: 40000 },
+    async () => {
+      const kept = await env.startSipp('uas-fork-kept.xml', 'fork-kept');
+      const dropped = await env.startSipp('uas-cancel-crosses-200.xml', 'fork-dropped');
+      await env.registerContact('forky', kept.port);
+      await env.registerContact('forky', dropped.port);
+      const phone = await env.registered('alice');
+      try {
+        const placed = await phone.call('call', 'forky', { video: false });
+        await phone.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
+        // The other fork's 200 came right after the first (Kamailio CANCELs it on the first 200).
+        const droppedRun = await sippFinished(dropped);
+        const droppedGot = startLines(droppedRun.messages, 'received').map((l) => l.split(' ')[0]);
+        assert.deepEqual(droppedGot, ['INVITE', 'CANCEL', 'ACK', 'BYE'], 'the second 200 was ACKed and its own dialog ended');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        assert.deepEqual(await callIds(phone), [placed.value], 'one call');
+        assert.equal((await phone.prop('activeCall'))?.state, 'active', 'the kept call is still up');
+        await phone.call('hangup');
+        await phone.waitFor('sip-call-ended', {}, 5000);
+        const keptGot = startLines((await sippFinished(kept)).messages, 'received').map((l) => l.split(' ')[0]);
+        assert.deepEqual(keptGot, ['INVITE', 'ACK', 'BYE'], 'the kept fork got one ACK, and its BYE only at the hang-up');
+        assert.equal((await phone.events('sip-call-ended'))[0].detail.cause, 'hangup');
+        await assertClean(phone);
+        await stillCalls(phone);
+      } finally {
+        kept.stop();
+        dropped.stop();
+        await phone.close();
+      }
+    },
+  );
 });
 
 describe('authentication', () => {
-  test('a 407 from a PBX with a realm of its own: the phone answers it with the account\'s credentials for that realm and the call connects', { timeout: 40000 }, async () => {
-    const sipp = await env.startSipp('uas-auth-other-realm.xml', 'auth-other-realm');
-    const phone = await env.registered('alice');
-    try {
-      await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
-      await phone.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
-      await phone.call('hangup');
-      await phone.waitFor('sip-call-ended', {}, 5000);
-      const { messages } = await sippFinished(sipp);
-      const invites = tracedMessages(messages).filter((m) => m.direction === 'received' && m.text.startsWith('INVITE '));
-      assert.equal(invites.length, 2, 'one INVITE, then one answering the challenge');
-      const header = /^Proxy-Authorization: *Digest (.*)$/im.exec(invites[1].text)?.[1];
-      assert.ok(header, 'the second INVITE carries Proxy-Authorization');
-      const field = (name) => new RegExp(`\\b${name}="?([^",]+)"?`).exec(header)?.[1];
-      assert.equal(field('realm'), 'pbx.example');
-      assert.equal(field('username'), 'alice');
-      const md5 = (text) => createHash('md5').update(text).digest('hex');
-      const ha1 = md5(`alice:pbx.example:alice-pw`);
-      const ha2 = md5(`INVITE:${field('uri')}`);
-      const expected = md5(`${ha1}:${field('nonce')}:${field('nc')}:${field('cnonce')}:${field('qop')}:${ha2}`);
-      assert.equal(field('response'), expected, 'the digest is right for the realm asked');
-      assert.equal((await phone.events('sip-call-ended'))[0].detail.cause, 'hangup');
-      await assertClean(phone);
-      await stillCalls(phone);
-    } finally {
-      sipp.stop();
-      await phone.close();
-    }
-  });
+  test(
+    "a 407 from a PBX with a realm of its own: the phone answers it with the account's credentials for that realm and the call connects",
+    { timeout: 40000 },
+    async () => {
+      const sipp = await env.startSipp('uas-auth-other-realm.xml', 'auth-other-realm');
+      const phone = await env.registered('alice');
+      try {
+        await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
+        await phone.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
+        await phone.call('hangup');
+        await phone.waitFor('sip-call-ended', {}, 5000);
+        const { messages } = await sippFinished(sipp);
+        const invites = tracedMessages(messages).filter((m) => m.direction === 'received' && m.text.startsWith('INVITE '));
+        assert.equal(invites.length, 2, 'one INVITE, then one answering the challenge');
+        const header = /^Proxy-Authorization: *Digest (.*)$/im.exec(invites[1].text)?.[1];
+        assert.ok(header, 'the second INVITE carries Proxy-Authorization');
+        const field = (name) => new RegExp(`\\b${name}="?([^",]+)"?`).exec(header)?.[1];
+        assert.equal(field('realm'), 'pbx.example');
+        assert.equal(field('username'), 'alice');
+        const md5 = (text) => createHash('md5').update(text).digest('hex');
+        const ha1 = md5(`alice:pbx.example:alice-pw`);
+        const ha2 = md5(`INVITE:${field('uri')}`);
+        const expected = md5(`${ha1}:${field('nonce')}:${field('nc')}:${field('cnonce')}:${field('qop')}:${ha2}`);
+        assert.equal(field('response'), expected, 'the digest is right for the realm asked');
+        assert.equal((await phone.events('sip-call-ended'))[0].detail.cause, 'hangup');
+        await assertClean(phone);
+        await stillCalls(phone);
+      } finally {
+        sipp.stop();
+        await phone.close();
+      }
+    },
+  );
 });
 
 /** When (s, from sipp's clock) sipp received each INVITE, in order. */
@@ -205,34 +221,38 @@ describe('request pending (491)', () => {
     }
   });
 
-  test('every hold re-INVITE gets 491: three retries 0-2 s apart (we did not choose the Call-ID), then hold() rejects change-refused and the call goes on, not held', { timeout: 40000 }, async () => {
-    const phone = await env.registered('alice', { 'auto-answer': true });
-    const sipp = await env.startSipp('uac-491-always.xml', '491-always');
-    try {
-      await phone.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
-      const held = await phone.call('hold');
-      assert.equal(held.error?.code, 'change-refused', JSON.stringify(held));
-      const call = await phone.prop('activeCall');
-      assert.equal(call?.state, 'active', 'the call goes on');
-      assert.equal(call?.held, false, 'as it was: not held');
-      const heldChanges = (await phone.events('sip-call-updated')).filter((e) => e.detail.change === 'held').map((e) => e.detail.call.held);
-      assert.deepEqual(heldChanges, [true, false], 'shown held while asking, then back');
-      assert.equal((await phone.page.evaluate(() => window.leaks())).openPeerConnections, 1, 'its peer connection still open');
-      await phone.call('hangup');
-      const end = await phone.waitFor('sip-call-ended', {}, 5000);
-      assert.equal(end.detail.cause, 'hangup');
-      const { messages } = await sippFinished(sipp);
-      const times = inviteTimes(messages);
-      assert.equal(times.length, 4, 'the re-INVITE and three retries');
-      for (const gap of gaps(times)) assert.ok(gap <= 2.3, `retries 0-2 s apart: ${gaps(times)}`);
-      console.log(`# 491 ×4, retries after ${gaps(times).join(', ')} s`);
-      await assertClean(phone);
-      await stillCalls(phone);
-    } finally {
-      sipp.stop();
-      await phone.close();
-    }
-  });
+  test(
+    'every hold re-INVITE gets 491: three retries 0-2 s apart (we did not choose the Call-ID), then hold() rejects change-refused and the call goes on, not held',
+    { timeout: 40000 },
+    async () => {
+      const phone = await env.registered('alice', { 'auto-answer': true });
+      const sipp = await env.startSipp('uac-491-always.xml', '491-always');
+      try {
+        await phone.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
+        const held = await phone.call('hold');
+        assert.equal(held.error?.code, 'change-refused', JSON.stringify(held));
+        const call = await phone.prop('activeCall');
+        assert.equal(call?.state, 'active', 'the call goes on');
+        assert.equal(call?.held, false, 'as it was: not held');
+        const heldChanges = (await phone.events('sip-call-updated')).filter((e) => e.detail.change === 'held').map((e) => e.detail.call.held);
+        assert.deepEqual(heldChanges, [true, false], 'shown held while asking, then back');
+        assert.equal((await phone.page.evaluate(() => window.leaks())).openPeerConnections, 1, 'its peer connection still open');
+        await phone.call('hangup');
+        const end = await phone.waitFor('sip-call-ended', {}, 5000);
+        assert.equal(end.detail.cause, 'hangup');
+        const { messages } = await sippFinished(sipp);
+        const times = inviteTimes(messages);
+        assert.equal(times.length, 4, 'the re-INVITE and three retries');
+        for (const gap of gaps(times)) assert.ok(gap <= 2.3, `retries 0-2 s apart: ${gaps(times)}`);
+        console.log(`# 491 ×4, retries after ${gaps(times).join(', ')} s`);
+        await assertClean(phone);
+        await stillCalls(phone);
+      } finally {
+        sipp.stop();
+        await phone.close();
+      }
+    },
+  );
 });
 
 /** The ids of the calls the phone reported (state changes and ends). */
@@ -242,27 +262,35 @@ async function callIds(phone) {
 }
 
 describe('redirects', () => {
-  test('a 302 to bob: the phone calls bob, who answers, all as ONE call that never ends on the way; sipp got the ACK for its 302', { timeout: 40000 }, async () => {
-    const sipp = await env.startSipp('uas-redirect-bob.xml', 'redirect-bob');
-    const bob = await env.registered('bob', { 'auto-answer': true });
-    const phone = await env.registered('alice');
-    try {
-      const placed = await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
-      await phone.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
-      await bob.waitFor('sip-call-state', { 'call.state': 'active' }, 5000);
-      assert.deepEqual(await callIds(phone), [placed.value], 'one call id');
-      assert.ok(!(await states(phone)).includes('ended'), 'never ended on the way');
-      const { messages } = await sippFinished(sipp);
-      assert.deepEqual(startLines(messages, 'received').map((l) => l.split(' ')[0]), ['INVITE', 'ACK'], 'the 302 was ACKed');
-      await phone.call('hangup');
-      assert.equal((await phone.waitFor('sip-call-ended', {}, 5000)).detail.cause, 'hangup');
-      await assertClean(phone);
-    } finally {
-      sipp.stop();
-      await phone.close();
-      await bob.close();
-    }
-  });
+  test(
+    'a 302 to bob: the phone calls bob, who answers, all as ONE call that never ends on the way; sipp got the ACK for its 302',
+    { timeout: 40000 },
+    async () => {
+      const sipp = await env.startSipp('uas-redirect-bob.xml', 'redirect-bob');
+      const bob = await env.registered('bob', { 'auto-answer': true });
+      const phone = await env.registered('alice');
+      try {
+        const placed = await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
+        await phone.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
+        await bob.waitFor('sip-call-state', { 'call.state': 'active' }, 5000);
+        assert.deepEqual(await callIds(phone), [placed.value], 'one call id');
+        assert.ok(!(await states(phone)).includes('ended'), 'never ended on the way');
+        const { messages } = await sippFinished(sipp);
+        assert.deepEqual(
+          startLines(messages, 'received').map((l) => l.split(' ')[0]),
+          ['INVITE', 'ACK'],
+          'the 302 was ACKed',
+        );
+        await phone.call('hangup');
+        assert.equal((await phone.waitFor('sip-call-ended', {}, 5000)).detail.cause, 'hangup');
+        await assertClean(phone);
+      } finally {
+        sipp.stop();
+        await phone.close();
+        await bob.close();
+      }
+    },
+  );
 
   test('a 302 to bob (q=0.3) and carol (q=0.8): carol, the higher q, rings first; she does not answer (480) and bob does', { timeout: 40000 }, async () => {
     const sipp = await env.startSipp('uas-redirect-q.xml', 'redirect-q');
@@ -298,7 +326,10 @@ describe('redirects', () => {
       assert.equal(end.detail.cause, 'redirected');
       assert.deepEqual(await callIds(phone), [placed.value], 'one call id');
       const { messages } = await sippFinished(sipp);
-      assert.deepEqual(startLines(messages, 'received').map((l) => l.split(' ')[0]), ['INVITE', 'ACK', 'INVITE', 'ACK']);
+      assert.deepEqual(
+        startLines(messages, 'received').map((l) => l.split(' ')[0]),
+        ['INVITE', 'ACK', 'INVITE', 'ACK'],
+      );
       await assertClean(phone);
       await stillCalls(phone);
     } finally {
@@ -345,23 +376,30 @@ describe('redirects', () => {
 });
 
 describe('session timers', () => {
-  test('422 Session Interval Too Small with Min-SE: 1800: the phone retries once with Session-Expires: 1800, as the same call', { timeout: 40000 }, async () => {
-    const sipp = await env.startSipp('uas-session-interval-too-small.xml', 'min-se', { calls: 2 });
-    const phone = await env.registered('alice');
-    try {
-      const placed = await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
-      const end = await phone.waitFor('sip-call-ended', {}, 10000);
-      assert.equal(end.detail.cause, 'busy', 'the retry reached the callee, who is busy');
-      assert.deepEqual(await callIds(phone), [placed.value], 'one call id');
-      const { messages } = await sippFinished(sipp);
-      const invites = tracedMessages(messages).filter((m) => m.direction === 'received' && m.text.startsWith('INVITE '));
-      assert.equal(invites.length, 2);
-      assert.match(invites[1].text, /^Session-Expires: *1800\b/im);
-      assert.deepEqual(startLines(messages, 'sent').filter((l) => !/ 100 /.test(l)), ['SIP/2.0 422 Session Interval Too Small', 'SIP/2.0 486 Busy Here']);
-      await assertClean(phone);
-    } finally {
-      sipp.stop();
-      await phone.close();
-    }
-  });
+  test(
+    '422 Session Interval Too Small with Min-SE: 1800: the phone retries once with Session-Expires: 1800, as the same call',
+    { timeout: 40000 },
+    async () => {
+      const sipp = await env.startSipp('uas-session-interval-too-small.xml', 'min-se', { calls: 2 });
+      const phone = await env.registered('alice');
+      try {
+        const placed = await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
+        const end = await phone.waitFor('sip-call-ended', {}, 10000);
+        assert.equal(end.detail.cause, 'busy', 'the retry reached the callee, who is busy');
+        assert.deepEqual(await callIds(phone), [placed.value], 'one call id');
+        const { messages } = await sippFinished(sipp);
+        const invites = tracedMessages(messages).filter((m) => m.direction === 'received' && m.text.startsWith('INVITE '));
+        assert.equal(invites.length, 2);
+        assert.match(invites[1].text, /^Session-Expires: *1800\b/im);
+        assert.deepEqual(
+          startLines(messages, 'sent').filter((l) => !/ 100 /.test(l)),
+          ['SIP/2.0 422 Session Interval Too Small', 'SIP/2.0 486 Busy Here'],
+        );
+        await assertClean(phone);
+      } finally {
+        sipp.stop();
+        await phone.close();
+      }
+    },
+  );
 });

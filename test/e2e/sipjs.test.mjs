@@ -139,7 +139,7 @@ test('carol on SIP.js holds the call with alice: alice sees remote hold, silence
   }
 });
 
-test('alice and carol on SIP.js dial digits by SIP INFO: carol gets every digit alice dials, and alice\'s phone reports every digit carol dials', async () => {
+test("alice and carol on SIP.js dial digits by SIP INFO: carol gets every digit alice dials, and alice's phone reports every digit carol dials", async () => {
   const alice = await registered('alice', { dtmf: 'info' });
   const carol = await sipJs('carol');
   try {
@@ -151,8 +151,13 @@ test('alice and carol on SIP.js dial digits by SIP INFO: carol gets every digit 
 
     const back = '2468*#';
     for (const tone of back) await carol.run('sendDtmf', tone);
-    await until(async () => (await alice.events('sip-dtmf')).filter((e) => e.detail.direction === 'incoming').length >= back.length, { message: `alice getting ${back.length} digits` }).catch(() => {});
-    const incoming = (await alice.events('sip-dtmf')).filter((e) => e.detail.direction === 'incoming').map((e) => e.detail.tone).join('');
+    await until(async () => (await alice.events('sip-dtmf')).filter((e) => e.detail.direction === 'incoming').length >= back.length, {
+      message: `alice getting ${back.length} digits`,
+    }).catch(() => {});
+    const incoming = (await alice.events('sip-dtmf'))
+      .filter((e) => e.detail.direction === 'incoming')
+      .map((e) => e.detail.tone)
+      .join('');
     assert.equal(incoming, back, "alice's phone fired sip-dtmf for each of carol's digits");
     await alice.call('hangup');
     await carol.waitFor('hangup');
@@ -197,70 +202,96 @@ const traced = (trace, direction, pattern) => trace.find((m) => m.direction === 
 const startLine = (message) => message?.text.split('\r\n')[0];
 const header = (message, name) => message?.text.split('\r\n').find((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`)) ?? null;
 
-test('calls with SIP.js outlast the first session-timer refresh both ways: the element refreshes by UPDATE at 45 s, SIP.js refuses it (405), the element refreshes by re-INVITE instead (200), the calls stay up with sound', { timeout: 120000 }, async () => {
-  // Both directions at once, to wait for JsSIP's refresh (half of Session-Expires: 90 s) only once.
-  const [alice, bob, carol, dave] = await Promise.all([registered('alice'), registered('bob'), sipJs('carol'), sipJs('dave')]);
-  try {
-    await Promise.all([elementCalls(alice, carol), peerCalls(dave, bob)]);
-    const answeredAt = Date.now();
-    // The refresh is an UPDATE from the element (the refresher in both directions).
-    const refreshed = (peer) => peer.page.waitForFunction(() => window.sipTrace.some((m) => m.direction === 'in' && /^UPDATE /.test(m.text)), null, { timeout: 70000, polling: 500 });
-    await Promise.all([refreshed(carol), refreshed(dave)]);
-    const refreshMs = Date.now() - answeredAt;
-    // Refused, the refresh comes again as a re-INVITE (an INVITE with a To tag), answered 200.
-    const reinvited = (peer) => peer.page.waitForFunction(() => window.sipTrace.some((m) => m.direction === 'out' && /^SIP\/2\.0 200 [^\r]*\r\n(?:[^\r]+\r\n)*CSeq: \d+ INVITE/.test(m.text) && window.sipTrace.some((u) => u.direction === 'in' && /^UPDATE /.test(u.text) && u.at < m.at)), null, { timeout: 10000, polling: 250 });
-    await Promise.all([reinvited(carol), reinvited(dave)]);
-    await sleep(1000);
+test(
+  'calls with SIP.js outlast the first session-timer refresh both ways: the element refreshes by UPDATE at 45 s, SIP.js refuses it (405), the element refreshes by re-INVITE instead (200), the calls stay up with sound',
+  { timeout: 120000 },
+  async () => {
+    // Both directions at once, to wait for JsSIP's refresh (half of Session-Expires: 90 s) only once.
+    const [alice, bob, carol, dave] = await Promise.all([registered('alice'), registered('bob'), sipJs('carol'), sipJs('dave')]);
+    try {
+      await Promise.all([elementCalls(alice, carol), peerCalls(dave, bob)]);
+      const answeredAt = Date.now();
+      // The refresh is an UPDATE from the element (the refresher in both directions).
+      const refreshed = (peer) =>
+        peer.page.waitForFunction(() => window.sipTrace.some((m) => m.direction === 'in' && /^UPDATE /.test(m.text)), null, { timeout: 70000, polling: 500 });
+      await Promise.all([refreshed(carol), refreshed(dave)]);
+      const refreshMs = Date.now() - answeredAt;
+      // Refused, the refresh comes again as a re-INVITE (an INVITE with a To tag), answered 200.
+      const reinvited = (peer) =>
+        peer.page.waitForFunction(
+          () =>
+            window.sipTrace.some(
+              (m) =>
+                m.direction === 'out' &&
+                /^SIP\/2\.0 200 [^\r]*\r\n(?:[^\r]+\r\n)*CSeq: \d+ INVITE/.test(m.text) &&
+                window.sipTrace.some((u) => u.direction === 'in' && /^UPDATE /.test(u.text) && u.at < m.at),
+            ),
+          null,
+          { timeout: 10000, polling: 250 },
+        );
+      await Promise.all([reinvited(carol), reinvited(dave)]);
+      await sleep(1000);
 
-    // alice → carol: alice's INVITE asks for a 90 s session timer; SIP.js (no RFC 4028) answers
-    // without one, so alice refreshes it herself.
-    const carolTrace = await carol.trace();
-    const invite = traced(carolTrace, 'in', /^INVITE /);
-    assert.match(header(invite, 'Session-Expires'), /^Session-Expires: 90$/);
-    assert.match(header(invite, 'Supported'), /\btimer\b/);
-    const carolOk = traced(carolTrace, 'out', /^SIP\/2\.0 200 [^\r]*\r\n(?:[^\r]+\r\n)*CSeq: \d+ INVITE/);
-    assert.equal(header(carolOk, 'Session-Expires'), null, "SIP.js's 200 OK has no Session-Expires");
-    const carolUpdate = traced(carolTrace, 'in', /^UPDATE /);
-    const carolUpdateAnswer = traced(carolTrace, 'out', /^SIP\/2\.0 \d+ [^\r]*\r\n(?:[^\r]+\r\n)*CSeq: \d+ UPDATE/);
-    console.log(`# alice → carol: refresh ${carolUpdate.at - carolOk.at} ms after the 200 OK: ${header(carolUpdate, 'Session-Expires')}; SIP.js answered ${startLine(carolUpdateAnswer)}`);
+      // alice → carol: alice's INVITE asks for a 90 s session timer; SIP.js (no RFC 4028) answers
+      // without one, so alice refreshes it herself.
+      const carolTrace = await carol.trace();
+      const invite = traced(carolTrace, 'in', /^INVITE /);
+      assert.match(header(invite, 'Session-Expires'), /^Session-Expires: 90$/);
+      assert.match(header(invite, 'Supported'), /\btimer\b/);
+      const carolOk = traced(carolTrace, 'out', /^SIP\/2\.0 200 [^\r]*\r\n(?:[^\r]+\r\n)*CSeq: \d+ INVITE/);
+      assert.equal(header(carolOk, 'Session-Expires'), null, "SIP.js's 200 OK has no Session-Expires");
+      const carolUpdate = traced(carolTrace, 'in', /^UPDATE /);
+      const carolUpdateAnswer = traced(carolTrace, 'out', /^SIP\/2\.0 \d+ [^\r]*\r\n(?:[^\r]+\r\n)*CSeq: \d+ UPDATE/);
+      console.log(
+        `# alice → carol: refresh ${carolUpdate.at - carolOk.at} ms after the 200 OK: ${header(carolUpdate, 'Session-Expires')}; SIP.js answered ${startLine(carolUpdateAnswer)}`,
+      );
 
-    // dave → bob: SIP.js's INVITE has no Session-Expires (nor `timer` in Supported); bob's 200 OK
-    // still sets one and makes bob the refresher.
-    const daveTrace = await dave.trace();
-    assert.equal(header(traced(daveTrace, 'out', /^INVITE /), 'Session-Expires'), null);
-    const bobOk = traced(daveTrace, 'in', /^SIP\/2\.0 200 [^\r]*\r\n(?:[^\r]+\r\n)*CSeq: \d+ INVITE/);
-    assert.match(header(bobOk, 'Session-Expires'), /^Session-Expires: 90;refresher=uas$/);
-    const daveUpdate = traced(daveTrace, 'in', /^UPDATE /);
-    const daveUpdateAnswer = traced(daveTrace, 'out', /^SIP\/2\.0 \d+ [^\r]*\r\n(?:[^\r]+\r\n)*CSeq: \d+ UPDATE/);
-    console.log(`# dave → bob: refresh ${daveUpdate.at - bobOk.at} ms after the 200 OK: ${header(daveUpdate, 'Session-Expires')}; SIP.js answered ${startLine(daveUpdateAnswer)}`);
+      // dave → bob: SIP.js's INVITE has no Session-Expires (nor `timer` in Supported); bob's 200 OK
+      // still sets one and makes bob the refresher.
+      const daveTrace = await dave.trace();
+      assert.equal(header(traced(daveTrace, 'out', /^INVITE /), 'Session-Expires'), null);
+      const bobOk = traced(daveTrace, 'in', /^SIP\/2\.0 200 [^\r]*\r\n(?:[^\r]+\r\n)*CSeq: \d+ INVITE/);
+      assert.match(header(bobOk, 'Session-Expires'), /^Session-Expires: 90;refresher=uas$/);
+      const daveUpdate = traced(daveTrace, 'in', /^UPDATE /);
+      const daveUpdateAnswer = traced(daveTrace, 'out', /^SIP\/2\.0 \d+ [^\r]*\r\n(?:[^\r]+\r\n)*CSeq: \d+ UPDATE/);
+      console.log(
+        `# dave → bob: refresh ${daveUpdate.at - bobOk.at} ms after the 200 OK: ${header(daveUpdate, 'Session-Expires')}; SIP.js answered ${startLine(daveUpdateAnswer)}`,
+      );
 
-    for (const [update, ok] of [[carolUpdate, carolOk], [daveUpdate, bobOk]]) {
-      assert.ok(Math.abs(update.at - ok.at - 45000) < 3000, `the refresh came at half of 90 s (${update.at - ok.at} ms)`);
+      for (const [update, ok] of [
+        [carolUpdate, carolOk],
+        [daveUpdate, bobOk],
+      ]) {
+        assert.ok(Math.abs(update.at - ok.at - 45000) < 3000, `the refresh came at half of 90 s (${update.at - ok.at} ms)`);
+      }
+      // SIP.js 0.21 does not implement UPDATE (JsSIP alone then never refreshed again); the element
+      // refreshes by re-INVITE at once instead, with the same Session-Expires.
+      assert.match(startLine(carolUpdateAnswer), /^SIP\/2\.0 405 /);
+      assert.match(startLine(daveUpdateAnswer), /^SIP\/2\.0 405 /);
+      for (const [name, trace] of [
+        ['carol', carolTrace],
+        ['dave', daveTrace],
+      ]) {
+        const update = traced(trace, 'in', /^UPDATE /);
+        const refresh = trace.find((m) => m.direction === 'in' && /^INVITE /.test(m.text) && m.at > update.at);
+        assert.ok(refresh, `${name} got a re-INVITE after refusing the UPDATE`);
+        assert.ok(refresh.at - update.at < 2000, `${name}: the re-INVITE came ${refresh.at - update.at} ms after the UPDATE`);
+        assert.match(header(refresh, 'Session-Expires'), /^Session-Expires: 90;refresher=(uac|uas)$/);
+        console.log(`# ${name}: refreshed by re-INVITE ${refresh.at - update.at} ms after the refused UPDATE: ${header(refresh, 'Session-Expires')}`);
+      }
+
+      // What the users notice: nothing. Both calls are still up, with sound both ways.
+      assert.equal((await alice.prop('activeCall'))?.state, 'active');
+      assert.equal((await bob.prop('activeCall'))?.state, 'active');
+      assert.equal(await carol.run('inCall'), true);
+      assert.equal(await dave.run('inCall'), true);
+      await Promise.all([assertMediaBothWays([alice, carol]), assertMediaBothWays([bob, dave])]);
+      assert.ok(refreshMs > 40000);
+      await alice.call('hangup');
+      await dave.run('hangup');
+      await Promise.all([carol.waitFor('hangup'), bob.waitFor('sip-call-ended')]);
+    } finally {
+      await Promise.all([alice, bob, carol, dave].map((p) => p.close()));
     }
-    // SIP.js 0.21 does not implement UPDATE (JsSIP alone then never refreshed again); the element
-    // refreshes by re-INVITE at once instead, with the same Session-Expires.
-    assert.match(startLine(carolUpdateAnswer), /^SIP\/2\.0 405 /);
-    assert.match(startLine(daveUpdateAnswer), /^SIP\/2\.0 405 /);
-    for (const [name, trace] of [['carol', carolTrace], ['dave', daveTrace]]) {
-      const update = traced(trace, 'in', /^UPDATE /);
-      const refresh = trace.find((m) => m.direction === 'in' && /^INVITE /.test(m.text) && m.at > update.at);
-      assert.ok(refresh, `${name} got a re-INVITE after refusing the UPDATE`);
-      assert.ok(refresh.at - update.at < 2000, `${name}: the re-INVITE came ${refresh.at - update.at} ms after the UPDATE`);
-      assert.match(header(refresh, 'Session-Expires'), /^Session-Expires: 90;refresher=(uac|uas)$/);
-      console.log(`# ${name}: refreshed by re-INVITE ${refresh.at - update.at} ms after the refused UPDATE: ${header(refresh, 'Session-Expires')}`);
-    }
-
-    // What the users notice: nothing. Both calls are still up, with sound both ways.
-    assert.equal((await alice.prop('activeCall'))?.state, 'active');
-    assert.equal((await bob.prop('activeCall'))?.state, 'active');
-    assert.equal(await carol.run('inCall'), true);
-    assert.equal(await dave.run('inCall'), true);
-    await Promise.all([assertMediaBothWays([alice, carol]), assertMediaBothWays([bob, dave])]);
-    assert.ok(refreshMs > 40000);
-    await alice.call('hangup');
-    await dave.run('hangup');
-    await Promise.all([carol.waitFor('hangup'), bob.waitFor('sip-call-ended')]);
-  } finally {
-    await Promise.all([alice, bob, carol, dave].map((p) => p.close()));
-  }
-});
+  },
+);

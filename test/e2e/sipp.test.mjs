@@ -26,11 +26,12 @@ describe('signalling against sipp on UDP through Kamailio', () => {
       // The 183's SDP is the early-media answer: the phone's RTCPeerConnection takes it
       // (Chromium rewrites s= and the like; the ICE credentials are sipp's).
       const early = await until(
-        () => phone.page.evaluate(() => {
-          const pc = window.phone().getPeerConnection();
-          const sdp = pc?.remoteDescription?.sdp ?? '';
-          return sdp.includes('a=ice-ufrag:SIPpUfrg') ? { signalingState: pc.signalingState, type: pc.remoteDescription.type, sdp } : null;
-        }),
+        () =>
+          phone.page.evaluate(() => {
+            const pc = window.phone().getPeerConnection();
+            const sdp = pc?.remoteDescription?.sdp ?? '';
+            return sdp.includes('a=ice-ufrag:SIPpUfrg') ? { signalingState: pc.signalingState, type: pc.remoteDescription.type, sdp } : null;
+          }),
         { timeout: 5000, message: 'the 183 SDP applied as the remote description' },
       );
       assert.equal(early.signalingState, 'stable');
@@ -99,7 +100,10 @@ describe('signalling against sipp on UDP through Kamailio', () => {
 
       const { messages } = await sippFinished(sipp);
       const received = startLines(messages, 'received');
-      assert.deepEqual(received.filter((l) => !l.startsWith('SIP/2.0 100')), ['SIP/2.0 180 Ringing', 'SIP/2.0 488 Not Acceptable Here']);
+      assert.deepEqual(
+        received.filter((l) => !l.startsWith('SIP/2.0 100')),
+        ['SIP/2.0 180 Ringing', 'SIP/2.0 488 Not Acceptable Here'],
+      );
     } finally {
       sipp.stop();
       await phone.close();
@@ -132,19 +136,25 @@ describe('signalling against sipp on UDP through Kamailio', () => {
       assert.ok(held.at < dtmf.at && dtmf.at < end.at, 'hold, then DTMF, then BYE');
       assert.deepEqual(await states(phone), ['active', 'ended']);
       assert.equal((await phone.events('sip-dtmf')).length, 1);
-      assert.deepEqual((await phone.events('sip-call-updated')).map((e) => e.detail.change), ['remoteHeld']);
+      assert.deepEqual(
+        (await phone.events('sip-call-updated')).map((e) => e.detail.change),
+        ['remoteHeld'],
+      );
       await assertClean(phone);
 
       // The scenario itself checked the phone's answer to the re-INVITE says a=recvonly.
       const { messages } = await sippFinished(sipp);
       const received = startLines(messages, 'received');
-      assert.deepEqual(received.filter((l) => !/^SIP\/2\.0 100 /.test(l)), [
-        `INVITE sip:svc@127.0.0.1:${sipp.port} SIP/2.0`,
-        `ACK sip:sipp@127.0.0.1:${sipp.port};transport=udp SIP/2.0`, // JsSIP lowercases the transport
-        'SIP/2.0 200 OK', // re-INVITE
-        'SIP/2.0 200 OK', // INFO
-        'SIP/2.0 200 OK', // BYE
-      ]);
+      assert.deepEqual(
+        received.filter((l) => !/^SIP\/2\.0 100 /.test(l)),
+        [
+          `INVITE sip:svc@127.0.0.1:${sipp.port} SIP/2.0`,
+          `ACK sip:sipp@127.0.0.1:${sipp.port};transport=udp SIP/2.0`, // JsSIP lowercases the transport
+          'SIP/2.0 200 OK', // re-INVITE
+          'SIP/2.0 200 OK', // INFO
+          'SIP/2.0 200 OK', // BYE
+        ],
+      );
     } finally {
       sipp.stop();
       await phone.close();

@@ -43,7 +43,10 @@ for (const transport of ['udp', 'tcp']) {
       for (const sdp of [offer, answer]) {
         const candidates = sdp.match(/^a=candidate:.*$/gm) ?? [];
         assert.ok(candidates.length > 0, 'the SDP carries candidates');
-        assert.ok(candidates.every((c) => / typ relay /.test(c)), `only relay candidates:\n${candidates.join('\n')}`);
+        assert.ok(
+          candidates.every((c) => / typ relay /.test(c)),
+          `only relay candidates:\n${candidates.join('\n')}`,
+        );
       }
       // Sound (energy), video frames and a picture that is not black, both ways.
       await bothWays([alice, bob], { video: true }, `through coturn over ${transport}`).catch((error) => {

@@ -32,9 +32,13 @@ test('alice registers from the settings form, dials bob on the dial pad, bob cli
 
     const incoming = await bob.waitFor('sip-incoming-call');
     assert.equal(incoming.detail.call.remoteDisplayName, 'Alice Liddell');
-    await until(async () => /Incoming video call from\s*Alice Liddell\s*sip:alice@sip-phone\.test/.test((await bob.text('[part~="caller-card"]')) ?? ''), { message: 'caller shown' });
+    await until(async () => /Incoming video call from\s*Alice Liddell\s*sip:alice@sip-phone\.test/.test((await bob.text('[part~="caller-card"]')) ?? ''), {
+      message: 'caller shown',
+    });
     // Ringing out, alice sees herself once the ringback sounds; nothing plays from bob before media connects.
-    await until(() => part(alice, 'local-video').evaluate((v) => v.srcObject?.getVideoTracks().length === 1 && !v.paused), { message: 'self-view while ringing' });
+    await until(() => part(alice, 'local-video').evaluate((v) => v.srcObject?.getVideoTracks().length === 1 && !v.paused), {
+      message: 'self-view while ringing',
+    });
     assert.equal(await part(alice, 'remote-video').evaluate((v) => v.srcObject), null);
     assert.equal((await alice.prop('activeCall')).mediaConnected, false);
     await part(bob, 'answer-button').click();

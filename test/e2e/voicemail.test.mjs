@@ -18,37 +18,41 @@ const badge = (phone) =>
 const voicemailButton = (phone) => phone.page.evaluate(() => window.phone().shadowRoot.querySelector('[part~="voicemail-button"]')?.textContent.trim() ?? null);
 
 describe('voicemail waiting indicator', () => {
-  test('a voicemail system publishes 2 new and 1 old messages for alice: her phone shows them; then "no messages waiting" clears the badge', { timeout: 40000 }, async () => {
-    const phone = await env.registered('alice');
-    try {
-      assert.deepEqual(await phone.prop('voicemail'), { waiting: false, newMessages: 0, oldMessages: 0 });
-      assert.equal(await badge(phone), null, 'no badge before anything waits');
-      assert.equal(await voicemailButton(phone), null, 'no "Call voicemail" without voicemail-uri');
-      const sipp = await env.startSipp('uac-publish-voicemail.xml', 'publish');
+  test(
+    'a voicemail system publishes 2 new and 1 old messages for alice: her phone shows them; then "no messages waiting" clears the badge',
+    { timeout: 40000 },
+    async () => {
+      const phone = await env.registered('alice');
       try {
-        const waiting = await phone.waitFor('sip-voicemail', { 'voicemail.waiting': true }, 10000);
-        assert.deepEqual(waiting.detail.voicemail, { waiting: true, newMessages: 2, oldMessages: 1 });
-        assert.deepEqual(await phone.prop('voicemail'), { waiting: true, newMessages: 2, oldMessages: 1 });
-        assert.deepEqual(await until(() => badge(phone), { message: 'the badge' }), { text: '2', label: '2 new voicemail messages', role: 'img' });
+        assert.deepEqual(await phone.prop('voicemail'), { waiting: false, newMessages: 0, oldMessages: 0 });
+        assert.equal(await badge(phone), null, 'no badge before anything waits');
+        assert.equal(await voicemailButton(phone), null, 'no "Call voicemail" without voicemail-uri');
+        const sipp = await env.startSipp('uac-publish-voicemail.xml', 'publish');
+        try {
+          const waiting = await phone.waitFor('sip-voicemail', { 'voicemail.waiting': true }, 10000);
+          assert.deepEqual(waiting.detail.voicemail, { waiting: true, newMessages: 2, oldMessages: 1 });
+          assert.deepEqual(await phone.prop('voicemail'), { waiting: true, newMessages: 2, oldMessages: 1 });
+          assert.deepEqual(await until(() => badge(phone), { message: 'the badge' }), { text: '2', label: '2 new voicemail messages', role: 'img' });
 
-        const cleared = await phone.waitFor('sip-voicemail', { 'voicemail.waiting': false }, 10000);
-        assert.deepEqual(cleared.detail.voicemail, { waiting: false, newMessages: 0, oldMessages: 3 });
-        await until(async () => (await badge(phone)) === null, { message: 'the badge gone' });
-        assert.equal((await phone.events('sip-voicemail')).length, 2, 'one event per change');
-        const { messages } = await sippFinished(sipp);
-        assert.deepEqual(startLines(messages, 'received'), ['SIP/2.0 200 OK', 'SIP/2.0 200 OK'], 'both PUBLISHes accepted');
+          const cleared = await phone.waitFor('sip-voicemail', { 'voicemail.waiting': false }, 10000);
+          assert.deepEqual(cleared.detail.voicemail, { waiting: false, newMessages: 0, oldMessages: 3 });
+          await until(async () => (await badge(phone)) === null, { message: 'the badge gone' });
+          assert.equal((await phone.events('sip-voicemail')).length, 2, 'one event per change');
+          const { messages } = await sippFinished(sipp);
+          assert.deepEqual(startLines(messages, 'received'), ['SIP/2.0 200 OK', 'SIP/2.0 200 OK'], 'both PUBLISHes accepted');
+        } finally {
+          sipp.stop();
+        }
+        // Unregistering ends the subscription and forgets the summary.
+        await phone.call('unregister');
+        assert.deepEqual(await phone.prop('voicemail'), { waiting: false, newMessages: 0, oldMessages: 0 });
       } finally {
-        sipp.stop();
+        await phone.close();
       }
-      // Unregistering ends the subscription and forgets the summary.
-      await phone.call('unregister');
-      assert.deepEqual(await phone.prop('voicemail'), { waiting: false, newMessages: 0, oldMessages: 0 });
-    } finally {
-      await phone.close();
-    }
-  });
+    },
+  );
 
-  test('an unsolicited NOTIFY of the message summary, outside any subscription, is answered 200 and updates bob\'s badge', { timeout: 40000 }, async () => {
+  test("an unsolicited NOTIFY of the message summary, outside any subscription, is answered 200 and updates bob's badge", { timeout: 40000 }, async () => {
     const phone = await env.registered('bob');
     try {
       const sipp = await env.startSipp('uac-notify-voicemail.xml', 'unsolicited-notify');

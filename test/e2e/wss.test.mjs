@@ -19,10 +19,13 @@ test('alice and bob register over wss:// and call with audio and video', async (
     await alice.call('call', 'bob');
     await bob.waitFor('sip-incoming-call');
     await bob.call('answer');
-    await until(async () => {
-      const [a, b] = [await alice.stats(), await bob.stats()];
-      return a?.framesDecoded > 5 && b?.framesDecoded > 5 && a.audioBytesIn > 1000 && b.audioBytesIn > 1000;
-    }, { message: 'audio and video both ways over wss signalling' });
+    await until(
+      async () => {
+        const [a, b] = [await alice.stats(), await bob.stats()];
+        return a?.framesDecoded > 5 && b?.framesDecoded > 5 && a.audioBytesIn > 1000 && b.audioBytesIn > 1000;
+      },
+      { message: 'audio and video both ways over wss signalling' },
+    );
     await alice.call('hangup');
     assert.equal((await bob.waitFor('sip-call-ended')).detail.cause, 'bye');
   } finally {

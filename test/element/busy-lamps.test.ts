@@ -5,7 +5,11 @@ import { fixture, part, removeAll, until } from './fixture.js';
 /** The contacts panel's buttons: name, lamp, accessible name. */
 function contacts(el: HTMLElement) {
   const panel = part(el as never, 'contacts');
-  return [...(panel?.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part~="contact"]') ?? [])].map((b) => ({ text: b.textContent!.trim(), state: b.dataset.state, label: b.getAttribute('aria-label') }));
+  return [...(panel?.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part~="contact"]') ?? [])].map((b) => ({
+    text: b.textContent!.trim(),
+    state: b.dataset.state,
+    label: b.getAttribute('aria-label'),
+  }));
 }
 
 describe('watch: busy lamps in the element', () => {

@@ -44,7 +44,10 @@ describe('messages in <sip-phone>', () => {
   });
 
   it('shows unread messages as a badge; opening Messages shows the thread as text and marks it read', async () => {
-    localStorage.setItem(key, JSON.stringify([message('1', 'sip:carol@sip-phone.test', 'hi', 'sent', 1), message('2', 'sip:bob@sip-phone.test', hostile, 'received', 2, 'Bob')]));
+    localStorage.setItem(
+      key,
+      JSON.stringify([message('1', 'sip:carol@sip-phone.test', 'hi', 'sent', 1), message('2', 'sip:bob@sip-phone.test', hostile, 'received', 2, 'Bob')]),
+    );
     const el = await fixture(`<sip-phone uri="${uri}" server="ws://fake.invalid"></sip-phone>`);
     const badge = part(el, 'unread-badge')!;
     expect(badge.hidden).to.equal(false);
@@ -78,7 +81,10 @@ describe('messages in <sip-phone>', () => {
     const el = await fixture(`<sip-phone uri="${uri}" server="ws://fake.invalid"></sip-phone>`);
     const errors: string[] = [];
     el.addEventListener('sip-error', (e) => errors.push(e.detail.code));
-    const tooLong = await el.sendMessage('bob', 'x'.repeat(1301)).then(() => null, (e) => e);
+    const tooLong = await el.sendMessage('bob', 'x'.repeat(1301)).then(
+      () => null,
+      (e) => e,
+    );
     expect(tooLong.code).to.equal('message-too-long');
     part(el, 'messages-button')!.click();
     await until(() => el.shadowRoot!.querySelector('sip-conversations')?.shadowRoot?.querySelector('[part~="composer"]'));

@@ -100,19 +100,17 @@ describe('CoreController', () => {
   it('a failed load rejects with a PhoneError and reports it; the next call loads again', async () => {
     let attempts = 0;
     const reported: string[] = [];
-    const core = new CoreController(
-      host(),
-      { devices: () => ({}), report: (error) => (reported.push(error.code), error) },
-      async () => {
-        attempts += 1;
-        if (attempts === 1) throw new TypeError('Failed to fetch dynamically imported module');
-        return import('../../src/core/phone.js');
-      },
-    );
-    const failed = await core.run((phone) => phone.calls).then(
-      () => null,
-      (error: unknown) => error,
-    );
+    const core = new CoreController(host(), { devices: () => ({}), report: (error) => (reported.push(error.code), error) }, async () => {
+      attempts += 1;
+      if (attempts === 1) throw new TypeError('Failed to fetch dynamically imported module');
+      return import('../../src/core/phone.js');
+    });
+    const failed = await core
+      .run((phone) => phone.calls)
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
     expect(failed).to.be.instanceOf(PhoneError);
     expect((failed as PhoneError).code).to.equal('connection-failed');
     expect((failed as PhoneError).message).to.include('Failed to fetch');
@@ -124,7 +122,14 @@ describe('CoreController', () => {
   });
 
   it("the element's options, its configuration and the chosen devices apply to the phone it makes", async () => {
-    const element = Object.assign(host(), { autoAnswer: true, dtmf: 'info' as const, maxCalls: 1, keepaliveInterval: 5, server: 'ws://fake:1', uri: 'sip:alice@sip-phone.test' });
+    const element = Object.assign(host(), {
+      autoAnswer: true,
+      dtmf: 'info' as const,
+      maxCalls: 1,
+      keepaliveInterval: 5,
+      server: 'ws://fake:1',
+      uri: 'sip:alice@sip-phone.test',
+    });
     const core = new CoreController(element, { devices: () => ({ audioInput: 'mic-2', videoInput: 'camera-3' }), report: (error) => error });
     core.willUpdate(new Map([['server', '']]));
     const phone = await core.load();

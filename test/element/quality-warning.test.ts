@@ -16,7 +16,7 @@ describe('the quality-warning part', () => {
     expect(region.matches(':empty')).to.be.true;
   });
 
-  it('says each warning in words, in the phone\'s language', async () => {
+  it("says each warning in words, in the phone's language", async () => {
     await loadLanguage('de');
     expect(shown('en', ['microphone-silent', 'no-inbound-audio']).textContent).to.equal(
       'You may be muted by your system: no sound from your microphone.No sound from the other side.',

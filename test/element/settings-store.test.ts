@@ -266,7 +266,15 @@ describe('SettingsStore and the settings file format', () => {
 
   it('works without storage, and with storage that throws', () => {
     expect(new SettingsStore(null).load()).to.deep.equal({});
-    const throwing = { getItem: () => '{', setItem: () => { throw new Error('full'); }, removeItem: () => { throw new Error('blocked'); } };
+    const throwing = {
+      getItem: () => '{',
+      setItem: () => {
+        throw new Error('full');
+      },
+      removeItem: () => {
+        throw new Error('blocked');
+      },
+    };
     const store = new SettingsStore(throwing);
     expect(store.load()).to.deep.equal({});
     store.save({ uri: 'sip:a@example.com' });

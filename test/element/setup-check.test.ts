@@ -23,7 +23,15 @@ describe('<sip-setup-check>', () => {
       running: false,
       level: null,
       lines: [
-        { name: 'microphone', status: 'ok', reason: 'works', permission: 'granted', device: hostile, level: 0.25, detail: `Your microphone works (${hostile}).` },
+        {
+          name: 'microphone',
+          status: 'ok',
+          reason: 'works',
+          permission: 'granted',
+          device: hostile,
+          level: 0.25,
+          detail: `Your microphone works (${hostile}).`,
+        },
         { name: 'server', target: `ws://${hostile}`, status: 'failed', reason: 'refused', tls: false, timeoutMs: 5000, detail: 'Could not connect.' },
       ],
     });
@@ -39,7 +47,17 @@ describe('<sip-setup-check>', () => {
   });
 
   it('while running: lines still running say so, the meter follows the live level; in German', async () => {
-    const el = await view({ running: true, level: 0.04, lines: [{ name: 'microphone', status: 'running' }, { name: 'ice-server', target: 'stun:x', status: 'running' }] }, de);
+    const el = await view(
+      {
+        running: true,
+        level: 0.04,
+        lines: [
+          { name: 'microphone', status: 'running' },
+          { name: 'ice-server', target: 'stun:x', status: 'running' },
+        ],
+      },
+      de,
+    );
     const root = el.shadowRoot!;
     expect(root.querySelector('[part~="setup-check-summary"]')!.textContent).to.equal('Ihre Einrichtung wird geprüft…');
     expect([...root.querySelectorAll('li')].map((li) => li.dataset.status)).to.deep.equal(['running', 'running']);

@@ -97,7 +97,9 @@ describe('<sip-phone> dial pad', () => {
     const el = await fixture();
     const target = part<HTMLInputElement>(el, 'target')!;
     const press = async (label: string) => {
-      parts(el, 'key').find((k) => k.textContent!.trim() === label)!.click();
+      parts(el, 'key')
+        .find((k) => k.textContent!.trim() === label)!
+        .click();
       await el.updateComplete;
     };
     for (const key of ['1', '2', '*', '0', '#']) await press(key);
@@ -110,7 +112,9 @@ describe('<sip-phone> dial pad', () => {
     target.value = 'bob';
     target.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
     await el.updateComplete;
-    parts(el, 'key').find((k) => k.textContent!.trim() === '7')!.click();
+    parts(el, 'key')
+      .find((k) => k.textContent!.trim() === '7')!
+      .click();
     await el.updateComplete;
     expect(target.value).to.equal('bob7');
   });

@@ -137,7 +137,7 @@ describe('<sip-phone> slots', () => {
     let server: FakeSipServer;
     useFakeRegistrar((fresh) => (server = fresh));
 
-    it('shows the page\'s buttons beside Bye while a call is placed, and not when idle', async () => {
+    it("shows the page's buttons beside Bye while a call is placed, and not when idle", async () => {
       const el = await fixture('<sip-phone server="ws://fake:1" uri="sip:alice@sip-phone.test"><button slot="call-actions">Record</button></sip-phone>');
       el.password = 'alice-pw';
       await el.register();
@@ -217,8 +217,15 @@ describe('<sip-phone> accessible names', () => {
   function nameOf(node: HTMLElement): string {
     const root = node.getRootNode() as ShadowRoot;
     const labelledBy = node.getAttribute('aria-labelledby');
-    if (labelledBy) return labelledBy.split(/\s+/).map((id) => root.getElementById(id)?.textContent ?? '').join(' ').trim();
-    const label = node.getAttribute('aria-label') ?? (node instanceof HTMLButtonElement || node.localName === 'summary' ? node.textContent : node.closest('label')?.textContent);
+    if (labelledBy)
+      return labelledBy
+        .split(/\s+/)
+        .map((id) => root.getElementById(id)?.textContent ?? '')
+        .join(' ')
+        .trim();
+    const label =
+      node.getAttribute('aria-label') ??
+      (node instanceof HTMLButtonElement || node.localName === 'summary' ? node.textContent : node.closest('label')?.textContent);
     return (label ?? '').replace(/\s+/g, ' ').trim();
   }
 

@@ -48,7 +48,15 @@ test('the manifest declares <sip-phone> and its inner elements, and where they a
   assert.equal(phone.name, 'SipPhone');
   assert.ok(phone.summary && phone.description, 'summary and description from the class JSDoc');
   const definitions = manifest.modules.flatMap((m) => (m.exports ?? []).filter((e) => e.kind === 'custom-element-definition'));
-  assert.deepEqual(sorted(definitions.map((d) => d.name)), ['sip-call-quality', 'sip-call-timer', 'sip-contacts', 'sip-conversations', 'sip-mic-level', 'sip-phone', 'sip-setup-check']);
+  assert.deepEqual(sorted(definitions.map((d) => d.name)), [
+    'sip-call-quality',
+    'sip-call-timer',
+    'sip-contacts',
+    'sip-conversations',
+    'sip-mic-level',
+    'sip-phone',
+    'sip-setup-check',
+  ]);
 });
 
 test('every event the element dispatches is in the manifest (@fires), with its type and a description', () => {
@@ -59,7 +67,11 @@ test('every event the element dispatches is in the manifest (@fires), with its t
   ]);
   assert.ok(dispatched.includes('sip-call-ended'));
   const listed = phone.events ?? [];
-  assertSameNames(listed.map((e) => e.name), dispatched, 'events (@fires)');
+  assertSameNames(
+    listed.map((e) => e.name),
+    dispatched,
+    'events (@fires)',
+  );
   for (const event of listed) {
     assert.match(event.type?.text ?? '', /^CustomEvent<Sip\w+Detail>$/, `${event.name}: @fires {CustomEvent<…Detail>}`);
     assert.ok(event.description, `${event.name} has a description`);
@@ -72,7 +84,12 @@ test('every part rendered in src/ is in the manifest (@csspart) of the element t
     // Parts handed to a button helper (`roundButton({ part: 'call-button', … })`).
     ...matches(/\bpart: '([\w-]+)'/g, (m) => [m[1]]),
     // A nested element's parts that the file re-exports (`exportparts="inner, inner2: outer"`).
-    ...matches(/\bexportparts="([^"]*)"/g, (m) => m[1].split(',').map((entry) => entry.split(':').pop().trim()).filter(Boolean)),
+    ...matches(/\bexportparts="([^"]*)"/g, (m) =>
+      m[1]
+        .split(',')
+        .map((entry) => entry.split(':').pop().trim())
+        .filter(Boolean),
+    ),
   ];
   assert.ok(rendered.length > 10, 'found the part="…" attributes');
   for (const element of elements) {
@@ -87,7 +104,11 @@ test('every --sip-phone-* custom property the styles read is in the manifest (@c
   const read = sorted([...tokenNames, ...[...matches(/var\(\s*(--sip-phone-[\w-]+)/g, (m) => [m[1]])].map((hit) => hit.name)]);
   assert.ok(read.includes('--sip-phone-accent'));
   const listed = phone.cssProperties ?? [];
-  assertSameNames(listed.map((p) => p.name), read, 'custom properties (@cssprop)');
+  assertSameNames(
+    listed.map((p) => p.name),
+    read,
+    'custom properties (@cssprop)',
+  );
   for (const property of listed) {
     assert.ok(property.default, `${property.name}: @cssprop [${property.name}=<default>]`);
     assert.ok(property.description, `${property.name} has a description`);
@@ -96,11 +117,13 @@ test('every --sip-phone-* custom property the styles read is in the manifest (@c
 
 test('every <slot> rendered is in the manifest (@slot)', () => {
   const rendered = sorted(
-    [...matches(/<slot\b([^>]*)>/g, (m) => [/\bname="([^"]+)"/.exec(m[1])?.[1] ?? ''])]
-      .filter((hit) => ownerOf(hit.file) === phone)
-      .map((hit) => hit.name),
+    [...matches(/<slot\b([^>]*)>/g, (m) => [/\bname="([^"]+)"/.exec(m[1])?.[1] ?? ''])].filter((hit) => ownerOf(hit.file) === phone).map((hit) => hit.name),
   );
-  assertSameNames((phone.slots ?? []).map((s) => s.name), rendered, 'slots (@slot)');
+  assertSameNames(
+    (phone.slots ?? []).map((s) => s.name),
+    rendered,
+    'slots (@slot)',
+  );
 });
 
 /** Global HTML attributes an element may observe: the property that goes with each is HTMLElement's. */
@@ -108,7 +131,10 @@ const globalAttributes = { lang: 'lang', dir: 'dir', title: 'title', hidden: 'hi
 
 test('every attribute sets a public property, and says its type and default', () => {
   const attributes = phone.attributes ?? [];
-  assert.ok(attributes.some((a) => a.name === 'auto-register'), 'the attributes are in the manifest');
+  assert.ok(
+    attributes.some((a) => a.name === 'auto-register'),
+    'the attributes are in the manifest',
+  );
   for (const attribute of attributes) {
     assert.ok(attribute.type?.text, `attribute ${attribute.name} has a type (annotate the property, or @attr {type} ${attribute.name} for a global attribute)`);
     assert.ok(attribute.description, `attribute ${attribute.name} has a description`);
@@ -123,5 +149,9 @@ test('every attribute sets a public property, and says its type and default', ()
     assert.ok(attribute.default !== undefined, `attribute ${attribute.name} has a default`);
   }
   const withAttribute = phone.members.filter((m) => m.kind === 'field' && m.attribute).map((m) => m.attribute);
-  assertSameNames(attributes.filter((a) => a.fieldName).map((a) => a.name), withAttribute, 'attributes');
+  assertSameNames(
+    attributes.filter((a) => a.fieldName).map((a) => a.name),
+    withAttribute,
+    'attributes',
+  );
 });

@@ -16,7 +16,13 @@ let packed = [];
 before(() => {
   rmSync(app, { recursive: true, force: true });
   mkdirSync(`${installed}`, { recursive: true });
-  const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', app], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const [info] = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', app], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  );
   packed = info.files.map((f) => f.path);
   execFileSync('tar', ['-xzf', `${app}${info.filename}`, '-C', installed, '--strip-components=1']);
   writeFileSync(`${app}package.json`, JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
@@ -25,10 +31,23 @@ before(() => {
 });
 
 test('the tarball holds the library, its types, the bundle and the manifest, and no sources or tests', () => {
-  for (const file of ['package.json', 'LICENSE', 'lib/index.js', 'lib/index.d.ts', 'lib/events.d.ts', 'lib/react.js', 'lib/react.d.ts', 'dist/sip-phone.js', 'custom-elements.json']) {
+  for (const file of [
+    'package.json',
+    'LICENSE',
+    'lib/index.js',
+    'lib/index.d.ts',
+    'lib/events.d.ts',
+    'lib/react.js',
+    'lib/react.d.ts',
+    'dist/sip-phone.js',
+    'custom-elements.json',
+  ]) {
     assert.ok(packed.includes(file), `${file} is packed`);
   }
-  assert.deepEqual(packed.filter((file) => /^(src|test|demo|\.ci)\//.test(file) || file.startsWith('node_modules/')), []);
+  assert.deepEqual(
+    packed.filter((file) => /^(src|test|demo|\.ci)\//.test(file) || file.startsWith('node_modules/')),
+    [],
+  );
   for (const file of pkg.sideEffects) assert.ok(existsSync(`${installed}${file}`), `sideEffects entry ${file} exists`);
   assert.equal(pkg.customElements, 'custom-elements.json');
 });
@@ -61,7 +80,10 @@ test('react and @lit/react are imported by lib/react.js, and are not in the bund
   assert.match(wrapper, /^import \{ createComponent \} from '@lit\/react';$/m);
   const bundle = readFileSync(`${installed}dist/sip-phone.js`, 'utf8');
   assert.doesNotMatch(bundle, /react\.(transitional\.)?element|__CLIENT_INTERNALS|createComponent/, 'no React in dist/sip-phone.js');
-  assert.ok(pkg.peerDependenciesMeta?.react?.optional && pkg.peerDependenciesMeta?.['@lit/react']?.optional, 'React users install react and @lit/react; nobody else needs them');
+  assert.ok(
+    pkg.peerDependenciesMeta?.react?.optional && pkg.peerDependenciesMeta?.['@lit/react']?.optional,
+    'React users install react and @lit/react; nobody else needs them',
+  );
 });
 
 for (const moduleResolution of ['bundler', 'nodenext']) {

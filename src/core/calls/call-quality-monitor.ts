@@ -141,7 +141,9 @@ export class CallQualityMonitor {
     else this.inboundSilentSince ??= previous.mediaConnected && !previous.held ? previous.at : sample.at;
     const noInbound = this.inboundSilentSince !== null && sample.at - this.inboundSilentSince >= NO_INBOUND_AUDIO_MS;
     if (noInbound !== this.active.has('no-inbound-audio') && (noInbound || this.inboundSilentSince === null)) {
-      changes.push(this.set('no-inbound-audio', noInbound, noInbound ? sample.at - this.inboundSilentSince! : undefined, noInbound ? NO_INBOUND_AUDIO_MS : undefined));
+      changes.push(
+        this.set('no-inbound-audio', noInbound, noInbound ? sample.at - this.inboundSilentSince! : undefined, noInbound ? NO_INBOUND_AUDIO_MS : undefined),
+      );
     }
 
     // Our microphone: only while we mean to send (not muted, nobody holds).
@@ -151,7 +153,9 @@ export class CallQualityMonitor {
     else this.microphoneSilentSince ??= previous.mediaConnected && !previous.held && !previous.muted ? previous.at : sample.at;
     const micSilent = this.microphoneSilentSince !== null && sample.at - this.microphoneSilentSince >= MICROPHONE_SILENT_MS;
     if (micSilent !== this.active.has('microphone-silent') && (micSilent || this.microphoneSilentSince === null)) {
-      changes.push(this.set('microphone-silent', micSilent, micSilent ? sample.at - this.microphoneSilentSince! : undefined, micSilent ? MICROPHONE_SILENT_MS : undefined));
+      changes.push(
+        this.set('microphone-silent', micSilent, micSilent ? sample.at - this.microphoneSilentSince! : undefined, micSilent ? MICROPHONE_SILENT_MS : undefined),
+      );
     }
     return changes;
   }
@@ -179,7 +183,8 @@ export class CallQualityMonitor {
 
 /** Whether the microphone's RMS level between two samples was below {@link MICROPHONE_SILENCE_LEVEL} (false when unknown). */
 function quiet(previous: QualitySample, sample: QualitySample): boolean {
-  if (sample.microphoneEnergy === null || previous.microphoneEnergy === null || sample.microphoneDuration === null || previous.microphoneDuration === null) return false;
+  if (sample.microphoneEnergy === null || previous.microphoneEnergy === null || sample.microphoneDuration === null || previous.microphoneDuration === null)
+    return false;
   const energy = sample.microphoneEnergy - previous.microphoneEnergy;
   const duration = sample.microphoneDuration - previous.microphoneDuration;
   // A new track on the sender may restart its counters: no verdict for that interval.

@@ -53,7 +53,8 @@ export class CallSenders {
     if (!sender) throw new PhoneError('invalid-call-state', `This call sends no ${track.kind}.`);
     const old = sender.track ?? this.heldTrack(sender);
     const held = this.heldTracks.find(([s]) => s === sender);
-    if (held) held[1] = track; // restored on unhold
+    if (held)
+      held[1] = track; // restored on unhold
     else await sender.replaceTrack(track);
     return old;
   }
@@ -67,7 +68,11 @@ export class CallSenders {
       const waiting = pc.getTransceivers().find((t) => !t.sender.track && t.receiver.track.kind === track.kind && /send/.test(t.direction));
       const held = this.heldTracks.find(([sender]) => sender === waiting?.sender);
       if (held) held[1] = track;
-      else void waiting?.sender.replaceTrack(track).then(() => this.sendPendingTones()).catch(() => {});
+      else
+        void waiting?.sender
+          .replaceTrack(track)
+          .then(() => this.sendPendingTones())
+          .catch(() => {});
     }
   }
 

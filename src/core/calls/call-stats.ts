@@ -35,7 +35,15 @@ export async function readCallStats(pc: RTCPeerConnection, callId: string, previ
   let rttMs: number | null = null;
   let jitterMs: number | null = null;
   let packetsLost = 0;
-  const sample: StatsSample = { at: performance.now(), audioBytes: 0, videoBytes: 0, packetsReceived: 0, audioPacketsReceived: 0, microphoneEnergy: null, microphoneDuration: null };
+  const sample: StatsSample = {
+    at: performance.now(),
+    audioBytes: 0,
+    videoBytes: 0,
+    packetsReceived: 0,
+    audioPacketsReceived: 0,
+    microphoneEnergy: null,
+    microphoneDuration: null,
+  };
   report.forEach((s) => {
     if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded' && typeof s.currentRoundTripTime === 'number') {
       rttMs = Math.round(s.currentRoundTripTime * 1000);

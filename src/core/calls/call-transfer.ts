@@ -9,8 +9,7 @@ import type { Call, TransferState } from './call.js';
 export function referCall(call: Call, target: string, replacing: Call | undefined, changed: (state: TransferState) => void): void {
   // JsSIP's typings say refer() returns void; it returns its ReferSubscriber (or false).
   const subscriber = call.session.refer(target, replacing ? { replaces: replacing.session } : undefined) as unknown as
-    | { on(event: string, listener: () => void): void }
-    | false;
+    { on(event: string, listener: () => void): void } | false;
   if (!subscriber) throw new PhoneError('invalid-call-state', 'The call cannot be transferred now.');
   // Attended: the other call is replaced by the transferee's, so it ends as transferred too.
   if (replacing) replacing.localCause = 'transferred';

@@ -248,7 +248,12 @@ export class Call {
       const settle = () => reject(new PhoneError('invalid-call-state', 'The call ended before the change was made.'));
       const refused: Refused = (response) => {
         finished();
-        reject(new PhoneError('change-refused', `The other side refused the change (${response.status_code} ${response.reason_phrase}); the call goes on as it was.`));
+        reject(
+          new PhoneError(
+            'change-refused',
+            `The other side refused the change (${response.status_code} ${response.reason_phrase}); the call goes on as it was.`,
+          ),
+        );
       };
       session.once('reofferfailed', refused);
       this.cleanups.push(settle);

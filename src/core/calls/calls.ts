@@ -322,11 +322,17 @@ export class Calls implements CallObserver {
     const iceServers = config?.iceServers ?? [];
     const iceTransportPolicy = config?.iceTransportPolicy ?? 'all';
     const yielded = iceProbe.typesFor(iceServers);
-    const call = new Call(session, direction, video, {
-      ice: { iceServers, iceTransportPolicy, timeoutMs: options.iceGatheringTimeout ?? DEFAULT_ICE_GATHERING_TIMEOUT, yielded },
-      mediaTimeoutMs: options.mediaTimeout ?? DEFAULT_MEDIA_TIMEOUT,
-      statsIntervalMs: options.statsInterval ?? 2000,
-    }, this);
+    const call = new Call(
+      session,
+      direction,
+      video,
+      {
+        ice: { iceServers, iceTransportPolicy, timeoutMs: options.iceGatheringTimeout ?? DEFAULT_ICE_GATHERING_TIMEOUT, yielded },
+        mediaTimeoutMs: options.mediaTimeout ?? DEFAULT_MEDIA_TIMEOUT,
+        statsIntervalMs: options.statsInterval ?? 2000,
+      },
+      this,
+    );
     this.byId.set(call.id, call);
     this.host.emit('change', undefined);
     return call;

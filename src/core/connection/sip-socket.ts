@@ -92,10 +92,7 @@ export class SipSocket {
   connect(): void {
     if (this.isConnected() || this.isConnecting()) return;
     this.disconnect();
-    const {
-      connectTimeout = DEFAULT_CONNECT_TIMEOUT,
-      createWebSocket = (u, p) => new WebSocket(u, p) as unknown as WebSocketLike,
-    } = this.settings;
+    const { connectTimeout = DEFAULT_CONNECT_TIMEOUT, createWebSocket = (u, p) => new WebSocket(u, p) as unknown as WebSocketLike } = this.settings;
     let ws: WebSocketLike;
     try {
       ws = createWebSocket(this.url, 'sip');

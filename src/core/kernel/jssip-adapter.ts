@@ -87,9 +87,11 @@ interface ReofferOptions {
 }
 
 // JsSIP exports the RTCSession class at run time; its typings do not list it.
-const Session = (JsSIP as unknown as {
-  RTCSession: { prototype: RTCSessionInternals; C: Record<'STATUS_CANCELED' | 'STATUS_TERMINATED' | 'STATUS_CONFIRMED', number> };
-}).RTCSession;
+const Session = (
+  JsSIP as unknown as {
+    RTCSession: { prototype: RTCSessionInternals; C: Record<'STATUS_CANCELED' | 'STATUS_TERMINATED' | 'STATUS_CONFIRMED', number> };
+  }
+).RTCSession;
 
 /**
  * Two fixes to how JsSIP takes the answers to its INVITE (upstreamable, each in a few lines):
@@ -195,9 +197,7 @@ function keepSessionWhenReofferRefused(): void {
         ...handlers,
         failed: (response) => {
           if (!response || response.status_code === 481) return failed(response);
-          this._connectionPromiseQueue = this._connectionPromiseQueue
-            .then(() => this._connection.setLocalDescription({ type: 'rollback' }))
-            .catch(() => {});
+          this._connectionPromiseQueue = this._connectionPromiseQueue.then(() => this._connection.setLocalDescription({ type: 'rollback' })).catch(() => {});
           undo?.();
           this.emit('reofferfailed', response);
         },
@@ -221,7 +221,10 @@ function keepSessionWhenReofferRefused(): void {
     });
   };
   // hold() and unhold() flip the hold state and announce it before they send: keep the way back.
-  for (const [name, back] of [['hold', '_onunhold'], ['unhold', '_onhold']]) {
+  for (const [name, back] of [
+    ['hold', '_onunhold'],
+    ['unhold', '_onhold'],
+  ]) {
     const original = proto[name];
     proto[name] = function (this: ReofferSession, ...args: unknown[]) {
       this._undoReoffer = () => {
@@ -324,7 +327,15 @@ export interface Subscription {
  * subscription ended without end(): `refused` when the server answered the SUBSCRIBE with an
  * error (e.g. 489 Bad Event), otherwise it timed out or the server ended it (a final NOTIFY).
  */
-export function subscribe(ua: UA, target: string, event: string, accept: string, expires: number, onNotify: (body: string) => void, onEnd: (refused: boolean) => void): Subscription {
+export function subscribe(
+  ua: UA,
+  target: string,
+  event: string,
+  accept: string,
+  expires: number,
+  onNotify: (body: string) => void,
+  onEnd: (refused: boolean) => void,
+): Subscription {
   const subscriber = ua.subscribe(target, event, accept, { expires });
   const { SUBSCRIBE_NON_OK_RESPONSE, SUBSCRIBE_AUTHENTICATION_FAILED } = subscriber.C;
   let ending = false;

@@ -77,7 +77,10 @@ export class Messages extends Emitter<MessagesEvents> {
       ua.on('newMessage', (event: IncomingMessageEvent | OutgoingMessageEvent) => {
         if (event.originator !== 'remote') return;
         const request = event.request;
-        const type = String(request.getHeader('content-type') ?? 'text/plain').split(';')[0].trim().toLowerCase();
+        const type = String(request.getHeader('content-type') ?? 'text/plain')
+          .split(';')[0]
+          .trim()
+          .toLowerCase();
         if (type !== 'text/plain') {
           event.message.reject({ status_code: 415, reason_phrase: 'Unsupported Media Type', extraHeaders: ['Accept: text/plain'] });
           return;

@@ -21,7 +21,15 @@ export function sendMessage(messages: Messages, target: string, text: string): P
     const { ua, config } = messages;
     const uri = resolveTarget(String(target ?? ''), config?.domain ?? 'invalid');
     if (!ua || !config || messages.phone.registrationState !== 'registered') throw new PhoneError('not-registered', 'Register before sending messages.');
-    const message: MessageInfo = { id: crypto.randomUUID(), direction: 'outgoing', remoteUri: uri, remoteDisplayName: '', text, at: Date.now(), status: 'sending' };
+    const message: MessageInfo = {
+      id: crypto.randomUUID(),
+      direction: 'outgoing',
+      remoteUri: uri,
+      remoteDisplayName: '',
+      text,
+      at: Date.now(),
+      status: 'sending',
+    };
     messages.add(message);
     ua.sendMessage(uri, text, {
       contentType: 'text/plain;charset=utf-8',

@@ -148,26 +148,42 @@ export class BusyLamps implements SubscriptionHolder {
       // Refused (e.g. 489 Bad Event: the server has no busy lamps): tried again at the next registration.
       if (!refused) this.retry ??= setTimeout(() => this.registered?.ua === ua && this.subscribe(ua, config), RESUBSCRIBE_MS);
     };
-    const dialogs: Subscription = subscribe(ua, target, 'dialog', 'application/dialog-info+xml', SUBSCRIBE_EXPIRES, (body) => {
-      const info = parseDialogInfo(body);
-      if (!info) return;
-      if (info.full || !entry.dialogs) entry.dialogs = info.dialogs;
-      else for (const [id, dialog] of info.dialogs) entry.dialogs.set(id, dialog);
-      this.update(entry);
-    }, (refused) => ended(dialogs, refused));
+    const dialogs: Subscription = subscribe(
+      ua,
+      target,
+      'dialog',
+      'application/dialog-info+xml',
+      SUBSCRIBE_EXPIRES,
+      (body) => {
+        const info = parseDialogInfo(body);
+        if (!info) return;
+        if (info.full || !entry.dialogs) entry.dialogs = info.dialogs;
+        else for (const [id, dialog] of info.dialogs) entry.dialogs.set(id, dialog);
+        this.update(entry);
+      },
+      (refused) => ended(dialogs, refused),
+    );
     entry.subscriptions = [dialogs];
-    const presence: Subscription = subscribe(ua, target, 'presence', 'application/pidf+xml', SUBSCRIBE_EXPIRES, (body) => {
-      const online = isOnline(body);
-      if (online === null) return;
-      entry.online = online;
-      this.update(entry);
-    }, (refused) => {
-      // Without presence a lamp still shows calls; it just never says 'offline'.
-      entry.subscriptions = entry.subscriptions.filter((s) => s !== presence);
-      entry.online = null;
-      if (!refused) ended(dialogs, false);
-      else this.update(entry);
-    });
+    const presence: Subscription = subscribe(
+      ua,
+      target,
+      'presence',
+      'application/pidf+xml',
+      SUBSCRIBE_EXPIRES,
+      (body) => {
+        const online = isOnline(body);
+        if (online === null) return;
+        entry.online = online;
+        this.update(entry);
+      },
+      (refused) => {
+        // Without presence a lamp still shows calls; it just never says 'offline'.
+        entry.subscriptions = entry.subscriptions.filter((s) => s !== presence);
+        entry.online = null;
+        if (!refused) ended(dialogs, false);
+        else this.update(entry);
+      },
+    );
     entry.subscriptions.push(presence);
   }
 

@@ -62,12 +62,20 @@ export class Voicemail implements SubscriptionHolder {
     clearTimeout(this.retry);
     if (this.subscription && this.ua === ua) return;
     this.ua = ua;
-    const subscription = subscribe(ua, config.uri, MESSAGE_SUMMARY, 'application/simple-message-summary', SUBSCRIBE_EXPIRES, (body) => this.update(body), (refused) => {
-      if (this.subscription !== subscription) return;
-      this.subscription = null;
-      // A server without message summaries refuses: asked again only at the next registration.
-      if (!refused) this.retry = setTimeout(() => ua.isRegistered() && this.subscribe(ua, config), RESUBSCRIBE_MS);
-    });
+    const subscription = subscribe(
+      ua,
+      config.uri,
+      MESSAGE_SUMMARY,
+      'application/simple-message-summary',
+      SUBSCRIBE_EXPIRES,
+      (body) => this.update(body),
+      (refused) => {
+        if (this.subscription !== subscription) return;
+        this.subscription = null;
+        // A server without message summaries refuses: asked again only at the next registration.
+        if (!refused) this.retry = setTimeout(() => ua.isRegistered() && this.subscribe(ua, config), RESUBSCRIBE_MS);
+      },
+    );
     this.subscription = subscription;
   }
 

@@ -20,7 +20,12 @@ function defaultGetUserMedia(): PreflightDeps['getUserMedia'] {
   return devices?.getUserMedia ? (constraints) => devices.getUserMedia(constraints) : null;
 }
 
-export async function checkMedia(name: 'microphone' | 'camera', input: PreflightInput, deps: PreflightDeps, onLevel: (level: number) => void): Promise<MediaCheck> {
+export async function checkMedia(
+  name: 'microphone' | 'camera',
+  input: PreflightInput,
+  deps: PreflightDeps,
+  onLevel: (level: number) => void,
+): Promise<MediaCheck> {
   const permission = await (deps.queryPermission ?? defaultQueryPermission)(name).catch(() => 'unknown' as const);
   const base = { name, permission } as const;
   const getUserMedia = deps.getUserMedia === undefined ? defaultGetUserMedia() : deps.getUserMedia;

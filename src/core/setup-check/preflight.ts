@@ -74,17 +74,7 @@ export interface ServerCheck extends CheckBase<'server', ServerReason> {
 }
 
 export type IceServerReason =
-  | 'stun-answered'
-  | 'relay'
-  | 'no-srflx'
-  | 'no-relay'
-  | 'credentials-refused'
-  | 'no-credentials'
-  | 'timeout'
-  | 'unreachable'
-  | 'error'
-  | 'invalid'
-  | 'none';
+  'stun-answered' | 'relay' | 'no-srflx' | 'no-relay' | 'credentials-refused' | 'no-credentials' | 'timeout' | 'unreachable' | 'error' | 'invalid' | 'none';
 export interface IceServerCheck extends CheckBase<'ice-server', IceServerReason> {
   /** 'stun' or 'turn' (from the URL scheme; stuns/turns count as their plain kind). */
   kind?: 'stun' | 'turn';
@@ -178,7 +168,8 @@ export const DEFAULT_PREFLIGHT_TIMEOUT_MS = 5000;
 /** Checks `preflight()`'s options; misuse throws PhoneError 'invalid-option'. */
 export function preflightOptions(options: unknown): { media: boolean; timeoutMs: number } {
   if (options == null) return { media: false, timeoutMs: DEFAULT_PREFLIGHT_TIMEOUT_MS };
-  if (typeof options !== 'object' || Array.isArray(options)) throw new PhoneError('invalid-option', 'preflight() takes an options object such as { media: true }.');
+  if (typeof options !== 'object' || Array.isArray(options))
+    throw new PhoneError('invalid-option', 'preflight() takes an options object such as { media: true }.');
   const { media = false, timeoutMs = DEFAULT_PREFLIGHT_TIMEOUT_MS, ...rest } = options as PreflightOptions;
   const unknown = Object.keys(rest);
   if (unknown.length) throw new PhoneError('invalid-option', `preflight() has no option ${unknown.join(', ')} (only media and timeoutMs).`);

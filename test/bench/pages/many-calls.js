@@ -88,7 +88,9 @@ window.bench = {
   async call(target, timeoutMs) {
     const t0 = performance.now();
     const active = waitFor('sip-call-state', (d) => d.call.state === 'active', timeoutMs, 'active');
-    const ended = waitFor('sip-call-ended', () => true, timeoutMs, 'end').then((d) => { throw new Error(`ended before active: ${d.cause}${d.statusCode ? ` ${d.statusCode}` : ''}`); });
+    const ended = waitFor('sip-call-ended', () => true, timeoutMs, 'end').then((d) => {
+      throw new Error(`ended before active: ${d.cause}${d.statusCode ? ` ${d.statusCode}` : ''}`);
+    });
     ended.catch(() => {});
     const media = waitFor('sip-call-updated', (d) => d.change === 'media' && d.call.mediaConnected, timeoutMs, 'media connected');
     media.catch(() => {});
@@ -103,7 +105,11 @@ window.bench = {
   /** Resolves to whether the current call's audio sender carries a live microphone track (within `timeoutMs`). */
   async sendsAudio(timeoutMs) {
     const started = performance.now();
-    const sending = () => !!phone.getPeerConnection()?.getSenders().some((s) => s.track?.kind === 'audio' && s.track.readyState === 'live');
+    const sending = () =>
+      !!phone
+        .getPeerConnection()
+        ?.getSenders()
+        .some((s) => s.track?.kind === 'audio' && s.track.readyState === 'live');
     while (!sending() && performance.now() - started < timeoutMs) await new Promise((r) => setTimeout(r, 20));
     return sending();
   },

@@ -16,8 +16,18 @@ import {
 function call() {
   const monitor = new CallQualityMonitor();
   let last: QualitySample = {
-    at: 0, rttMs: 50, jitterMs: 5, packetsReceived: 0, packetsLost: 0, audioPacketsReceived: 0,
-    microphoneEnergy: 0, microphoneDuration: 0, microphone: 'live', held: false, muted: false, mediaConnected: true,
+    at: 0,
+    rttMs: 50,
+    jitterMs: 5,
+    packetsReceived: 0,
+    packetsLost: 0,
+    audioPacketsReceived: 0,
+    microphoneEnergy: 0,
+    microphoneDuration: 0,
+    microphone: 'live',
+    held: false,
+    muted: false,
+    mediaConnected: true,
   };
   monitor.update(last);
   const step = (change: Partial<QualitySample> & { audioPackets?: number; lost?: number; micLevel?: number } = {}): QualityChange[] => {

@@ -5,8 +5,14 @@ import { causeFromJsSip } from '../../../src/core/kernel/causes.js';
 describe('call state', () => {
   it('follows the outgoing and incoming paths and always allows ending', () => {
     const moves: [CallState, CallState][] = [
-      ['calling', 'ringing'], ['ringing', 'active'], ['calling', 'active'], ['incoming', 'active'], ['active', 'ended'],
-      ['calling', 'ended'], ['ringing', 'ended'], ['incoming', 'ended'],
+      ['calling', 'ringing'],
+      ['ringing', 'active'],
+      ['calling', 'active'],
+      ['incoming', 'active'],
+      ['active', 'ended'],
+      ['calling', 'ended'],
+      ['ringing', 'ended'],
+      ['incoming', 'ended'],
     ];
     for (const [from, to] of moves) expect(canTransition(from, to), `${from}→${to}`).to.equal(true);
   });

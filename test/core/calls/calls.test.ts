@@ -97,7 +97,10 @@ describe('Calls with media already allowed (no prompt can come)', () => {
     const invite = server.requests.find((r) => r.startsWith('INVITE'))!;
     expect(invite, 'an audio sender is offered').to.match(/m=audio[^]*a=sendrecv[^]*a=msid:/);
     const call = phone.getCall(id)!;
-    expect(call.peerConnection!.getSenders().map((s) => s.track), 'no track yet').to.deep.equal([null]);
+    expect(
+      call.peerConnection!.getSenders().map((s) => s.track),
+      'no track yet',
+    ).to.deep.equal([null]);
     const stream = microphone();
     media.resolve(stream);
     const [track] = stream.getTracks();
@@ -110,8 +113,11 @@ describe('Calls with media already allowed (no prompt can come)', () => {
   it('follows a 302 to its Contacts, highest q first, past a busy one, as the same call still calling', async () => {
     const server = new FakeSipServer();
     server.inviteReply = (invite) =>
-      invite.startsWith('INVITE sip:bob@') ? [302, 'Moved Temporarily', ['Contact: <sip:carol@sip-phone.test>;q=0.5, <sip:dave@sip-phone.test>;q=0.9']]
-      : invite.startsWith('INVITE sip:dave@') ? [486, 'Busy Here'] : [180, 'Ringing'];
+      invite.startsWith('INVITE sip:bob@')
+        ? [302, 'Moved Temporarily', ['Contact: <sip:carol@sip-phone.test>;q=0.5, <sip:dave@sip-phone.test>;q=0.9']]
+        : invite.startsWith('INVITE sip:dave@')
+          ? [486, 'Busy Here']
+          : [180, 'Ringing'];
     const phone = await registeredPhone(server, Promise.resolve(microphone()));
     const states: string[] = [];
     phone.on('call-state', ({ call }) => states.push(`${call.id} ${call.state}`));
@@ -202,7 +208,7 @@ describe('Calls with media already allowed (no prompt can come)', () => {
 
   it('sends RFC 4733 tones of 250 ms with 100 ms gaps, and tones dialled before the microphone is on its sender once it is', async () => {
     // Chromium offers telephone-event/48000 and /8000.
-    const { server, media, phone, caller, info } = await answeredWhileMediaStarts();
+    const { media, phone, caller, info } = await answeredWhileMediaStarts();
     const call = phone.getCall(info.id)!;
     await until(() => call.state === 'active');
     const inserted: [string, number, number][] = [];
@@ -222,7 +228,10 @@ describe('Calls with media already allowed (no prompt can come)', () => {
     } finally {
       RTCDTMFSender.prototype.insertDTMF = insertDTMF;
     }
-    expect(inserted).to.deep.equal([['12#', 250, 100], ['4', 250, 100]]);
+    expect(inserted).to.deep.equal([
+      ['12#', 250, 100],
+      ['4', 250, 100],
+    ]);
     caller.close();
     phone.stop();
   });

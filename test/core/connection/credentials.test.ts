@@ -28,7 +28,9 @@ describe('Phone with a credentials function', () => {
     });
     await phone.register();
     expect(phone.registrationState).to.equal('registered');
-    expect(asked).to.deep.equal([{ realm: 'sip-phone.test', method: 'REGISTER', stale: false, reason: 'register', uri: 'sip:alice@sip-phone.test', username: 'alice' }]);
+    expect(asked).to.deep.equal([
+      { realm: 'sip-phone.test', method: 'REGISTER', stale: false, reason: 'register', uri: 'sip:alice@sip-phone.test', username: 'alice' },
+    ]);
     expect(server.methods()).to.deep.equal(['REGISTER', 'REGISTER']);
     expect(server.requests[1]).to.match(/Authorization: Digest .*username="alice"/);
     expect(server.requests.join('')).to.not.include('alice-pw');
@@ -59,7 +61,10 @@ describe('Phone with a credentials function', () => {
     const { phone, events } = phoneWith(server, () => {
       throw new Error('backend down');
     });
-    const error = await phone.register().then(() => null, (e) => e);
+    const error = await phone.register().then(
+      () => null,
+      (e) => e,
+    );
     expect(error.code).to.equal('credentials-failed');
     expect(error.message).to.match(/backend down/);
     expect(phone.registrationState).to.equal('failed');
@@ -73,18 +78,24 @@ describe('Phone with a credentials function', () => {
     const server = new FakeSipServer();
     for (const answer of [null, {}, { ha1: 'secret-not-hex' }, { password: '' }]) {
       const { phone } = phoneWith(server, async () => answer as never);
-      const error = await phone.register().then(() => null, (e) => e);
+      const error = await phone.register().then(
+        () => null,
+        (e) => e,
+      );
       expect(error.code, JSON.stringify(answer)).to.equal('credentials-failed');
       expect(error.message).to.not.include('secret');
       phone.stop();
     }
   });
 
-  it('wrong credentials are the registrar\'s refusal: authentication-failed, asked once', async () => {
+  it("wrong credentials are the registrar's refusal: authentication-failed, asked once", async () => {
     const server = new FakeSipServer();
     let calls = 0;
     const { phone } = phoneWith(server, async () => (calls++, { ha1: calculateMD5('alice:sip-phone.test:wrong') }));
-    const error = await phone.register().then(() => null, (e) => e);
+    const error = await phone.register().then(
+      () => null,
+      (e) => e,
+    );
     expect(error.code).to.equal('authentication-failed');
     expect(calls).to.equal(1);
     phone.stop();

@@ -42,7 +42,12 @@ describe('instance id', () => {
     const profile = tabOf();
     const id = browserInstanceId(profile.storage);
     expect(browserInstanceId(profile.storage)).to.equal(id);
-    const blocked = { getItem: () => { throw new Error('blocked'); }, setItem: () => {} };
+    const blocked = {
+      getItem: () => {
+        throw new Error('blocked');
+      },
+      setItem: () => {},
+    };
     expect(browserInstanceId(blocked)).to.match(/^[0-9a-f-]{36}$/);
     expect(tabInstanceId(blocked, new EventTarget())).to.match(/^[0-9a-f-]{36}$/);
   });

@@ -19,7 +19,10 @@ describe('Registration with a fake registrar', () => {
   it('a wrong password fails once with 401 and is not retried', async () => {
     const server = new FakeSipServer();
     const { phone, events } = phoneWith(server, 'wrong');
-    const error = await phone.register().then(() => null, (e) => e);
+    const error = await phone.register().then(
+      () => null,
+      (e) => e,
+    );
     expect(error.code).to.equal('authentication-failed');
     expect(phone.registrationState).to.equal('failed');
     await wait(300);

@@ -27,7 +27,7 @@ describe('SipSocket', () => {
     // Four pings and their pongs: 80 ms of timers, given up to 3 s (Firefox runs a test page that
     // is not in front with coarse timers when the machine is busy).
     const pings = () => server.sockets[0]?.sent.filter((m) => m === '\r\n\r\n').length ?? 0;
-    for (const end = Date.now() + 3000; pings() <= 3 && Date.now() < end; ) await wait(20);
+    for (const end = Date.now() + 3000; pings() <= 3 && Date.now() < end;) await wait(20);
     expect(seen.connected).to.equal(1);
     expect(pings()).to.be.greaterThan(3);
     expect(seen.disconnects).to.deep.equal([]);

@@ -24,7 +24,10 @@ describe('config', () => {
     expect(parseUri('sip:alice@example.com')).to.deep.equal({ uri: 'sip:alice@example.com', user: 'alice', domain: 'example.com' });
     expect(parseUri('sip:alice@127.0.0.1:5060').domain).to.equal('127.0.0.1:5060');
     for (const bad of ['alice@example.com', 'sip:@example.com', 'sip:alice', 'sip:al ice@example.com', 'sip:alice@exa<mple.com']) {
-      expect(codeOf(() => parseUri(bad)), bad).to.equal('invalid-uri');
+      expect(
+        codeOf(() => parseUri(bad)),
+        bad,
+      ).to.equal('invalid-uri');
     }
   });
 
@@ -34,7 +37,10 @@ describe('config', () => {
     expect(resolveTarget('bob@other.example', 'example.com')).to.equal('sip:bob@other.example');
     expect(resolveTarget('sip:bob@other.example;transport=ws', 'example.com')).to.equal('sip:bob@other.example;transport=ws');
     for (const bad of ['', 'bob smith', '<script>', 'sip:bob', 'bob@']) {
-      expect(codeOf(() => resolveTarget(bad, 'example.com')), bad).to.equal('invalid-target');
+      expect(
+        codeOf(() => resolveTarget(bad, 'example.com')),
+        bad,
+      ).to.equal('invalid-target');
     }
   });
 

@@ -11,7 +11,11 @@ class FakeGatherer {
   onicecandidate: ((e: { candidate: { type: string } | null }) => void) | null = null;
   closed = false;
   channels: string[] = [];
-  constructor(readonly config: RTCConfiguration, private readonly types: string[], private readonly complete: boolean) {
+  constructor(
+    readonly config: RTCConfiguration,
+    private readonly types: string[],
+    private readonly complete: boolean,
+  ) {
     FakeGatherer.made.push(this);
   }
   createDataChannel(label: string) {

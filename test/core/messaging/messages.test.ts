@@ -48,7 +48,10 @@ describe('Messages with a fake registrar', () => {
     const { server, phone, messages } = setup();
     await phone.register();
     server.messageReply = [404, 'Not Found'];
-    const error = await sendMessage(messages, 'nobody', 'hi').then(() => null, (e) => e);
+    const error = await sendMessage(messages, 'nobody', 'hi').then(
+      () => null,
+      (e) => e,
+    );
     expect(error.code).to.equal('message-failed');
     expect(error.statusCode).to.equal(404);
     expect(error.message).to.match(/404 Not Found/);
@@ -58,15 +61,27 @@ describe('Messages with a fake registrar', () => {
 
   it('bad input rejects before anything is sent: too long, no text, bad target, not registered', async () => {
     const { server, phone, messages } = setup();
-    const notRegistered = await sendMessage(messages, 'bob', 'hi').then(() => null, (e) => e);
+    const notRegistered = await sendMessage(messages, 'bob', 'hi').then(
+      () => null,
+      (e) => e,
+    );
     expect(notRegistered.code).to.equal('not-registered');
     await phone.register();
-    const tooLong = await sendMessage(messages, 'bob', 'ä'.repeat(651)).then(() => null, (e) => e);
+    const tooLong = await sendMessage(messages, 'bob', 'ä'.repeat(651)).then(
+      () => null,
+      (e) => e,
+    );
     expect(tooLong.code).to.equal('message-too-long');
     expect(tooLong.message).to.match(/1302 bytes/);
-    const empty = await sendMessage(messages, 'bob', '  ').then(() => null, (e) => e);
+    const empty = await sendMessage(messages, 'bob', '  ').then(
+      () => null,
+      (e) => e,
+    );
     expect(empty.code).to.equal('invalid-option');
-    const badTarget = await sendMessage(messages, 'not a target!', 'hi').then(() => null, (e) => e);
+    const badTarget = await sendMessage(messages, 'not a target!', 'hi').then(
+      () => null,
+      (e) => e,
+    );
     expect(badTarget.code).to.equal('invalid-target');
     // 650 two-byte characters (1300 bytes) are just allowed.
     expect((await sendMessage(messages, 'bob', 'ä'.repeat(650))).status).to.equal('sent');
@@ -82,7 +97,13 @@ describe('Messages with a fake registrar', () => {
     await wait(50);
     expect(server.responses.at(-1)).to.match(/^SIP\/2\.0 200/);
     expect(received).to.have.length(1);
-    expect(received[0]).to.include({ direction: 'incoming', remoteUri: 'sip:bob@sip-phone.test', remoteDisplayName: 'Bob', text: '<img src=x onerror=alert(1)>', status: 'received' });
+    expect(received[0]).to.include({
+      direction: 'incoming',
+      remoteUri: 'sip:bob@sip-phone.test',
+      remoteDisplayName: 'Bob',
+      text: '<img src=x onerror=alert(1)>',
+      status: 'received',
+    });
     expect(messages.unread).to.equal(1);
     messages.update(received[0].id, { status: 'read' });
     expect(messages.unread).to.equal(0);
@@ -103,7 +124,15 @@ describe('Messages with a fake registrar', () => {
 
   it('keeps the last messages per contact, and clear() forgets them all', () => {
     const { messages, storage } = setup();
-    const message = (i: number, remoteUri: string): MessageInfo => ({ id: `${remoteUri}-${i}`, direction: 'incoming', remoteUri, remoteDisplayName: '', text: String(i), at: i, status: 'read' });
+    const message = (i: number, remoteUri: string): MessageInfo => ({
+      id: `${remoteUri}-${i}`,
+      direction: 'incoming',
+      remoteUri,
+      remoteDisplayName: '',
+      text: String(i),
+      at: i,
+      status: 'read',
+    });
     for (let i = 0; i < MESSAGES_PER_CONTACT + 5; i++) messages.add(message(i, 'sip:bob@x'));
     messages.add(message(0, 'sip:carol@x'));
     const bob = messages.all.filter((m) => m.remoteUri === 'sip:bob@x');

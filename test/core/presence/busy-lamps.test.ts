@@ -4,7 +4,6 @@ import { buildConfig } from '../../../src/core/kernel/config.js';
 import { Phone } from '../../../src/core/phone.js';
 import { FakeSipServer, until } from '../fake-sip-server.js';
 
-
 // What the repo's Kamailio (presence_dialoginfo, fed by pua_dialoginfo) sends while alice calls bob.
 const kamailioEarly = `<?xml version="1.0"?>
 <dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="3" state="full" entity="sip:bob@sip-phone.test">
@@ -35,7 +34,9 @@ describe('parseDialogInfo and lampOf (RFC 4235)', () => {
   });
 
   it('takes namespace prefixes and says whether the state is partial; is null for other bodies', () => {
-    const info = parseDialogInfo('<d:dialog-info xmlns:d="urn:ietf:params:xml:ns:dialog-info" state="partial"><d:dialog id="x"><d:state event="cancelled">Terminated</d:state></d:dialog></d:dialog-info>')!;
+    const info = parseDialogInfo(
+      '<d:dialog-info xmlns:d="urn:ietf:params:xml:ns:dialog-info" state="partial"><d:dialog id="x"><d:state event="cancelled">Terminated</d:state></d:dialog></d:dialog-info>',
+    )!;
     expect(info.full).to.equal(false);
     expect(info.dialogs.get('x')).to.deep.equal({ state: 'terminated', initiator: false });
     expect(parseDialogInfo('Messages-Waiting: yes')).to.equal(null);
@@ -44,7 +45,8 @@ describe('parseDialogInfo and lampOf (RFC 4235)', () => {
 
 describe('isOnline (PIDF)', () => {
   it('is open when any tuple is open, offline for closed or an empty body, null for other bodies', () => {
-    const pidf = (basic: string) => `<?xml version="1.0"?><presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:bob@x"><tuple id="t"><status><basic>${basic}</basic></status></tuple></presence>`;
+    const pidf = (basic: string) =>
+      `<?xml version="1.0"?><presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:bob@x"><tuple id="t"><status><basic>${basic}</basic></status></tuple></presence>`;
     expect(isOnline(pidf('open'))).to.equal(true);
     expect(isOnline(pidf('closed'))).to.equal(false);
     expect(isOnline('')).to.equal(false);
@@ -59,7 +61,10 @@ describe('BusyLamps with a fake registrar', () => {
     phone.configure(buildConfig({ server: 'ws://fake:1', uri: 'sip:alice@sip-phone.test', password: 'alice-pw' }));
     const changes: [string, LampState][] = [];
     const invalid: string[] = [];
-    const lamps = new BusyLamps((name, state) => changes.push([name, state]), (name) => invalid.push(name));
+    const lamps = new BusyLamps(
+      (name, state) => changes.push([name, state]),
+      (name) => invalid.push(name),
+    );
     phone.addSubscriptions(lamps);
     const subscribes = (event: string) => server.requests.filter((r) => r.startsWith('SUBSCRIBE ') && new RegExp(`^Event: ${event}\\r$`, 'm').test(r));
     return { server, phone, lamps, changes, invalid, subscribes };
@@ -72,14 +77,18 @@ describe('BusyLamps with a fake registrar', () => {
     expect(lamps.states).to.deep.equal({ bob: 'unknown', 'sip:carol@example.com': 'unknown', 'not a uri': 'unknown' });
     await phone.register();
     await until(() => subscribes('dialog').length === 2 && subscribes('presence').length === 2);
-    expect(subscribes('dialog').map((r) => r.split('\r\n')[0])).to.deep.equal(['SUBSCRIBE sip:bob@sip-phone.test SIP/2.0', 'SUBSCRIBE sip:carol@example.com SIP/2.0']);
+    expect(subscribes('dialog').map((r) => r.split('\r\n')[0])).to.deep.equal([
+      'SUBSCRIBE sip:bob@sip-phone.test SIP/2.0',
+      'SUBSCRIBE sip:carol@example.com SIP/2.0',
+    ]);
     expect(subscribes('dialog')[0]).to.match(/^Accept: application\/dialog-info\+xml\r$/m);
     expect(subscribes('presence')[0]).to.match(/^Accept: application\/pidf\+xml\r$/m);
     expect(invalid).to.deep.equal(['not a uri']);
 
     // No longer watched: its two subscriptions end.
     lamps.watch(['bob']);
-    const ended = (who: string) => server.requests.filter((r) => r.startsWith('SUBSCRIBE ') && /^Expires: 0\r$/m.test(r) && new RegExp(`^To: .*${who}`, 'm').test(r));
+    const ended = (who: string) =>
+      server.requests.filter((r) => r.startsWith('SUBSCRIBE ') && /^Expires: 0\r$/m.test(r) && new RegExp(`^To: .*${who}`, 'm').test(r));
     await until(() => ended('carol').length === 2);
     expect(lamps.states).to.deep.equal({ bob: 'unknown' });
 

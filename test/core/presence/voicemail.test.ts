@@ -4,7 +4,6 @@ import { Phone } from '../../../src/core/phone.js';
 import { NO_VOICEMAIL, parseMessageSummary, type VoicemailStatus } from '../../../src/core/presence/voicemail.js';
 import { FakeSipServer, until, wait } from '../fake-sip-server.js';
 
-
 describe('parseMessageSummary (RFC 3842)', () => {
   it('reads messages waiting and the new and old voice messages, urgent counts aside', () => {
     const body = 'Messages-Waiting: yes\r\nMessage-Account: sip:alice@vm.example.com\r\nVoice-Message: 2/8 (0/2)\r\n';
@@ -26,7 +25,11 @@ describe('parseMessageSummary (RFC 3842)', () => {
 });
 
 function phoneWith(server: FakeSipServer) {
-  const phone = new Phone({ instanceId: '8f1e5c7a-9d7b-4c53-a3a2-5c0d2f1b7e10', createWebSocket: server.createWebSocket, reconnectPolicy: { lossSpreadMs: 1500 } });
+  const phone = new Phone({
+    instanceId: '8f1e5c7a-9d7b-4c53-a3a2-5c0d2f1b7e10',
+    createWebSocket: server.createWebSocket,
+    reconnectPolicy: { lossSpreadMs: 1500 },
+  });
   phone.configure(buildConfig({ server: 'ws://fake:1', uri: 'sip:alice@sip-phone.test', password: 'alice-pw' }));
   const changes: VoicemailStatus[] = [];
   phone.on('voicemail', ({ voicemail }) => changes.push(voicemail));

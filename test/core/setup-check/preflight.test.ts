@@ -27,7 +27,12 @@ class FakeWebSocket implements WebSocketLike {
   onerror: ((event: unknown) => void) | null = null;
   sent: string[] = [];
   closed = false;
-  constructor(readonly url: string, readonly protocol: string, private readonly behaviour: ServerBehaviour, private readonly delayMs = 5) {
+  constructor(
+    readonly url: string,
+    readonly protocol: string,
+    private readonly behaviour: ServerBehaviour,
+    private readonly delayMs = 5,
+  ) {
     FakeWebSocket.made.push(this);
     if (behaviour === 'answers' || behaviour === 'silent') setTimeout(() => ((this.readyState = 1), this.onopen?.({})), 2);
     if (behaviour === 'refuses') setTimeout(() => ((this.readyState = 3), this.onerror?.({}), this.onclose?.({ code: 1006, reason: '', wasClean: false })), 2);
@@ -61,7 +66,10 @@ class FakePeerConnection {
   iceGatheringState = 'new';
   closed = false;
   channels: string[] = [];
-  constructor(readonly config: RTCConfiguration, private readonly script: GatherScript) {
+  constructor(
+    readonly config: RTCConfiguration,
+    private readonly script: GatherScript,
+  ) {
     FakePeerConnection.made.push(this);
   }
   createDataChannel(label: string) {
@@ -89,7 +97,15 @@ class FakePeerConnection {
 
 /** A stream with one track of `kind`, whose stop() is recorded. */
 function fakeStream(kind: 'audio' | 'video', label: string) {
-  const track = { kind, label, stopped: false, stop() { this.stopped = true; }, getSettings: () => ({ width: 640, height: 480 }) };
+  const track = {
+    kind,
+    label,
+    stopped: false,
+    stop() {
+      this.stopped = true;
+    },
+    getSettings: () => ({ width: 640, height: 480 }),
+  };
   const stream = {
     track,
     getTracks: () => [track],
@@ -148,7 +164,8 @@ function setup(s: Setup = {}) {
     },
     createWebSocket: (url, protocol) => {
       const behaviour = s.servers?.[url] ?? 'answers';
-      if (behaviour === 'throws') throw new DOMException("An insecure WebSocket connection may not be initiated from a page loaded over HTTPS.", 'SecurityError');
+      if (behaviour === 'throws')
+        throw new DOMException('An insecure WebSocket connection may not be initiated from a page loaded over HTTPS.', 'SecurityError');
       return new FakeWebSocket(url, protocol, behaviour);
     },
     createPeerConnection: (config) => {
@@ -189,8 +206,22 @@ describe('preflight: the setup check', () => {
       `ice-server ${TURN}: ok`,
     ]);
     expect(result.ok).to.equal(true);
-    const [, mic, camera, speaker, server, stun, turn] = result.checks as [unknown, MediaCheck, MediaCheck, SpeakerCheck, ServerCheck, IceServerCheck, IceServerCheck];
-    expect(mic).to.include({ reason: 'works', device: 'Fake Microphone', level: 0.2, permission: 'granted', detail: 'Your microphone works (Fake Microphone).' });
+    const [, mic, camera, speaker, server, stun, turn] = result.checks as [
+      unknown,
+      MediaCheck,
+      MediaCheck,
+      SpeakerCheck,
+      ServerCheck,
+      IceServerCheck,
+      IceServerCheck,
+    ];
+    expect(mic).to.include({
+      reason: 'works',
+      device: 'Fake Microphone',
+      level: 0.2,
+      permission: 'granted',
+      detail: 'Your microphone works (Fake Microphone).',
+    });
     expect(camera).to.include({ device: 'Fake Camera', width: 640, height: 480 });
     expect(speaker).to.include({ reason: 'played', device: 'Default Speaker' });
     expect(server).to.include({ reason: 'answered', tls: false, statusCode: 200 });
@@ -202,10 +233,22 @@ describe('preflight: the setup check', () => {
     expect(turn.candidateTypes).to.include('relay');
     expect(turn.detail).to.match(/^The TURN server works: it gave a relay address in \d+ ms\.$/);
     // Everything opened was closed again.
-    expect(t.streams.every((s) => s.track.stopped), 'tracks stopped').to.equal(true);
-    expect(FakeWebSocket.made.every((ws) => ws.closed), 'sockets closed').to.equal(true);
-    expect(FakePeerConnection.made.every((pc) => pc.closed), 'peer connections closed').to.equal(true);
-    expect(FakePeerConnection.made.map((pc) => pc.channels), 'a data channel, no media').to.deep.equal([['preflight'], ['preflight']]);
+    expect(
+      t.streams.every((s) => s.track.stopped),
+      'tracks stopped',
+    ).to.equal(true);
+    expect(
+      FakeWebSocket.made.every((ws) => ws.closed),
+      'sockets closed',
+    ).to.equal(true);
+    expect(
+      FakePeerConnection.made.every((pc) => pc.closed),
+      'peer connections closed',
+    ).to.equal(true);
+    expect(
+      FakePeerConnection.made.map((pc) => pc.channels),
+      'a data channel, no media',
+    ).to.deep.equal([['preflight'], ['preflight']]);
     expect(FakePeerConnection.made[1].config.iceServers).to.deep.equal([{ urls: TURN, username: 'u', credential: 'p' }]);
   });
 
@@ -242,7 +285,12 @@ describe('preflight: the setup check', () => {
   });
 
   it('with media: true, the chosen devices are used; a speaker the browser cannot choose is a warning', async () => {
-    const t = setup({ media: true, permissions: { microphone: 'prompt', camera: 'prompt' }, devices: { audioInput: 'mic-2', videoInput: 'cam-2', audioOutput: 'usb' }, sinkApplied: false });
+    const t = setup({
+      media: true,
+      permissions: { microphone: 'prompt', camera: 'prompt' },
+      devices: { audioInput: 'mic-2', videoInput: 'cam-2', audioOutput: 'usb' },
+      sinkApplied: false,
+    });
     const result = await t.run();
     expect(t.gumCalls).to.deep.equal([{ audio: { deviceId: 'mic-2' } }, { video: { deviceId: 'cam-2' } }]);
     expect(t.tones).to.deep.equal(['usb']);
@@ -271,7 +319,10 @@ describe('preflight: the setup check', () => {
 
   it('an insecure page fails its line, and a browser without getUserMedia fails the media lines', async () => {
     const t = setup({ media: true });
-    const result = await runPreflight({ server: 'ws://127.0.0.1:1', iceServers: [], media: true, timeoutMs: TIMEOUT }, { ...t.deps, isSecureContext: false, getUserMedia: null });
+    const result = await runPreflight(
+      { server: 'ws://127.0.0.1:1', iceServers: [], media: true, timeoutMs: TIMEOUT },
+      { ...t.deps, isSecureContext: false, getUserMedia: null },
+    );
     expect(result.checks.slice(0, 3).map((c) => [c.status, c.reason])).to.deep.equal([
       ['failed', 'insecure'],
       ['failed', 'unsupported'],
@@ -365,9 +416,17 @@ describe('preflight: the setup check', () => {
     const first = t.progress[0];
     expect(first.running).to.equal(true);
     expect(first.lines.map((l) => `${l.name}:${l.status}`)).to.deep.equal([
-      'secure-context:running', 'microphone:running', 'camera:running', 'speaker:running', 'server:running', 'ice-server:running',
+      'secure-context:running',
+      'microphone:running',
+      'camera:running',
+      'speaker:running',
+      'server:running',
+      'ice-server:running',
     ]);
-    expect(t.progress.some((p) => p.level === 0.01), 'level readings while measuring').to.equal(true);
+    expect(
+      t.progress.some((p) => p.level === 0.01),
+      'level readings while measuring',
+    ).to.equal(true);
     const last = t.progress.at(-1)!;
     expect(last.running).to.equal(false);
     expect(last.level).to.equal(null);
@@ -376,7 +435,10 @@ describe('preflight: the setup check', () => {
 
   it('German verdicts', async () => {
     const t = setup({ server: 'ws://127.0.0.1:1', servers: { 'ws://127.0.0.1:1': 'never-opens' } });
-    const result = await runPreflight({ server: 'ws://127.0.0.1:1', iceServers: [], media: false, timeoutMs: TIMEOUT }, { ...t.deps, describe: verdictsFor('de-AT') });
+    const result = await runPreflight(
+      { server: 'ws://127.0.0.1:1', iceServers: [], media: false, timeoutMs: TIMEOUT },
+      { ...t.deps, describe: verdictsFor('de-AT') },
+    );
     expect(result.checks[1].detail).to.equal('Ihr Mikrofon funktioniert (Fake Microphone).');
     expect(result.checks[4].detail).to.equal('Der SIP-Server hat nicht binnen 0,2 s geantwortet.');
   });
@@ -385,7 +447,9 @@ describe('preflight: the setup check', () => {
     expect(preflightOptions(undefined)).to.deep.equal({ media: false, timeoutMs: 5000 });
     expect(preflightOptions({ media: true, timeoutMs: 2000 })).to.deep.equal({ media: true, timeoutMs: 2000 });
     for (const bad of [{ media: 'yes' }, { timeoutMs: 10 }, { timeoutMs: Number.NaN }, { video: true }, 'media', [true]]) {
-      expect(() => preflightOptions(bad), JSON.stringify(bad)).to.throw(PhoneError).with.property('code', 'invalid-option');
+      expect(() => preflightOptions(bad), JSON.stringify(bad))
+        .to.throw(PhoneError)
+        .with.property('code', 'invalid-option');
     }
   });
 });

@@ -1,8 +1,23 @@
 // Runs in the test page (no inline script: the page has a strict CSP). Records every sip-* event
 // and gives the tests a few helpers to wait for events and read WebRTC statistics.
 const names = [
-  'sip-connecting', 'sip-connected', 'sip-connection-lost', 'sip-registered', 'sip-unregistered',
-  'sip-registration-failed', 'sip-incoming-call', 'sip-call-state', 'sip-call-ended', 'sip-call-updated', 'sip-dtmf', 'sip-call-stats', 'sip-call-quality', 'sip-voicemail', 'sip-error', 'sip-message', 'sip-presence',
+  'sip-connecting',
+  'sip-connected',
+  'sip-connection-lost',
+  'sip-registered',
+  'sip-unregistered',
+  'sip-registration-failed',
+  'sip-incoming-call',
+  'sip-call-state',
+  'sip-call-ended',
+  'sip-call-updated',
+  'sip-dtmf',
+  'sip-call-stats',
+  'sip-call-quality',
+  'sip-voicemail',
+  'sip-error',
+  'sip-message',
+  'sip-presence',
 ];
 window.sipEvents = [];
 window.pageErrors = [];
@@ -34,7 +49,8 @@ window.waitForEvent = (type, filter = {}, timeout = 15000, from = 0) =>
     const tick = () => {
       const found = window.sipEvents.slice(from).find(matches);
       if (found) return resolve(found);
-      if (Date.now() - started > timeout) return reject(new Error(`no ${type} ${JSON.stringify(filter)} within ${timeout} ms; saw ${window.sipEvents.map((e) => e.type).join(', ')}`));
+      if (Date.now() - started > timeout)
+        return reject(new Error(`no ${type} ${JSON.stringify(filter)} within ${timeout} ms; saw ${window.sipEvents.map((e) => e.type).join(', ')}`));
       setTimeout(tick, 20);
     };
     tick();
@@ -62,8 +78,17 @@ window.peerConnectionStats = statsOf;
 async function statsOf(pc) {
   const report = await pc.getStats();
   const stats = {
-    audioBytesIn: 0, audioEnergyIn: 0, videoBytesIn: 0, framesDecoded: 0, bytesOut: 0, connectionState: pc.connectionState,
-    localAddress: null, remoteAddress: null, localCandidateType: null, remoteCandidateType: null, localRelayProtocol: null,
+    audioBytesIn: 0,
+    audioEnergyIn: 0,
+    videoBytesIn: 0,
+    framesDecoded: 0,
+    bytesOut: 0,
+    connectionState: pc.connectionState,
+    localAddress: null,
+    remoteAddress: null,
+    localCandidateType: null,
+    remoteCandidateType: null,
+    localRelayProtocol: null,
   };
   const byId = new Map();
   report.forEach((s) => byId.set(s.id, s));
@@ -170,7 +195,10 @@ window.opusLevels = async (payloads) => {
  */
 window.remoteTonePeak = async (ms = 400) => {
   const pc = window.phone().getPeerConnection();
-  const track = pc?.getReceivers().map((r) => r.track).find((t) => t?.kind === 'audio');
+  const track = pc
+    ?.getReceivers()
+    .map((r) => r.track)
+    .find((t) => t?.kind === 'audio');
   if (!track) return null;
   const context = new AudioContext();
   try {
@@ -210,6 +238,10 @@ window.remoteVideoLuma = () => {
 /** Starts recording the RFC 4733 tones this page's browser plays out (RTCDTMFSender tonechange). */
 window.recordOutgoingTones = () => {
   window.tonesPlayed = [];
-  const sender = window.phone().getPeerConnection().getSenders().find((s) => s.track?.kind === 'audio' || s.dtmf);
+  const sender = window
+    .phone()
+    .getPeerConnection()
+    .getSenders()
+    .find((s) => s.track?.kind === 'audio' || s.dtmf);
   sender.dtmf.addEventListener('tonechange', (e) => e.tone && window.tonesPlayed.push(e.tone));
 };

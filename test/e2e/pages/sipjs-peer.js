@@ -9,7 +9,10 @@ const NativeWebSocket = window.WebSocket;
 window.WebSocket = class extends NativeWebSocket {
   constructor(...args) {
     super(...args);
-    this.addEventListener('message', ({ data }) => typeof data === 'string' && data.trim() && window.sipTrace.push({ direction: 'in', text: data, at: Date.now() }));
+    this.addEventListener(
+      'message',
+      ({ data }) => typeof data === 'string' && data.trim() && window.sipTrace.push({ direction: 'in', text: data, at: Date.now() }),
+    );
   }
 
   send(data) {
@@ -76,14 +79,23 @@ window.peer = {
   /** Sends one tone by SIP INFO (application/dtmf-relay), resolving once it was answered. */
   sendDtmf: (tone) => user.sendDTMF(tone),
   /** The digits received by SIP INFO, in order. */
-  dtmf: () => window.peerEvents.filter((e) => e.type === 'dtmf').map((e) => e.tone).join(''),
+  dtmf: () =>
+    window.peerEvents
+      .filter((e) => e.type === 'dtmf')
+      .map((e) => e.tone)
+      .join(''),
   /** Who the current call is with (the remote URI of its dialog). */
   remoteUri: () => currentSession()?.remoteIdentity.uri.toString() ?? null,
   /** Whether the page plays a remote stream (SimpleUser empties its media elements when a call ends). */
   /** Plays the current call's remote audio in the page's audio element again (what an app must do after SIP.js followed a REFER). */
   playCurrentCall: async () => {
     const pc = currentSession()?.sessionDescriptionHandler?.peerConnection;
-    remoteAudio.srcObject = new MediaStream(pc.getReceivers().map((r) => r.track).filter((t) => t?.kind === 'audio'));
+    remoteAudio.srcObject = new MediaStream(
+      pc
+        .getReceivers()
+        .map((r) => r.track)
+        .filter((t) => t?.kind === 'audio'),
+    );
     await remoteAudio.play();
   },
   /** Counters of the call's RTCPeerConnection, as recorder.js reads them (audioEnergyIn, framesDecoded, …). */

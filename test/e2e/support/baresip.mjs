@@ -25,7 +25,9 @@ const DOMAIN = 'sip-phone.test';
 const running = new Set();
 process.on('exit', () => {
   for (const child of running) {
-    try { process.kill(child.pid, 'SIGKILL'); } catch {}
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch {}
   }
 });
 
@@ -41,7 +43,9 @@ function netstrings(onMessage) {
       if (buffer.length < colon + 1 + length + 1) return;
       const text = buffer.subarray(colon + 1, colon + 1 + length).toString('utf8');
       buffer = buffer.subarray(colon + 1 + length + 1);
-      try { onMessage(JSON.parse(text)); } catch {}
+      try {
+        onMessage(JSON.parse(text));
+      } catch {}
     }
   };
 }
@@ -60,47 +64,58 @@ export async function startBaresip({ user, kamailio, codecs = 'opus/48000/2,pcmu
   const sipPort = await freePort({ udp: true });
   const ctrlPort = await freePort({ avoid: [sipPort] });
   const rtpBase = 10000 + 2 * Math.floor(Math.random() * 4500);
-  fs.writeFileSync(path.join(dir, 'config'), [
-    'poll_method epoll',
-    `sip_listen 127.0.0.1:${sipPort}`,
-    'net_interface 127.0.0.1',
-    `rtp_ports ${rtpBase}-${rtpBase + 199}`,
-    'rtcp_mux no',
-    'call_max_calls 4',
-    // A known tone as the microphone (ausine needs 48 kHz stereo), a player that never plays.
-    `audio_source ausine,${tone}`,
-    'ausrc_srate 48000',
-    'ausrc_channels 2',
-    'audio_player aubridge,sink',
-    'audio_alert aubridge,sink',
-    `module_path ${MODULES}`,
-    'module opus.so',
-    'module g711.so',
-    'module ausine.so',
-    'module aubridge.so',
-    'module_tmp account.so',
-    'module_app menu.so',
-    'module_app ctrl_tcp.so',
-    `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`,
-    '',
-  ].join('\n'));
-  fs.writeFileSync(path.join(dir, 'accounts'),
+  fs.writeFileSync(
+    path.join(dir, 'config'),
+    [
+      'poll_method epoll',
+      `sip_listen 127.0.0.1:${sipPort}`,
+      'net_interface 127.0.0.1',
+      `rtp_ports ${rtpBase}-${rtpBase + 199}`,
+      'rtcp_mux no',
+      'call_max_calls 4',
+      // A known tone as the microphone (ausine needs 48 kHz stereo), a player that never plays.
+      `audio_source ausine,${tone}`,
+      'ausrc_srate 48000',
+      'ausrc_channels 2',
+      'audio_player aubridge,sink',
+      'audio_alert aubridge,sink',
+      `module_path ${MODULES}`,
+      'module opus.so',
+      'module g711.so',
+      'module ausine.so',
+      'module aubridge.so',
+      'module_tmp account.so',
+      'module_app menu.so',
+      'module_app ctrl_tcp.so',
+      `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`,
+      '',
+    ].join('\n'),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'accounts'),
     `<sip:${user}@${DOMAIN}>;auth_pass=${user}-pw;outbound="sip:127.0.0.1:${kamailio.udpPort};transport=udp";` +
-    `answermode=auto;audio_codecs=${codecs};regint=600\n`);
+      `answermode=auto;audio_codecs=${codecs};regint=600\n`,
+  );
 
   let log = '';
   const keep = (chunk) => {
-    if (logFile) { try { fs.appendFileSync(logFile, chunk); } catch {} }
+    if (logFile) {
+      try {
+        fs.appendFileSync(logFile, chunk);
+      } catch {}
+    }
     log = (log + chunk).slice(-20000);
   };
   const child = spawn(BARESIP_BIN, ['-4', '-f', dir], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let exitInfo = null;
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => {
-    exitInfo = { code, signal };
-    running.delete(child);
-    resolve();
-  }));
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      exitInfo = { code, signal };
+      running.delete(child);
+      resolve();
+    }),
+  );
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   child.once('error', (error) => keep(`spawn error: ${error.message}\n`));
@@ -115,11 +130,18 @@ export async function startBaresip({ user, kamailio, codecs = 'opus/48000/2,pcmu
     uri: `sip:${user}@${DOMAIN}`,
     dir,
     pid: child.pid,
-    get running() { return !exitInfo; },
+    get running() {
+      return !exitInfo;
+    },
     log: () => log,
     events: (type) => events.filter((e) => !type || e.type === type),
     /** The digits baresip reported (CALL_DTMF_START), in order, since event index `from`. */
-    dtmf: (from = 0) => events.slice(from).filter((e) => e.type === 'CALL_DTMF_START').map((e) => e.param).join(''),
+    dtmf: (from = 0) =>
+      events
+        .slice(from)
+        .filter((e) => e.type === 'CALL_DTMF_START')
+        .map((e) => e.param)
+        .join(''),
 
     /** Resolves to the first event of `type` at index `from` or later (its index in `index`). */
     async waitForEvent(type, { from = 0, timeout = 15000 } = {}) {
@@ -129,7 +151,12 @@ export async function startBaresip({ user, kamailio, codecs = 'opus/48000/2,pcmu
         if (index >= 0) return { ...events[index], index };
         if (exitInfo) throw new Error(`baresip ${user} exited (${JSON.stringify(exitInfo)}) before ${type}\n${log.slice(-3000)}`);
         if (Date.now() - started > timeout) {
-          throw new Error(`baresip ${user}: no ${type} within ${timeout} ms; saw ${events.slice(from).map((e) => e.type).join(', ')}\n${log.slice(-3000)}`);
+          throw new Error(
+            `baresip ${user}: no ${type} within ${timeout} ms; saw ${events
+              .slice(from)
+              .map((e) => e.type)
+              .join(', ')}\n${log.slice(-3000)}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 25));
       }
@@ -140,8 +167,14 @@ export async function startBaresip({ user, kamailio, codecs = 'opus/48000/2,pcmu
       const id = String(++token);
       const body = Buffer.from(JSON.stringify({ command, params, token: id }));
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => { pending.delete(id); reject(new Error(`baresip ${user}: no answer to ${command}`)); }, 5000);
-        pending.set(id, (response) => { clearTimeout(timer); resolve(response); });
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new Error(`baresip ${user}: no answer to ${command}`));
+        }, 5000);
+        pending.set(id, (response) => {
+          clearTimeout(timer);
+          resolve(response);
+        });
         socket.write(`${body.length}:`);
         socket.write(body);
         socket.write(',');
@@ -153,8 +186,14 @@ export async function startBaresip({ user, kamailio, codecs = 'opus/48000/2,pcmu
     async stop() {
       socket?.destroy();
       if (!exitInfo) {
-        try { process.kill(child.pid, 'SIGTERM'); } catch {}
-        const timer = setTimeout(() => { try { process.kill(child.pid, 'SIGKILL'); } catch {} }, 2000);
+        try {
+          process.kill(child.pid, 'SIGTERM');
+        } catch {}
+        const timer = setTimeout(() => {
+          try {
+            process.kill(child.pid, 'SIGKILL');
+          } catch {}
+        }, 2000);
         await exited;
         clearTimeout(timer);
       }

@@ -28,7 +28,9 @@ export async function startDoubleCrlfProxy({ upstream, pingEveryMs = 0 }) {
     const kamailio = new WebSocket(upstream, 'sip');
     const pending = [];
     const toKamailio = (data) => (kamailio.readyState === WebSocket.OPEN ? kamailio.send(data) : pending.push(data));
-    kamailio.on('open', () => { for (const data of pending.splice(0)) kamailio.send(data); });
+    kamailio.on('open', () => {
+      for (const data of pending.splice(0)) kamailio.send(data);
+    });
     kamailio.on('message', (data) => {
       if (phone.readyState !== WebSocket.OPEN) return;
       phone.send(data === '\r\n' ? '\r\n\r\n' : data);

@@ -4,7 +4,21 @@
 // otherwise lets the test send the phone whatever frames it likes and read what comes back.
 import WebSocket from 'ws'; // ws 7: CommonJS, the server is WebSocket.Server
 
-const compact = { v: 'via', f: 'from', t: 'to', i: 'call-id', l: 'content-length', m: 'contact', c: 'content-type', s: 'subject', k: 'supported', e: 'content-encoding', o: 'event', r: 'refer-to', u: 'allow-events' };
+const compact = {
+  v: 'via',
+  f: 'from',
+  t: 'to',
+  i: 'call-id',
+  l: 'content-length',
+  m: 'contact',
+  c: 'content-type',
+  s: 'subject',
+  k: 'supported',
+  e: 'content-encoding',
+  o: 'event',
+  r: 'refer-to',
+  u: 'allow-events',
+};
 
 /**
  * A lenient parse of one SIP message (the phone's messages are well formed): the start line,

@@ -32,10 +32,18 @@ export async function serveRepo() {
 }
 
 export const chromiumArgs = [
-  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--autoplay-policy=no-user-gesture-required',
 ];
 
 /**
@@ -91,7 +99,11 @@ export async function launchThrottledChromium() {
 }
 
 export const users = {
-  alice: 'alice-pw', bob: 'bob-pw', carol: 'carol-pw', dave: 'dave-pw', erin: 'erin-pw',
+  alice: 'alice-pw',
+  bob: 'bob-pw',
+  carol: 'carol-pw',
+  dave: 'dave-pw',
+  erin: 'erin-pw',
 };
 
 /**
@@ -101,7 +113,11 @@ export const users = {
  * With `context`, the page opens as one more tab of that context; `beforeLoad` { script, arg }
  * runs in the page before its own scripts.
  */
-export async function openPhone(browser, baseUrl, { user, server, password = users[user], attributes = {}, contextOptions = {}, bare = false, context: shared, beforeLoad }) {
+export async function openPhone(
+  browser,
+  baseUrl,
+  { user, server, password = users[user], attributes = {}, contextOptions = {}, bare = false, context: shared, beforeLoad },
+) {
   // With `context`: another tab of that browser profile (closing it closes just the tab).
   const context = shared ?? (await browser.newContext({ ignoreHTTPSErrors: true, ...contextOptions }));
   const page = await context.newPage();
@@ -112,7 +128,9 @@ export async function openPhone(browser, baseUrl, { user, server, password = use
   await page.goto(`${baseUrl}/test/e2e/pages/phone.html`);
   await page.waitForFunction(() => customElements.get('sip-phone') && window.addPhone);
   await page.evaluate(
-    ([attrs, pw]) => { window.addPhone(attrs, pw); },
+    ([attrs, pw]) => {
+      window.addPhone(attrs, pw);
+    },
     bare ? [attributes, null] : [{ server, uri: `sip:${user}@sip-phone.test`, ...attributes }, password],
   );
   return {

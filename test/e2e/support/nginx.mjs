@@ -20,7 +20,10 @@ import { freePort } from '../../../demo/kamailio/kamailio.mjs';
 const NGINX_BIN = process.env.NGINX_BIN ?? 'nginx';
 const running = new Set();
 process.on('exit', () => {
-  for (const child of running) try { process.kill(child.pid, 'SIGKILL'); } catch {}
+  for (const child of running)
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch {}
 });
 
 /** nginx's config: nothing outside `dir`, the proxy timeouts left at their defaults. */
@@ -70,7 +73,9 @@ export async function startNginx({ upstream, tls }) {
   running.add(child);
   let output = '';
   let exited = null;
-  const append = (chunk) => { output += chunk.toString('utf8'); };
+  const append = (chunk) => {
+    output += chunk.toString('utf8');
+  };
   child.stdout.on('data', append);
   child.stderr.on('data', append);
   child.once('error', (error) => append(`spawn error: ${error.message}\n`));
@@ -80,7 +85,9 @@ export async function startNginx({ upstream, tls }) {
   const deadline = Date.now() + 10_000;
   while (!(await accepts(port))) {
     if (exited || Date.now() > deadline) {
-      try { process.kill(child.pid, 'SIGKILL'); } catch {}
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {}
       running.delete(child);
       const log = await read('error.log');
       await rm(dir, { recursive: true, force: true });
@@ -97,16 +104,25 @@ export async function startNginx({ upstream, tls }) {
     url: (path = '/') => `wss://127.0.0.1:${port}${path}`,
     /** Finished requests: [{ connection, path, status, seconds }]. */
     async accessLog() {
-      return (await read('access.log')).split('\n').filter(Boolean).map((line) => {
-        const [connection, path, status, seconds] = line.split(' ');
-        return { connection: Number(connection), path, status: Number(status), seconds: Number(seconds) };
-      });
+      return (await read('access.log'))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [connection, path, status, seconds] = line.split(' ');
+          return { connection: Number(connection), path, status: Number(status), seconds: Number(seconds) };
+        });
     },
     errorLog: () => read('error.log'),
     async stop() {
       if (!exited) {
-        try { process.kill(child.pid, 'SIGTERM'); } catch {}
-        const t = setTimeout(() => { try { process.kill(child.pid, 'SIGKILL'); } catch {} }, 3000);
+        try {
+          process.kill(child.pid, 'SIGTERM');
+        } catch {}
+        const t = setTimeout(() => {
+          try {
+            process.kill(child.pid, 'SIGKILL');
+          } catch {}
+        }, 3000);
         await exit;
         clearTimeout(t);
       }
@@ -119,7 +135,11 @@ export async function startNginx({ upstream, tls }) {
 function accepts(port) {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
-    const done = (ok) => { clearTimeout(timer); socket.destroy(); resolve(ok); };
+    const done = (ok) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
     const timer = setTimeout(() => done(false), 300);
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));

@@ -74,11 +74,23 @@ export function baseMessage(kind, { id, user, domain, viaHost, d }) {
   ];
   switch (kind) {
     case 'INVITE':
-      return withLength([...common('INVITE'), 'Contact: <sip:fuzz@fuzz.invalid;transport=ws>', 'Subject: fuzz', 'Expires: 30', 'Content-Type: application/sdp'], offerSdp(d.int(1, 1e9), d.random() < 0.3));
+      return withLength(
+        [...common('INVITE'), 'Contact: <sip:fuzz@fuzz.invalid;transport=ws>', 'Subject: fuzz', 'Expires: 30', 'Content-Type: application/sdp'],
+        offerSdp(d.int(1, 1e9), d.random() < 0.3),
+      );
     case 'MESSAGE':
       return withLength([...common('MESSAGE'), 'Content-Type: text/plain'], `hello ${id}`);
     case 'NOTIFY':
-      return withLength([...common('NOTIFY'), 'Event: message-summary', 'Subscription-State: active;expires=3600', 'Contact: <sip:fuzz@fuzz.invalid;transport=ws>', 'Content-Type: application/simple-message-summary'], 'Messages-Waiting: yes\r\nVoice-Message: 2/8 (0/2)\r\n');
+      return withLength(
+        [
+          ...common('NOTIFY'),
+          'Event: message-summary',
+          'Subscription-State: active;expires=3600',
+          'Contact: <sip:fuzz@fuzz.invalid;transport=ws>',
+          'Content-Type: application/simple-message-summary',
+        ],
+        'Messages-Waiting: yes\r\nVoice-Message: 2/8 (0/2)\r\n',
+      );
     case 'OPTIONS':
       return withLength([...common('OPTIONS'), 'Accept: application/sdp'], '');
     case 'BYE':
@@ -86,17 +98,20 @@ export function baseMessage(kind, { id, user, domain, viaHost, d }) {
     default: {
       const method = d.pick(['INVITE', 'BYE', 'REGISTER', 'OPTIONS', 'MESSAGE', 'CANCEL', 'INFO', 'REFER']);
       const status = d.pick([100, 180, 183, 200, 202, 301, 302, 401, 403, 404, 407, 408, 480, 486, 487, 488, 500, 503, 603]);
-      return withLength([
-        `SIP/2.0 ${status} Fuzz`,
-        `Via: SIP/2.0/WSS ${viaHost};branch=z9hG4bK${id}`,
-        `To: <sip:fuzz@hostile.test>;tag=t${id}`,
-        `From: <sip:${user}@${domain}>;tag=f${id}`,
-        `Call-ID: ${callId}`,
-        `CSeq: ${d.int(1, 99)} ${method}`,
-        ...(status === 401 ? ['WWW-Authenticate: Digest realm="hostile.test", nonce="x", algorithm=MD5, qop="auth"'] : []),
-        ...(status >= 300 && status < 400 ? [`Contact: <sip:moved${id}@hostile.test>`] : []),
-        'Contact: <sip:fuzz@fuzz.invalid;transport=ws>',
-      ], status === 200 && method === 'INVITE' ? offerSdp(1) : '');
+      return withLength(
+        [
+          `SIP/2.0 ${status} Fuzz`,
+          `Via: SIP/2.0/WSS ${viaHost};branch=z9hG4bK${id}`,
+          `To: <sip:fuzz@hostile.test>;tag=t${id}`,
+          `From: <sip:${user}@${domain}>;tag=f${id}`,
+          `Call-ID: ${callId}`,
+          `CSeq: ${d.int(1, 99)} ${method}`,
+          ...(status === 401 ? ['WWW-Authenticate: Digest realm="hostile.test", nonce="x", algorithm=MD5, qop="auth"'] : []),
+          ...(status >= 300 && status < 400 ? [`Contact: <sip:moved${id}@hostile.test>`] : []),
+          'Contact: <sip:fuzz@fuzz.invalid;transport=ws>',
+        ],
+        status === 200 && method === 'INVITE' ? offerSdp(1) : '',
+      );
     }
   }
 }
@@ -112,7 +127,17 @@ const setLength = (lines, value) => lines.map((l) => (/^content-length:/i.test(l
 const MANDATORY = ['Via', 'From', 'To', 'Call-ID', 'CSeq', 'Max-Forwards', 'Contact', 'Content-Length', 'Content-Type'];
 const CONTROL = [...Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)), '\x7f'];
 const JUNK = '<>;,"@:=\\/ sip:%[]?&tag=branch=z9hG4bK\t';
-const INVALID_UTF8 = [[0xc3, 0x28], [0xff], [0xfe, 0xfe], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xe2, 0x82], [0xf4, 0x90, 0x80, 0x80], [0x80], [0xf8, 0x88, 0x80, 0x80, 0x80]];
+const INVALID_UTF8 = [
+  [0xc3, 0x28],
+  [0xff],
+  [0xfe, 0xfe],
+  [0xed, 0xa0, 0x80],
+  [0xc0, 0xaf],
+  [0xe2, 0x82],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0x80],
+  [0xf8, 0x88, 0x80, 0x80, 0x80],
+];
 
 /**
  * The mutation categories and how often each is chosen. Each takes (message, d) and returns
@@ -150,8 +175,25 @@ export const mutations = {
     apply: (m, d) => {
       const { head, body } = split(m);
       const lines = head.split(CRLF);
-      const big = d.pick(['A', 'sip', '%41', ';x', ' ']).repeat(Math.ceil(65536 / 3)).slice(0, 65536);
-      const where = d.pick(['Subject', 'X-Fuzz', 'From', 'To', 'Via', 'Contact', 'Call-ID', 'User-Agent', 'Route', 'Record-Route', 'Max-Forwards', 'CSeq', 'Expires']);
+      const big = d
+        .pick(['A', 'sip', '%41', ';x', ' '])
+        .repeat(Math.ceil(65536 / 3))
+        .slice(0, 65536);
+      const where = d.pick([
+        'Subject',
+        'X-Fuzz',
+        'From',
+        'To',
+        'Via',
+        'Contact',
+        'Call-ID',
+        'User-Agent',
+        'Route',
+        'Record-Route',
+        'Max-Forwards',
+        'CSeq',
+        'Expires',
+      ]);
       const index = lines.findIndex((l) => l.toLowerCase().startsWith(`${where.toLowerCase()}:`));
       const value = where === 'From' ? `"${big}" <sip:fuzz@hostile.test>;tag=big` : where === 'Via' ? `SIP/2.0/WS fuzz.invalid;branch=z9hG4bK${big}` : big;
       if (index > 0) lines[index] = `${where}: ${value}`;
@@ -174,7 +216,19 @@ export const mutations = {
   'unknown-method': {
     weight: 5,
     apply: (m, d) => {
-      const method = d.pick(['FUZZ', 'PUBLISH', 'INVITE2', 'GET', 'PRACK', 'UPDATE', 'INFO', 'REFER', 'SUBSCRIBE', d.text(d.int(1, 30), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ!%*_+`\'~.-'), 'x'.repeat(d.int(100, 5000))]);
+      const method = d.pick([
+        'FUZZ',
+        'PUBLISH',
+        'INVITE2',
+        'GET',
+        'PRACK',
+        'UPDATE',
+        'INFO',
+        'REFER',
+        'SUBSCRIBE',
+        d.text(d.int(1, 30), "ABCDEFGHIJKLMNOPQRSTUVWXYZ!%*_+`'~.-"),
+        'x'.repeat(d.int(100, 5000)),
+      ]);
       if (m.startsWith('SIP/2.0')) return { data: m.replace(/^(CSeq: \d+) \S+/m, `$1 ${method}`) };
       const both = d.random() < 0.5;
       const out = m.replace(/^\S+/, method);
@@ -218,7 +272,12 @@ export const mutations = {
     apply: (m, d) => {
       const { head, body } = split(m);
       const name = d.pick(MANDATORY).toLowerCase();
-      return { data: join(head.split(CRLF).filter((l, i) => i === 0 || !l.toLowerCase().startsWith(`${name}:`)), body) };
+      return {
+        data: join(
+          head.split(CRLF).filter((l, i) => i === 0 || !l.toLowerCase().startsWith(`${name}:`)),
+          body,
+        ),
+      };
     },
   },
   'header-value-junk': {
@@ -240,7 +299,21 @@ export const mutations = {
         () => lines[0].replace('SIP/2.0', d.pick(['SIP/7.0', 'SIP/2.00', 'sip/2.0', 'SIP/', 'HTTP/1.1', ''])),
         () => lines[0].replace(/ /g, d.pick(['  ', '\t', ''])),
         () => d.text(d.int(0, 200), JUNK),
-        () => lines[0].replace(/sip:[^ ]*/, d.pick(['<sip:x@y>', 'sips:alice@sip-phone.test', 'tel:+15550100', 'soap.beep://192.0.2.103:3002', 'nobodyKnowsThisScheme:opaque', 'sip:', 'sip:@', 'sip:alice@[::1', 'sip:alice@sip-phone.test;lr ;x'])),
+        () =>
+          lines[0].replace(
+            /sip:[^ ]*/,
+            d.pick([
+              '<sip:x@y>',
+              'sips:alice@sip-phone.test',
+              'tel:+15550100',
+              'soap.beep://192.0.2.103:3002',
+              'nobodyKnowsThisScheme:opaque',
+              'sip:',
+              'sip:@',
+              'sip:alice@[::1',
+              'sip:alice@sip-phone.test;lr ;x',
+            ]),
+          ),
         () => lines[0].replace(/^SIP\/2\.0 \d+/, `SIP/2.0 ${d.pick(['0', '99', '700', '4294967301', '-200', '20', '2000', 'abc'])}`),
       ])();
       return { data: lines.join(CRLF) };
@@ -248,7 +321,14 @@ export const mutations = {
   },
   'line-endings': {
     weight: 4,
-    apply: (m, d) => ({ data: d.pick([() => m.replace(/\r\n/g, '\n'), () => m.replace(/\r\n/g, '\r'), () => m.replace(/\r\n/g, () => d.pick(['\r\n', '\n', '\r', '\n\r'])), () => m.replace(/\r\n\r\n/, '\r\n')])() }),
+    apply: (m, d) => ({
+      data: d.pick([
+        () => m.replace(/\r\n/g, '\n'),
+        () => m.replace(/\r\n/g, '\r'),
+        () => m.replace(/\r\n/g, () => d.pick(['\r\n', '\n', '\r', '\n\r'])),
+        () => m.replace(/\r\n\r\n/, '\r\n'),
+      ])(),
+    }),
   },
   'garbage-sdp-invite': {
     weight: 8,
@@ -281,14 +361,47 @@ export function specialFrames({ user, domain, d }) {
   const MB = 1 << 20;
   const invite = baseMessage('INVITE', { id: 'mb-subject', user, domain, d });
   const message = (id, body, type = 'text/plain') =>
-    withLength([`MESSAGE sip:${user}@${domain} SIP/2.0`, `Via: SIP/2.0/WS fuzz.invalid;branch=z9hG4bK${id}`, 'Max-Forwards: 70', `To: <sip:${user}@${domain}>`, `From: <sip:fuzz@hostile.test>;tag=${id}`, `Call-ID: ${id}@hostile.test`, 'CSeq: 1 MESSAGE', `Content-Type: ${type}`], body);
+    withLength(
+      [
+        `MESSAGE sip:${user}@${domain} SIP/2.0`,
+        `Via: SIP/2.0/WS fuzz.invalid;branch=z9hG4bK${id}`,
+        'Max-Forwards: 70',
+        `To: <sip:${user}@${domain}>`,
+        `From: <sip:fuzz@hostile.test>;tag=${id}`,
+        `Call-ID: ${id}@hostile.test`,
+        'CSeq: 1 MESSAGE',
+        `Content-Type: ${type}`,
+      ],
+      body,
+    );
   return [
     { category: '1-MB-frame', label: '1 MB of text without a line end', data: d.text(MB) },
     { category: '1-MB-frame', label: 'an INVITE with a 1 MB Subject', data: invite.replace('Subject: fuzz', `Subject: ${'s'.repeat(MB)}`) },
     { category: '1-MB-frame', label: 'a MESSAGE with a 1 MB body', data: message('mb-body', 'b'.repeat(MB)) },
-    { category: '1-MB-frame', label: 'a MESSAGE with a 1 MB From display name', data: message('mb-from', 'x').replace(/^From: /m, `From: "${'n'.repeat(MB)}" `) },
-    { category: '1-MB-frame', label: '1 MB of random octets in a binary frame', data: Buffer.from(Array.from({ length: MB }, () => d.int(0, 255))), binary: true },
-    { category: 'invalid-utf8-text-frame', label: 'an OPTIONS with 0xFF in a text frame', data: Buffer.concat([Buffer.from(`OPTIONS sip:${user}@${domain} SIP/2.0\r\nX-Bad: `), Buffer.from([0xff, 0xfe]), Buffer.from('\r\n\r\n')]), binary: false, closes: true },
-    { category: 'invalid-utf8-text-frame', label: 'a lone surrogate (ED A0 80) in a text frame', data: Buffer.from([0x53, 0x49, 0x50, 0xed, 0xa0, 0x80, 0x0d, 0x0a]), binary: false, closes: true },
+    {
+      category: '1-MB-frame',
+      label: 'a MESSAGE with a 1 MB From display name',
+      data: message('mb-from', 'x').replace(/^From: /m, `From: "${'n'.repeat(MB)}" `),
+    },
+    {
+      category: '1-MB-frame',
+      label: '1 MB of random octets in a binary frame',
+      data: Buffer.from(Array.from({ length: MB }, () => d.int(0, 255))),
+      binary: true,
+    },
+    {
+      category: 'invalid-utf8-text-frame',
+      label: 'an OPTIONS with 0xFF in a text frame',
+      data: Buffer.concat([Buffer.from(`OPTIONS sip:${user}@${domain} SIP/2.0\r\nX-Bad: `), Buffer.from([0xff, 0xfe]), Buffer.from('\r\n\r\n')]),
+      binary: false,
+      closes: true,
+    },
+    {
+      category: 'invalid-utf8-text-frame',
+      label: 'a lone surrogate (ED A0 80) in a text frame',
+      data: Buffer.from([0x53, 0x49, 0x50, 0xed, 0xa0, 0x80, 0x0d, 0x0a]),
+      binary: false,
+      closes: true,
+    },
   ];
 }

@@ -65,27 +65,57 @@ async function startSipp(env, scenario, name, { calls = 1 } = {}) {
   const mediaPort = await freePort({ udp: true, avoid: [port, port + 1, port + 2] });
   const messageFile = join(workDir, `${name}-messages.log`);
   const errorFile = join(workDir, `${name}-errors.log`);
-  const child = spawn(SIPP, [
-    `127.0.0.1:${kamailio.udpPort}`, '-sf', join(scenarios, scenario),
-    '-i', '127.0.0.1', '-p', String(port), '-mi', '127.0.0.1', '-mp', String(mediaPort),
-    '-m', String(calls), '-timeout', `${SIPP_TIMEOUT_S}s`, '-timeout_error', '-nostdin',
-    '-trace_msg', '-message_file', messageFile, '-trace_err', '-error_file', errorFile,
-  ], { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    SIPP,
+    [
+      `127.0.0.1:${kamailio.udpPort}`,
+      '-sf',
+      join(scenarios, scenario),
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-mi',
+      '127.0.0.1',
+      '-mp',
+      String(mediaPort),
+      '-m',
+      String(calls),
+      '-timeout',
+      `${SIPP_TIMEOUT_S}s`,
+      '-timeout_error',
+      '-nostdin',
+      '-trace_msg',
+      '-message_file',
+      messageFile,
+      '-trace_err',
+      '-error_file',
+      errorFile,
+    ],
+    { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   sippChildren.add(child);
   let output = '';
-  const keep = (chunk) => { output = (output + chunk).slice(-4000); };
+  const keep = (chunk) => {
+    output = (output + chunk).slice(-4000);
+  };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const read = (file) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
   const result = new Promise((resolve) => {
-    child.on('error', (error) => { sippChildren.delete(child); resolve({ code: `spawn error: ${error.message}`, messages: '', errors: '', output }); });
+    child.on('error', (error) => {
+      sippChildren.delete(child);
+      resolve({ code: `spawn error: ${error.message}`, messages: '', errors: '', output });
+    });
     child.on('exit', (code, signal) => {
       sippChildren.delete(child);
       resolve({ code: code ?? signal, messages: read(messageFile), errors: read(errorFile), output });
     });
   });
   let exited = false;
-  result.then(() => { exited = true; });
+  result.then(() => {
+    exited = true;
+  });
   await until(() => exited || udpBound(port), { timeout: 5000, interval: 25, message: `sipp bound on udp ${port}` });
   if (exited) {
     const r = await result;
@@ -95,7 +125,9 @@ async function startSipp(env, scenario, name, { calls = 1 } = {}) {
     port,
     result,
     /** Kills this sipp if it is still running (only the child we started). */
-    stop: () => { if (!exited) child.kill('SIGKILL'); },
+    stop: () => {
+      if (!exited) child.kill('SIGKILL');
+    },
   };
 }
 
@@ -120,7 +152,8 @@ async function registerContact(kamailio, user, port) {
       `Contact: <sip:${user}@127.0.0.1:${port};transport=udp>`,
       'Expires: 60',
       'Content-Length: 0',
-      '', '',
+      '',
+      '',
     ].join('\r\n');
     const answered = new Promise((resolve) => socket.on('message', (m) => resolve(m.toString().split('\r\n')[0])));
     socket.send(request, kamailio.udpPort, '127.0.0.1');
@@ -154,7 +187,9 @@ export function tracedMessages(log) {
 
 /** The first line of each SIP message sipp sent or received ('sent' | 'received'), in order. */
 export const startLines = (log, direction) =>
-  tracedMessages(log).filter((m) => m.direction === direction).map((m) => m.text.split('\n')[0].trim());
+  tracedMessages(log)
+    .filter((m) => m.direction === direction)
+    .map((m) => m.text.split('\n')[0].trim());
 
 /** The phone ended its calls cleanly: nothing live, nothing left open, no page errors. */
 export async function assertClean(phone) {

@@ -18,7 +18,10 @@ import { freePort } from '../../../demo/kamailio/kamailio.mjs';
 const TURNSERVER_BIN = process.env.TURNSERVER_BIN ?? 'turnserver';
 const running = new Set();
 process.on('exit', () => {
-  for (const child of running) try { process.kill(child.pid, 'SIGKILL'); } catch {}
+  for (const child of running)
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch {}
 });
 
 /**
@@ -37,10 +40,29 @@ export async function startTurnServer({ realm = 'sip-phone.test' } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'sip-phone-turn-'));
   const args = [
     '-n', // no configuration file: only these options
-    '--listening-ip', '127.0.0.1', '--relay-ip', '127.0.0.1', '--listening-port', String(port),
-    '--allow-loopback-peers', '--use-auth-secret', '--static-auth-secret', secret, '--realm', realm,
-    '--fingerprint', '--no-cli', '--no-tls', '--no-dtls', '--verbose',
-    '--log-file', 'stdout', '--pidfile', join(dir, 'turnserver.pid'), '--userdb', join(dir, 'turndb'),
+    '--listening-ip',
+    '127.0.0.1',
+    '--relay-ip',
+    '127.0.0.1',
+    '--listening-port',
+    String(port),
+    '--allow-loopback-peers',
+    '--use-auth-secret',
+    '--static-auth-secret',
+    secret,
+    '--realm',
+    realm,
+    '--fingerprint',
+    '--no-cli',
+    '--no-tls',
+    '--no-dtls',
+    '--verbose',
+    '--log-file',
+    'stdout',
+    '--pidfile',
+    join(dir, 'turnserver.pid'),
+    '--userdb',
+    join(dir, 'turndb'),
   ];
   const child = spawn(TURNSERVER_BIN, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
@@ -59,7 +81,9 @@ export async function startTurnServer({ realm = 'sip-phone.test' } = {}) {
   const deadline = Date.now() + 10_000;
   while (!(/UDP listener opened on: 127\.0\.0\.1:\d+/.test(log) && /TCP listener opened on : 127\.0\.0\.1:\d+/.test(log) && (await accepts(port)))) {
     if (exited || Date.now() > deadline) {
-      try { process.kill(child.pid, 'SIGKILL'); } catch {}
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {}
       running.delete(child);
       await rm(dir, { recursive: true, force: true });
       throw new Error(`turnserver did not start (exit ${JSON.stringify(exited)}):\n${log.split('\n').slice(-30).join('\n')}`);
@@ -78,8 +102,14 @@ export async function startTurnServer({ realm = 'sip-phone.test' } = {}) {
     log: () => log,
     async close() {
       if (!exited) {
-        try { process.kill(child.pid, 'SIGTERM'); } catch {}
-        const timer = setTimeout(() => { try { process.kill(child.pid, 'SIGKILL'); } catch {} }, 3000);
+        try {
+          process.kill(child.pid, 'SIGTERM');
+        } catch {}
+        const timer = setTimeout(() => {
+          try {
+            process.kill(child.pid, 'SIGKILL');
+          } catch {}
+        }, 3000);
         await exit;
         clearTimeout(timer);
       }
@@ -92,7 +122,10 @@ export async function startTurnServer({ realm = 'sip-phone.test' } = {}) {
 function accepts(port) {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
-    const done = (ok) => { socket.destroy(); resolve(ok); };
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });

@@ -1,15 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { toPhoneError, type PhoneError } from '../core/kernel/errors.js';
 import { Messages, type MessageInfo } from '../core/messaging/messages.js';
-import type { Phone } from '../core/phone.js';
 import type { SipConversations } from '../parts/conversations.js';
 import type { CoreController } from './core-controller.js';
 import { storageOrNull } from './page-storage.js';
 
 type Host = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment; readonly updateComplete: Promise<boolean> };
-
-/** What Messages takes from the phone (each user agent, and whether we are registered to send). */
-type MessagesPhone = Pick<Phone, 'onUserAgent' | 'registrationState'>;
 
 /**
  * The text messages of the current `uri`: the inbox (readable from storage before the SIP stack
@@ -29,9 +25,7 @@ export class MessagesController implements ReactiveController {
     private readonly report: (error: PhoneError) => PhoneError,
   ) {
     host.addController(this);
-    const phone: MessagesPhone = core;
-    // Messages reads only these two from the phone (they answer before the core loads too).
-    this.inbox = new Messages(phone as Phone, storageOrNull());
+    this.inbox = new Messages(core, storageOrNull());
     this.inbox.on('message', (detail) => host.dispatchEvent(new CustomEvent('sip-message', { detail, bubbles: true, composed: true })));
     this.inbox.on('change', () => host.requestUpdate());
   }

@@ -57,6 +57,9 @@ export const MESSAGE_MAX_BYTES = 1300;
  * The messages of one phone: listens on each user agent the phone starts and keeps the history
  * in storage under one key per address of record (`key`; read once per key).
  */
+/** The phone as the inbox uses it: its user agents as they start, and whether it is registered. */
+export type MessagesPhone = Pick<Phone, 'onUserAgent' | 'registrationState'>;
+
 export class Messages extends Emitter<MessagesEvents> {
   /** The phone's current user agent and its configuration (null until it first starts). */
   ua: UA | null = null;
@@ -67,7 +70,8 @@ export class Messages extends Emitter<MessagesEvents> {
   private cacheKey = '';
 
   constructor(
-    readonly phone: Phone,
+    /** What the inbox needs of the phone (the element hands it its CoreController, which answers before the core loads). */
+    readonly phone: MessagesPhone,
     private readonly storage: MessageStorage | null,
   ) {
     super();

@@ -2,12 +2,12 @@ import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 
 import { buildConfig, type PhoneConfig } from '../core/kernel/config.js';
 import { PhoneError, toPhoneError } from '../core/kernel/errors.js';
 import { browserInstanceId, tabInstanceId, type RegistrationScope } from '../core/connection/instance-id.js';
-import type { CredentialsFunction } from '../core/connection/credentials.js';
 import type { Call, CallInfo } from '../core/calls/call.js';
 import type { ConnectionState, Phone, PhoneEvents, ReconnectStatus, RegistrationState } from '../core/phone.js';
 import type { SubscriptionHolder, VoicemailStatus } from '../core/presence/voicemail.js';
 import type { UA } from '../core/kernel/jssip-adapter.js';
 import type { DeviceChoice } from '../parts/device-picker.js';
+import type { SipPhoneProperties } from '../sip-phone-properties.js';
 
 /** What a fresh Phone's message summary says (NO_VOICEMAIL of core/presence/voicemail.ts, which loads with the core). */
 const NO_VOICEMAIL: VoicemailStatus = { waiting: false, newMessages: 0, oldMessages: 0 };
@@ -23,26 +23,22 @@ function instanceIdFor(scope: RegistrationScope): string {
 const configProperties = ['server', 'uri', 'displayName', 'authorizationUser', 'password', 'iceServers', 'iceTransportPolicy', 'registerExpires'] as const;
 
 /** The element's properties the Phone takes. */
-export interface CoreHost extends ReactiveControllerHost, HTMLElement {
-  server: string;
-  uri: string;
-  displayName: string;
-  authorizationUser: string;
-  password: string;
-  iceServers: RTCIceServer[] | string;
-  iceTransportPolicy: 'all' | 'relay';
-  registerExpires: number;
-  credentials: CredentialsFunction | null;
-  autoRegister: boolean;
-  autoAnswer: boolean;
-  maxCalls: number;
-  noAcceptTransfer: boolean;
-  noFollowRedirects: boolean;
-  dtmf: 'rfc4733' | 'info';
-  keepaliveInterval: number;
-  registrationScope: RegistrationScope;
-  iceGatheringTimeout: number;
-}
+export type CoreHost = ReactiveControllerHost &
+  HTMLElement &
+  Pick<
+    SipPhoneProperties,
+    | (typeof configProperties)[number]
+    | 'credentials'
+    | 'autoRegister'
+    | 'autoAnswer'
+    | 'maxCalls'
+    | 'noAcceptTransfer'
+    | 'noFollowRedirects'
+    | 'dtmf'
+    | 'keepaliveInterval'
+    | 'registrationScope'
+    | 'iceGatheringTimeout'
+  >;
 
 export interface CoreActions {
   /** The microphone and camera chosen (a new Phone starts with them). */

@@ -4,22 +4,16 @@ import { PhoneError, toPhoneError } from '../core/kernel/errors.js';
 import { SettingsStore, exportSettings, parseSettings, settingsKey, type SavedSettings } from '../core/storage/settings-store.js';
 import type { Strings } from '../i18n/strings.js';
 import type { SettingsValues } from '../parts/settings-panel.js';
+import type { SipPhoneProperties } from '../sip-phone-properties.js';
 import { storageOrNull } from './page-storage.js';
 
 /** The element's settings, as the settings controller reads and writes them. */
-export interface SettingsHost extends ReactiveControllerHost, HTMLElement {
-  server: string;
-  uri: string;
-  displayName: string;
-  authorizationUser: string;
-  password: string;
-  iceServers: RTCIceServer[] | string;
-  registerExpires: number;
-  video: boolean;
-  dtmf: 'rfc4733' | 'info';
-  persist: boolean;
-  rememberPassword: boolean;
-}
+export type SettingsHost = ReactiveControllerHost &
+  HTMLElement &
+  Pick<
+    SipPhoneProperties,
+    'server' | 'uri' | 'displayName' | 'authorizationUser' | 'password' | 'iceServers' | 'registerExpires' | 'video' | 'dtmf' | 'persist' | 'rememberPassword'
+  >;
 
 export interface SettingsActions {
   /** The strings in use. */

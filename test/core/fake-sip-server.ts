@@ -19,7 +19,7 @@ export interface FakeServerOptions {
  * How the server answers the phone's INVITEs: 404 at once, 180 and nothing more, or what a
  * function of the INVITE says (status, reason, extra header lines).
  */
-export type InviteReply = 'not-found' | 'ring' | ((invite: string) => [number, string, string[]?]);
+export type InviteReply = 'not-found' | 'ring' | ((invite: string) => [number, string, string[]?] | null);
 
 export class FakeSocket implements WebSocketLike {
   readyState = 0;
@@ -118,9 +118,9 @@ export class FakeSipServer {
     if (method === 'REGISTER') return socket.deliver(this.register(data));
     if (method === 'INVITE') {
       const reply = this.inviteReply;
-      return socket.deliver(
-        typeof reply === 'function' ? response(data, ...reply(data)) : reply === 'ring' ? response(data, 180, 'Ringing') : response(data, 404, 'Not Found'),
-      );
+      const answer = typeof reply === 'function' ? reply(data) : reply === 'ring' ? ([180, 'Ringing'] as const) : ([404, 'Not Found'] as const);
+      // null: no answer from the server (the test answers itself, or never).
+      return void (answer && socket.deliver(response(data, ...answer)));
     }
     if (method === 'MESSAGE') return socket.deliver(response(data, ...this.messageReply));
     if (method === 'SUBSCRIBE') return this.subscribe(socket, data);

@@ -117,6 +117,8 @@ export class Call {
   private iceRound: IceGatheringRound | undefined;
   private readonly mediaPath: CallMediaPath;
   private readonly cleanups: (() => void)[] = [];
+  /** Our re-INVITE (hold, resume) still waiting for its answer: a transfer waits for it. */
+  private pendingChange: Promise<void> | null = null;
   private readonly retries = new InviteRetry();
   session: RTCSession;
 
@@ -215,7 +217,11 @@ export class Call {
   }
 
   /** Blind transfer: REFER the other side to `target`; on success this call ends as 'transferred'. */
-  transferTo(target: string, replacing?: Call): void {
+  async transferTo(target: string, replacing?: Call): Promise<void> {
+    this.requireState('active');
+    // A REFER sent while our re-INVITE (the hold of call waiting) is still open can reach the other
+    // side before our ACK, and JsSIP there refuses it 403 Wrong Status: wait for the change to end.
+    await this.pendingChange?.catch(() => {});
     this.requireState('active');
     referCall(this, target, replacing, (state) => {
       this.transfer = state;
@@ -239,6 +245,14 @@ export class Call {
   }
 
   private reinvite(start: (done: () => void) => boolean): Promise<void> {
+    const change = this.startReinvite(start);
+    this.pendingChange = change;
+    const over = () => void (this.pendingChange === change && (this.pendingChange = null));
+    change.then(over, over);
+    return change;
+  }
+
+  private startReinvite(start: (done: () => void) => boolean): Promise<void> {
     this.requireState('active');
     const session = this.session as unknown as { once(n: string, h: Refused): void; off(n: string, h: Refused): void };
     type Refused = (response: { status_code: number; reason_phrase: string }) => void;

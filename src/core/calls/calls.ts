@@ -184,7 +184,7 @@ export class Calls implements CallObserver {
   /** Blind transfer (REFER): the call ends with cause 'transferred' once the target answers. */
   async transfer(target: string, callId?: string): Promise<void> {
     const uri = resolveTarget(String(target ?? ''), requireConfig(this.host.config()).domain);
-    this.require(callId, 'active').transferTo(uri);
+    await this.require(callId, 'active').transferTo(uri);
   }
 
   /** Attended transfer: the other side of `callId` is connected to the other side of `otherCallId` (REFER with Replaces). */
@@ -192,7 +192,7 @@ export class Calls implements CallObserver {
     const call = this.require(callId, 'active');
     const other = this.require(otherCallId, 'active');
     if (call === other) throw new PhoneError('invalid-option', 'Give two different calls.');
-    call.transferTo(other.remoteUri, other);
+    await call.transferTo(other.remoteUri, other);
   }
 
   /** Declines an incoming call with 603 Decline. */

@@ -235,4 +235,59 @@ describe('Calls with media already allowed (no prompt can come)', () => {
     caller.close();
     phone.stop();
   });
+
+  /** The callee's 200 OK with an SDP answer to `request` (an INVITE or re-INVITE from the phone). */
+  function okWithAnswer(request: string, sdp: string): string {
+    const header = (name: string) => request.split('\r\n').find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))!;
+    const to = header('To');
+    return [
+      'SIP/2.0 200 OK',
+      header('Via'),
+      header('From'),
+      /;tag=/.test(to) ? to : `${to};tag=callee`,
+      header('Call-ID'),
+      header('CSeq'),
+      'Contact: <sip:bob@callee.invalid;transport=ws>',
+      'Content-Type: application/sdp',
+      `Content-Length: ${new TextEncoder().encode(sdp).length}`,
+      '',
+      sdp,
+    ].join('\r\n');
+  }
+  const sdpOf = (request: string) => request.slice(request.indexOf('\r\n\r\n') + 4);
+
+  it('a transfer waits for our hold re-INVITE to be answered and ACKed before it sends the REFER', async () => {
+    // Call waiting holds the other call; an attended transfer right after it sent its REFER before
+    // the ACK of that re-INVITE, and a JsSIP callee (waiting for the ACK) refused it 403.
+    const server = new FakeSipServer();
+    server.inviteReply = () => null;
+    const phone = await registeredPhone(server, Promise.resolve(microphone()));
+    const callee = new RTCPeerConnection();
+    const socket = () => server.openSockets.at(-1)!;
+    const answer = async (request: string) => {
+      await callee.setRemoteDescription({ type: 'offer', sdp: sdpOf(request) });
+      await callee.setLocalDescription(await callee.createAnswer());
+      socket().deliver(okWithAnswer(request, callee.localDescription!.sdp));
+    };
+    const invites = () => server.requests.filter((r) => r.startsWith('INVITE'));
+    const id = await phone.call('bob');
+    await until(() => invites().length === 1);
+    await answer(invites()[0]);
+    await until(() => phone.getCall(id)?.state === 'active' && server.methods().includes('ACK'));
+
+    const held = phone.hold(id);
+    await until(() => invites().length === 2);
+    const transferred = phone.transfer('carol', id);
+    await wait(300);
+    expect(server.methods(), 'no REFER while the re-INVITE is open').to.not.include('REFER');
+    await answer(invites()[1]);
+    await held;
+    await transferred;
+    await until(() => server.methods().includes('REFER'));
+    const methods = server.methods();
+    expect(methods.lastIndexOf('ACK'), 'the ACK of the re-INVITE goes before the REFER').to.be.below(methods.indexOf('REFER'));
+    expect(server.requests.find((r) => r.startsWith('REFER'))).to.match(/Refer-To: <?sip:carol@sip-phone\.test/);
+    callee.close();
+    phone.stop();
+  });
 });

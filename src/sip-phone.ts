@@ -8,6 +8,7 @@ import type { MessageInfo } from './core/messaging/messages.js';
 import type { PreflightOptions, PreflightResult } from './core/setup-check/preflight.js';
 import type { VoicemailStatus } from './core/presence/voicemail.js';
 import type { DeviceChoice, DeviceList } from './parts/device-picker.js';
+import type { DevicePreferences } from './core/media/media-acquisition.js';
 import { CoreController } from './controllers/core-controller.js';
 import { PhoneController } from './controllers/phone-controller.js';
 import { StatusController } from './controllers/status-controller.js';
@@ -150,7 +151,10 @@ export class SipPhone extends SipPhoneProperties {
   /** The strings in use: the language table with the page's overrides. */
   private t: Strings = stringsFor('en');
   /** The Phone, loaded with the SIP stack when first needed; its state and methods. */
-  private readonly core: CoreController = new CoreController(this, { devices: () => this.deviceList.choice, report: (error) => this.status.report(error) });
+  private readonly core: CoreController = new CoreController(this, {
+    devicePreferences: () => this.deviceList.inputs,
+    report: (error) => this.status.report(error),
+  });
   private readonly status = new StatusController(this, this.core, () => this.t);
   private readonly report = (error: PhoneError) => this.status.report(error);
   private readonly rings = new RingController(this, this.core);
@@ -348,9 +352,8 @@ export class SipPhone extends SipPhoneProperties {
    * The microphone and camera calls ask for (`audioInput`, `videoInput` of `selectedDevices`;
    * undefined: the browser's default). Listed in the manifest since the busy lamps, now real.
    */
-  get devicePreferences(): { audioInput?: string; videoInput?: string } {
-    const { audioInput, videoInput } = this.deviceList.choice;
-    return { audioInput, videoInput };
+  get devicePreferences(): DevicePreferences {
+    return this.deviceList.inputs;
   }
 
   /**

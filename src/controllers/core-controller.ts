@@ -4,13 +4,11 @@ import { PhoneError, toPhoneError } from '../core/kernel/errors.js';
 import { browserInstanceId, tabInstanceId, type RegistrationScope } from '../core/connection/instance-id.js';
 import type { Call, CallInfo } from '../core/calls/call.js';
 import type { ConnectionState, Phone, PhoneEvents, ReconnectStatus, RegistrationState } from '../core/phone.js';
-import type { SubscriptionHolder, VoicemailStatus } from '../core/presence/voicemail.js';
+import type { SubscriptionHolder } from '../core/presence/voicemail.js';
+import { NO_VOICEMAIL, type VoicemailStatus } from '../core/presence/voicemail-status.js';
 import type { UA } from '../core/kernel/jssip-adapter.js';
-import type { DeviceChoice } from '../parts/device-picker.js';
+import type { DevicePreferences } from '../core/media/media-acquisition.js';
 import type { SipPhoneProperties } from '../sip-phone-properties.js';
-
-/** What a fresh Phone's message summary says (NO_VOICEMAIL of core/presence/voicemail.ts, which loads with the core). */
-const NO_VOICEMAIL: VoicemailStatus = { waiting: false, newMessages: 0, oldMessages: 0 };
 
 const instances: Partial<Record<RegistrationScope, string>> = {};
 
@@ -42,7 +40,7 @@ export type CoreHost = ReactiveControllerHost &
 
 export interface CoreActions {
   /** The microphone and camera chosen (a new Phone starts with them). */
-  devices(): DeviceChoice;
+  devicePreferences(): DevicePreferences;
   /** Reports an error as a sip-error and in the status line; returns it. */
   report(error: PhoneError): PhoneError;
 }
@@ -116,8 +114,7 @@ export class CoreController implements ReactiveController {
       ({ Phone }) => {
         const phone = new Phone();
         this.applyOptions(phone);
-        const { audioInput, videoInput } = this.actions.devices();
-        phone.devicePreferences = { audioInput, videoInput };
+        phone.devicePreferences = this.actions.devicePreferences();
         this.phone = phone;
         // Listeners first, as on a Phone made with the element: they hear what configuring it does.
         for (const entry of this.listeners) entry.off = phone.on(entry.name, entry.listener as (detail: unknown) => void);

@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { toPhoneError, type PhoneError } from '../core/kernel/errors.js';
 import type { Phone } from '../core/phone.js';
+import type { DevicePreferences } from '../core/media/media-acquisition.js';
 import type { DeviceChoice, DeviceList } from '../parts/device-picker.js';
 
 const DEVICES_KEY = 'sip-phone.devices';
@@ -42,6 +43,12 @@ export class DevicesController implements ReactiveController {
 
   hostUpdated(): void {
     void this.applySpeaker().catch(() => {});
+  }
+
+  /** The microphone and camera chosen (undefined: the browser's default), as the Phone takes them. */
+  get inputs(): DevicePreferences {
+    const { audioInput, videoInput } = this.choice;
+    return { audioInput, videoInput };
   }
 
   /** Microphones, cameras and speakers (labels appear once the page may use media). */

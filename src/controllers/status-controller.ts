@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { PhoneError, PhoneErrorCode } from '../core/kernel/errors.js';
+import { isAuthFailure, type PhoneError, type PhoneErrorCode } from '../core/kernel/errors.js';
 import type { Strings } from '../i18n/strings.js';
 import { callerText } from '../parts/call-controls.js';
 import type { SipCallQuality } from '../parts/call-quality.js';
@@ -26,12 +26,7 @@ export class StatusController implements ReactiveController {
   ) {
     host.addController(this);
     core.on('registration-failed', ({ statusCode, cause }) => {
-      this.errorCode =
-        cause === 'credentials-failed'
-          ? cause
-          : statusCode === 401 || statusCode === 403 || statusCode === 407
-            ? 'authentication-failed'
-            : 'registration-failed';
+      this.errorCode = cause === 'credentials-failed' ? cause : isAuthFailure(statusCode) ? 'authentication-failed' : 'registration-failed';
     });
     core.on('registered', () => (this.errorCode = null));
     core.on('error', ({ code }) => (this.errorCode = code));

@@ -100,7 +100,7 @@ describe('CoreController', () => {
   it('a failed load rejects with a PhoneError and reports it; the next call loads again', async () => {
     let attempts = 0;
     const reported: string[] = [];
-    const core = new CoreController(host(), { devices: () => ({}), report: (error) => (reported.push(error.code), error) }, async () => {
+    const core = new CoreController(host(), { devicePreferences: () => ({}), report: (error) => (reported.push(error.code), error) }, async () => {
       attempts += 1;
       if (attempts === 1) throw new TypeError('Failed to fetch dynamically imported module');
       return import('../../src/core/phone.js');
@@ -130,7 +130,7 @@ describe('CoreController', () => {
       server: 'ws://fake:1',
       uri: 'sip:alice@sip-phone.test',
     });
-    const core = new CoreController(element, { devices: () => ({ audioInput: 'mic-2', videoInput: 'camera-3' }), report: (error) => error });
+    const core = new CoreController(element, { devicePreferences: () => ({ audioInput: 'mic-2', videoInput: 'camera-3' }), report: (error) => error });
     core.willUpdate(new Map([['server', '']]));
     const phone = await core.load();
     expect(phone.autoAnswer).to.be.true;
@@ -142,7 +142,7 @@ describe('CoreController', () => {
   });
 
   it('listeners and features added before the load are handed to the phone when it arrives', async () => {
-    const core = new CoreController(host(), { devices: () => ({}), report: (error) => error });
+    const core = new CoreController(host(), { devicePreferences: () => ({}), report: (error) => error });
     const changes: string[] = [];
     core.on('change', () => changes.push('change'));
     const off = core.on('registered', () => changes.push('registered'));

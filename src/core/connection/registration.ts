@@ -5,7 +5,7 @@
  */
 import { causeFromJsSip } from '../kernel/causes.js';
 import type { PhoneConfig } from '../kernel/config.js';
-import { PhoneError } from '../kernel/errors.js';
+import { PhoneError, isAuthFailure } from '../kernel/errors.js';
 import { answerChallengesWith, type DigestChallenge, type DigestCredentials, type UA } from '../kernel/jssip-adapter.js';
 import type { PhoneEmit } from '../phone.js';
 import { fetchCredentials, type CredentialsFunction } from './credentials.js';
@@ -182,10 +182,6 @@ export class Registration {
     this.state = state;
     this.emit('change', undefined);
   }
-}
-
-function isAuthFailure(statusCode?: number): boolean {
-  return statusCode === 401 || statusCode === 403 || statusCode === 407;
 }
 
 /** A readable sentence for a failed registration. */

@@ -24,6 +24,11 @@ export type PhoneErrorCode =
   | 'internal-error';
 
 /** An error with a machine-readable {@link PhoneErrorCode}. */
+/** Whether a SIP status means the server refused our credentials (401, 403, 407). */
+export function isAuthFailure(statusCode?: number): boolean {
+  return statusCode === 401 || statusCode === 403 || statusCode === 407;
+}
+
 export class PhoneError extends Error {
   readonly code: PhoneErrorCode;
   /** The SIP status of a refused request, when there was one (e.g. 404 for 'message-failed'). */

@@ -4,6 +4,7 @@
  */
 import type { PhoneConfig } from '../kernel/config.js';
 import { onUnsolicitedNotify, subscribe, type Subscription, type UA } from '../kernel/jssip-adapter.js';
+import { NO_VOICEMAIL, type VoicemailStatus } from './voicemail-status.js';
 
 /**
  * A feature that holds subscriptions (RFC 6665) while the phone is registered: the phone calls
@@ -16,14 +17,7 @@ export interface SubscriptionHolder {
   reset(): void;
 }
 
-/** What the message summary says: whether messages wait, and how many voice messages are new and old. */
-export interface VoicemailStatus {
-  waiting: boolean;
-  newMessages: number;
-  oldMessages: number;
-}
-
-export const NO_VOICEMAIL: VoicemailStatus = { waiting: false, newMessages: 0, oldMessages: 0 };
+export { NO_VOICEMAIL, type VoicemailStatus } from './voicemail-status.js';
 
 export const MESSAGE_SUMMARY = 'message-summary';
 /** How long a subscription lasts (s); JsSIP refreshes it before then. */

@@ -57,6 +57,26 @@ export class SipPhoneProperties extends LitElement {
   @property() dtmf: 'rfc4733' | 'info' = 'rfc4733';
   /** Calls beyond this many (ringing or in progress) are answered 486 Busy Here. */
   @property({ type: Number, attribute: 'max-calls' }) maxCalls = 2;
+  /**
+   * Intercom: a call whose INVITE asks to be answered automatically (`Call-Info: <…>;answer-after=N`,
+   * `Alert-Info: <…>;info=alert-autoanswer` or `;info=intercom`, `Answer-Mode: Auto`) is answered
+   * after N seconds (at once for the others), audio only. Without it such a call rings like any
+   * other; `sip-incoming-call` says `autoAnswerRequested` either way.
+   */
+  @property({ type: Boolean }) intercom = false;
+  /**
+   * Do not disturb: incoming calls are refused 486 Busy Here, without ringing and without
+   * `sip-incoming-call`; each ends with cause `dnd` (`sip-call-ended`, the history). Off: calls ring again at once.
+   */
+  @property({ type: Boolean, reflect: true }) dnd = false;
+  /**
+   * Audio codecs in order of preference, e.g. `"opus PCMU PCMA G722"`: applied to our offers and
+   * answers; codecs not listed are not offered (telephone-event and comfort noise stay). An unknown
+   * name is `invalid-option` (a `sip-error` when set, and calls are refused until it is fixed).
+   */
+  @property() codecs = '';
+  /** While a call is in progress, closing or reloading the page asks first (`beforeunload`). */
+  @property({ type: Boolean, attribute: 'confirm-close' }) confirmClose = false;
   /** Refuse REFER: do not call the target when the other side transfers us. */
   @property({ type: Boolean, attribute: 'no-accept-transfer' }) noAcceptTransfer = false;
   /** Do not follow redirects: a 3xx to a call ends it as `redirected` instead of calling the Contacts it gives. */

@@ -2,6 +2,8 @@ import { LitElement, html, type PropertyValues } from 'lit';
 import type { PhoneError } from './core/kernel/errors.js';
 import type { ConnectionState, RegistrationState } from './core/phone.js';
 import type { CallInfo } from './core/calls/call.js';
+import type { CallRequest } from './core/calls/calls.js';
+import type { SipHeaders } from './core/kernel/sip-headers.js';
 import type { LampState } from './core/presence/busy-lamps.js';
 import type { HistoryEntry } from './core/storage/call-history.js';
 import type { MessageInfo } from './core/messaging/messages.js';
@@ -24,6 +26,7 @@ import { SetupCheckController } from './controllers/setup-check-controller.js';
 import { LinksController } from './controllers/links-controller.js';
 import { OfflineCountdownController } from './controllers/offline-countdown-controller.js';
 import { HistoryController } from './controllers/history-controller.js';
+import { ConfirmCloseController } from './controllers/confirm-close-controller.js';
 import { statusView } from './views/status-view.js';
 import { settingsView } from './views/settings-view.js';
 import { callView } from './views/call-view.js';
@@ -186,6 +189,7 @@ export class SipPhone extends SipPhoneProperties {
       (target) => this.dialler.call(target),
     );
     new OfflineCountdownController(this, () => !!this.core.reconnect);
+    new ConfirmCloseController(this, () => this.confirmClose && this.calls.some((call) => !call.ignored));
   }
 
   /** 'disconnected' | 'connecting' | 'connected' */
@@ -255,8 +259,8 @@ export class SipPhone extends SipPhoneProperties {
    * sending anything, or with 'message-failed' when refused (its `statusCode`, e.g. 404, is on the
    * error and in the message).
    */
-  sendMessage(target: string, text: string): Promise<MessageInfo> {
-    return this.inbox.send(target, text);
+  sendMessage(target: string, text: string, options: { headers?: SipHeaders } = {}): Promise<MessageInfo> {
+    return this.inbox.send(target, text, options);
   }
 
   /** The RTCPeerConnection of a call (newest by default), for statistics. */
@@ -274,24 +278,38 @@ export class SipPhone extends SipPhoneProperties {
     return this.core.run((phone) => phone.unregister());
   }
 
-  /** Calls `target` (a SIP URI, or a user/number in our domain); resolves to the call id. */
-  call(target: string, options: { video?: boolean } = {}): Promise<string> {
-    return this.core.runConfigured((phone) => ((this.status.lastCallText = ''), phone.call(target, { video: options.video ?? this.video })));
+  /**
+   * Calls `target` (a SIP URI, or a user/number in our domain); resolves to the call id.
+   * `headers`: SIP headers for the INVITE, name → value ('invalid-header' and nothing sent for a
+   * name that is not a token or that the stack writes, or a value with a line break).
+   */
+  call(target: string, options: CallRequest = {}): Promise<string> {
+    return this.core.runConfigured((phone) => ((this.status.lastCallText = ''), phone.call(target, { ...options, video: options.video ?? this.video })));
   }
 
-  /** Answers an incoming call (the newest by default). */
-  answer(callId?: string, options: { video?: boolean } = {}): Promise<void> {
+  /** Answers an incoming call (the newest by default), with SIP `headers` on the 200 OK. */
+  answer(callId?: string, options: CallRequest = {}): Promise<void> {
     return this.core.run((phone) => phone.answer(callId, options));
   }
 
-  /** Rejects an incoming call (603 Decline). */
-  reject(callId?: string): Promise<void> {
-    return this.core.run((phone) => phone.reject(callId));
+  /** Rejects an incoming call (603 Decline), with SIP `headers` on the response. */
+  reject(callId?: string, options: { headers?: SipHeaders } = {}): Promise<void> {
+    return this.core.run((phone) => phone.reject(callId, options));
   }
 
-  /** Hangs up or cancels a call (the newest by default). */
-  hangup(callId?: string): Promise<void> {
-    return this.core.run((phone) => phone.hangup(callId));
+  /** Hangs up or cancels a call (the newest by default), with SIP `headers` on the BYE. */
+  hangup(callId?: string, options: { headers?: SipHeaders } = {}): Promise<void> {
+    return this.core.run((phone) => phone.hangup(callId, options));
+  }
+
+  /** Sends a ringing call to `target` (302 Moved Temporarily); our call ends 'redirected' ('not-ringing' once answered). */
+  redirect(callId: string | undefined, target: string): Promise<void> {
+    return this.core.run((phone) => phone.redirect(callId, target));
+  }
+
+  /** Stops a ringing call ringing here (sound, title, notification, screen) without answering; the caller rings on. */
+  ignore(callId?: string): Promise<void> {
+    return this.core.run((phone) => phone.ignore(callId));
   }
 
   /** Puts a call on hold (the newest active call by default). */
@@ -318,9 +336,9 @@ export class SipPhone extends SipPhoneProperties {
     return this.core.run((phone) => phone.sendDtmf(tones, callId));
   }
 
-  /** Blind transfer: the other side is asked to call `target`; our call then ends 'transferred'. */
-  transfer(target: string, callId?: string): Promise<void> {
-    return this.core.run((phone) => phone.transfer(target, callId));
+  /** Blind transfer: the other side is asked to call `target` (SIP `headers` on the REFER); our call then ends 'transferred'. */
+  transfer(target: string, callId?: string, options: { headers?: SipHeaders } = {}): Promise<void> {
+    return this.core.run((phone) => phone.transfer(target, callId, options));
   }
 
   /** Attended transfer: connects the other party of `callId` with the other party of `otherCallId`. */

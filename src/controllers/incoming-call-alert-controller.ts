@@ -100,7 +100,7 @@ export class IncomingCallAlertController implements ReactiveController {
   }
 
   private readonly update = () => {
-    const ringing = this.phone.calls.filter((call) => call.state === 'incoming');
+    const ringing = this.phone.calls.filter((call) => call.state === 'incoming' && !call.ignored);
     const unseen = ringing.length > 0 && document.hidden;
     if (unseen) titleFlash.start(this, this.options.strings().titleIncomingCall);
     else titleFlash.stop(this);

@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { toPhoneError, type PhoneError } from '../core/kernel/errors.js';
 import { Messages, type MessageInfo } from '../core/messaging/messages.js';
+import type { SipHeaders } from '../core/kernel/sip-headers.js';
 import type { SipConversations } from '../parts/conversations.js';
 import type { CoreController } from './core-controller.js';
 import { storageOrNull } from './page-storage.js';
@@ -61,10 +62,10 @@ export class MessagesController implements ReactiveController {
   }
 
   /** Sends a text message (loads sending with the conversations chunk); a failure is reported (sip-error). */
-  async send(target: string, text: string): Promise<MessageInfo> {
+  async send(target: string, text: string, options: { headers?: SipHeaders } = {}): Promise<MessageInfo> {
     try {
       const { sendMessage } = await import('../parts/conversations.js');
-      return await sendMessage(this.store, target, text);
+      return await sendMessage(this.store, target, text, options);
     } catch (error) {
       throw this.report(toPhoneError(error));
     }

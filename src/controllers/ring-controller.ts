@@ -62,7 +62,7 @@ export class RingController implements ReactiveController {
 
   private update(): void {
     const calls = this.phone.calls;
-    const incoming = !this.silent && calls.some((c) => c.state === 'incoming');
+    const incoming = !this.silent && calls.some((c) => c.state === 'incoming' && !c.ignored);
     const ringback = calls.some((c) => c.state === 'ringing' && !this.phone.getCall(c.id)?.earlyMedia);
     this.play(incoming ? 'ringtone' : ringback ? 'ringback' : null);
   }

@@ -34,7 +34,7 @@ export class StatusController implements ReactiveController {
       const indicator = host.renderRoot.querySelector<SipCallQuality>('sip-call-quality');
       if (indicator && stats.callId === core.activeCall?.id) indicator.stats = stats;
     });
-    core.on('call-ended', ({ call, cause }) => (this.lastCallText = strings().callEnded(callerText(call), cause)));
+    core.on('call-ended', ({ call, cause }) => cause !== 'dnd' && (this.lastCallText = strings().callEnded(callerText(call), cause)));
   }
 
   hostConnected(): void {}

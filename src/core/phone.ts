@@ -1,4 +1,4 @@
-import { Calls } from './calls/calls.js';
+import { Calls, type CallRequest } from './calls/calls.js';
 import type { Call, CallChange, CallInfo, DtmfTransport } from './calls/call.js';
 import type { CallState } from './calls/call-state.js';
 import type { CallStats } from './calls/call-stats.js';
@@ -40,7 +40,8 @@ export interface PhoneEvents {
   registered: { uri: string; expires: number };
   unregistered: { uri: string; cause: string };
   'registration-failed': { uri: string; cause: string; statusCode?: number };
-  'incoming-call': { call: CallInfo };
+  /** `autoAnswerRequested`: the INVITE asks to be answered without the user (intercom; see sip-headers.ts). */
+  'incoming-call': { call: CallInfo; autoAnswerRequested: boolean };
   'call-state': { call: CallInfo; previousState: CallState; cause?: EndCause };
   'call-ended': { call: CallInfo; cause: EndCause; statusCode?: number; durationMs: number };
   /** `held`, `remoteHeld`, `muted`, `video` or `transfer` of a call changed. */
@@ -103,6 +104,12 @@ export class Phone extends Emitter<PhoneEvents> {
   followRedirects = true;
   /** How sendDtmf() sends tones. */
   dtmfTransport: DtmfTransport = 'rfc4733';
+  /** Answer calls whose INVITE asks for it (intercom), audio only, after the delay it asks. */
+  intercom = false;
+  /** Do not disturb: incoming calls are refused 486 Busy Here without ringing; each ends 'dnd'. */
+  dnd = false;
+  /** Audio codecs in order of preference, e.g. "opus PCMU" (see codec-preferences.ts). */
+  codecs = '';
   /** Asked for the password or HA1 at every digest challenge instead of the configured password (see credentials.ts). */
   credentials: CredentialsFunction | null = null;
   /** Set while the phone wants a connection it does not have. */
@@ -238,12 +245,12 @@ export class Phone extends Emitter<PhoneEvents> {
   }
 
   /** Places a call; resolves to its id once the INVITE is under way. */
-  call(target: string, options: { video?: boolean } = {}): Promise<string> {
+  call(target: string, options: CallRequest = {}): Promise<string> {
     return this.calling.call(target, options);
   }
 
   /** Answers an incoming call (the newest one by default). */
-  answer(callId?: string, options: { video?: boolean } = {}): Promise<void> {
+  answer(callId?: string, options: CallRequest = {}): Promise<void> {
     return this.calling.answer(callId, options);
   }
 
@@ -271,8 +278,8 @@ export class Phone extends Emitter<PhoneEvents> {
   }
 
   /** Blind transfer (REFER): the call ends with cause 'transferred' once the target answers. */
-  transfer(target: string, callId?: string): Promise<void> {
-    return this.calling.transfer(target, callId);
+  transfer(target: string, callId?: string, options: CallRequest = {}): Promise<void> {
+    return this.calling.transfer(target, callId, options);
   }
 
   /** Attended transfer: the other side of `callId` is connected to the other side of `otherCallId` (REFER with Replaces). */
@@ -296,13 +303,23 @@ export class Phone extends Emitter<PhoneEvents> {
   }
 
   /** Declines an incoming call with 603 Decline. */
-  reject(callId?: string): Promise<void> {
-    return this.calling.reject(callId);
+  reject(callId?: string, options: CallRequest = {}): Promise<void> {
+    return this.calling.reject(callId, options);
   }
 
   /** Hangs up (or cancels) a call. */
-  hangup(callId?: string): Promise<void> {
-    return this.calling.hangup(callId);
+  hangup(callId?: string, options: CallRequest = {}): Promise<void> {
+    return this.calling.hangup(callId, options);
+  }
+
+  /** Sends a ringing call to `target` (302 Moved Temporarily); it ends 'redirected'. */
+  redirect(callId: string | undefined, target: string): Promise<void> {
+    return this.calling.redirect(callId, target);
+  }
+
+  /** Stops a call ringing here without answering it (the caller rings on). */
+  ignore(callId?: string): Promise<void> {
+    return this.calling.ignore(callId);
   }
 
   /** Reconnects at once if the phone is waiting to reconnect ("Reconnect now", browser back online). */

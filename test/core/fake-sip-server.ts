@@ -223,9 +223,10 @@ export class FakeSipServer {
 
   /**
    * Rings the phone on the newest open socket, as a proxy delivers a call: an INVITE to `to` from
-   * `from` with an audio offer (`offer`, or a bare one); the phone then fires sip-incoming-call.
+   * `from` with an audio offer (`offer`, or a bare one) and `headers` (whole lines) besides; the
+   * phone then fires sip-incoming-call.
    */
-  ringIn(from = 'sip:bob@sip-phone.test', to = 'sip:alice@sip-phone.test', offer?: string): void {
+  ringIn(from = 'sip:bob@sip-phone.test', to = 'sip:alice@sip-phone.test', offer?: string, headers: string[] = []): void {
     const socket = this.openSockets.at(-1);
     if (!socket) throw new Error('ringIn: no open socket (register first)');
     const id = Math.random().toString(36).slice(2);
@@ -251,6 +252,7 @@ export class FakeSipServer {
       `Call-ID: ${id}@fake.invalid`,
       'CSeq: 1 INVITE',
       `Contact: <${from.replace(/@.*/, '@fake.invalid')};transport=ws>`,
+      ...headers,
       'Content-Type: application/sdp',
       `Content-Length: ${new TextEncoder().encode(sdp).length}`,
       '',

@@ -6,9 +6,9 @@ import { PhoneError } from '../kernel/errors.js';
 import type { Call, TransferState } from './call.js';
 
 /** REFERs the other side of `call` to `target`; `changed` hears where it stands, and the call ends 'transferred' once accepted. */
-export function referCall(call: Call, target: string, replacing: Call | undefined, changed: (state: TransferState) => void): void {
+export function referCall(call: Call, target: string, replacing: Call | undefined, extraHeaders: string[], changed: (state: TransferState) => void): void {
   // JsSIP's typings say refer() returns void; it returns its ReferSubscriber (or false).
-  const subscriber = call.session.refer(target, replacing ? { replaces: replacing.session } : undefined) as unknown as
+  const subscriber = call.session.refer(target, { extraHeaders, ...(replacing && { replaces: replacing.session }) }) as unknown as
     { on(event: string, listener: () => void): void } | false;
   if (!subscriber) throw new PhoneError('invalid-call-state', 'The call cannot be transferred now.');
   // Attended: the other call is replaced by the transferee's, so it ends as transferred too.

@@ -9,6 +9,7 @@ import { CallSenders } from './call-senders.js';
 import { CallMediaPath } from './call-media-path.js';
 import { InviteRetry, type InviteFailure } from './invite-retry.js';
 import { referCall } from './call-transfer.js';
+import { receivedHeaders, type SipHeaders } from '../kernel/sip-headers.js';
 
 export { RTP_TONE } from './call-senders.js';
 
@@ -41,6 +42,14 @@ export interface CallInfo {
   mediaConnected: boolean;
   /** The quality warnings in force (see `call-quality`), most telling first. */
   qualityWarnings: QualityWarning[];
+  /**
+   * SIP headers as they arrived (names as written, repeated ones joined with ", "; credentials
+   * never): for an incoming call those of its INVITE, for an outgoing one those of the answer
+   * that set it up (a provisional one until then). Untrusted text.
+   */
+  headers: SipHeaders;
+  /** Whether ignore() stopped this ringing call from ringing here (it rings on at the caller). */
+  ignored: boolean;
 }
 
 export interface CallEnd {
@@ -50,7 +59,7 @@ export interface CallEnd {
 }
 
 /** What changed in a `call-updated` event. */
-export type CallChange = 'held' | 'remoteHeld' | 'muted' | 'video' | 'transfer' | 'media';
+export type CallChange = 'held' | 'remoteHeld' | 'muted' | 'video' | 'transfer' | 'media' | 'ignored';
 
 /** Where a blind transfer we started stands (from the NOTIFY sipfrag). */
 export type TransferState = 'trying' | 'ringing' | 'accepted' | 'failed';
@@ -111,6 +120,11 @@ export class Call {
   offer = '';
   /** The screen track while sharing the screen instead of the camera. */
   screenTrack: MediaStreamTrack | null = null;
+  /** The headers the INVITE or the answer arrived with (see CallInfo.headers). */
+  headers: SipHeaders = {};
+  /** The page's headers for our INVITE: sent again when it goes out again (invite-retry.ts). */
+  extraHeaders: string[] = [];
+  ignored = false;
   private readonly senders = new CallSenders(this);
   /** Set before terminating to name why we ended the call ourselves. */
   localCause: EndCause | undefined;
@@ -156,6 +170,8 @@ export class Call {
       screenSharing: this.screenTrack !== null,
       mediaConnected: this.mediaConnected,
       qualityWarnings: this.mediaPath.warnings,
+      headers: { ...this.headers },
+      ignored: this.ignored,
     };
   }
 
@@ -169,11 +185,11 @@ export class Call {
   }
 
   /** Hangs up, cancels or rejects, whichever fits the state. */
-  end(cause: EndCause, statusCode?: number): void {
+  end(cause: EndCause, statusCode?: number, extraHeaders: string[] = []): void {
     if (this.state === 'ended') return;
     this.localCause = cause;
     try {
-      this.session.terminate(statusCode ? { status_code: statusCode } : undefined);
+      this.session.terminate({ ...(statusCode && { status_code: statusCode }), extraHeaders });
     } catch {
       // JsSIP throws if the session already ended; finish ourselves.
       this.finish(cause);
@@ -217,13 +233,13 @@ export class Call {
   }
 
   /** Blind transfer: REFER the other side to `target`; on success this call ends as 'transferred'. */
-  async transferTo(target: string, replacing?: Call): Promise<void> {
+  async transferTo(target: string, replacing?: Call, extraHeaders: string[] = []): Promise<void> {
     this.requireState('active');
     // A REFER sent while our re-INVITE (the hold of call waiting) is still open can reach the other
     // side before our ACK, and JsSIP there refuses it 403 Wrong Status: wait for the change to end.
     await this.pendingChange?.catch(() => {});
     this.requireState('active');
-    referCall(this, target, replacing, (state) => {
+    referCall(this, target, replacing, extraHeaders, (state) => {
       this.transfer = state;
       this.observer.updated(this, 'transfer');
     });
@@ -326,6 +342,7 @@ export class Call {
     // JsSIP also fires 'progress' when we send 180 for an incoming call: only the caller rings.
     on('progress', (event: { originator: string; response?: { body?: string } }) => {
       if (this.direction !== 'outgoing') return;
+      if (event.response) this.headers = receivedHeaders(event.response);
       const early = event.originator === 'remote' && !!event.response?.body;
       this.move('ringing');
       // Early media (a 18x with SDP): the network's audio replaces our ringback.
@@ -334,7 +351,10 @@ export class Call {
         this.observer.mediaChanged(this);
       }
     });
-    on('accepted', () => this.activated());
+    on('accepted', ({ response }: { response?: object }) => {
+      if (this.direction === 'outgoing' && response) this.headers = receivedHeaders(response);
+      this.activated();
+    });
     on('confirmed', () => this.activated());
     on('ended', (event: EndEvent) => this.finish(this.causeOf(event), sessionEndStatus(event)));
     on('failed', (event: EndEvent) => this.retry(event as never) || this.finish(this.causeOf(event), sessionEndStatus(event)));
@@ -385,7 +405,7 @@ export class Call {
     const next = this.retries.next(failure, `${this.session.remote_identity.uri}`, this.observer.followRedirects);
     let session;
     try {
-      session = next && this.observer.invite(next.target, this.localStream!, this.video, next.options);
+      session = next && this.observer.invite(next.target, this.localStream!, this.video, { extraHeaders: this.extraHeaders, ...next.options });
     } catch {
       // A Contact JsSIP cannot call: the call ends with the response we have.
     }

@@ -9,6 +9,7 @@ import type { EndCause } from '../kernel/causes.js';
 import { PhoneError, toPhoneError } from '../kernel/errors.js';
 import type { RTCSession, RTCSessionEvent, UA } from '../kernel/jssip-adapter.js';
 import { loadBrowserShims } from '../media/browser-shims.js';
+import { codecsFor, parseCodecs, preferCodecs } from '../media/codec-preferences.js';
 import { DEFAULT_ICE_GATHERING_TIMEOUT } from '../media/ice-policy.js';
 import type { IceServerProbe } from '../media/ice-probe.js';
 import type { MediaAcquisition } from '../media/media-acquisition.js';
@@ -17,6 +18,13 @@ import { Call, type CallChange, type CallEnd, type CallObserver, type DtmfTransp
 import type { CallState } from './call-state.js';
 import type { CallStats } from './call-stats.js';
 import type { QualityChange } from './call-quality-monitor.js';
+import { autoAnswerDelay, headerLines, receivedHeaders, type SipHeaders } from '../kernel/sip-headers.js';
+
+/** What the page may say with a call or an answer: video or not, and SIP headers to add. */
+export interface CallRequest {
+  video?: boolean;
+  headers?: SipHeaders;
+}
 
 export const DEFAULT_MEDIA_TIMEOUT = 10000;
 
@@ -31,6 +39,12 @@ export interface CallSettings {
   readonly followRedirects: boolean;
   /** How sendDtmf() sends tones. */
   readonly dtmfTransport: DtmfTransport;
+  /** Answer (audio only) a call whose INVITE asks for it (intercom, paging), after the delay it asks. */
+  readonly intercom: boolean;
+  /** Do not disturb: refuse incoming calls 486 Busy Here, without ringing. */
+  readonly dnd: boolean;
+  /** Audio codecs in order of preference, e.g. "opus PCMU" (empty: the browser's own order; see codec-preferences.ts). */
+  readonly codecs: string;
 }
 
 /** What the calls need from the phone. */
@@ -61,41 +75,51 @@ export class Calls implements CallObserver {
 
   /** The Call behind an id, or the newest one. */
   get(id?: string): Call | undefined {
-    return id ? this.byId.get(id) : [...this.byId.values()].at(-1);
+    return id ? this.byId.get(id) : [...this.byId.values()].reverse().find((call) => !call.ignored);
   }
 
   /** A new user agent: take its incoming calls. */
   attach(ua: UA): void {
     ua.on('newRTCSession', (e: RTCSessionEvent) => {
       if (e.originator !== 'remote') return;
+      const offer = String(e.request.body ?? '');
+      const video = /\bm=video\b/.test(offer);
+      const headers = receivedHeaders(e.request);
       // An INVITE with Replaces (attended transfer to us) takes the place of a call: answer it.
       if (e.request.hasHeader('replaces')) {
-        const video = /\bm=video\b/.test(String(e.request.body ?? ''));
-        const call = this.adopt(e.session, 'incoming', video);
-        this.host.emit('incoming-call', { call: call.info });
+        const call = this.adopt(e.session, 'incoming', video, headers);
+        this.host.emit('incoming-call', { call: call.info, autoAnswerRequested: false });
         this.answer(call.id).catch(() => {});
         return;
       }
+      // Do not disturb: the call ends at once, unseen but for its end (the history keeps it).
+      if (this.host.settings.dnd) return this.create(e.session, 'incoming', video, headers).end('dnd', 486);
       if (this.byId.size >= this.host.settings.maxCalls) {
         e.session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
         return;
       }
-      const offer = String(e.request.body ?? '');
-      const call = this.adopt(e.session, 'incoming', /\bm=video\b/.test(offer));
+      const call = this.adopt(e.session, 'incoming', video, headers);
       call.offer = offer;
-      this.host.emit('incoming-call', { call: call.info });
+      const delay = autoAnswerDelay(headers);
+      this.host.emit('incoming-call', { call: call.info, autoAnswerRequested: delay !== null });
       if (this.host.settings.autoAnswer) this.answer(call.id).catch(() => {});
+      else if (this.host.settings.intercom && delay !== null) {
+        const answer = () => void (call.state === 'incoming' && !call.ignored && this.answer(call.id, { video: false }).catch(() => {}));
+        setTimeout(answer, delay * 1000);
+      }
     });
   }
 
   /** Places a call; resolves to its id once the INVITE is under way. */
-  async call(target: string, { video = false }: { video?: boolean } = {}): Promise<string> {
+  async call(target: string, { video = false, headers }: CallRequest = {}): Promise<string> {
     const config = requireConfig(this.host.config());
     if (typeof target !== 'string' || !target.trim()) {
       throw new PhoneError('invalid-target', 'Say whom to call: a user name, a number or sip:user@domain.');
     }
     const uri = resolveTarget(target, config.domain);
+    const extraHeaders = headerLines(headers);
     await loadBrowserShims();
+    this.codecs();
     const ua = this.host.userAgent();
     if (!ua || !ua.isConnected() || !this.host.registered()) {
       throw new PhoneError('not-registered', 'Register before calling: the phone is not registered with its SIP server.');
@@ -106,12 +130,13 @@ export class Calls implements CallObserver {
     const stream = early ? new MediaStream() : await this.host.media.getMedia(video);
     let session: RTCSession;
     try {
-      session = this.invite(uri, stream, video);
+      session = this.invite(uri, stream, video, { extraHeaders });
     } catch (error) {
       stream.getTracks().forEach((t) => t.stop());
       throw toPhoneError(error, 'invalid-target');
     }
     const call = this.adopt(session, 'outgoing', video);
+    call.extraHeaders = extraHeaders;
     call.setLocalStream(stream);
     if (early) this.host.media.supplyMedia(call, video);
     this.holdOthers(call);
@@ -119,9 +144,11 @@ export class Calls implements CallObserver {
   }
 
   /** Answers an incoming call (the newest one by default). */
-  async answer(callId?: string, { video }: { video?: boolean } = {}): Promise<void> {
+  async answer(callId?: string, { video, headers }: CallRequest = {}): Promise<void> {
     const call = this.require(callId, 'incoming');
+    const extraHeaders = headerLines(headers);
     await loadBrowserShims();
+    const codecs = this.codecs();
     const withVideo = video ?? call.video;
     // As for call(): with media allowed, answer at once and let the camera catch up.
     const early = this.host.media.granted(withVideo) && sendsAndReceivesAll(call.offer);
@@ -139,19 +166,20 @@ export class Calls implements CallObserver {
     call.video = withVideo;
     call.setLocalStream(stream);
     this.holdOthers(call);
-    if (early) {
-      // The answer's transceivers come from the offer: make the ones we will send on sendrecv,
-      // before JsSIP creates the answer (track events fire inside setRemoteDescription).
-      call.session.once('peerconnection', ({ peerconnection }: { peerconnection: RTCPeerConnection }) => {
-        peerconnection.addEventListener('track', ({ transceiver }) => {
-          if (transceiver.receiver.track.kind === 'audio' || withVideo) {
-            transceiver.direction = 'sendrecv';
-            transceiver.sender.setStreams?.(stream);
-          }
-        });
+    // The answer's transceivers come from the offer: set them up before JsSIP creates the answer
+    // (track events fire inside setRemoteDescription): our codec order, and when the media comes
+    // later, sendrecv on the ones we will send.
+    call.session.once('peerconnection', ({ peerconnection }: { peerconnection: RTCPeerConnection }) => {
+      peerconnection.addEventListener('track', ({ transceiver }) => {
+        preferCodecs(transceiver, codecs);
+        if (early && (transceiver.receiver.track.kind === 'audio' || withVideo)) {
+          transceiver.direction = 'sendrecv';
+          transceiver.sender.setStreams?.(stream);
+        }
       });
-    }
+    });
     call.session.answer({
+      extraHeaders,
       // (With a stream JsSIP takes `mediaConstraints` as tracks to drop from it.)
       ...(early ? { mediaConstraints: { audio: false, video: false } } : { mediaStream: stream }),
       pcConfig: this.pcConfig(),
@@ -182,9 +210,10 @@ export class Calls implements CallObserver {
   }
 
   /** Blind transfer (REFER): the call ends with cause 'transferred' once the target answers. */
-  async transfer(target: string, callId?: string): Promise<void> {
+  async transfer(target: string, callId?: string, { headers }: CallRequest = {}): Promise<void> {
     const uri = resolveTarget(String(target ?? ''), requireConfig(this.host.config()).domain);
-    await this.require(callId, 'active').transferTo(uri);
+    const extraHeaders = headerLines(headers);
+    await this.require(callId, 'active').transferTo(uri, undefined, extraHeaders);
   }
 
   /** Attended transfer: the other side of `callId` is connected to the other side of `otherCallId` (REFER with Replaces). */
@@ -196,14 +225,29 @@ export class Calls implements CallObserver {
   }
 
   /** Declines an incoming call with 603 Decline. */
-  async reject(callId?: string): Promise<void> {
-    this.require(callId, 'incoming').end('rejected', 603);
+  async reject(callId?: string, { headers }: CallRequest = {}): Promise<void> {
+    const extraHeaders = headerLines(headers);
+    this.require(callId, 'incoming').end('rejected', 603, extraHeaders);
   }
 
   /** Hangs up (or cancels) a call. */
-  async hangup(callId?: string): Promise<void> {
+  async hangup(callId?: string, { headers }: CallRequest = {}): Promise<void> {
+    const extraHeaders = headerLines(headers);
     const call = this.require(callId);
-    call.end(call.state === 'active' ? 'hangup' : call.direction === 'outgoing' ? 'canceled' : 'rejected');
+    call.end(call.state === 'active' ? 'hangup' : call.direction === 'outgoing' ? 'canceled' : 'rejected', undefined, extraHeaders);
+  }
+
+  /** Sends a ringing call elsewhere: 302 Moved Temporarily to `target`; the call ends 'redirected'. */
+  async redirect(callId: string | undefined, target: string): Promise<void> {
+    const uri = resolveTarget(String(target ?? ''), requireConfig(this.host.config()).domain);
+    this.ringingCall(callId).end('redirected', 302, [`Contact: <${uri}>`]);
+  }
+
+  /** Stops ringing here without answering: the caller rings on until it gives up or another device answers. */
+  async ignore(callId?: string): Promise<void> {
+    const call = this.ringingCall(callId);
+    call.ignored = true;
+    this.updated(call, 'ignored');
   }
 
   /**
@@ -225,9 +269,9 @@ export class Calls implements CallObserver {
     for (const call of this.byId.values()) call.abandon('hangup');
   }
 
-  /** The call behind `callId` (without: the newest, in `state` if given), or PhoneError. */
+  /** The call behind `callId` (without: the newest not ignored, in `state` if given), or PhoneError. */
   require(callId: string | undefined, state?: CallState): Call {
-    const call = callId ? this.byId.get(callId) : [...this.byId.values()].reverse().find((c) => !state || c.state === state);
+    const call = callId ? this.byId.get(callId) : [...this.byId.values()].reverse().find((c) => !c.ignored && (!state || c.state === state));
     if (!call) throw new PhoneError('no-such-call', callId ? `There is no call ${callId}.` : 'There is no call to act on.');
     if (state && call.state !== state) {
       throw new PhoneError('invalid-call-state', `The call is ${call.state}, not ${state}.`);
@@ -272,7 +316,13 @@ export class Calls implements CallObserver {
     return this.host.userAgent()!.call(target, {
       ...options,
       mediaConstraints: { audio: false, video: false },
-      eventHandlers: { peerconnection: ({ peerconnection }: { peerconnection: RTCPeerConnection }) => addSenders(peerconnection, stream, video) },
+      eventHandlers: {
+        peerconnection: ({ peerconnection }: { peerconnection: RTCPeerConnection }) => {
+          addSenders(peerconnection, stream, video);
+          const codecs = this.codecs();
+          for (const transceiver of peerconnection.getTransceivers()) preferCodecs(transceiver, codecs);
+        },
+      },
       pcConfig: this.pcConfig(),
     });
   }
@@ -316,7 +366,28 @@ export class Calls implements CallObserver {
     return { iceServers: config?.iceServers ?? [], iceTransportPolicy: config?.iceTransportPolicy ?? 'all' };
   }
 
-  private adopt(session: RTCSession, direction: 'incoming' | 'outgoing', video: boolean): Call {
+  /** The browser's codecs in the page's order (checked at every call and answer: 'invalid-option'). */
+  private codecs(): RTCRtpCodec[] {
+    return codecsFor(parseCodecs(this.host.settings.codecs));
+  }
+
+  /** A ringing call not yet answered (redirect, ignore), or PhoneError 'no-such-call' / 'not-ringing'. */
+  private ringingCall(callId: string | undefined): Call {
+    const call = this.require(callId, callId ? undefined : 'incoming');
+    if (call.state !== 'incoming')
+      throw new PhoneError('not-ringing', `The call is ${call.state}: only a call still ringing can be sent elsewhere or ignored.`);
+    return call;
+  }
+
+  private adopt(session: RTCSession, direction: 'incoming' | 'outgoing', video: boolean, headers: SipHeaders = {}): Call {
+    const call = this.create(session, direction, video, headers);
+    this.byId.set(call.id, call);
+    this.host.emit('change', undefined);
+    return call;
+  }
+
+  /** A Call for `session`, not yet among the live calls. */
+  private create(session: RTCSession, direction: 'incoming' | 'outgoing', video: boolean, headers: SipHeaders): Call {
     const { options, iceProbe } = this.host;
     const config = this.host.config();
     const iceServers = config?.iceServers ?? [];
@@ -333,8 +404,7 @@ export class Calls implements CallObserver {
       },
       this,
     );
-    this.byId.set(call.id, call);
-    this.host.emit('change', undefined);
+    call.headers = headers;
     return call;
   }
 }

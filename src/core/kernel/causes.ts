@@ -16,6 +16,7 @@ export type EndCause =
   | 'no-answer'
   | 'unavailable'
   | 'redirected'
+  | 'dnd'
   | 'address-incomplete'
   | 'incompatible-sdp'
   | 'authentication-error'

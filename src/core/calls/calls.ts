@@ -9,7 +9,7 @@ import type { EndCause } from '../kernel/causes.js';
 import { PhoneError, toPhoneError } from '../kernel/errors.js';
 import type { RTCSession, RTCSessionEvent, UA } from '../kernel/jssip-adapter.js';
 import { loadBrowserShims } from '../media/browser-shims.js';
-import { codecsFor, parseCodecs, preferCodecs } from '../media/codec-preferences.js';
+import { codecsFor, parseCodecs, preferCodecs, reorderOffer } from '../media/codec-preferences.js';
 import { DEFAULT_ICE_GATHERING_TIMEOUT } from '../media/ice-policy.js';
 import type { IceServerProbe } from '../media/ice-probe.js';
 import type { MediaAcquisition } from '../media/media-acquisition.js';
@@ -148,7 +148,8 @@ export class Calls implements CallObserver {
     const call = this.require(callId, 'incoming');
     const extraHeaders = headerLines(headers);
     await loadBrowserShims();
-    const codecs = this.codecs();
+    const names = parseCodecs(this.host.settings.codecs);
+    const codecs = codecsFor(names);
     const withVideo = video ?? call.video;
     // As for call(): with media allowed, answer at once and let the camera catch up.
     const early = this.host.media.granted(withVideo) && sendsAndReceivesAll(call.offer);
@@ -169,6 +170,12 @@ export class Calls implements CallObserver {
     // The answer's transceivers come from the offer: set them up before JsSIP creates the answer
     // (track events fire inside setRemoteDescription): our codec order, and when the media comes
     // later, sendrecv on the ones we will send.
+    if (names.length) {
+      // Also for the offers of later re-INVITEs (hold, resume).
+      call.session.on('sdp', (event: { originator: string; type: string; sdp: string }) => {
+        if (event.originator === 'remote' && event.type === 'offer') event.sdp = reorderOffer(event.sdp, names);
+      });
+    }
     call.session.once('peerconnection', ({ peerconnection }: { peerconnection: RTCPeerConnection }) => {
       peerconnection.addEventListener('track', ({ transceiver }) => {
         preferCodecs(transceiver, codecs);

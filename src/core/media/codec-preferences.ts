@@ -48,3 +48,21 @@ export function codecsFor(names: string[]): RTCRtpCodec[] {
 export function preferCodecs(transceiver: RTCRtpTransceiver, codecs: RTCRtpCodec[]): void {
   if (codecs.length && transceiver.receiver.track?.kind === 'audio') transceiver.setCodecPreferences?.(codecs);
 }
+
+/**
+ * A remote offer with its audio formats in our order (`names` first, the rest after). A browser
+ * answering sends with the first format of the offer that it supports, whatever its own answer
+ * lists (Chromium, measured): reordering the offer it applies makes it send our first choice.
+ */
+export function reorderOffer(sdp: string, names: string[]): string {
+  if (!names.length) return sdp;
+  const rank = (name: string) => {
+    const index = names.findIndex((wanted) => wanted.toLowerCase() === name.toLowerCase());
+    return index < 0 ? names.length : index;
+  };
+  return sdp.replace(/^m=audio ([^\r\n]*?) ([0-9 ]+)(\r?)$/gm, (_line, head: string, formats: string, cr: string) => {
+    const nameOf = (pt: string) => new RegExp(`^a=rtpmap:${pt} ([^/\\r\\n]+)`, 'm').exec(sdp)?.[1] ?? '';
+    const sorted = formats.split(' ').sort((a, b) => rank(nameOf(a)) - rank(nameOf(b)));
+    return `m=audio ${head} ${sorted.join(' ')}${cr}`;
+  });
+}

@@ -120,3 +120,20 @@ describe('Call context and answer policies (fake registrar)', () => {
     phone.stop();
   });
 });
+
+describe('Codec preferences on our answer (fake registrar)', () => {
+  it('the 200 OK offers only the codecs the page prefers, in its order, tones kept', async () => {
+    const server = new FakeSipServer();
+    const { phone } = await registered(server);
+    phone.codecs = 'PCMA G722';
+    server.ringIn(undefined, undefined, await browserOffer());
+    await until(() => phone.calls.length);
+    await phone.answer();
+    await until(() => server.responses.some((r) => statusOf(r) === 200));
+    const sdp = server.responses.find((r) => statusOf(r) === 200)!;
+    const codecs = [...sdp.matchAll(/a=rtpmap:\d+ ([\w-]+)\//g)].map((m) => m[1]);
+    expect(codecs.filter((c) => c !== 'telephone-event' && c !== 'CN')).to.deep.equal(['PCMA', 'G722']);
+    expect(codecs).to.include('telephone-event');
+    phone.stop();
+  });
+});

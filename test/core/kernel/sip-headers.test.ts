@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { autoAnswerDelay, headerLines, receivedHeaders } from '../../../src/core/kernel/sip-headers.js';
-import { orderCodecs, parseCodecs } from '../../../src/core/media/codec-preferences.js';
+import { orderCodecs, parseCodecs, reorderOffer } from '../../../src/core/media/codec-preferences.js';
 
 describe('SIP headers from the page', () => {
   it('become header lines; nothing is nothing', () => {
@@ -92,5 +92,22 @@ describe('Codec preferences', () => {
       .to.throw()
       .with.property('code', 'invalid-option');
     expect(parseCodecs('')).to.deep.equal([]);
+  });
+});
+
+describe('A remote offer in our codec order', () => {
+  it('puts the preferred formats first on each audio line and leaves the rest of the SDP alone', () => {
+    const offer = [
+      'v=0',
+      'm=audio 9 UDP/TLS/RTP/SAVPF 9 8 0 101',
+      'a=rtpmap:9 G722/8000',
+      'a=rtpmap:8 PCMA/8000',
+      'a=rtpmap:0 PCMU/8000',
+      'a=rtpmap:101 telephone-event/8000',
+      'm=video 9 UDP/TLS/RTP/SAVPF 96',
+      '',
+    ].join('\r\n');
+    expect(reorderOffer(offer, ['PCMU', 'pcma'])).to.equal(offer.replace('SAVPF 9 8 0 101', 'SAVPF 0 8 9 101'));
+    expect(reorderOffer(offer, [])).to.equal(offer);
   });
 });

@@ -69,7 +69,7 @@ window.peer = {
     await user.register();
     await until(() => window.peerEvents.some((e) => e.type === 'registered'), 10000, 'registered');
   },
-  call: (target) => user.call(target),
+  call: (target, options) => user.call(target, options),
   answer: () => user.answer(),
   hangup: () => user.hangup(),
   hold: () => user.hold(),

@@ -9,6 +9,7 @@ import { CallSenders } from './call-senders.js';
 import { CallMediaPath } from './call-media-path.js';
 import { InviteRetry, type InviteFailure } from './invite-retry.js';
 import { referCall } from './call-transfer.js';
+import { startReinvite } from './call-reinvite.js';
 import { receivedHeaders, type SipHeaders } from '../kernel/sip-headers.js';
 
 export { RTP_TONE } from './call-senders.js';
@@ -261,42 +262,12 @@ export class Call {
   }
 
   private reinvite(start: (done: () => void) => boolean): Promise<void> {
-    const change = this.startReinvite(start);
+    this.requireState('active');
+    const change = startReinvite(this.session, this.cleanups, start);
     this.pendingChange = change;
     const over = () => void (this.pendingChange === change && (this.pendingChange = null));
     change.then(over, over);
     return change;
-  }
-
-  private startReinvite(start: (done: () => void) => boolean): Promise<void> {
-    this.requireState('active');
-    const session = this.session as unknown as { once(n: string, h: Refused): void; off(n: string, h: Refused): void };
-    type Refused = (response: { status_code: number; reason_phrase: string }) => void;
-    return new Promise((resolve, reject) => {
-      // JsSIP never calls `done` when the re-INVITE fails: settle on the end, or on the refusal
-      // after which the call goes on as it was (see jssip-adapter.ts).
-      const settle = () => reject(new PhoneError('invalid-call-state', 'The call ended before the change was made.'));
-      const refused: Refused = (response) => {
-        finished();
-        reject(
-          new PhoneError(
-            'change-refused',
-            `The other side refused the change (${response.status_code} ${response.reason_phrase}); the call goes on as it was.`,
-          ),
-        );
-      };
-      session.once('reofferfailed', refused);
-      this.cleanups.push(settle);
-      const finished = () => {
-        session.off('reofferfailed', refused);
-        const index = this.cleanups.indexOf(settle);
-        if (index >= 0) this.cleanups.splice(index, 1);
-      };
-      if (!start(() => (finished(), resolve()))) {
-        finished();
-        reject(new PhoneError('invalid-call-state', 'The call is busy with another change; try again.'));
-      }
-    });
   }
 
   setLocalStream(stream: MediaStream): void {

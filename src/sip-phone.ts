@@ -72,6 +72,8 @@ import { loadLanguage, stringsFor, type Strings } from './i18n/strings.js';
  * @csspart incoming - The incoming-call box.
  * @csspart answer-button - Answer an incoming call.
  * @csspart reject-button - Reject an incoming call.
+ * @csspart ignore-button - Ignore: silences a ringing call here without answering it (`ignore()`).
+ * @csspart dnd - "Do not disturb" in the status line while `dnd` is on.
  * @csspart dialpad - The dial pad.
  * @csspart key - One key of the dial pad.
  * @csspart in-call-controls - Mute, camera, hold, dial pad, transfer and screen sharing during a call.

@@ -17,6 +17,8 @@ export const de: Strings = {
   incomingLabel: (video) => `Eingehender ${video ? 'Video-' : ''}Anruf von`,
   answer: 'Annehmen',
   reject: 'Ablehnen',
+  ignore: 'Ignorieren',
+  doNotDisturb: 'Nicht stören',
   contactToCall: 'Wen anrufen',
   targetPlaceholder: 'bob oder sip:bob@example.com',
   video: 'Video',

@@ -24,6 +24,10 @@ export interface Strings {
   incomingLabel: (video: boolean) => string;
   answer: string;
   reject: string;
+  /** Silences a ringing call here without answering it (ignore()). */
+  ignore: string;
+  /** Shown in the status line while `dnd` is on. */
+  doNotDisturb: string;
   contactToCall: string;
   targetPlaceholder: string;
   video: string;
@@ -157,6 +161,8 @@ export const en: Strings = {
   incomingLabel: (video) => `Incoming ${video ? 'video ' : ''}call from`,
   answer: 'Answer',
   reject: 'Reject',
+  ignore: 'Ignore',
+  doNotDisturb: 'Do not disturb',
   contactToCall: 'Contact to call',
   targetPlaceholder: 'bob or sip:bob@example.com',
   video: 'Video',

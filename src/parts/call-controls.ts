@@ -20,6 +20,7 @@ export interface CallControlsView {
   onHangup(): void;
   onAnswer(): void;
   onReject(): void;
+  onIgnore(): void;
   onHold(hold: boolean): void;
   onMute(mute: boolean): void;
   onCamera(off: boolean): void;
@@ -131,6 +132,7 @@ export function callControls(view: CallControlsView) {
           ${roundButton({ part: 'reject-button', name: 'hangup', label: t.reject, onClick: view.onReject, describedBy: 'caller' })}
           ${roundButton({ part: 'answer-button', name: 'call', label: t.answer, onClick: view.onAnswer, describedBy: 'caller' })}
         </div>
+        <button type="button" part="ignore-button" aria-describedby="caller" @click=${view.onIgnore}>${t.ignore}</button>
       </div>
     `;
   }

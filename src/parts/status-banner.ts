@@ -11,6 +11,8 @@ export interface StatusView {
   error: string;
   /** Text about the current call, if any. */
   callText: string;
+  /** Whether do-not-disturb is on. */
+  dnd: boolean;
 }
 
 /**
@@ -28,6 +30,7 @@ export function statusBanner(view: StatusView) {
           <div>
             <strong class="registration">${view.t.registration[view.registrationState]}</strong>${offline}
             ${view.registrationState === 'registered' ? html`${view.t.registeredAs} <span class="uri">${view.uri}</span>` : ''}
+            ${view.dnd ? html`· <span part="dnd">${view.t.doNotDisturb}</span>` : ''}
           </div>
           ${view.callText ? html`<div class="call-status">${view.callText}</div>` : ''}
         </div>

@@ -18,6 +18,7 @@ export interface CallViewHost {
   hangup(): Promise<void>;
   answer(): Promise<void>;
   reject(): Promise<void>;
+  ignore(): Promise<void>;
   hold(): Promise<void>;
   unhold(): Promise<void>;
   mute(kind?: 'audio' | 'video'): Promise<void>;
@@ -73,6 +74,7 @@ export function callView(t: Strings, el: CallViewHost, core: CoreController, dia
       onHangup: () => void el.hangup().catch(ignore),
       onAnswer: () => void el.answer().catch(ignore),
       onReject: () => void el.reject().catch(ignore),
+      onIgnore: () => void el.ignore().catch(ignore),
       onHold: (hold) => void (hold ? el.hold() : el.unhold()).catch(ignore),
       onMute: (mute) => void (mute ? el.mute() : el.unmute()).catch(ignore),
       onCamera: (off) => void (off ? el.mute('video') : el.unmute('video')).catch(ignore),

@@ -16,6 +16,7 @@ export interface StatusViewHost {
   readonly watch: string;
   readonly presence: Record<string, LampState>;
   readonly activeCall: CallInfo | null;
+  readonly dnd: boolean;
   call(target: string): Promise<string>;
   reconnect(): void;
 }
@@ -54,6 +55,7 @@ export function statusView(t: Strings, el: StatusViewHost, core: CoreController,
       t,
       error: status.errorCode ? t.errors[status.errorCode] : '',
       callText: callText(t, el.activeCall, status.lastCallText),
+      dnd: el.dnd,
     })}
     ${voicemailBar(t, core.voicemail, el.voicemailUri ? () => callUri(el.voicemailUri) : null)}
     ${el.watch?.trim() ? html`<sip-contacts part="contacts" exportparts="contact, lamp" .t=${t} .lamps=${el.presence} .call=${callUri}></sip-contacts>` : ''}

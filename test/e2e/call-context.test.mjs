@@ -120,9 +120,11 @@ test('do not disturb: callers get 486 Busy Here, nothing rings, the history keep
     await bob.waitFor('sip-call-ended', { cause: 'dnd' });
     assert.deepEqual(await bob.events('sip-incoming-call'), []);
     assert.equal(await bob.prop('ringing'), null);
+    assert.equal(await bob.text('[part~="dnd"]'), 'Do not disturb');
     const [entry] = await bob.prop('history');
     assert.deepEqual([entry.direction, entry.cause, entry.remoteUri], ['incoming', 'dnd', uri('alice')]);
     await bob.page.evaluate(() => (window.phone().dnd = false));
+    await until(async () => (await bob.text('[part~="dnd"]')) === null, { message: 'the status line drops "Do not disturb"' });
     await alice.call('call', 'bob');
     await bob.waitFor('sip-incoming-call');
     await alice.call('hangup');
@@ -161,7 +163,9 @@ test('ignore: the ringing stops here (sound, screen) without an answer; the call
     await bob.waitFor('sip-incoming-call');
     await alice.waitFor('sip-call-state', { 'call.state': 'ringing' });
     assert.equal(await bob.prop('ringing'), 'ringtone');
-    assert.deepEqual(await bob.call('ignore'), {});
+    // The user's way: the Ignore button of the ringing screen.
+    await bob.page.locator('sip-phone').locator('[part~="ignore-button"]').click();
+    await bob.waitFor('sip-call-updated', { change: 'ignored', 'call.ignored': true });
     await until(async () => (await bob.prop('ringing')) === null, { message: 'the ringtone stops' });
     await until(async () => (await bob.text('[part~="incoming"]')) === null, { message: 'the ringing screen goes' });
     await new Promise((r) => setTimeout(r, 1000));

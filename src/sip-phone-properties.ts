@@ -9,7 +9,23 @@ import type { Strings } from './i18n/strings.js';
  * The attributes and properties of `<sip-phone>`, with their defaults: what a page configures.
  * Also how attributes are taken: `lang` re-renders, a `password` attribute is taken and removed.
  * `SipPhone` (sip-phone.ts) extends it with the methods, the read-only state and the rendering;
- * the manifest lists these as the element's own (inherited from here).
+ * the manifest lists these as the element's own (inherited from here), and so the custom
+ * properties a page themes it with (see Theming in the README; the presets are in sip-phone.styles.ts).
+ *
+ * @cssprop [--sip-phone-accent=#1a73e8] - Accent colour (Register, focus rings); dark preset #8ab4f8.
+ * @cssprop [--sip-phone-accent-contrast=#ffffff] - Text on the accent colour; dark preset #202124.
+ * @cssprop [--sip-phone-background=#ffffff] - Background; dark preset #202124.
+ * @cssprop [--sip-phone-foreground=#1f1f1f] - Text colour; dark preset #e8eaed.
+ * @cssprop [--sip-phone-muted=#5f6368] - Secondary text and borders; dark preset #9aa0a6.
+ * @cssprop [--sip-phone-surface=#f1f3f4] - Buttons and panels; dark preset #303134.
+ * @cssprop [--sip-phone-danger=#c5221f] - Bye, Reject, errors; dark preset #f28b82.
+ * @cssprop [--sip-phone-danger-contrast=#ffffff] - Text on the danger colour (Bye, Reject, the offline banner); dark preset #202124.
+ * @cssprop [--sip-phone-success=#137333] - Call, Answer, registered; dark preset #81c995.
+ * @cssprop [--sip-phone-success-contrast=#ffffff] - Text on the success colour (Call, Answer); dark preset #202124.
+ * @cssprop [--sip-phone-font=system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif] - Font family.
+ * @cssprop [--sip-phone-lamp-ringing=#f9ab00] - A busy lamp while a call to that colleague rings; dark preset #fdd663.
+ * @cssprop [--sip-phone-radius=12px] - Corner radius.
+ * @cssprop [--sip-phone-spacing=8px] - Base spacing unit.
  */
 export class SipPhoneProperties extends LitElement {
   /** WebSocket URL(s) of the SIP server, `wss://` or `ws://`; several separated by spaces fail over in order. */

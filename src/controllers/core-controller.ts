@@ -1,7 +1,6 @@
 import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 'lit';
 import { buildConfig, type PhoneConfig } from '../core/kernel/config.js';
 import { PhoneError, toPhoneError } from '../core/kernel/errors.js';
-import { parseCodecs } from '../core/media/codec-preferences.js';
 import { browserInstanceId, tabInstanceId, type RegistrationScope } from '../core/connection/instance-id.js';
 import type { Call, CallInfo } from '../core/calls/call.js';
 import type { ConnectionState, Phone, PhoneEvents, ReconnectStatus, RegistrationState } from '../core/phone.js';
@@ -160,14 +159,6 @@ export class CoreController implements ReactiveController {
   /** Before each update: the options on the Phone; a changed configuration checked (and taken). */
   willUpdate(changed: PropertyValues): void {
     if (this.phone) this.applyOptions(this.phone);
-    // A codec name no browser knows is said at once; calls are refused with it until it is fixed.
-    if (changed.has('codecs')) {
-      try {
-        parseCodecs(this.host.codecs);
-      } catch (error) {
-        this.actions.report(toPhoneError(error));
-      }
-    }
     if (configProperties.some((name) => changed.has(name))) this.applyConfig();
   }
 
@@ -196,7 +187,14 @@ export class CoreController implements ReactiveController {
     phone.followRedirects = !host.noFollowRedirects;
     phone.intercom = host.intercom;
     phone.dnd = host.dnd;
-    phone.codecs = host.codecs;
+    // A codec name no browser knows is said at once (calls are refused with it until it is fixed).
+    if (phone.codecs !== host.codecs) {
+      try {
+        phone.codecs = host.codecs;
+      } catch (error) {
+        this.actions.report(toPhoneError(error));
+      }
+    }
     phone.dtmfTransport = host.dtmf === 'info' ? 'info' : 'rfc4733';
     phone.credentials = host.credentials;
     phone.options.keepaliveInterval = Math.max(0, host.keepaliveInterval) * 1000;

@@ -1,4 +1,5 @@
 import { Calls, type CallRequest } from './calls/calls.js';
+import { parseCodecs } from './media/codec-preferences.js';
 import type { Call, CallChange, CallInfo, DtmfTransport } from './calls/call.js';
 import type { CallState } from './calls/call-state.js';
 import type { CallStats } from './calls/call-stats.js';
@@ -108,8 +109,7 @@ export class Phone extends Emitter<PhoneEvents> {
   intercom = false;
   /** Do not disturb: incoming calls are refused 486 Busy Here without ringing; each ends 'dnd'. */
   dnd = false;
-  /** Audio codecs in order of preference, e.g. "opus PCMU" (see codec-preferences.ts). */
-  codecs = '';
+  private codecNames = '';
   /** Asked for the password or HA1 at every digest challenge instead of the configured password (see credentials.ts). */
   credentials: CredentialsFunction | null = null;
   /** Set while the phone wants a connection it does not have. */
@@ -158,6 +158,16 @@ export class Phone extends Emitter<PhoneEvents> {
       registered: () => this.registration.state === 'registered',
       connected: () => this.connectionState === 'connected',
     });
+  }
+
+  /** Audio codecs in order of preference, e.g. "opus PCMU" (see codec-preferences.ts); set, an unknown name throws 'invalid-option' (kept all the same). */
+  get codecs(): string {
+    return this.codecNames;
+  }
+
+  set codecs(names: string) {
+    this.codecNames = names;
+    parseCodecs(names);
   }
 
   get configured(): boolean {

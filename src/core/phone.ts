@@ -17,6 +17,7 @@ import { lostConnectionCause, type SipSocketOptions } from './connection/sip-soc
 import type { ReconnectPolicy } from './connection/reconnect-policy.js';
 import { loadBrowserShims } from './media/browser-shims.js';
 import { Voicemail, type SubscriptionHolder, type VoicemailStatus } from './presence/voicemail.js';
+import { OwnAvailability, type Availability } from './presence/availability.js';
 
 export { DEFAULT_MEDIA_TIMEOUT } from './calls/calls.js';
 export type { RegistrationState } from './connection/registration.js';
@@ -127,8 +128,10 @@ export class Phone extends Emitter<PhoneEvents> {
     this.emit('voicemail', { voicemail });
     this.emit('change', undefined);
   });
-  /** Features holding subscriptions (voicemail here, busy lamps when the page watches someone). */
-  private readonly subscriptions: SubscriptionHolder[] = [this.mailbox];
+  /** Our availability, published while registered (availability.ts). */
+  private readonly ownAvailability = new OwnAvailability();
+  /** Features holding subscriptions or publications (voicemail, availability; busy lamps when the page watches someone). */
+  private readonly subscriptions: SubscriptionHolder[] = [this.mailbox, this.ownAvailability];
 
   constructor(options: PhoneOptions = {}) {
     super();
@@ -184,6 +187,16 @@ export class Phone extends Emitter<PhoneEvents> {
   /** What our message summary says (nothing waiting until a NOTIFY says otherwise). */
   get voicemail(): VoicemailStatus {
     return this.mailbox.status;
+  }
+
+  /** What we publish to colleagues: 'available' until set otherwise. */
+  get availability(): Availability {
+    return this.ownAvailability.availability;
+  }
+
+  /** Publishes our availability while registered; a value other than the four throws 'invalid-option'. */
+  setAvailability(value: Availability): void {
+    this.ownAvailability.set(value);
   }
 
   /** Live calls, oldest first. */

@@ -128,7 +128,7 @@ export const de: Strings = {
   voicemailWaiting: (count) => (count ? `${count} neue Sprachnachricht${count === 1 ? '' : 'en'}` : 'Neue Sprachnachrichten'),
   callVoicemail: 'Mailbox anrufen',
   colleagues: 'Kollegen',
-  lamps: { idle: 'frei', ringing: 'klingelt', busy: 'im Gespräch', offline: 'abgemeldet', unknown: 'unbekannt' },
+  lamps: { idle: 'frei', ringing: 'klingelt', busy: 'im Gespräch', away: 'abwesend', dnd: 'bitte nicht stören', offline: 'abgemeldet', unknown: 'unbekannt' },
   callColleague: (who, state) => `${who} anrufen (${state})`,
   checkSetup: 'Einrichtung prüfen',
   setupCheck: {

@@ -263,7 +263,7 @@ export const en: Strings = {
   voicemailWaiting: (count) => (count ? `${count} new voicemail message${count === 1 ? '' : 's'}` : 'New voicemail messages'),
   callVoicemail: 'Call voicemail',
   colleagues: 'Colleagues',
-  lamps: { idle: 'available', ringing: 'ringing', busy: 'on the phone', offline: 'offline', unknown: 'unknown' },
+  lamps: { idle: 'available', ringing: 'ringing', busy: 'on the phone', away: 'away', dnd: 'do not disturb', offline: 'offline', unknown: 'unknown' },
   callColleague: (who, state) => `Call ${who} (${state})`,
   checkSetup: 'Check my setup',
   setupCheck: {

@@ -205,7 +205,8 @@ export class SipPhone extends SipPhoneProperties {
 
   /**
    * The busy lamps of the colleagues in `watch`, keyed by the entries as written there: 'idle',
-   * 'ringing' (a call to them rings), 'busy' (in a call, or calling), 'offline' (not registered) or
+   * 'ringing' (a call to them rings), 'busy' (in a call, or calling, or they say so), 'away' or 'dnd'
+   * (what they publish, when in no call), 'offline' (not registered) or
    * 'unknown' (not yet known, or we are not registered).
    */
   get presence(): Record<string, LampState> {

@@ -40,3 +40,41 @@ describe('watch: busy lamps in the element', () => {
     expect(part(el, 'contacts')).to.equal(null);
   });
 });
+
+describe('availability in the element', () => {
+  afterEach(removeAll);
+
+  it('is available by default, takes the attribute, and reports another value as invalid-option (sip-error) without a server', async () => {
+    const el = await fixture('<sip-phone availability="away"></sip-phone>');
+    expect(el.availability).to.equal('away');
+    const errors: { code: string; message: string }[] = [];
+    el.addEventListener('sip-error', (e) => errors.push((e as CustomEvent).detail));
+    el.availability = 'gone fishing' as never;
+    await el.updateComplete;
+    expect(errors.map((e) => e.code)).to.deep.equal(['invalid-option']);
+    expect(errors[0].message).to.contain('available, away, busy, dnd');
+    el.availability = 'dnd';
+    await el.updateComplete;
+    expect(errors).to.have.length(1);
+  });
+
+  it('the lamps of colleagues who are away or do not want to be disturbed, in words, in English and German', async () => {
+    const { defineContacts } = await import('../../src/parts/contacts.js');
+    const { stringsFor, loadLanguage } = await import('../../src/i18n/strings.js');
+    defineContacts();
+    const panel = document.createElement('sip-contacts');
+    panel.lamps = { bob: 'away', carol: 'dnd' };
+    document.body.append(panel);
+    await panel.updateComplete;
+    const labels = () => [...panel.shadowRoot!.querySelectorAll('[part~="contact"]')].map((b) => b.getAttribute('aria-label'));
+    expect(labels()).to.deep.equal(['Call bob (away)', 'Call carol (do not disturb)']);
+    await loadLanguage('de');
+    panel.t = stringsFor('de', {});
+    await panel.updateComplete;
+    expect(labels()).to.deep.equal(['bob anrufen (abwesend)', 'carol anrufen (bitte nicht stören)']);
+    const lamp = (i: number) => getComputedStyle(panel.shadowRoot!.querySelectorAll('[part~="lamp"]')[i]).backgroundImage;
+    expect(lamp(0)).to.contain('gradient');
+    expect(lamp(1)).to.contain('gradient');
+    panel.remove();
+  });
+});

@@ -7,13 +7,14 @@
 import { requireConfig, resolveTarget, type PhoneConfig } from '../kernel/config.js';
 import type { EndCause } from '../kernel/causes.js';
 import { PhoneError, toPhoneError } from '../kernel/errors.js';
-import type { RTCSession, RTCSessionEvent, UA } from '../kernel/jssip-adapter.js';
+import { onInviteRefusedWithoutWebRTC, type RTCSession, type RTCSessionEvent, type UA } from '../kernel/jssip-adapter.js';
+import { requireWebRTC } from '../media/webrtc-support.js';
 import { loadBrowserShims } from '../media/browser-shims.js';
 import { DEFAULT_ICE_GATHERING_TIMEOUT } from '../media/ice-policy.js';
 import type { IceServerProbe } from '../media/ice-probe.js';
 import type { MediaAcquisition } from '../media/media-acquisition.js';
 import type { PhoneEmit, PhoneOptions } from '../phone.js';
-import { Call, type CallChange, type CallEnd, type CallObserver, type DtmfTransport } from './call.js';
+import { Call, type CallChange, type CallEnd, type CallInfo, type CallObserver, type DtmfTransport } from './call.js';
 import type { CallState } from './call-state.js';
 import type { CallStats } from './call-stats.js';
 import type { QualityChange } from './call-quality-monitor.js';
@@ -66,6 +67,27 @@ export class Calls implements CallObserver {
 
   /** A new user agent: take its incoming calls. */
   attach(ua: UA): void {
+    // Without WebRTC JsSIP refuses each call 488 at once: it ends, missed, as 'webrtc-unsupported'.
+    onInviteRefusedWithoutWebRTC(ua, ({ uri, displayName, callId }) => {
+      const call: CallInfo = {
+        id: callId,
+        direction: 'incoming',
+        state: 'ended',
+        remoteUri: uri,
+        remoteDisplayName: displayName,
+        video: false,
+        held: false,
+        remoteHeld: false,
+        muted: { audio: false, video: false },
+        startedAt: null,
+        transfer: null,
+        screenSharing: false,
+        mediaConnected: false,
+        qualityWarnings: [],
+      };
+      this.host.emit('call-ended', { call, cause: 'webrtc-unsupported', statusCode: 488, durationMs: 0 });
+      this.host.emit('change', undefined);
+    });
     ua.on('newRTCSession', (e: RTCSessionEvent) => {
       if (e.originator !== 'remote') return;
       // An INVITE with Replaces (attended transfer to us) takes the place of a call: answer it.
@@ -96,6 +118,7 @@ export class Calls implements CallObserver {
     }
     const uri = resolveTarget(target, config.domain);
     await loadBrowserShims();
+    requireWebRTC();
     const ua = this.host.userAgent();
     if (!ua || !ua.isConnected() || !this.host.registered()) {
       throw new PhoneError('not-registered', 'Register before calling: the phone is not registered with its SIP server.');
@@ -120,6 +143,7 @@ export class Calls implements CallObserver {
 
   /** Answers an incoming call (the newest one by default). */
   async answer(callId?: string, { video }: { video?: boolean } = {}): Promise<void> {
+    requireWebRTC();
     const call = this.require(callId, 'incoming');
     await loadBrowserShims();
     const withVideo = video ?? call.video;

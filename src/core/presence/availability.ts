@@ -151,8 +151,10 @@ export class OwnAvailability implements SubscriptionHolder {
     const hadTag = this.etag !== null;
     this.etag = null;
     if (statusCode === 423 && minExpires) this.expires = minExpires;
-    // 412 (the server forgot our tag) or 423: publish anew at once; anything else a minute later.
+    // 412 (the server forgot our tag) or 423: publish anew at once. No answer (408) or a server
+    // error: again a minute later. Refused (a server without presence: 403, 405, 489…): again
+    // at the next registration or change.
     if ((statusCode === 412 && hadTag) || (statusCode === 423 && minExpires)) return this.publishNow();
-    this.timer = setTimeout(() => ((this.timer = undefined), this.publishNow()), RESUBSCRIBE_MS);
+    if (statusCode === 408 || statusCode >= 500) this.timer = setTimeout(() => ((this.timer = undefined), this.publishNow()), RESUBSCRIBE_MS);
   }
 }

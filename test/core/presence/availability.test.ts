@@ -115,6 +115,20 @@ describe('publishing our availability with a fake registrar (RFC 3903)', () => {
     phone.stop();
   });
 
+  it('a server that refuses PUBLISH (489 Bad Event) is not asked again until the next change', async () => {
+    const { server, phone, publishes } = setUp();
+    server.publishReply = () => [489, 'Bad Event'];
+    await phone.register();
+    phone.setAvailability('away');
+    await until(() => publishes().length === 1);
+    await wait(200);
+    expect(publishes()).to.have.length(1);
+    phone.setAvailability('busy');
+    await until(() => publishes().length === 2);
+    expect(availabilityOf(publishes()[1])).to.equal('busy');
+    phone.stop();
+  });
+
   it('a change while a PUBLISH is on its way waits for its answer, and the last value wins', async () => {
     const { phone, publishes } = setUp();
     await phone.register();

@@ -105,7 +105,7 @@ export const de: Strings = {
     'registration-failed': 'Der Server hat die Anmeldung abgelehnt.',
     'message-failed': 'Die Nachricht konnte nicht zugestellt werden.',
     'message-too-long': 'Die Nachricht ist zu lang (höchstens 1300 Byte).',
-    'webrtc-unsupported': 'Dieser Browser kann keine Anrufe führen (ihm fehlt WebRTC). Nachrichten und Besetztlampen funktionieren weiter.',
+    'webrtc-unsupported': 'Dieser Browser kann nicht telefonieren: Ihm fehlt WebRTC.',
     'internal-error': 'Etwas ist schiefgegangen.',
   },
   messagesButton: 'Nachrichten',

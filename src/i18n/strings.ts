@@ -245,7 +245,7 @@ export const en: Strings = {
     'registration-failed': 'The server refused the registration.',
     'message-failed': 'The message could not be delivered.',
     'message-too-long': 'The message is too long (at most 1300 bytes).',
-    'webrtc-unsupported': 'This browser cannot make or take calls (it has no WebRTC). Messages and busy lamps still work.',
+    'webrtc-unsupported': 'This browser cannot make or take calls: it has no WebRTC.',
     'internal-error': 'Something went wrong.',
   },
   messagesButton: 'Messages',

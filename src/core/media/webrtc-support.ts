@@ -12,8 +12,5 @@ export function webrtcSupported(): boolean {
 /** Throws PhoneError 'webrtc-unsupported' in a browser without RTCPeerConnection. */
 export function requireWebRTC(): void {
   if (webrtcSupported()) return;
-  throw new PhoneError(
-    'webrtc-unsupported',
-    'This browser cannot make or take calls: it has no WebRTC (RTCPeerConnection). Text messages and busy lamps still work; for calls use a browser with WebRTC.',
-  );
+  throw new PhoneError('webrtc-unsupported', 'This browser cannot make or take calls: it has no WebRTC.');
 }

@@ -123,7 +123,7 @@ export class SipPhoneProperties extends LitElement {
    * What colleagues' busy lamps show of us while we are in no call: 'available' (default), 'away',
    * 'busy' or 'dnd' ('dnd' also whenever the `dnd` attribute is set). Published to the presence
    * server while registered (PUBLISH, PIDF with RPID activities), withdrawn when we unregister.
-   * Another value gives 'invalid-option' and the last valid one stays. See [Busy lamps](#busy-lamps).
+   * Another value gives 'invalid-option' and the last valid one stays. See [Your availability](#your-availability).
    */
   @property() availability: Availability = 'available';
 

@@ -42,7 +42,11 @@ describe('availability as PIDF with RPID activities (RFC 3863, RFC 4480)', () =>
 describe('publishing our availability with a fake registrar (RFC 3903)', () => {
   function setUp() {
     const server = new FakeSipServer();
-    const phone = new Phone({ instanceId: '8f1e5c7a-9d7b-4c53-a3a2-5c0d2f1b7e10', createWebSocket: server.createWebSocket });
+    const phone = new Phone({
+      instanceId: '8f1e5c7a-9d7b-4c53-a3a2-5c0d2f1b7e10',
+      createWebSocket: server.createWebSocket,
+      reconnectPolicy: { lossSpreadMs: 1500 },
+    });
     phone.configure(buildConfig({ server: 'ws://fake:1', uri: 'sip:alice@sip-phone.test', password: 'alice-pw' }));
     const publishes = () => server.requests.filter((r) => r.startsWith('PUBLISH '));
     const field = (request: string, name: string) => new RegExp(`^${name}: (.*)\\r$`, 'im').exec(request)?.[1];
@@ -126,6 +130,21 @@ describe('publishing our availability with a fake registrar (RFC 3903)', () => {
     phone.setAvailability('busy');
     await until(() => publishes().length === 2);
     expect(availabilityOf(publishes()[1])).to.equal('busy');
+    phone.stop();
+  });
+
+  it('after a lost connection the next registration refreshes the same publication (SIP-If-Match), nothing is sent while down', async () => {
+    const { server, phone, publishes, field } = setUp();
+    phone.setAvailability('dnd');
+    await phone.register();
+    await until(() => publishes().length === 1);
+    const etag = `etag-${server.requests.indexOf(publishes()[0]) + 1}`;
+    server.dropAll();
+    await until(() => phone.connectionState === 'disconnected');
+    expect(publishes()).to.have.length(1, 'no removal on a dead connection');
+    await until(() => phone.registrationState === 'registered' && publishes().length === 2, 4000);
+    expect(field(publishes()[1], 'SIP-If-Match')).to.equal(etag);
+    expect(availabilityOf(publishes()[1])).to.equal('dnd');
     phone.stop();
   });
 

@@ -1,6 +1,9 @@
 import { expect } from '@esm-bundle/chai';
 import '../../src/index.js';
-import { fixture, part, removeAll, until } from './fixture.js';
+import { property } from 'lit/decorators.js';
+import { SipPhone } from '../../src/sip-phone.js';
+import { availabilityOf } from '../../src/core/presence/availability.js';
+import { FakeSipServer, fixture, part, removeAll, until, useFakeRegistrar } from './fixture.js';
 
 /** The contacts panel's buttons: name, lamp, accessible name. */
 function contacts(el: HTMLElement) {
@@ -76,5 +79,36 @@ describe('availability in the element', () => {
     expect(lamp(0)).to.contain('gradient');
     expect(lamp(1)).to.contain('gradient');
     panel.remove();
+  });
+});
+
+// The `dnd` attribute comes with another change; until then a subclass declares it as that change does.
+class DndPhone extends SipPhone {
+  @property({ type: Boolean }) dnd = false;
+}
+customElements.define('dnd-sip-phone', DndPhone);
+
+describe('availability is published from the element', () => {
+  let server: FakeSipServer;
+  useFakeRegistrar((s) => (server = s));
+  const published = () => server.requests.filter((r) => r.startsWith('PUBLISH ') && !/^Expires: 0\r$/m.test(r)).map(availabilityOf);
+
+  it('availability, and dnd over it while the dnd attribute is set, go out as PUBLISH once registered', async () => {
+    const el = (await fixture(
+      '<dnd-sip-phone server="ws://fake:1" uri="sip:alice@sip-phone.test" availability="away"></dnd-sip-phone>',
+    )) as unknown as DndPhone;
+    el.password = 'alice-pw';
+    await el.register();
+    await until(() => published().length === 1, 'the first PUBLISH');
+    expect(published()).to.deep.equal(['away']);
+    el.setAttribute('dnd', '');
+    await until(() => published().length === 2, 'dnd published');
+    el.availability = 'busy';
+    await el.updateComplete;
+    el.removeAttribute('dnd');
+    await until(() => published().at(-1) === 'busy', 'busy once dnd is off');
+    expect(published().slice(1)).to.deep.equal(['dnd', 'busy'], 'busy set under dnd is published only once dnd is off');
+    await el.unregister();
+    expect(server.requests.filter((r) => r.startsWith('PUBLISH ') && /^Expires: 0\r$/m.test(r))).to.have.length(1);
   });
 });

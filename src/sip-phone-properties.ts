@@ -4,6 +4,7 @@ import type { CredentialsFunction } from './core/connection/credentials.js';
 import type { RegistrationScope } from './core/connection/instance-id.js';
 import { DEFAULT_ICE_GATHERING_TIMEOUT } from './core/media/ice-policy.js';
 import type { Strings } from './i18n/strings.js';
+import type { Availability } from './core/presence/availability-value.js';
 
 /**
  * The attributes and properties of `<sip-phone>`, with their defaults: what a page configures.
@@ -154,6 +155,13 @@ export class SipPhoneProperties extends LitElement {
    * and a contacts panel whose buttons call them. See [Busy lamps](#busy-lamps).
    */
   @property() watch = '';
+  /**
+   * What colleagues' busy lamps show of us while we are in no call: 'available' (default), 'away',
+   * 'busy' or 'dnd' ('dnd' also whenever the `dnd` attribute is set). Published to the presence
+   * server while registered (PUBLISH, PIDF with RPID activities), withdrawn when we unregister.
+   * Another value gives 'invalid-option' and the last valid one stays. See [Your availability](#your-availability).
+   */
+  @property() availability: Availability = 'available';
 
   /** `lang` picks the language of the strings table. */
   static override get observedAttributes(): string[] {

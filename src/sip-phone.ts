@@ -55,7 +55,7 @@ import { loadLanguage, stringsFor, type Strings } from './i18n/strings.js';
  * @fires {CustomEvent<SipDtmfDetail>} sip-dtmf - A DTMF tone was sent or received (`direction`).
  * @fires {CustomEvent<SipCallStatsDetail>} sip-call-stats - Every 2 s during a call: rttMs, jitterMs, packetsLost, audioKbps, videoKbps.
  * @fires {CustomEvent<SipCallQualityDetail>} sip-call-quality - A call crossed a quality threshold (`active: true`) or recovered (`active: false`): `warning` is 'high-rtt', 'high-jitter', 'packet-loss', 'no-inbound-audio' or 'microphone-silent'.
- * @fires {CustomEvent<SipPresenceDetail>} sip-presence - A watched colleague's lamp changed: `uri` (the entry of `watch`) and `state` ('idle', 'ringing', 'busy', 'offline' or 'unknown').
+ * @fires {CustomEvent<SipPresenceDetail>} sip-presence - A watched colleague's lamp changed: `uri` (the entry of `watch`) and `state` ('idle', 'ringing', 'busy', 'away', 'dnd', 'offline' or 'unknown').
  * @fires {CustomEvent<SipVoicemailDetail>} sip-voicemail - Our message summary changed (RFC 3842): `voicemail` is { waiting, newMessages, oldMessages }.
  * @fires {CustomEvent<SipErrorDetail>} sip-error - A configuration or usage error (`code`, `message`).
  * @fires {CustomEvent<SipMessageDetail>} sip-message - A text message arrived (`message`: a MessageInfo, already in `messages`).
@@ -107,7 +107,7 @@ import { loadLanguage, stringsFor, type Strings } from './i18n/strings.js';
  * @csspart voicemail-button - "Call voicemail": calls `voicemail-uri` (shown only when it is set).
  * @csspart contacts - The busy lamps of the colleagues in `watch` (loaded when `watch` is first set).
  * @csspart contact - One colleague: a button with their lamp and name that calls them; `data-state` is the lamp.
- * @csspart lamp - A colleague's lamp: the success colour idle, `--sip-phone-lamp-ringing` blinking while ringing, the danger colour busy, the muted colour offline, hollow unknown.
+ * @csspart lamp - A colleague's lamp: the success colour idle, `--sip-phone-lamp-ringing` blinking while ringing, the danger colour busy, `--sip-phone-lamp-ringing` steady and half-filled away, the danger colour with a bar dnd, the muted colour offline, hollow unknown.
  * @csspart header - The brand area at the top, holding the `header` slot (hidden while empty).
  *
  * @slot header - A brand area above the status line: a logo, a title, a link.
@@ -196,7 +196,8 @@ export class SipPhone extends SipPhoneProperties {
 
   /**
    * The busy lamps of the colleagues in `watch`, keyed by the entries as written there: 'idle',
-   * 'ringing' (a call to them rings), 'busy' (in a call, or calling), 'offline' (not registered) or
+   * 'ringing' (a call to them rings), 'busy' (in a call, or calling, or they say so), 'away' or 'dnd'
+   * (what they publish, when in no call), 'offline' (not registered) or
    * 'unknown' (not yet known, or we are not registered).
    */
   get presence(): Record<string, LampState> {
@@ -415,6 +416,7 @@ export class SipPhone extends SipPhoneProperties {
     this.settings.restoreOnce();
     this.t = stringsFor(this.language, this.strings);
     if (changed.has('watch')) this.lamps.watch((this.watch ?? '').split(/\s+/).filter(Boolean));
+    if (changed.has('availability') || changed.has('dnd')) this.core.setAvailability(this.dnd ? 'dnd' : this.availability);
     this.rings.ringtoneUrl = this.ringtone;
     this.rings.silent = this.autoAnswer;
     this.rings.outputs = { ringer: this.deviceList.choice.ringer, speaker: this.deviceList.choice.audioOutput };

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   chromium firefox-esr                        # the browsers the tests drive (never downloaded)
+  webkit2gtk-driver xvfb                      # WebKitGTK's MiniBrowser + WebKitWebDriver on a virtual display: a browser without WebRTC
   kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-outbound-modules
   kamailio-presence-modules                   # presence + presence_mwi: the voicemail waiting indicator
   rtpengine-daemon                            # media relay between browsers and plain SIP phones

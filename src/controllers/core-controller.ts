@@ -8,6 +8,7 @@ import type { SubscriptionHolder } from '../core/presence/voicemail.js';
 import { NO_VOICEMAIL, type VoicemailStatus } from '../core/presence/voicemail-status.js';
 import type { UA } from '../core/kernel/jssip-adapter.js';
 import type { DevicePreferences } from '../core/media/media-acquisition.js';
+import { toAvailability, type Availability } from '../core/presence/availability-value.js';
 import type { SipPhoneProperties } from '../sip-phone-properties.js';
 
 const instances: Partial<Record<RegistrationScope, string>> = {};
@@ -77,6 +78,8 @@ export class CoreController implements ReactiveController {
   private starting = 0;
   /** How often the host left the page (a method waiting for the SIP stack then does not go on). */
   private departures = 0;
+  /** The availability to publish (checked): the Phone takes it at every update. */
+  private availability: Availability = 'available';
 
   constructor(
     private readonly host: CoreHost,
@@ -200,6 +203,16 @@ export class CoreController implements ReactiveController {
     phone.options.keepaliveInterval = Math.max(0, host.keepaliveInterval) * 1000;
     phone.options.instanceId = instanceIdFor(host.registrationScope === 'browser' ? 'browser' : 'tab');
     phone.options.iceGatheringTimeout = host.iceGatheringTimeout;
+    phone.setAvailability(this.availability);
+  }
+
+  /** Our availability to publish; another value is reported ('invalid-option') and the last valid one stays. */
+  setAvailability(value: unknown): void {
+    try {
+      this.availability = toAvailability(value);
+    } catch (error) {
+      this.actions.report(toPhoneError(error));
+    }
   }
 
   /** Checks the configuration properties; a valid configuration goes to the Phone (whose SIP stack starts loading). */

@@ -1,4 +1,4 @@
-import { Calls, type CallRequest } from './calls/calls.js';
+import { Calls, type CallRequest, type CallSettings } from './calls/calls.js';
 import { parseCodecs } from './media/codec-preferences.js';
 import type { Call, CallChange, CallInfo, DtmfTransport } from './calls/call.js';
 import type { CallState } from './calls/call-state.js';
@@ -18,6 +18,7 @@ import { lostConnectionCause, type SipSocketOptions } from './connection/sip-soc
 import type { ReconnectPolicy } from './connection/reconnect-policy.js';
 import { loadBrowserShims } from './media/browser-shims.js';
 import { Voicemail, type SubscriptionHolder, type VoicemailStatus } from './presence/voicemail.js';
+import { OwnAvailability, type Availability } from './presence/availability.js';
 
 export { DEFAULT_MEDIA_TIMEOUT } from './calls/calls.js';
 export type { RegistrationState } from './connection/registration.js';
@@ -94,20 +95,15 @@ export type PhoneEmit = <K extends keyof PhoneEvents>(name: K, detail: PhoneEven
  * onUserAgent() and addSubscriptions()). Methods validate first and reject with a PhoneError
  * before anything is sent.
  */
-export class Phone extends Emitter<PhoneEvents> {
+export class Phone extends Emitter<PhoneEvents> implements CallSettings {
   connectionState: ConnectionState = 'disconnected';
+  // How calls are taken: the page sets these; CallSettings (calls/calls.ts) says what each means.
   autoAnswer = false;
-  /** Calls beyond this many are answered 486 Busy Here. */
   maxCalls = 2;
-  /** Whether an incoming REFER makes us call its target (blind transfer to us). */
   acceptTransfers = true;
-  /** Whether a 3xx to our INVITE makes us call the Contacts it gives. */
   followRedirects = true;
-  /** How sendDtmf() sends tones. */
   dtmfTransport: DtmfTransport = 'rfc4733';
-  /** Answer calls whose INVITE asks for it (intercom), audio only, after the delay it asks. */
   intercom = false;
-  /** Do not disturb: incoming calls are refused 486 Busy Here without ringing; each ends 'dnd'. */
   dnd = false;
   private codecNames = '';
   /** Asked for the password or HA1 at every digest challenge instead of the configured password (see credentials.ts). */
@@ -134,8 +130,10 @@ export class Phone extends Emitter<PhoneEvents> {
     this.emit('voicemail', { voicemail });
     this.emit('change', undefined);
   });
-  /** Features holding subscriptions (voicemail here, busy lamps when the page watches someone). */
-  private readonly subscriptions: SubscriptionHolder[] = [this.mailbox];
+  /** Our availability, published while registered (availability.ts). */
+  private readonly ownAvailability = new OwnAvailability();
+  /** Features holding subscriptions or publications (voicemail, availability; busy lamps when the page watches someone). */
+  private readonly subscriptions: SubscriptionHolder[] = [this.mailbox, this.ownAvailability];
 
   constructor(options: PhoneOptions = {}) {
     super();
@@ -164,7 +162,6 @@ export class Phone extends Emitter<PhoneEvents> {
   get codecs(): string {
     return this.codecNames;
   }
-
   set codecs(names: string) {
     this.codecNames = names;
     parseCodecs(names);
@@ -201,6 +198,16 @@ export class Phone extends Emitter<PhoneEvents> {
   /** What our message summary says (nothing waiting until a NOTIFY says otherwise). */
   get voicemail(): VoicemailStatus {
     return this.mailbox.status;
+  }
+
+  /** What we publish to colleagues: 'available' until set otherwise. */
+  get availability(): Availability {
+    return this.ownAvailability.availability;
+  }
+
+  /** Publishes our availability while registered; a value other than the four throws 'invalid-option'. */
+  setAvailability(value: Availability): void {
+    this.ownAvailability.set(value);
   }
 
   /** Live calls, oldest first. */

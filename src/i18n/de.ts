@@ -109,6 +109,7 @@ export const de: Strings = {
     'registration-failed': 'Der Server hat die Anmeldung abgelehnt.',
     'message-failed': 'Die Nachricht konnte nicht zugestellt werden.',
     'message-too-long': 'Die Nachricht ist zu lang (höchstens 1300 Byte).',
+    'webrtc-unsupported': 'Dieser Browser kann nicht telefonieren: Ihm fehlt WebRTC.',
     'internal-error': 'Etwas ist schiefgegangen.',
   },
   messagesButton: 'Nachrichten',
@@ -132,7 +133,7 @@ export const de: Strings = {
   voicemailWaiting: (count) => (count ? `${count} neue Sprachnachricht${count === 1 ? '' : 'en'}` : 'Neue Sprachnachrichten'),
   callVoicemail: 'Mailbox anrufen',
   colleagues: 'Kollegen',
-  lamps: { idle: 'frei', ringing: 'klingelt', busy: 'im Gespräch', offline: 'abgemeldet', unknown: 'unbekannt' },
+  lamps: { idle: 'frei', ringing: 'klingelt', busy: 'im Gespräch', away: 'abwesend', dnd: 'bitte nicht stören', offline: 'abgemeldet', unknown: 'unbekannt' },
   callColleague: (who, state) => `${who} anrufen (${state})`,
   checkSetup: 'Einrichtung prüfen',
   setupCheck: {

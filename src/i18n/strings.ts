@@ -253,6 +253,7 @@ export const en: Strings = {
     'registration-failed': 'The server refused the registration.',
     'message-failed': 'The message could not be delivered.',
     'message-too-long': 'The message is too long (at most 1300 bytes).',
+    'webrtc-unsupported': 'This browser cannot make or take calls: it has no WebRTC.',
     'internal-error': 'Something went wrong.',
   },
   messagesButton: 'Messages',
@@ -271,7 +272,7 @@ export const en: Strings = {
   voicemailWaiting: (count) => (count ? `${count} new voicemail message${count === 1 ? '' : 's'}` : 'New voicemail messages'),
   callVoicemail: 'Call voicemail',
   colleagues: 'Colleagues',
-  lamps: { idle: 'available', ringing: 'ringing', busy: 'on the phone', offline: 'offline', unknown: 'unknown' },
+  lamps: { idle: 'available', ringing: 'ringing', busy: 'on the phone', away: 'away', dnd: 'do not disturb', offline: 'offline', unknown: 'unknown' },
   callColleague: (who, state) => `Call ${who} (${state})`,
   checkSetup: 'Check my setup',
   setupCheck: {

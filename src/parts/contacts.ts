@@ -17,7 +17,7 @@ const who = (name: string) => shownName('', name);
  * hands it the lamps, its strings and what a click does.
  *
  * @csspart contact - One colleague: a button with their lamp and name that calls them; `data-state` is the lamp.
- * @csspart lamp - The lamp: the success colour idle, `--sip-phone-lamp-ringing` blinking while ringing, the danger colour busy, the muted colour offline, hollow unknown.
+ * @csspart lamp - The lamp: the success colour idle, `--sip-phone-lamp-ringing` blinking while ringing, the danger colour busy, `--sip-phone-lamp-ringing` steady and half-filled away, the danger colour with a bar dnd, the muted colour offline, hollow unknown.
  */
 export class SipContacts extends LitElement {
   static override styles = css`
@@ -57,6 +57,12 @@ export class SipContacts extends LitElement {
     }
     [data-state='busy'] [part~='lamp'] {
       background: var(--_danger, #c5221f);
+    }
+    [data-state='away'] [part~='lamp'] {
+      background: linear-gradient(to top, var(--_lamp-ringing, #f9ab00) 50%, transparent 50%);
+    }
+    [data-state='dnd'] [part~='lamp'] {
+      background: linear-gradient(var(--_danger, #c5221f) 38%, var(--_background, #ffffff) 38% 62%, var(--_danger, #c5221f) 62%);
     }
     [data-state='offline'] [part~='lamp'] {
       background: var(--_muted, #5f6368);

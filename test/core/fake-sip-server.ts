@@ -78,6 +78,12 @@ export class FakeSipServer {
    * follows the 200 (so that tests of other things see only the phone's answers to what they send).
    */
   messageSummary = '';
+  /** How the server answers the phone's PUBLISHes: by default 200 with a new SIP-ETag and the Expires asked for. */
+  publishReply: (publish: string) => [number, string, string[]?] = (publish) => [
+    200,
+    'OK',
+    [`SIP-ETag: etag-${this.requests.length}`, `Expires: ${header(publish, 'Expires')}`],
+  ];
   /** Answer SUBSCRIBE 489 Bad Event (a server without message summaries). */
   refuseSubscribe = false;
   /** The live message-summary subscriptions, for notify(). */
@@ -124,12 +130,20 @@ export class FakeSipServer {
     }
     if (method === 'MESSAGE') return socket.deliver(response(data, ...this.messageReply));
     if (method === 'SUBSCRIBE') return this.subscribe(socket, data);
+    if (method === 'PUBLISH') return socket.deliver(response(data, ...this.publishReply(data)));
     if (method !== 'ACK') socket.deliver(response(data, 200, 'OK'));
   }
 
   /** A NOTIFY with `body` (and a Subscription-State) on every live message-summary subscription. */
   notify(body: string, state = 'active;expires=600'): void {
     for (const subscription of this.subscriptions) this.sendNotify(subscription, body, state);
+  }
+
+  /** A NOTIFY of `type` with `body` on the subscription that `subscribe` (the phone's SUBSCRIBE) set up. */
+  notifySubscription(subscribe: string, type: string, body: string): void {
+    const subscription = this.subscriptions.find((s) => header(s.subscribe, 'Call-ID') === header(subscribe, 'Call-ID'));
+    if (!subscription) throw new Error('notifySubscription: no such subscription');
+    this.sendNotify(subscription, body, 'active;expires=600', type);
   }
 
   /** A NOTIFY of the message summary outside any subscription (as some servers send), to the newest socket. */
@@ -169,7 +183,12 @@ export class FakeSipServer {
     if (this.messageSummary) this.sendNotify(subscription, this.messageSummary, expires === 0 ? 'terminated;reason=timeout' : 'active;expires=600');
   }
 
-  private sendNotify(subscription: { socket: FakeSocket; subscribe: string; cseq: number }, body: string, state = 'active;expires=600'): void {
+  private sendNotify(
+    subscription: { socket: FakeSocket; subscribe: string; cseq: number },
+    body: string,
+    state = 'active;expires=600',
+    type = 'application/simple-message-summary',
+  ): void {
     const request = subscription.subscribe;
     const contact = /<([^>]+)>/.exec(header(request, 'Contact'))?.[1] ?? '';
     subscription.cseq += 1;
@@ -183,9 +202,9 @@ export class FakeSipServer {
         `Call-ID: ${header(request, 'Call-ID')}`,
         `CSeq: ${subscription.cseq} NOTIFY`,
         'Contact: <sip:presence@fake.invalid;transport=ws>',
-        'Event: message-summary',
+        `Event: ${header(request, 'Event')}`,
         `Subscription-State: ${state}`,
-        'Content-Type: application/simple-message-summary',
+        `Content-Type: ${type}`,
         `Content-Length: ${new TextEncoder().encode(body).length}`,
         '',
         body,

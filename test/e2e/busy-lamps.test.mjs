@@ -77,6 +77,60 @@ describe('busy lamps through Kamailio', () => {
   );
 
   test(
+    "bob says he is away, then do-not-disturb, then busy (PUBLISH to Kamailio's presence server): alice's lamp for him follows in words, a call rings over it; a bad value is invalid-option; unregistering withdraws it",
+    { timeout: 60000 },
+    async () => {
+      const bob = await registered('bob');
+      const carol = await registered('carol');
+      const alice = await registered('alice', { watch: 'bob' });
+      const setAvailability = (phone, value) => phone.page.evaluate((v) => (window.phone().availability = v), value);
+      let bobAgain;
+      try {
+        await alice.waitFor('sip-presence', { uri: 'bob', state: 'idle' });
+        await setAvailability(bob, 'away');
+        await alice.waitFor('sip-presence', { uri: 'bob', state: 'away' });
+        await until(async () => (await panel(alice))[0]?.state === 'away', { message: 'the away lamp' });
+        assert.deepEqual(await panel(alice), [{ text: 'bob', state: 'away', label: 'Call bob (away)' }]);
+        await assertNoAxeViolations(alice, env.web.url, 'bob away');
+
+        // The attribute too.
+        await bob.page.evaluate(() => window.phone().setAttribute('availability', 'dnd'));
+        await alice.waitFor('sip-presence', { uri: 'bob', state: 'dnd' });
+        await until(async () => (await panel(alice))[0]?.state === 'dnd', { message: 'the dnd lamp' });
+        assert.deepEqual(await panel(alice), [{ text: 'bob', state: 'dnd', label: 'Call bob (do not disturb)' }]);
+        await assertNoAxeViolations(alice, env.web.url, 'bob dnd');
+
+        // A call to him shows over what he published, and what he published comes back after it.
+        await carol.call('call', 'bob');
+        await alice.waitFor('sip-presence', { uri: 'bob', state: 'ringing' });
+        await carol.call('hangup');
+        await until(async () => (await alice.prop('presence')).bob === 'dnd', { message: 'bob dnd again after the call' });
+
+        await setAvailability(bob, 'on holiday');
+        await bob.waitFor('sip-error', { code: 'invalid-option' });
+        await setAvailability(bob, 'busy');
+        await until(async () => (await alice.prop('presence')).bob === 'busy', { message: 'bob busy' });
+        assert.equal((await panel(alice))[0].label, 'Call bob (on the phone)');
+        await setAvailability(bob, 'available');
+        await until(async () => (await alice.prop('presence')).bob === 'idle', { message: 'bob available again' });
+        assert.deepEqual(await lampsOf(alice, 'bob'), ['idle', 'away', 'dnd', 'ringing', 'dnd', 'busy', 'idle']);
+
+        // Away, then unregistered: the publication is withdrawn, so bob's next registration
+        // (a new page, available) shows idle, not the away he left behind.
+        await setAvailability(bob, 'away');
+        await alice.waitFor('sip-presence', { uri: 'bob', state: 'away' });
+        await bob.call('unregister');
+        await until(async () => (await alice.prop('presence')).bob === 'offline', { message: 'bob offline' });
+        bobAgain = await registered('bob');
+        await until(async () => (await alice.prop('presence')).bob === 'idle', { message: 'bob idle on his new page' });
+        assert.deepEqual(await alice.page.evaluate(() => window.pageErrors), []);
+      } finally {
+        await Promise.all([alice.close(), bob.close(), carol.close(), bobAgain?.close()]);
+      }
+    },
+  );
+
+  test(
     'a lamp survives a Kamailio restart: the watcher subscribes again once registered again, and the lamp follows the next call',
     { timeout: 60000 },
     async () => {

@@ -109,10 +109,11 @@ test('intercom: a call that asks answer-after=1 is answered after about a second
   }
 });
 
-test('do not disturb: callers get 486 Busy Here, nothing rings, the history keeps each call; off again, calls ring', async () => {
-  const alice = await registered('alice');
+test('do not disturb: callers get 486 Busy Here, nothing rings, the history keeps each call, colleagues see dnd; off again, calls ring', async () => {
+  const alice = await registered('alice', { watch: 'bob' });
   const bob = await registered('bob', { dnd: true });
   try {
+    await alice.waitFor('sip-presence', { uri: 'bob', state: 'dnd' });
     await alice.call('call', 'bob');
     const ended = await alice.waitFor('sip-call-ended');
     assert.equal(ended.detail.cause, 'busy');
@@ -125,6 +126,7 @@ test('do not disturb: callers get 486 Busy Here, nothing rings, the history keep
     assert.deepEqual([entry.direction, entry.cause, entry.remoteUri], ['incoming', 'dnd', uri('alice')]);
     await bob.page.evaluate(() => (window.phone().dnd = false));
     await until(async () => (await bob.text('[part~="dnd"]')) === null, { message: 'the status line drops "Do not disturb"' });
+    await alice.waitFor('sip-presence', { uri: 'bob', state: 'idle' });
     await alice.call('call', 'bob');
     await bob.waitFor('sip-incoming-call');
     await alice.call('hangup');

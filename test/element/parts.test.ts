@@ -64,7 +64,8 @@ describe('<sip-phone> theming tokens', () => {
   });
 
   it('the @cssprop JSDoc lists exactly tokenNames, with the defaults the styles use', async () => {
-    const element = await source('/src/sip-phone.ts');
+    // (On SipPhoneProperties, which the element extends: the manifest lists them as inherited.)
+    const element = (await source('/src/sip-phone.ts')) + (await source('/src/sip-phone-properties.ts'));
     expect(documented(element, 'cssprop')).to.have.members([...tokenNames]);
     const css = cssText(SipPhone.styles).replace(/\s+/g, ' ');
     for (const [, name, documentedDefault] of element.matchAll(/@cssprop(?:erty)?\s+\[(--[\w-]+)=([^\]]+)\]/g)) {

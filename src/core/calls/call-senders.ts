@@ -88,3 +88,15 @@ export class CallSenders {
     if (tones && this.call.state === 'active' && !session.isOnHold().local) session.sendDTMF(tones, { transportType: 'RFC2833', ...RTP_TONE } as never);
   }
 }
+
+/** Sending transceivers carrying the tracks of `stream`, or waiting for them while the media starts (see Call.supplyMedia). */
+export function addSenders(pc: RTCPeerConnection, stream: MediaStream, video: boolean): void {
+  for (const kind of video ? ['audio', 'video'] : ['audio']) {
+    pc.addTransceiver(stream.getTracks().find((track) => track.kind === kind) ?? kind, { direction: 'sendrecv', streams: [stream] });
+  }
+}
+
+/** Whether an SDP offer sends and receives all its media (no hold, no one-way streams). */
+export function sendsAndReceivesAll(sdp: string): boolean {
+  return !!sdp && !/^a=(sendonly|recvonly|inactive)\r?$/m.test(sdp);
+}

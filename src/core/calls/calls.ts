@@ -7,7 +7,8 @@
 import { requireConfig, resolveTarget, type PhoneConfig } from '../kernel/config.js';
 import type { EndCause } from '../kernel/causes.js';
 import { PhoneError, toPhoneError } from '../kernel/errors.js';
-import type { RTCSession, RTCSessionEvent, UA } from '../kernel/jssip-adapter.js';
+import { onInviteRefusedWithoutWebRTC, type RTCSession, type RTCSessionEvent, type UA } from '../kernel/jssip-adapter.js';
+import { requireWebRTC } from '../media/webrtc-support.js';
 import { loadBrowserShims } from '../media/browser-shims.js';
 import { codecsFor, parseCodecs, preferCodecs, reorderOffer } from '../media/codec-preferences.js';
 import { DEFAULT_ICE_GATHERING_TIMEOUT } from '../media/ice-policy.js';
@@ -18,6 +19,8 @@ import { Call, type CallChange, type CallEnd, type CallObserver, type DtmfTransp
 import type { CallState } from './call-state.js';
 import type { CallStats } from './call-stats.js';
 import type { QualityChange } from './call-quality-monitor.js';
+import { addSenders, sendsAndReceivesAll } from './call-senders.js';
+import { refusedCallInfo } from './refused-call.js';
 import { autoAnswerDelay, headerLines, receivedHeaders, type SipHeaders } from '../kernel/sip-headers.js';
 
 /** What the page may say with a call or an answer: video or not, and SIP headers to add. */
@@ -80,6 +83,12 @@ export class Calls implements CallObserver {
 
   /** A new user agent: take its incoming calls. */
   attach(ua: UA): void {
+    // Without WebRTC JsSIP refuses each call 488 at once: it ends, missed, as 'webrtc-unsupported'.
+    onInviteRefusedWithoutWebRTC(ua, ({ uri, displayName, callId }) => {
+      const call = refusedCallInfo({ uri, displayName, callId });
+      this.host.emit('call-ended', { call, cause: 'webrtc-unsupported', statusCode: 488, durationMs: 0 });
+      this.host.emit('change', undefined);
+    });
     ua.on('newRTCSession', (e: RTCSessionEvent) => {
       if (e.originator !== 'remote') return;
       const offer = String(e.request.body ?? '');
@@ -119,6 +128,7 @@ export class Calls implements CallObserver {
     const uri = resolveTarget(target, config.domain);
     const extraHeaders = headerLines(headers);
     await loadBrowserShims();
+    requireWebRTC();
     this.codecs();
     const ua = this.host.userAgent();
     if (!ua || !ua.isConnected() || !this.host.registered()) {
@@ -145,6 +155,7 @@ export class Calls implements CallObserver {
 
   /** Answers an incoming call (the newest one by default). */
   async answer(callId?: string, { video, headers }: CallRequest = {}): Promise<void> {
+    requireWebRTC();
     const call = this.require(callId, 'incoming');
     const extraHeaders = headerLines(headers);
     await loadBrowserShims();
@@ -419,16 +430,4 @@ export class Calls implements CallObserver {
 function requireKind(kind: string): 'audio' | 'video' {
   if (kind !== 'audio' && kind !== 'video') throw new PhoneError('invalid-option', `Mute "audio" or "video", not "${kind}".`);
   return kind;
-}
-
-/** Sending transceivers carrying the tracks of `stream`, or waiting for them while the media starts (see Call.supplyMedia). */
-function addSenders(pc: RTCPeerConnection, stream: MediaStream, video: boolean): void {
-  for (const kind of video ? ['audio', 'video'] : ['audio']) {
-    pc.addTransceiver(stream.getTracks().find((track) => track.kind === kind) ?? kind, { direction: 'sendrecv', streams: [stream] });
-  }
-}
-
-/** Whether an SDP offer sends and receives all its media (no hold, no one-way streams). */
-function sendsAndReceivesAll(sdp: string): boolean {
-  return !!sdp && !/^a=(sendonly|recvonly|inactive)\r?$/m.test(sdp);
 }

@@ -26,6 +26,7 @@ export type EndCause =
   | 'request-timeout'
   | 'dialog-error'
   | 'webrtc-error'
+  | 'webrtc-unsupported'
   | 'sip-failure'
   | 'internal-error';
 

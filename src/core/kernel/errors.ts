@@ -23,6 +23,7 @@ export type PhoneErrorCode =
   | 'registration-failed'
   | 'message-failed'
   | 'message-too-long'
+  | 'webrtc-unsupported'
   | 'internal-error';
 
 /** An error with a machine-readable {@link PhoneErrorCode}. */

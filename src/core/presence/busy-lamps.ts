@@ -7,12 +7,18 @@
 import { resolveTarget, type PhoneConfig } from '../kernel/config.js';
 import { subscribe, type Subscription, type UA } from '../kernel/jssip-adapter.js';
 import { RESUBSCRIBE_MS, type SubscriptionHolder } from './voicemail.js';
+import { availabilityOf, type Availability } from './availability.js';
 
 /**
  * A colleague's lamp: 'idle' (no call), 'ringing' (a call to them rings), 'busy' (in a call, or
- * calling someone), 'offline' (not registered), 'unknown' (not subscribed, or nothing heard yet).
+ * calling someone, or they say they are busy), 'away' and 'dnd' (do not disturb: what they
+ * publish as their availability, when not in a call), 'offline' (not registered), 'unknown' (not
+ * subscribed, or nothing heard yet).
  */
-export type LampState = 'idle' | 'ringing' | 'busy' | 'offline' | 'unknown';
+export type LampState = 'idle' | 'ringing' | 'busy' | 'away' | 'dnd' | 'offline' | 'unknown';
+
+/** A colleague's lamp when no call of theirs rings or goes on: what they publish. */
+const LAMP_OF_AVAILABILITY: Record<Availability, LampState> = { available: 'idle', away: 'away', busy: 'busy', dnd: 'dnd' };
 
 /** How long a subscription lasts (s); JsSIP refreshes it before then. */
 const SUBSCRIBE_EXPIRES = 600;
@@ -74,6 +80,8 @@ interface Watched {
   dialogs: Map<string, Dialog> | null;
   /** undefined: not heard yet; null: the server has no presence (then a lamp is never 'offline'). */
   online: boolean | null | undefined;
+  /** What their presence says of their availability (RPID activities). */
+  availability: Availability;
   subscriptions: Subscription[];
   state: LampState;
 }
@@ -106,7 +114,7 @@ export class BusyLamps implements SubscriptionHolder {
     }
     for (const name of wanted) {
       if (this.watched.has(name)) continue;
-      const entry: Watched = { name, dialogs: null, online: undefined, subscriptions: [], state: 'unknown' };
+      const entry: Watched = { name, dialogs: null, online: undefined, availability: 'available', subscriptions: [], state: 'unknown' };
       this.watched.set(name, entry);
       if (this.registered) this.subscribeTo(entry);
     }
@@ -174,6 +182,7 @@ export class BusyLamps implements SubscriptionHolder {
         const online = isOnline(body);
         if (online === null) return;
         entry.online = online;
+        entry.availability = availabilityOf(body);
         this.update(entry);
       },
       (refused) => {
@@ -199,12 +208,22 @@ export class BusyLamps implements SubscriptionHolder {
     }
     entry.dialogs = null;
     entry.online = undefined;
+    entry.availability = 'available';
     this.update(entry);
   }
 
   private update(entry: Watched): void {
     // Unknown until both have answered: an offline colleague does not flash 'idle' first.
-    const state: LampState = entry.online === false ? 'offline' : entry.dialogs && entry.online !== undefined ? lampOf(entry.dialogs.values()) : 'unknown';
+    // A call rings or goes on: that shows first; otherwise what they publish.
+    const calls = entry.dialogs && lampOf(entry.dialogs.values());
+    const state: LampState =
+      entry.online === false
+        ? 'offline'
+        : calls && entry.online !== undefined
+          ? calls === 'idle'
+            ? LAMP_OF_AVAILABILITY[entry.availability]
+            : calls
+          : 'unknown';
     if (state === entry.state) return;
     entry.state = state;
     if (this.watched.get(entry.name) === entry) this.changed(entry.name, state);

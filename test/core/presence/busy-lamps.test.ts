@@ -107,3 +107,40 @@ describe('BusyLamps with a fake registrar', () => {
     phone.stop();
   });
 });
+
+describe('BusyLamps: what colleagues publish (availability)', () => {
+  it("an idle colleague's lamp shows their availability: away, dnd, busy; a call of theirs shows first; offline wins over all", async () => {
+    const server = new FakeSipServer();
+    const phone = new Phone({ instanceId: '8f1e5c7a-9d7b-4c53-a3a2-5c0d2f1b7e10', createWebSocket: server.createWebSocket });
+    phone.configure(buildConfig({ server: 'ws://fake:1', uri: 'sip:alice@sip-phone.test', password: 'alice-pw' }));
+    const lamps = new BusyLamps(() => {});
+    phone.addSubscriptions(lamps);
+    lamps.watch(['bob']);
+    await phone.register();
+    const subscribe = (event: string) => server.requests.find((r) => r.startsWith('SUBSCRIBE ') && new RegExp(`^Event: ${event}\\r$`, 'm').test(r))!;
+    await until(() => !!subscribe('dialog') && !!subscribe('presence'));
+    const pidf = (person: string, basic = 'open') =>
+      `<?xml version="1.0"?><presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" entity="sip:bob@sip-phone.test"><tuple id="t"><status><basic>${basic}</basic></status></tuple>${person}</presence>`;
+    const notify = (event: string, type: string, body: string) => server.notifySubscription(subscribe(event), type, body);
+    notify('dialog', 'application/dialog-info+xml', '');
+    notify('presence', 'application/pidf+xml', pidf('<dm:person id="p"><rpid:activities><rpid:away/></rpid:activities></dm:person>'));
+    await until(() => lamps.states.bob === 'away');
+    notify(
+      'presence',
+      'application/pidf+xml',
+      pidf('<dm:person id="p"><rpid:activities><rpid:busy/><rpid:other>dnd</rpid:other></rpid:activities></dm:person>'),
+    );
+    await until(() => lamps.states.bob === 'dnd');
+    notify('dialog', 'application/dialog-info+xml', kamailioEarly);
+    await until(() => lamps.states.bob === 'ringing');
+    notify('dialog', 'application/dialog-info+xml', '');
+    await until(() => lamps.states.bob === 'dnd');
+    notify('presence', 'application/pidf+xml', pidf('<dm:person id="p"><rpid:activities><rpid:busy/></rpid:activities></dm:person>'));
+    await until(() => lamps.states.bob === 'busy');
+    notify('presence', 'application/pidf+xml', pidf('<dm:person id="p"><rpid:activities><rpid:away/></rpid:activities></dm:person>', 'closed'));
+    await until(() => lamps.states.bob === 'offline');
+    notify('presence', 'application/pidf+xml', pidf(''));
+    await until(() => lamps.states.bob === 'idle');
+    phone.stop();
+  });
+});

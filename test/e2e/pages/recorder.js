@@ -124,20 +124,25 @@ window.liveLocalTracks = () => {
 
 // Leak accounting: every RTCPeerConnection and every captured track the page ever made.
 const peerConnections = [];
+// (A browser without WebRTC, Debian's WebKitGTK, has no RTCPeerConnection to count.)
 const NativePeerConnection = window.RTCPeerConnection;
-window.RTCPeerConnection = class extends NativePeerConnection {
-  constructor(...args) {
-    super(...args);
-    peerConnections.push(this);
-  }
-};
+if (NativePeerConnection) {
+  window.RTCPeerConnection = class extends NativePeerConnection {
+    constructor(...args) {
+      super(...args);
+      peerConnections.push(this);
+    }
+  };
+}
 const capturedTracks = [];
-const nativeGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = async (constraints) => {
-  const stream = await nativeGetUserMedia(constraints);
-  capturedTracks.push(...stream.getTracks());
-  return stream;
-};
+const nativeGetUserMedia = navigator.mediaDevices?.getUserMedia.bind(navigator.mediaDevices);
+if (nativeGetUserMedia) {
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await nativeGetUserMedia(constraints);
+    capturedTracks.push(...stream.getTracks());
+    return stream;
+  };
+}
 window.leaks = () => ({
   peerConnections: peerConnections.length,
   openPeerConnections: peerConnections.filter((pc) => pc.signalingState !== 'closed').length,
@@ -147,15 +152,16 @@ window.leaks = () => ({
 
 // Tone accounting: oscillators the page started and stopped (ringtone, ringback).
 window.oscillators = { started: 0, stopped: 0 };
-const createOscillator = AudioContext.prototype.createOscillator;
-AudioContext.prototype.createOscillator = function () {
-  const oscillator = createOscillator.call(this);
-  const start = oscillator.start.bind(oscillator);
-  const stop = oscillator.stop.bind(oscillator);
-  oscillator.start = (...args) => (window.oscillators.started++, start(...args));
-  oscillator.stop = (...args) => (window.oscillators.stopped++, stop(...args));
-  return oscillator;
-};
+const createOscillator = window.AudioContext?.prototype.createOscillator;
+if (createOscillator)
+  AudioContext.prototype.createOscillator = function () {
+    const oscillator = createOscillator.call(this);
+    const start = oscillator.start.bind(oscillator);
+    const stop = oscillator.stop.bind(oscillator);
+    oscillator.start = (...args) => (window.oscillators.started++, start(...args));
+    oscillator.stop = (...args) => (window.oscillators.stopped++, stop(...args));
+    return oscillator;
+  };
 
 /** The newest RTCPeerConnection's local and remote SDP (the offer/answer as sent and received). */
 window.lastSdp = () => {

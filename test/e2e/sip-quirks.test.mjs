@@ -377,10 +377,10 @@ describe('redirects', () => {
 
 describe('session timers', () => {
   test(
-    '422 Session Interval Too Small with Min-SE: 1800: the phone retries once with Session-Expires: 1800, as the same call',
+    '422 Session Interval Too Small with Min-SE: 1800: the phone retries once with Session-Expires and Min-SE 1800, same Call-ID, From and To, next CSeq',
     { timeout: 40000 },
     async () => {
-      const sipp = await env.startSipp('uas-session-interval-too-small.xml', 'min-se', { calls: 2 });
+      const sipp = await env.startSipp('uas-session-interval-too-small.xml', 'min-se', { calls: 1 });
       const phone = await env.registered('alice');
       try {
         const placed = await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
@@ -391,6 +391,13 @@ describe('session timers', () => {
         const invites = tracedMessages(messages).filter((m) => m.direction === 'received' && m.text.startsWith('INVITE '));
         assert.equal(invites.length, 2);
         assert.match(invites[1].text, /^Session-Expires: *1800\b/im);
+        assert.match(invites[1].text, /^Min-SE: *1800\r?$/im);
+        const header = (text, name) => new RegExp(`^${name}: *(.*?)\r?$`, 'im').exec(text)?.[1];
+        assert.equal(header(invites[1].text, 'Call-ID'), header(invites[0].text, 'Call-ID'));
+        assert.equal(header(invites[1].text, 'From'), header(invites[0].text, 'From'), 'the same From, tag included');
+        assert.equal(header(invites[1].text, 'To'), header(invites[0].text, 'To'));
+        const cseq = (text) => Number(header(text, 'CSeq').split(' ')[0]);
+        assert.equal(cseq(invites[1].text), cseq(invites[0].text) + 1);
         assert.deepEqual(
           startLines(messages, 'sent').filter((l) => !/ 100 /.test(l)),
           ['SIP/2.0 422 Session Interval Too Small', 'SIP/2.0 486 Busy Here'],

@@ -376,7 +376,8 @@ export class Call {
     const next = this.retries.next(failure, `${this.session.remote_identity.uri}`, this.observer.followRedirects);
     let session;
     try {
-      session = next && this.observer.invite(next.target, this.localStream!, this.video, { extraHeaders: this.extraHeaders, ...next.options });
+      const extraHeaders = [...this.extraHeaders, ...((next?.options as { extraHeaders?: string[] } | undefined)?.extraHeaders ?? [])];
+      session = next && this.observer.invite(next.target, this.localStream!, this.video, { ...next.options, extraHeaders });
     } catch {
       // A Contact JsSIP cannot call: the call ends with the response we have.
     }

@@ -7,7 +7,8 @@
 import { requireConfig, resolveTarget, type PhoneConfig } from '../kernel/config.js';
 import type { EndCause } from '../kernel/causes.js';
 import { PhoneError, toPhoneError } from '../kernel/errors.js';
-import { onInviteRefusedWithoutWebRTC, type RTCSession, type RTCSessionEvent, type UA } from '../kernel/jssip-adapter.js';
+import type { RTCSession, RTCSessionEvent, UA } from '../kernel/jssip-adapter.js';
+import { onInviteRefusedWithoutWebRTC, reuseDialogIdentity, type DialogIdentity } from '../kernel/jssip-ua-hooks.js';
 import { requireWebRTC } from '../media/webrtc-support.js';
 import { loadBrowserShims } from '../media/browser-shims.js';
 import { codecsFor, parseCodecs, preferCodecs, reorderOffer } from '../media/codec-preferences.js';
@@ -330,8 +331,15 @@ export class Calls implements CallObserver {
   }
 
   /** Sends an INVITE offering the tracks of `stream` (and sendrecv transceivers for those still to come). */
-  invite(target: string, stream: MediaStream, video: boolean, options?: object): RTCSession {
-    return this.host.userAgent()!.call(target, {
+  invite(
+    target: string,
+    stream: MediaStream,
+    video: boolean,
+    { sameDialog, ...options }: { sameDialog?: DialogIdentity; extraHeaders?: string[] } = {},
+  ): RTCSession {
+    const ua = this.host.userAgent()!;
+    if (sameDialog) reuseDialogIdentity(ua, sameDialog);
+    return ua.call(target, {
       ...options,
       mediaConstraints: { audio: false, video: false },
       eventHandlers: {

@@ -4,6 +4,8 @@
  * 422 as our Session-Expires. The call stays as it was while it is retried.
  */
 
+import type { DialogIdentity } from '../kernel/jssip-ua-hooks.js';
+
 /** INVITEs one outgoing call may send in all (redirects and 422 retries). */
 const MAX_INVITES = 5;
 
@@ -15,6 +17,9 @@ export interface InviteFailure {
 
 interface IncomingResponse {
   status_code: number;
+  call_id: string;
+  from_tag: string;
+  cseq: number;
   getHeader(name: string): string;
   getHeaders(name: string): string[];
   parseHeader(name: string, index: number): unknown;
@@ -44,7 +49,11 @@ export class InviteRetry {
     if (code === 422 && !this.tried.has(code)) {
       this.tried.add(code);
       target = current;
-      options = { sessionTimersExpires: parseInt(response.getHeader('min-se')) };
+      // RFC 4028 §7.4: Min-SE with the 422's value; RFC 3261 §8.1.3.5: the same Call-ID, From and
+      // To with the next CSeq (a server may match the retry to the first attempt).
+      const minSe = parseInt(response.getHeader('min-se'));
+      const sameDialog: DialogIdentity = { callId: response.call_id, fromTag: response.from_tag, cseq: response.cseq + 1 };
+      options = { sessionTimersExpires: minSe, extraHeaders: [`Min-SE: ${minSe}`], sameDialog };
     } else {
       if (code < 400 && followRedirects) {
         const contacts = response.getHeaders('contact').map((_, i) => response.parseHeader('contact', i) as Contact);

@@ -1,4 +1,4 @@
-import type { Caller } from '../kernel/jssip-adapter.js';
+import type { Caller } from '../kernel/jssip-ua-hooks.js';
 import type { CallInfo } from './call.js';
 
 /** A call refused before it became one (JsSIP answered 488 for want of WebRTC), as the page sees it: incoming, ended, never answered. */

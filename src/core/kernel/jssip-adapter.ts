@@ -389,39 +389,3 @@ export function sendOtherRequest(ua: UA, method: string, target: string, body: s
     constants.MESSAGE = saved;
   }
 }
-
-/** Who called, as an INVITE's From says. */
-export interface Caller {
-  uri: string;
-  displayName: string;
-  callId: string;
-}
-
-/**
- * In a browser without RTCPeerConnection JsSIP answers every new INVITE 488 Not Acceptable Here
- * itself (UA.receiveRequest) and tells nobody: `refused` hears of each such call after JsSIP's
- * answer, so that it can show as missed.
- */
-export function onInviteRefusedWithoutWebRTC(ua: UA, refused: (caller: Caller) => void): void {
-  type Request = {
-    method: string;
-    to_tag?: string;
-    call_id: string;
-    from?: { uri: { toString(): string }; display_name?: string };
-    reply(code: number, ...rest: unknown[]): void;
-  };
-  const internals = ua as unknown as { receiveRequest(request: Request): void };
-  const receive = internals.receiveRequest.bind(ua);
-  internals.receiveRequest = (request) => {
-    if (request.method !== 'INVITE' || request.to_tag || typeof (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection === 'function')
-      return receive(request);
-    const reply = request.reply.bind(request);
-    let status = 0;
-    request.reply = (code, ...rest) => {
-      if (code >= 200) status ||= code;
-      reply(code, ...rest);
-    };
-    receive(request);
-    if (status === 488) refused({ uri: request.from?.uri.toString() ?? '', displayName: request.from?.display_name ?? '', callId: request.call_id });
-  };
-}

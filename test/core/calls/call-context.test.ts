@@ -137,3 +137,23 @@ describe('Codec preferences on our answer (fake registrar)', () => {
     phone.stop();
   });
 });
+
+describe('Hanging up a call whose CANCEL gets no 487 (fake registrar)', () => {
+  it('ends at once for the user, media released, whatever the transaction still does', async () => {
+    for (const reply of ['ring', () => null] as const) {
+      const server = new FakeSipServer();
+      server.inviteReply = reply;
+      const { phone, events } = await registered(server);
+      const id = await phone.call('bob');
+      await until(() => server.requests.some((r) => r.startsWith('INVITE')));
+      if (reply === 'ring') await until(() => phone.getCall(id)?.state === 'ringing');
+      const track = phone.getCall(id)!.localStream?.getTracks()[0];
+      await phone.hangup(id);
+      await until(() => events.some((e) => e.type === 'call-ended'), 200);
+      expect(events.find((e) => e.type === 'call-ended')!.detail).to.include({ cause: 'canceled' });
+      expect(phone.calls, `${typeof reply}: no call left`).to.deep.equal([]);
+      if (track) expect(track.readyState).to.equal('ended');
+      phone.stop();
+    }
+  });
+});

@@ -24,6 +24,9 @@ import { SetupCheckController } from './controllers/setup-check-controller.js';
 import { LinksController } from './controllers/links-controller.js';
 import { OfflineCountdownController } from './controllers/offline-countdown-controller.js';
 import { HistoryController } from './controllers/history-controller.js';
+import { RecordingController } from './controllers/recording-controller.js';
+import { ConferenceController } from './controllers/conference-controller.js';
+import { callMediaExtras } from './parts/call-media-extras.js';
 import { statusView } from './views/status-view.js';
 import { settingsView } from './views/settings-view.js';
 import { callView } from './views/call-view.js';
@@ -56,6 +59,7 @@ import { loadLanguage, stringsFor, type Strings } from './i18n/strings.js';
  * @fires {CustomEvent<SipVoicemailDetail>} sip-voicemail - Our message summary changed (RFC 3842): `voicemail` is { waiting, newMessages, oldMessages }.
  * @fires {CustomEvent<SipErrorDetail>} sip-error - A configuration or usage error (`code`, `message`).
  * @fires {CustomEvent<SipMessageDetail>} sip-message - A text message arrived (`message`: a MessageInfo, already in `messages`).
+ * @fires {CustomEvent<SipRecordingDetail>} sip-recording - A call's recording `state` is 'started' or 'stopped' (then with the recording as `blob`; also when the call ends while recorded).
  *
  * @csspart status - The status line (registration, call, last error).
  * @csspart offline-banner - Shown while the connection is lost: what happened and the next retry.
@@ -104,6 +108,11 @@ import { loadLanguage, stringsFor, type Strings } from './i18n/strings.js';
  * @csspart contact - One colleague: a button with their lamp and name that calls them; `data-state` is the lamp.
  * @csspart lamp - A colleague's lamp: the success colour idle, `--sip-phone-lamp-ringing` blinking while ringing, the danger colour busy, the muted colour offline, hollow unknown.
  * @csspart header - The brand area at the top, holding the `header` slot (hidden while empty).
+ * @csspart recording - "Recording", with a red dot, while the call is recorded (startRecording()).
+ * @csspart conference - In a local conference (merge()): the other merged parties, beside the call's own.
+ * @csspart conference-party - One other party of the conference: their video (or nothing to see on an audio call) and name.
+ * @csspart conference-video - The video of another party of the conference (it also plays their sound).
+ * @csspart merge-button - "Merge calls": shown while two connected calls are not merged; merges the two newest.
  *
  * @slot header - A brand area above the status line: a logo, a title, a link.
  * @slot call-actions - Extra buttons beside the call controls, shown while a call is placed or in progress (not while it rings in).
@@ -169,6 +178,8 @@ export class SipPhone extends SipPhoneProperties {
   });
   private readonly inbox = new MessagesController(this, this.core, () => this.uri, this.report);
   private readonly callHistory = new HistoryController(this, this.core, () => this.uri);
+  private readonly recorder = new RecordingController(this, this.core, this.report);
+  private readonly conference = new ConferenceController(this, this.core, this.report);
   private readonly setupCheck = new SetupCheckController(
     this,
     () => ({ server: this.server, iceServers: this.iceServers, devices: this.deviceList.choice, language: this.language }),
@@ -338,6 +349,30 @@ export class SipPhone extends SipPhoneProperties {
     return this.core.run((phone) => phone.stopScreenShare(callId));
   }
 
+  /**
+   * Records a call (the newest connected one by default): our microphone and the other side mixed
+   * into one track, in the type the browser records (e.g. `audio/webm;codecs=opus`). Fires
+   * `sip-recording` ('started'). Telling the other party is the page's duty where the law requires
+   * it. Rejects with 'not-in-call' (no call in progress) or 'no-such-call' (an unknown id).
+   */
+  startRecording(callId?: string): Promise<void> {
+    return this.recorder.start(callId);
+  }
+
+  /** Stops recording (the newest recorded call by default); resolves to the recording (`sip-recording` 'stopped' carries it too). */
+  stopRecording(callId?: string): Promise<Blob> {
+    return this.recorder.stop(callId);
+  }
+
+  /**
+   * Merges two connected calls into a local conference (held ones resume): each party hears us
+   * and the other, mixed in this browser, so it works with any peer. mute() then mutes us in both;
+   * when one ends, the other goes on as an ordinary call. `CallInfo.conference` lists the merged ids.
+   */
+  merge(callIdA: string, callIdB: string): Promise<void> {
+    return this.conference.merge(callIdA, callIdB);
+  }
+
   /** Microphones, cameras and speakers (labels appear once the page may use media). */
   get devices(): DeviceList {
     return this.deviceList.list;
@@ -420,6 +455,16 @@ export class SipPhone extends SipPhoneProperties {
     this.core.updated(changed);
   }
 
+  /** The recording indicator, the conference's other parties, "Merge calls". */
+  private callExtras(t: Strings) {
+    const call = this.activeCall;
+    if (!call || call.state !== 'active') return '';
+    const partners = (call.conference ?? []).flatMap((id) => this.core.getCall(id) ?? []);
+    const apart = this.calls.filter((c) => c.state === 'active' && !c.conference);
+    const onMerge = apart.length >= 2 ? () => void this.merge(apart.at(-2)!.id, apart.at(-1)!.id).catch(() => {}) : null;
+    return callMediaExtras({ t, call, recording: this.recorder.isRecording(call.id), partners, onMerge });
+  }
+
   override render() {
     const t = this.t;
     return html`
@@ -427,7 +472,7 @@ export class SipPhone extends SipPhoneProperties {
         ${statusView(t, this, this.core, this.status)}
         <div class="panes">
           ${settingsView(t, this, this.settings, this.setupCheck, this.alerts)}
-          ${callView(t, this, this.core, this.dialler, this.rings)}
+          ${callView(t, this, this.core, this.dialler, this.rings, this.callExtras(t))}
           ${extrasView(t, this, this.deviceList, this.inbox, this.callHistory)}
         </div>
       </div>

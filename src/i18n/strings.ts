@@ -48,6 +48,12 @@ export interface Strings {
   onHoldLabel: string;
   /** Over the video while the other side holds the call. */
   heldByOtherLabel: string;
+  /** The recording indicator while the call is recorded (startRecording()). */
+  recordingLabel: string;
+  /** Above the other parties' pictures in a local conference (merge()): their names, joined. */
+  conferenceWith: (names: string[]) => string;
+  /** Merges the two calls into a local conference. */
+  mergeCalls: string;
   startCamera: string;
   stopCamera: string;
   microphoneLevel: string;
@@ -178,6 +184,9 @@ export const en: Strings = {
   callStates: { calling: 'Calling…', ringing: 'Ringing…', active: 'Connected' },
   onHoldLabel: 'On hold',
   heldByOtherLabel: 'Held by the other side',
+  recordingLabel: 'Recording',
+  conferenceWith: (names) => `Conference with ${names.join(' and ')}`,
+  mergeCalls: 'Merge calls',
   startCamera: 'Start camera',
   stopCamera: 'Stop camera',
   microphoneLevel: 'Microphone level',
@@ -235,6 +244,7 @@ export const en: Strings = {
     'not-configured': 'Set the server and your SIP address in Settings.',
     'not-registered': 'Register before calling.',
     'no-such-call': 'There is no call to act on.',
+    'not-in-call': 'There is no call in progress.',
     'invalid-call-state': 'The call cannot do that right now.',
     'change-refused': 'The other side refused the change; the call goes on as it was.',
     'media-denied': 'Access to the microphone or camera was denied.',

@@ -15,8 +15,10 @@ const FIRST_LOAD_BUDGET_GZIP = 35 * 1024;
 // The SIP stack (JsSIP, 53 KB, in sip-stack; the Phone and the rest of the core, 9 KB, in phone),
 // webrtc-adapter (12 KB), the setup check (7 KB), the conversations (3 KB), the German strings
 // (3 KB) and the contacts with their busy lamps load on demand;
-// issue #14 sets 120 KiB for everything, with room for the features it lists.
-const TOTAL_BUDGET_GZIP = 120 * 1024;
+// issue #14 sets 120 KiB for everything, with room for the features it lists; issue #19 (items 9
+// and 10) adds 2 KiB: the recorder and the conference mixer (chunks of 0.6 and 0.9 KB) and their
+// controllers, indicator and strings in the first load.
+const TOTAL_BUDGET_GZIP = 122 * 1024;
 
 test(`dist/sip-phone.js, what a page loads first, stays within ${FIRST_LOAD_BUDGET_GZIP} bytes gzip`, () => {
   console.log(`first load: ${entry.length} bytes raw, ${gzip(entry)} bytes gzip`);

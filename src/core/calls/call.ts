@@ -41,6 +41,11 @@ export interface CallInfo {
   mediaConnected: boolean;
   /** The quality warnings in force (see `call-quality`), most telling first. */
   qualityWarnings: QualityWarning[];
+  /**
+   * The ids of the calls merged with this one in a local conference (see merge()), or null when
+   * it is not merged: each party then hears us and the others.
+   */
+  conference: string[] | null;
 }
 
 export interface CallEnd {
@@ -50,7 +55,7 @@ export interface CallEnd {
 }
 
 /** What changed in a `call-updated` event. */
-export type CallChange = 'held' | 'remoteHeld' | 'muted' | 'video' | 'transfer' | 'media';
+export type CallChange = 'held' | 'remoteHeld' | 'muted' | 'video' | 'transfer' | 'media' | 'conference';
 
 /** Where a blind transfer we started stands (from the NOTIFY sipfrag). */
 export type TransferState = 'trying' | 'ringing' | 'accepted' | 'failed';
@@ -109,6 +114,8 @@ export class Call {
   earlyMedia = false;
   /** The SDP offer of an incoming call ('' for others). */
   offer = '';
+  /** The ids of the calls merged with this one (CallInfo.conference). */
+  conference: string[] | null = null;
   /** The screen track while sharing the screen instead of the camera. */
   screenTrack: MediaStreamTrack | null = null;
   private readonly senders = new CallSenders(this);
@@ -156,6 +163,7 @@ export class Call {
       screenSharing: this.screenTrack !== null,
       mediaConnected: this.mediaConnected,
       qualityWarnings: this.mediaPath.warnings,
+      conference: this.conference && [...this.conference],
     };
   }
 
@@ -238,6 +246,12 @@ export class Call {
     }
     this.observer.mediaChanged(this);
     return old;
+  }
+
+  /** Merged with these calls (null: no longer merged); reported as a `conference` change. */
+  setConference(ids: string[] | null): void {
+    this.conference = ids;
+    this.observer.updated(this, 'conference');
   }
 
   private requireState(state: CallState): void {

@@ -11,6 +11,7 @@ export type PhoneErrorCode =
   | 'not-configured'
   | 'not-registered'
   | 'no-such-call'
+  | 'not-in-call'
   | 'invalid-call-state'
   | 'change-refused'
   | 'media-denied'

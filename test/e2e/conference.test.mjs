@@ -118,3 +118,26 @@ test('alice merges her calls with bob and carol: muted herself, bob hears carol 
     await close(alice, bob, carol);
   }
 });
+
+test('a video conference merged with "Merge calls": alice sees both bob and carol', async () => {
+  const alice = await registered('alice');
+  const bob = await registered('bob');
+  const carol = await registered('carol');
+  try {
+    await aliceCalls(alice, bob, { video: true });
+    await aliceCalls(alice, carol, { video: true });
+    await alice.page.locator('sip-phone').locator('[part~="merge-button"]').click();
+    await until(async () => (await alice.prop('calls')).every((c) => c.conference?.length === 1 && !c.held), { message: 'merged by the button' });
+    assert.equal(await alice.text('[part~="merge-button"]'), null);
+    // carol in the big picture, bob beside her: both pictures play.
+    const sizes = () =>
+      alice.page.evaluate(() =>
+        ['remote-video', 'conference-video'].map((name) => window.phone().shadowRoot.querySelector(`[part~="${name}"]`)?.videoWidth ?? 0),
+      );
+    await until(async () => (await sizes()).every((width) => width > 0), { message: 'both parties seen' });
+    await alice.call('hangup');
+    await alice.call('hangup');
+  } finally {
+    await close(alice, bob, carol);
+  }
+});

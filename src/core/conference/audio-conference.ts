@@ -96,12 +96,26 @@ export class AudioConference {
     try {
       const muted = changed ? changed.info.muted.audio : this.members.some(({ call }) => call.info.muted.audio);
       if (changed) for (const { call } of this.members) if (call.info.muted.audio !== muted && call.state === 'active') call.mute('audio', muted);
-      if (this.members.some((member) => audioOf(member.call.remoteStream) !== member.remoteTrack)) this.wire();
+      // Another microphone chosen meanwhile (selectDevices() put it on the senders): it is our
+      // voice in the mix now, and the mixes go back on the senders.
+      const switched = this.members.filter((member) => {
+        const track = audioSender(member.call)?.track;
+        return track && track !== this.mixOf(member) && track.readyState === 'live' && (member.plainTrack = track);
+      });
+      if (switched.length || this.members.some((member) => audioOf(member.call.remoteStream) !== member.remoteTrack)) this.wire();
+      for (const member of switched)
+        void audioSender(member.call)
+          ?.replaceTrack(this.mixOf(member))
+          .catch(() => {});
       if (this.mic) this.mic.track.enabled = !muted;
-      for (const member of this.members) member.mix.stream.getAudioTracks()[0].enabled = true;
+      for (const member of this.members) this.mixOf(member).enabled = true;
     } finally {
       this.syncing = false;
     }
+  }
+
+  private mixOf(member: Member): MediaStreamTrack {
+    return member.mix.stream.getAudioTracks()[0];
   }
 
   /** (Re)connects the graph: our microphone into every mix, each call's remote audio into the others' mixes. */

@@ -70,6 +70,25 @@ describe('AudioConference', () => {
     expect(carolToBob, 'carol, still heard by bob').to.be.greaterThan(-40);
   });
 
+  it('another microphone put on a sender (selectDevices) becomes our voice in the mix, and the mix goes back on', async () => {
+    const bob = fakeCall('bob', tones.track(440), tones.track(1000));
+    const carol = fakeCall('carol', tones.track(440), tones.track(2000));
+    const conference = new AudioConference();
+    await conference.add(bob.call);
+    await conference.add(carol.call);
+    const mix = bob.sender.track;
+    const headset = tones.track(700);
+    bob.sender.track = headset;
+    carol.sender.track = tones.track(700);
+    conference.sync();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(bob.sender.track).to.equal(mix);
+    const [newMic, carolToBob] = await tones.levels(bob.sender.track!, [700, 2000]);
+    expect(newMic, 'the new microphone to bob').to.be.greaterThan(-40);
+    expect(carolToBob, 'carol to bob').to.be.greaterThan(-40);
+    expect(headset.readyState).to.equal('live');
+  });
+
   it('when one call ends the other sends the plain microphone again and the conference is over', async () => {
     const mic = tones.track(440);
     const bob = fakeCall('bob', tones.track(440), tones.track(1000));

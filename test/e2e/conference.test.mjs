@@ -2,7 +2,7 @@
 // through Kamailio); she mixes in her browser, so each hears her and the other.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eSuite, openRegisteredPhone, receivedDuring, until } from './support/harness.mjs';
+import { assertNoAxeViolations, e2eSuite, openRegisteredPhone, receivedDuring, until } from './support/harness.mjs';
 
 const env = e2eSuite('conference');
 
@@ -135,6 +135,7 @@ test('a video conference merged with "Merge calls": alice sees both bob and caro
         ['remote-video', 'conference-video'].map((name) => window.phone().shadowRoot.querySelector(`[part~="${name}"]`)?.videoWidth ?? 0),
       );
     await until(async () => (await sizes()).every((width) => width > 0), { message: 'both parties seen' });
+    await assertNoAxeViolations(alice, env.web.url, 'in a video conference');
     await alice.call('hangup');
     await alice.call('hangup');
   } finally {

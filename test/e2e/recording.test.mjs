@@ -1,7 +1,7 @@
 // Recording a call between <sip-phone> elements through Kamailio: both sides in one track.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eSuite, openRegisteredPhone, until } from './support/harness.mjs';
+import { assertNoAxeViolations, e2eSuite, openRegisteredPhone, until } from './support/harness.mjs';
 
 const env = e2eSuite('recording');
 
@@ -38,6 +38,7 @@ test("alice records her call with bob: the recording holds bob's side while only
     const start = await alice.waitFor('sip-recording', { state: 'started' });
     assert.equal(start.detail.call.id, id);
     assert.equal(await alice.text('[part~="recording"]'), 'Recording');
+    await assertNoAxeViolations(alice, env.web.url, 'recording');
     await sleep(3000);
     // Then only alice: she unmutes, bob mutes.
     const switched = await secondsSince(alice, started);

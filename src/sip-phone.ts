@@ -26,11 +26,11 @@ import { OfflineCountdownController } from './controllers/offline-countdown-cont
 import { HistoryController } from './controllers/history-controller.js';
 import { RecordingController } from './controllers/recording-controller.js';
 import { ConferenceController } from './controllers/conference-controller.js';
-import { callMediaExtras } from './parts/call-media-extras.js';
 import { statusView } from './views/status-view.js';
 import { settingsView } from './views/settings-view.js';
 import { callView } from './views/call-view.js';
 import { extrasView } from './views/extras-view.js';
+import { callExtrasView } from './views/call-extras-view.js';
 import { styles } from './sip-phone.styles.js';
 import { SipPhoneProperties } from './sip-phone-properties.js';
 import { loadLanguage, stringsFor, type Strings } from './i18n/strings.js';
@@ -455,16 +455,6 @@ export class SipPhone extends SipPhoneProperties {
     this.core.updated(changed);
   }
 
-  /** The recording indicator, the conference's other parties, "Merge calls". */
-  private callExtras(t: Strings) {
-    const call = this.activeCall;
-    if (!call || call.state !== 'active') return '';
-    const partners = (call.conference ?? []).flatMap((id) => this.core.getCall(id) ?? []);
-    const apart = this.calls.filter((c) => c.state === 'active' && !c.conference);
-    const onMerge = apart.length >= 2 ? () => void this.merge(apart.at(-2)!.id, apart.at(-1)!.id).catch(() => {}) : null;
-    return callMediaExtras({ t, call, recording: this.recorder.isRecording(call.id), partners, onMerge });
-  }
-
   override render() {
     const t = this.t;
     return html`
@@ -472,7 +462,7 @@ export class SipPhone extends SipPhoneProperties {
         ${statusView(t, this, this.core, this.status)}
         <div class="panes">
           ${settingsView(t, this, this.settings, this.setupCheck, this.alerts)}
-          ${callView(t, this, this.core, this.dialler, this.rings, this.callExtras(t))}
+          ${callView(t, this, this.core, this.dialler, this.rings, callExtrasView(t, this, this.core, this.recorder))}
           ${extrasView(t, this, this.deviceList, this.inbox, this.callHistory)}
         </div>
       </div>

@@ -81,6 +81,17 @@ test('alice merges her calls with bob and carol: muted herself, bob hears carol 
     assert.equal(await alice.text('[part~="caller"]'), 'carol');
     assert.equal(await alice.text('[part~="conference-party"] figcaption'), 'bob');
 
+    // Recording the call with carol while only bob makes a sound: a merged call's recording holds
+    // the other merged parties too.
+    await carol.call('mute');
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual(await alice.call('startRecording', withCarol), {});
+    await new Promise((r) => setTimeout(r, 3000));
+    await alice.call('stopRecording', withCarol);
+    const recording = await alice.page.evaluate(() => window.recordingPeaks(-1, [[0.5, 2.8]]));
+    t.diagnostic(`the recording of carol's call with only bob unmuted: ${JSON.stringify(recording)}`);
+    assert.ok(recording.peaks[0] > 0.02, `bob in the recording of the call with carol: ${JSON.stringify(recording)}`);
+
     // Bob and carol mute too: with alice muted in both calls, nothing reaches either of them.
     await Promise.all([bob.call('mute'), carol.call('mute')]);
     await new Promise((r) => setTimeout(r, 1000));

@@ -107,6 +107,9 @@ export class AudioConference {
         void audioSender(member.call)
           ?.replaceTrack(this.mixOf(member))
           .catch(() => {});
+      // Every call's own microphone track, not only the one in the mix: a recording of a merged
+      // call takes its call's microphone, and muted must be silent there too.
+      for (const { plainTrack } of this.members) if (plainTrack) plainTrack.enabled = !muted;
       if (this.mic) this.mic.track.enabled = !muted;
       for (const member of this.members) this.mixOf(member).enabled = true;
     } finally {

@@ -65,6 +65,8 @@ describe('AudioConference', () => {
     bob.call.mute('audio', true);
     conference.sync(bob.call);
     expect(carol.call.info.muted.audio).to.equal(true);
+    // Each call's own microphone is off too (a recording of a merged call takes it).
+    expect([bob.call, carol.call].map((c) => c.localStream.getAudioTracks()[0].enabled)).to.deep.equal([false, false]);
     const [mic, , carolToBob] = await tones.levels(bob.sender.track!, [440, 1000, 2000]);
     expect(mic, 'our microphone, muted').to.be.lessThan(-80);
     expect(carolToBob, 'carol, still heard by bob').to.be.greaterThan(-40);

@@ -39,7 +39,7 @@ export const de: Strings = {
   onHoldLabel: 'Gehalten',
   heldByOtherLabel: 'Von der Gegenseite gehalten',
   recordingLabel: 'Aufnahme läuft',
-  conferenceWith: (names) => `Konferenz mit ${names.join(' und ')}`,
+  conferenceWith: (names) => `Konferenz mit ${new Intl.ListFormat('de').format(names)}`,
   mergeCalls: 'Gespräche zusammenführen',
   startCamera: 'Kamera einschalten',
   stopCamera: 'Kamera ausschalten',

@@ -50,7 +50,7 @@ export interface Strings {
   heldByOtherLabel: string;
   /** The recording indicator while the call is recorded (startRecording()). */
   recordingLabel: string;
-  /** Above the other parties' pictures in a local conference (merge()): their names, joined. */
+  /** The accessible name of a local conference's parties (merge()): everyone in it, by name. */
   conferenceWith: (names: string[]) => string;
   /** Merges the two calls into a local conference. */
   mergeCalls: string;
@@ -185,7 +185,7 @@ export const en: Strings = {
   onHoldLabel: 'On hold',
   heldByOtherLabel: 'Held by the other side',
   recordingLabel: 'Recording',
-  conferenceWith: (names) => `Conference with ${names.join(' and ')}`,
+  conferenceWith: (names) => `Conference with ${new Intl.ListFormat('en').format(names)}`,
   mergeCalls: 'Merge calls',
   startCamera: 'Start camera',
   stopCamera: 'Stop camera',

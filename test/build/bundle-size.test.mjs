@@ -43,6 +43,8 @@ for (const [chunk, what, element] of [
   ['contacts', 'the busy lamps and their contacts panel', 'sip-contacts'],
   ['de', 'the German strings (lang="de")', null],
   ['phone', 'the SIP stack (the Phone and the core; JsSIP in the sip-stack chunk it imports)', null],
+  ['call-recording', 'the call recorder (startRecording())', null],
+  ['audio-conference', 'the conference mixer (merge())', null],
 ]) {
   test(`${what} is a chunk of its own, which the first load only imports on demand`, () => {
     const text = entry.toString('utf8');

@@ -39,7 +39,7 @@ export class ConferenceController implements ReactiveController {
         ...calls.filter((call) => call.info.held).map((call) => this.core.run((phone) => phone.unhold(call.id))),
       ]);
       for (const call of calls) if (call.state !== 'active') throw new PhoneError('invalid-call-state', `The call ${call.id} ended before the merge.`);
-      this.conference ??= new AudioConference();
+      this.conference ??= await AudioConference.create();
       for (const call of calls) await this.conference.add(call);
       this.host.requestUpdate();
     } catch (error) {

@@ -45,8 +45,13 @@ export class RecordingController implements ReactiveController {
       if (this.recordings.has(call.id)) return;
       const { CallRecording } = await this.importRecorder();
       if (call.state !== 'active') throw new PhoneError('not-in-call', 'The call ended before recording started.');
-      if (this.recordings.has(call.id)) return;
-      this.recordings.set(call.id, new CallRecording(this.tracksOf(call)));
+      const recording = await CallRecording.start(this.tracksOf(call));
+      if (call.state !== 'active' || this.recordings.has(call.id)) {
+        await recording.stop();
+        if (call.state !== 'active') throw new PhoneError('not-in-call', 'The call ended before recording started.');
+        return;
+      }
+      this.recordings.set(call.id, recording);
       this.dispatch({ call: call.info, state: 'started' });
     } catch (error) {
       throw this.report(toPhoneError(error));

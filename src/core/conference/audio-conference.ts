@@ -5,6 +5,7 @@
  * no renegotiation: it works with every peer. Its own chunk: loaded the first time a page merges.
  */
 import type { Call } from '../calls/call.js';
+import { runningAudioContext } from '../media/web-audio.js';
 
 /** What the conference needs of a call (a Call; tests pass stand-ins). */
 export type ConferenceCall = Pick<Call, 'id' | 'state' | 'localStream' | 'remoteStream' | 'peerConnection' | 'replaceTrack' | 'mute' | 'setConference'> & {
@@ -37,9 +38,13 @@ export class AudioConference {
   /** Set while sync() mutes the other calls (their mute events come back into sync()). */
   private syncing = false;
 
-  constructor(createContext: () => AudioContext = () => new AudioContext()) {
-    this.context = createContext();
-    void this.context.resume().catch(() => {});
+  /** A conference with no calls yet; rejects with 'media-unavailable' when Web Audio does not start (see web-audio.ts). */
+  static async create(createContext?: () => AudioContext): Promise<AudioConference> {
+    return new AudioConference(await runningAudioContext(createContext));
+  }
+
+  private constructor(context: AudioContext) {
+    this.context = context;
   }
 
   /** The ids of the merged calls. */

@@ -3,6 +3,7 @@
  * track and encoded by MediaRecorder in the type the browser records (e.g. `audio/webm;codecs=opus`
  * in Chromium and Firefox). Its own chunk: loaded the first time a page records.
  */
+import { runningAudioContext } from '../media/web-audio.js';
 
 /** Makes the Web Audio context and the recorder (tests and benchmarks may pass their own). */
 export interface RecordingEnvironment {
@@ -22,11 +23,16 @@ export class CallRecording {
   private readonly sources = new Map<MediaStreamTrack, MediaStreamAudioSourceNode>();
   private finished: Promise<Blob> | null = null;
 
-  /** Starts recording the audio of `tracks` (more may join with mix()). */
-  constructor(tracks: MediaStreamTrack[], environment: RecordingEnvironment = {}) {
-    this.context = environment.audioContext?.() ?? new AudioContext();
-    // A context made outside a user gesture starts suspended: it would record nothing.
-    void this.context.resume().catch(() => {});
+  /**
+   * Starts recording the audio of `tracks` (more may join with mix()); rejects with
+   * 'media-unavailable' when Web Audio does not start (see web-audio.ts).
+   */
+  static async start(tracks: MediaStreamTrack[], environment: RecordingEnvironment = {}): Promise<CallRecording> {
+    return new CallRecording(await runningAudioContext(environment.audioContext), tracks, environment);
+  }
+
+  private constructor(context: AudioContext, tracks: MediaStreamTrack[], environment: RecordingEnvironment) {
+    this.context = context;
     this.destination = this.context.createMediaStreamDestination();
     this.mix(tracks);
     this.recorder = environment.mediaRecorder?.(this.destination.stream) ?? new MediaRecorder(this.destination.stream);

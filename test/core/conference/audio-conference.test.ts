@@ -41,7 +41,7 @@ describe('AudioConference', () => {
     const mic = tones.track(440);
     const bob = fakeCall('bob', mic, tones.track(1000));
     const carol = fakeCall('carol', tones.track(440), tones.track(2000));
-    const conference = new AudioConference();
+    const conference = await AudioConference.create();
     await conference.add(bob.call);
     await conference.add(carol.call);
     expect(bob.call.conference).to.deep.equal(['carol']);
@@ -59,7 +59,7 @@ describe('AudioConference', () => {
   it('a mute on one call mutes us in all: the others still hear each other', async () => {
     const bob = fakeCall('bob', tones.track(440), tones.track(1000));
     const carol = fakeCall('carol', tones.track(440), tones.track(2000));
-    const conference = new AudioConference();
+    const conference = await AudioConference.create();
     await conference.add(bob.call);
     await conference.add(carol.call);
     bob.call.mute('audio', true);
@@ -75,7 +75,7 @@ describe('AudioConference', () => {
   it('another microphone put on a sender (selectDevices) becomes our voice in the mix, and the mix goes back on', async () => {
     const bob = fakeCall('bob', tones.track(440), tones.track(1000));
     const carol = fakeCall('carol', tones.track(440), tones.track(2000));
-    const conference = new AudioConference();
+    const conference = await AudioConference.create();
     await conference.add(bob.call);
     await conference.add(carol.call);
     const mix = bob.sender.track;
@@ -95,7 +95,7 @@ describe('AudioConference', () => {
     const mic = tones.track(440);
     const bob = fakeCall('bob', tones.track(440), tones.track(1000));
     const carol = fakeCall('carol', mic, tones.track(2000));
-    const conference = new AudioConference();
+    const conference = await AudioConference.create();
     await conference.add(bob.call);
     await conference.add(carol.call);
     expect(carol.sender.track).to.not.equal(mic);
@@ -104,5 +104,13 @@ describe('AudioConference', () => {
     expect(conference.over).to.equal(true);
     expect(carol.sender.track).to.equal(mic);
     expect(carol.call.conference).to.equal(null);
+  });
+});
+
+describe('AudioConference where Web Audio does not start', () => {
+  it("rejects with 'media-unavailable' (rather than merge calls into silence)", async () => {
+    const stuck = { state: 'suspended', resume: () => new Promise(() => {}), close: async () => {} } as unknown as AudioContext;
+    const error = await AudioConference.create(() => stuck).catch((e: { code: string }) => e);
+    expect((error as { code: string }).code).to.equal('media-unavailable');
   });
 });

@@ -27,7 +27,7 @@ describe('CallRecording', () => {
   afterEach(() => tones?.close());
 
   it('records our microphone and the other side mixed into one track, not what it was not given', async () => {
-    const recording = new CallRecording([tones.track(440), tones.track(1500)]);
+    const recording = await CallRecording.start([tones.track(440), tones.track(1500)]);
     tones.track(3000); // playing in the page, but not in this call
     await wait(1200);
     const blob = await recording.stop();
@@ -41,7 +41,7 @@ describe('CallRecording', () => {
 
   it('takes new tracks into the mix and drops the ones no longer given', async () => {
     const mic = tones.track(440);
-    const recording = new CallRecording([mic]);
+    const recording = await CallRecording.start([mic]);
     await wait(300);
     recording.mix([tones.track(1500)]);
     await wait(1200);
@@ -51,9 +51,19 @@ describe('CallRecording', () => {
   });
 
   it('stop() twice gives the same recording', async () => {
-    const recording = new CallRecording([tones.track(440)]);
+    const recording = await CallRecording.start([tones.track(440)]);
     await wait(300);
     const [a, b] = await Promise.all([recording.stop(), recording.stop()]);
     expect(a).to.equal(b);
+  });
+});
+
+describe('CallRecording where Web Audio does not start', () => {
+  it("rejects with 'media-unavailable' (no silent recording) and closes its context", async () => {
+    let closed = false;
+    const stuck = { state: 'suspended', resume: () => new Promise(() => {}), close: async () => void (closed = true) } as unknown as AudioContext;
+    const error = await CallRecording.start([], { audioContext: () => stuck }).catch((e: { code: string }) => e);
+    expect((error as { code: string }).code).to.equal('media-unavailable');
+    expect(closed).to.equal(true);
   });
 });

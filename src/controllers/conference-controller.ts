@@ -34,12 +34,11 @@ export class ConferenceController implements ReactiveController {
     try {
       const calls = [this.require(callIdA), this.require(callIdB)];
       if (calls[0] === calls[1]) throw new PhoneError('invalid-option', 'Give two different calls to merge.');
-      const [{ AudioConference }] = await Promise.all([
-        this.importMixer(),
-        ...calls.filter((call) => call.info.held).map((call) => this.core.run((phone) => phone.unhold(call.id))),
-      ]);
-      for (const call of calls) if (call.state !== 'active') throw new PhoneError('invalid-call-state', `The call ${call.id} ended before the merge.`);
+      // The mixer first: where Web Audio does not start, nothing changes (held calls stay held).
+      const { AudioConference } = await this.importMixer();
       this.conference ??= await AudioConference.create();
+      await Promise.all(calls.filter((call) => call.info.held).map((call) => this.core.run((phone) => phone.unhold(call.id))));
+      for (const call of calls) if (call.state !== 'active') throw new PhoneError('invalid-call-state', `The call ${call.id} ended before the merge.`);
       for (const call of calls) await this.conference.add(call);
       this.host.requestUpdate();
     } catch (error) {

@@ -37,6 +37,8 @@ export class ConferenceController implements ReactiveController {
       // The mixer first: where Web Audio does not start, nothing changes (held calls stay held).
       const { AudioConference } = await this.importMixer();
       this.conference ??= await AudioConference.create();
+      // (Call waiting's hold of the older call may still be under way: JsSIP refuses a resume then.)
+      await Promise.all(calls.map((call) => call.changeSettled()));
       await Promise.all(calls.filter((call) => call.info.held).map((call) => this.core.run((phone) => phone.unhold(call.id))));
       for (const call of calls) if (call.state !== 'active') throw new PhoneError('invalid-call-state', `The call ${call.id} ended before the merge.`);
       for (const call of calls) await this.conference.add(call);

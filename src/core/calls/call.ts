@@ -248,6 +248,11 @@ export class Call {
     return old;
   }
 
+  /** Resolves once our re-INVITE under way (hold, resume), if any, has been answered. */
+  async changeSettled(): Promise<void> {
+    await this.pendingChange?.catch(() => {});
+  }
+
   /** Merged with these calls (null: no longer merged); reported as a `conference` change. */
   setConference(ids: string[] | null): void {
     this.conference = ids;

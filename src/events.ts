@@ -5,6 +5,7 @@
 import type { PhoneEvents } from './core/phone.js';
 import type { MessagesEvents } from './core/messaging/messages.js';
 import type { BusyLampsEvents } from './core/presence/busy-lamps.js';
+import type { RecordingDetail } from './core/recording/call-recording.js';
 
 export type SipConnectingDetail = PhoneEvents['connecting'];
 export type SipConnectedDetail = PhoneEvents['connected'];
@@ -25,6 +26,8 @@ export type SipMessageDetail = MessagesEvents['message'];
 export type SipVoicemailDetail = PhoneEvents['voicemail'];
 /** A watched colleague's busy lamp changed (from core/presence/busy-lamps.ts, dispatched by the element's BusyLampsController). */
 export type SipPresenceDetail = BusyLampsEvents['presence'];
+/** A call's recording started or stopped (dispatched by the element's RecordingController). */
+export type SipRecordingDetail = RecordingDetail;
 
 /** Every event name with its detail type. */
 export interface SipPhoneEventMap {
@@ -45,6 +48,7 @@ export interface SipPhoneEventMap {
   'sip-error': CustomEvent<SipErrorDetail>;
   'sip-message': CustomEvent<SipMessageDetail>;
   'sip-presence': CustomEvent<SipPresenceDetail>;
+  'sip-recording': CustomEvent<SipRecordingDetail>;
 }
 
 /** Core event name → DOM event name (all core events but `change`). */

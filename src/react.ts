@@ -38,6 +38,7 @@ const events: SipPhoneReactEvents = {
   onSipError: event('sip-error'),
   onSipMessage: event('sip-message'),
   onSipPresence: event('sip-presence'),
+  onSipRecording: event('sip-recording'),
 };
 
 /** `<sip-phone>` as a React component; a `ref` gives the element (`register()`, `call()`, …). */

@@ -10,9 +10,87 @@ import type { Availability } from './core/presence/availability-value.js';
  * The attributes and properties of `<sip-phone>`, with their defaults: what a page configures.
  * Also how attributes are taken: `lang` re-renders, a `password` attribute is taken and removed.
  * `SipPhone` (sip-phone.ts) extends it with the methods, the read-only state and the rendering;
- * the manifest lists these as the element's own (inherited from here), and so the custom
- * properties a page themes it with (see Theming in the README; the presets are in sip-phone.styles.ts).
+ * the manifest lists these as the element's own (inherited from here), and so the parts, slots
+ * and custom properties a page styles it with (see Theming in the README; the presets are in
+ * sip-phone.styles.ts; which view or part renders each part: src/views/, src/parts/).
  *
+ * @csspart status - The status line (registration, call, last error).
+ * @csspart offline-banner - Shown while the connection is lost: what happened and the next retry.
+ * @csspart reconnect-button - "Reconnect now" in the offline banner.
+ * @csspart settings - The settings panel with the registration form.
+ * @csspart register-button - Register.
+ * @csspart unregister-button - Unregister.
+ * @csspart target - The "contact to call" field.
+ * @csspart call-button - Call.
+ * @csspart hangup-button - Bye: hangs up or cancels.
+ * @csspart incoming - The incoming-call box.
+ * @csspart answer-button - Answer an incoming call.
+ * @csspart reject-button - Reject an incoming call.
+ * @csspart ignore-button - Ignore: silences a ringing call here without answering it (`ignore()`).
+ * @csspart dnd - "Do not disturb" in the status line while `dnd` is on.
+ * @csspart dialpad - The dial pad.
+ * @csspart key - One key of the dial pad.
+ * @csspart in-call-controls - Mute, camera, hold, dial pad, transfer and screen sharing during a call.
+ * @csspart hold-button - Hold / Resume.
+ * @csspart mute-button - Mute / Unmute the microphone.
+ * @csspart transfer-button - Blind transfer to the contact in the field.
+ * @csspart quality - The call quality icon (signal bars); its figures (RTT, bitrate) in the tooltip.
+ * @csspart quality-warning - The call's quality warnings in words ("No sound from the other side"); empty while all is well.
+ * @csspart history - Recent calls.
+ * @csspart redial-button - Calls a number from the history again.
+ * @csspart clear-history-button - Clears the history.
+ * @csspart devices - Microphone, camera, speaker and ringer choices.
+ * @csspart share-button - Share the screen / Stop sharing (video calls).
+ * @csspart pip-button - Picture-in-picture for the remote video.
+ * @csspart remote-video - The other party's video (double-click: full screen).
+ * @csspart local-video - Our own camera, inset.
+ * @csspart videos - The video box: the remote video with our camera inset (hidden on audio calls).
+ * @csspart caller - The other party's name on the caller card (display name, else the user part of the address).
+ * @csspart caller-card - Who the call is with (avatar, name, address), where it stands in words, and the call timer.
+ * @csspart avatar - The other party's initials on the caller card.
+ * @csspart call-state - The call's state in words ("Ringing…", "Connected") and, once connected, the timer.
+ * @csspart call-timer - How long the call has been connected (m:ss).
+ * @csspart mic-level - A live level meter of our microphone during a call.
+ * @csspart camera-button - Stop / start our camera on a video call.
+ * @csspart dialpad-button - Opens and folds the dial pad during a call (it folds away when a call starts).
+ * @csspart fullscreen-button - Full screen for the video box.
+ * @csspart held-overlay - "On hold" / "Held by the other side" over the video while the call is held.
+ * @csspart sound-button - "Click to turn on sound": shown on an incoming call when the browser's autoplay policy blocked the ringtone.
+ * @csspart video-toggle - The "Video" checkbox and its label (offer video on the next call).
+ * @csspart voicemail-badge - The number of new voicemail messages, shown while messages wait; its accessible name says it in words.
+ * @csspart voicemail-button - "Call voicemail": calls `voicemail-uri` (shown only when it is set).
+ * @csspart contacts - The busy lamps of the colleagues in `watch` (loaded when `watch` is first set).
+ * @csspart contact - One colleague: a button with their lamp and name that calls them; `data-state` is the lamp.
+ * @csspart lamp - A colleague's lamp: the success colour idle, `--sip-phone-lamp-ringing` blinking while ringing, the danger colour busy, `--sip-phone-lamp-ringing` steady and half-filled away, the danger colour with a bar dnd, the muted colour offline, hollow unknown.
+ * @csspart header - The brand area at the top, holding the `header` slot (hidden while empty).
+ * @csspart recording - "Recording", with a red dot, while the call is recorded (startRecording()).
+ * @csspart conference - In a local conference (merge()): the other merged parties, beside the call's own.
+ * @csspart conference-party - One other party of the conference: their video (or nothing to see on an audio call) and name.
+ * @csspart conference-video - The video of another party of the conference (it also plays their sound).
+ * @csspart merge-button - "Merge calls": shown while two connected calls are not merged; merges the two newest.
+ *
+ * @slot header - A brand area above the status line: a logo, a title, a link.
+ * @slot call-actions - Extra buttons beside the call controls, shown while a call is placed or in progress (not while it rings in).
+ * @csspart export-button - "Export settings": downloads the settings as JSON (never the password).
+ * @csspart import-button - "Import settings": fills in the settings from a JSON file.
+ * @csspart notify-button - "Enable notifications": asks to show incoming calls as desktop notifications (with `notify`).
+ * @csspart check-setup-button - "Check my setup" in the settings: runs `preflight({ media: true })` and shows its results.
+ * @csspart setup-check - The results of the setup check (loaded when first opened).
+ * @csspart setup-check-summary - The setup check's overall verdict.
+ * @csspart setup-check-item - One line of the setup check: what was checked, its status and its verdict.
+ * @csspart setup-check-level - The microphone's level meter in the setup check.
+ * @csspart messages-button - "Messages": opens and closes the conversations.
+ * @csspart unread-badge - The number of unread messages, on the Messages button (hidden when there are none).
+ * @csspart conversations - The conversations view (loaded when first opened).
+ * @csspart threads - The list of conversations, one button per contact.
+ * @csspart thread - One conversation in the list: the contact and its unread count.
+ * @csspart thread-messages - The messages of the open conversation.
+ * @csspart message - One message (class `incoming` or `outgoing`), its text and time or state.
+ * @csspart thread-call-button - Calls the contact of the open conversation.
+ * @csspart composer - The form that sends a message: To, the text, Send.
+ * @csspart message-to - The address the message goes to.
+ * @csspart message-input - The text of the message.
+ * @csspart send-button - Send.
  * @cssprop [--sip-phone-accent=#1a73e8] - Accent colour (Register, focus rings); dark preset #8ab4f8.
  * @cssprop [--sip-phone-accent-contrast=#ffffff] - Text on the accent colour; dark preset #202124.
  * @cssprop [--sip-phone-background=#ffffff] - Background; dark preset #202124.

@@ -2,11 +2,13 @@ import { css } from 'lit';
 import { layout } from './styles/layout.js';
 import { tokens } from './styles/tokens.js';
 import { qualityWarningStyles } from './parts/quality-warning.js';
+import { callMediaExtrasStyles } from './parts/call-media-extras.js';
 
 export const styles = [
   tokens,
   layout,
   qualityWarningStyles,
+  callMediaExtrasStyles,
   css`
     :host {
       display: block;

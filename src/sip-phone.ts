@@ -27,10 +27,13 @@ import { LinksController } from './controllers/links-controller.js';
 import { OfflineCountdownController } from './controllers/offline-countdown-controller.js';
 import { HistoryController } from './controllers/history-controller.js';
 import { ConfirmCloseController } from './controllers/confirm-close-controller.js';
+import { RecordingController } from './controllers/recording-controller.js';
+import { ConferenceController } from './controllers/conference-controller.js';
 import { statusView } from './views/status-view.js';
 import { settingsView } from './views/settings-view.js';
 import { callView } from './views/call-view.js';
 import { extrasView } from './views/extras-view.js';
+import { callExtrasView } from './views/call-extras-view.js';
 import { styles } from './sip-phone.styles.js';
 import { SipPhoneProperties } from './sip-phone-properties.js';
 import { loadLanguage, stringsFor, type Strings } from './i18n/strings.js';
@@ -51,7 +54,7 @@ import { loadLanguage, stringsFor, type Strings } from './i18n/strings.js';
  * @fires {CustomEvent<SipIncomingCallDetail>} sip-incoming-call - A call rings in.
  * @fires {CustomEvent<SipCallStateDetail>} sip-call-state - A call changed state.
  * @fires {CustomEvent<SipCallEndedDetail>} sip-call-ended - A call ended, once per call, with its `cause`.
- * @fires {CustomEvent<SipCallUpdatedDetail>} sip-call-updated - A call's `held`, `remoteHeld`, `muted`, `video`, `transfer` or `mediaConnected` (`media`) changed (`change`).
+ * @fires {CustomEvent<SipCallUpdatedDetail>} sip-call-updated - A call's `held`, `remoteHeld`, `muted`, `video`, `transfer`, `mediaConnected` (`media`), `ignored` or `conference` changed (`change`).
  * @fires {CustomEvent<SipDtmfDetail>} sip-dtmf - A DTMF tone was sent or received (`direction`).
  * @fires {CustomEvent<SipCallStatsDetail>} sip-call-stats - Every 2 s during a call: rttMs, jitterMs, packetsLost, audioKbps, videoKbps.
  * @fires {CustomEvent<SipCallQualityDetail>} sip-call-quality - A call crossed a quality threshold (`active: true`) or recovered (`active: false`): `warning` is 'high-rtt', 'high-jitter', 'packet-loss', 'no-inbound-audio' or 'microphone-silent'.
@@ -59,79 +62,10 @@ import { loadLanguage, stringsFor, type Strings } from './i18n/strings.js';
  * @fires {CustomEvent<SipVoicemailDetail>} sip-voicemail - Our message summary changed (RFC 3842): `voicemail` is { waiting, newMessages, oldMessages }.
  * @fires {CustomEvent<SipErrorDetail>} sip-error - A configuration or usage error (`code`, `message`).
  * @fires {CustomEvent<SipMessageDetail>} sip-message - A text message arrived (`message`: a MessageInfo, already in `messages`).
+ * @fires {CustomEvent<SipRecordingDetail>} sip-recording - A call's recording `state` is 'started' or 'stopped' (then with the recording as `blob`; also when the call ends while recorded).
  *
- * @csspart status - The status line (registration, call, last error).
- * @csspart offline-banner - Shown while the connection is lost: what happened and the next retry.
- * @csspart reconnect-button - "Reconnect now" in the offline banner.
- * @csspart settings - The settings panel with the registration form.
- * @csspart register-button - Register.
- * @csspart unregister-button - Unregister.
- * @csspart target - The "contact to call" field.
- * @csspart call-button - Call.
- * @csspart hangup-button - Bye: hangs up or cancels.
- * @csspart incoming - The incoming-call box.
- * @csspart answer-button - Answer an incoming call.
- * @csspart reject-button - Reject an incoming call.
- * @csspart ignore-button - Ignore: silences a ringing call here without answering it (`ignore()`).
- * @csspart dnd - "Do not disturb" in the status line while `dnd` is on.
- * @csspart dialpad - The dial pad.
- * @csspart key - One key of the dial pad.
- * @csspart in-call-controls - Mute, camera, hold, dial pad, transfer and screen sharing during a call.
- * @csspart hold-button - Hold / Resume.
- * @csspart mute-button - Mute / Unmute the microphone.
- * @csspart transfer-button - Blind transfer to the contact in the field.
- * @csspart quality - The call quality icon (signal bars); its figures (RTT, bitrate) in the tooltip.
- * @csspart quality-warning - The call's quality warnings in words ("No sound from the other side"); empty while all is well.
- * @csspart history - Recent calls.
- * @csspart redial-button - Calls a number from the history again.
- * @csspart clear-history-button - Clears the history.
- * @csspart devices - Microphone, camera, speaker and ringer choices.
- * @csspart share-button - Share the screen / Stop sharing (video calls).
- * @csspart pip-button - Picture-in-picture for the remote video.
- * @csspart remote-video - The other party's video (double-click: full screen).
- * @csspart local-video - Our own camera, inset.
- * @csspart videos - The video box: the remote video with our camera inset (hidden on audio calls).
- * @csspart caller - The other party's name on the caller card (display name, else the user part of the address).
- * @csspart caller-card - Who the call is with (avatar, name, address), where it stands in words, and the call timer.
- * @csspart avatar - The other party's initials on the caller card.
- * @csspart call-state - The call's state in words ("Ringing…", "Connected") and, once connected, the timer.
- * @csspart call-timer - How long the call has been connected (m:ss).
- * @csspart mic-level - A live level meter of our microphone during a call.
- * @csspart camera-button - Stop / start our camera on a video call.
- * @csspart dialpad-button - Opens and folds the dial pad during a call (it folds away when a call starts).
- * @csspart fullscreen-button - Full screen for the video box.
- * @csspart held-overlay - "On hold" / "Held by the other side" over the video while the call is held.
- * @csspart sound-button - "Click to turn on sound": shown on an incoming call when the browser's autoplay policy blocked the ringtone.
- * @csspart video-toggle - The "Video" checkbox and its label (offer video on the next call).
- * @csspart voicemail-badge - The number of new voicemail messages, shown while messages wait; its accessible name says it in words.
- * @csspart voicemail-button - "Call voicemail": calls `voicemail-uri` (shown only when it is set).
- * @csspart contacts - The busy lamps of the colleagues in `watch` (loaded when `watch` is first set).
- * @csspart contact - One colleague: a button with their lamp and name that calls them; `data-state` is the lamp.
- * @csspart lamp - A colleague's lamp: the success colour idle, `--sip-phone-lamp-ringing` blinking while ringing, the danger colour busy, `--sip-phone-lamp-ringing` steady and half-filled away, the danger colour with a bar dnd, the muted colour offline, hollow unknown.
- * @csspart header - The brand area at the top, holding the `header` slot (hidden while empty).
- *
- * @slot header - A brand area above the status line: a logo, a title, a link.
- * @slot call-actions - Extra buttons beside the call controls, shown while a call is placed or in progress (not while it rings in).
- * @csspart export-button - "Export settings": downloads the settings as JSON (never the password).
- * @csspart import-button - "Import settings": fills in the settings from a JSON file.
- * @csspart notify-button - "Enable notifications": asks to show incoming calls as desktop notifications (with `notify`).
- * @csspart check-setup-button - "Check my setup" in the settings: runs `preflight({ media: true })` and shows its results.
- * @csspart setup-check - The results of the setup check (loaded when first opened).
- * @csspart setup-check-summary - The setup check's overall verdict.
- * @csspart setup-check-item - One line of the setup check: what was checked, its status and its verdict.
- * @csspart setup-check-level - The microphone's level meter in the setup check.
- * @csspart messages-button - "Messages": opens and closes the conversations.
- * @csspart unread-badge - The number of unread messages, on the Messages button (hidden when there are none).
- * @csspart conversations - The conversations view (loaded when first opened).
- * @csspart threads - The list of conversations, one button per contact.
- * @csspart thread - One conversation in the list: the contact and its unread count.
- * @csspart thread-messages - The messages of the open conversation.
- * @csspart message - One message (class `incoming` or `outgoing`), its text and time or state.
- * @csspart thread-call-button - Calls the contact of the open conversation.
- * @csspart composer - The form that sends a message: To, the text, Send.
- * @csspart message-to - The address the message goes to.
- * @csspart message-input - The text of the message.
- * @csspart send-button - Send.
+ * Its parts, slots and custom properties are documented on SipPhoneProperties
+ * (sip-phone-properties.ts): the manifest lists them as the element's own.
  */
 export class SipPhone extends SipPhoneProperties {
   static override styles = styles;
@@ -159,6 +93,8 @@ export class SipPhone extends SipPhoneProperties {
   });
   private readonly inbox = new MessagesController(this, this.core, () => this.uri, this.report);
   private readonly callHistory = new HistoryController(this, this.core, () => this.uri);
+  private readonly recorder = new RecordingController(this, this.core, this.report);
+  private readonly conference = new ConferenceController(this, this.core, this.report);
   private readonly setupCheck = new SetupCheckController(
     this,
     () => ({ server: this.server, iceServers: this.iceServers, devices: this.deviceList.choice, language: this.language }),
@@ -344,6 +280,30 @@ export class SipPhone extends SipPhoneProperties {
     return this.core.run((phone) => phone.stopScreenShare(callId));
   }
 
+  /**
+   * Records a call (the newest connected one by default): our microphone and the other side mixed
+   * into one track, in the type the browser records (e.g. `audio/webm;codecs=opus`). Fires
+   * `sip-recording` ('started'). Telling the other party is the page's duty where the law requires
+   * it. Rejects with 'not-in-call' (no call in progress) or 'no-such-call' (an unknown id).
+   */
+  startRecording(callId?: string): Promise<void> {
+    return this.recorder.start(callId);
+  }
+
+  /** Stops recording (the newest recorded call by default); resolves to the recording (`sip-recording` 'stopped' carries it too). */
+  stopRecording(callId?: string): Promise<Blob> {
+    return this.recorder.stop(callId);
+  }
+
+  /**
+   * Merges two connected calls into a local conference (held ones resume): each party hears us
+   * and the other, mixed in this browser, so it works with any peer. mute() then mutes us in both;
+   * when one ends, the other goes on as an ordinary call. `CallInfo.conference` lists the merged ids.
+   */
+  merge(callIdA: string, callIdB: string): Promise<void> {
+    return this.conference.merge(callIdA, callIdB);
+  }
+
   /** Microphones, cameras and speakers (labels appear once the page may use media). */
   get devices(): DeviceList {
     return this.deviceList.list;
@@ -434,7 +394,7 @@ export class SipPhone extends SipPhoneProperties {
         ${statusView(t, this, this.core, this.status)}
         <div class="panes">
           ${settingsView(t, this, this.settings, this.setupCheck, this.alerts)}
-          ${callView(t, this, this.core, this.dialler, this.rings)}
+          ${callView(t, this, this.core, this.dialler, this.rings, callExtrasView(t, this, this.core, this.recorder))}
           ${extrasView(t, this, this.deviceList, this.inbox, this.callHistory)}
         </div>
       </div>

@@ -52,6 +52,12 @@ export interface Strings {
   onHoldLabel: string;
   /** Over the video while the other side holds the call. */
   heldByOtherLabel: string;
+  /** The recording indicator while the call is recorded (startRecording()). */
+  recordingLabel: string;
+  /** The accessible name of a local conference's parties (merge()): everyone in it, by name. */
+  conferenceWith: (names: string[]) => string;
+  /** Merges the two calls into a local conference. */
+  mergeCalls: string;
   startCamera: string;
   stopCamera: string;
   microphoneLevel: string;
@@ -184,6 +190,9 @@ export const en: Strings = {
   callStates: { calling: 'Calling…', ringing: 'Ringing…', active: 'Connected' },
   onHoldLabel: 'On hold',
   heldByOtherLabel: 'Held by the other side',
+  recordingLabel: 'Recording',
+  conferenceWith: (names) => `Conference with ${new Intl.ListFormat('en').format(names)}`,
+  mergeCalls: 'Merge calls',
   startCamera: 'Start camera',
   stopCamera: 'Stop camera',
   microphoneLevel: 'Microphone level',
@@ -242,6 +251,7 @@ export const en: Strings = {
     'not-configured': 'Set the server and your SIP address in Settings.',
     'not-registered': 'Register before calling.',
     'no-such-call': 'There is no call to act on.',
+    'not-in-call': 'There is no call in progress.',
     'invalid-call-state': 'The call cannot do that right now.',
     'not-ringing': 'The call is no longer ringing.',
     'change-refused': 'The other side refused the change; the call goes on as it was.',

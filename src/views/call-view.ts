@@ -54,11 +54,12 @@ const ignore = () => {};
  * card, its quality, the video, the in-call controls). One template for all, so the controls and
  * the video elements stay the same nodes (and keep focus) as the call moves on.
  */
-export function callView(t: Strings, el: CallViewHost, core: CoreController, dialler: DiallerController, rings: RingController) {
+export function callView(t: Strings, el: CallViewHost, core: CoreController, dialler: DiallerController, rings: RingController, extras: unknown = '') {
   const call = el.activeCall;
   const media = call ? core.getCall(call.id) : undefined;
   return html`<div class="call-pane">
     ${call ? callerCard({ t, call, localStream: media?.localStream ?? null }) : ''}
+    ${extras}
     ${call?.state === 'active' ? qualityWarning(t, call.qualityWarnings) : ''}
     ${call && call.state !== 'incoming' ? callVideo({ t, video: call.video, heldText: heldText(t, call), ...playingStreams(call, media, rings.sounding) }) : ''}
     ${callControls({

@@ -262,3 +262,10 @@ if (process.env.BENCH_FLEET) {
   const run = spawnSync(process.execPath, [`${root}test/bench/fleet.mjs`], { stdio: 'inherit', env });
   process.exitCode = process.exitCode || (run.status ?? 1);
 }
+
+// What a recording and a merged conference cost the page's main thread (media-cost.mjs; its own
+// table and JSON line). BENCH_MEDIA=0 leaves it out.
+if (process.env.BENCH_MEDIA !== '0') {
+  const run = spawnSync(process.execPath, [`${root}test/bench/media-cost.mjs`], { stdio: 'inherit' });
+  process.exitCode = process.exitCode || (run.status ?? 1);
+}

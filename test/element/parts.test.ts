@@ -87,9 +87,10 @@ describe('<sip-phone> theming tokens', () => {
 });
 
 describe('<sip-phone> parts', () => {
+  // (The parts are documented on SipPhoneProperties, which the element extends.)
   it('every @csspart documented on the element is rendered by the element or one of its parts', async () => {
     const sources = await elementSources();
-    const documentedParts = documented(sources['/src/sip-phone.ts'], 'csspart');
+    const documentedParts = documented(await source('/src/sip-phone-properties.ts'), 'csspart');
     expect(documentedParts, 'the JSDoc lists the parts').to.include.members(['status', 'dialpad', 'key']);
     const used = new Set(Object.values(sources).flatMap((text) => [...text.matchAll(/\bpart(?:="|: ')([^"']+)/g)].flatMap((m) => m[1].split(/\s+/))));
     const missing = documentedParts.filter((name) => !used.has(name));
@@ -98,7 +99,7 @@ describe('<sip-phone> parts', () => {
 
   it('every part the element renders is documented with @csspart', async () => {
     const sources = await elementSources();
-    const documentedParts = new Set(documented(sources['/src/sip-phone.ts'], 'csspart'));
+    const documentedParts = new Set(documented(await source('/src/sip-phone-properties.ts'), 'csspart'));
     const el = await fixture();
     const rendered = [...el.shadowRoot!.querySelectorAll('[part]')].flatMap((node) => [...node.part]);
     const inSource = Object.values(sources).flatMap((text) => [...text.matchAll(/\bpart(?:="|: ')([^"']+)/g)].flatMap((m) => m[1].split(/\s+/)));

@@ -2,7 +2,7 @@ import { assertTransition, type CallState } from './call-state.js';
 import { sessionEndCause, sessionEndStatus, type EndCause } from '../kernel/causes.js';
 import { IceGatheringRound, type IcePolicyOptions } from '../media/ice-policy.js';
 import type { CallStats } from './call-stats.js';
-import type { QualityChange, QualityWarning } from './call-quality-monitor.js';
+import type { QualityChange } from './call-quality-monitor.js';
 import { PhoneError } from '../kernel/errors.js';
 import type { EndEvent, IceCandidateEvent, RTCSession } from '../kernel/jssip-adapter.js';
 import { CallSenders } from './call-senders.js';
@@ -14,44 +14,8 @@ import { receivedHeaders, type SipHeaders } from '../kernel/sip-headers.js';
 
 export { RTP_TONE } from './call-senders.js';
 
-/** A snapshot of one call, as the page sees it. */
-export interface CallInfo {
-  id: string;
-  direction: 'incoming' | 'outgoing';
-  state: CallState;
-  /** The other party's SIP URI. */
-  remoteUri: string;
-  /** The other party's display name as they sent it (untrusted text). */
-  remoteDisplayName: string;
-  /** Whether this call carries video. */
-  video: boolean;
-  /** Whether we put the call on hold. */
-  held: boolean;
-  /** Whether the other side put the call on hold. */
-  remoteHeld: boolean;
-  muted: { audio: boolean; video: boolean };
-  /** When the call became active (ms since the epoch), or null before. */
-  startedAt: number | null;
-  /** Where a transfer of this call stands, if we started one. */
-  transfer: TransferState | null;
-  /** Whether we send our screen instead of the camera. */
-  screenSharing: boolean;
-  /**
-   * Whether the media path has connected (ICE and DTLS; early media counts): until then there is
-   * nothing to hear or see from the other side.
-   */
-  mediaConnected: boolean;
-  /** The quality warnings in force (see `call-quality`), most telling first. */
-  qualityWarnings: QualityWarning[];
-  /**
-   * SIP headers as they arrived (names as written, repeated ones joined with ", "; credentials
-   * never): for an incoming call those of its INVITE, for an outgoing one those of the answer
-   * that set it up (a provisional one until then). Untrusted text.
-   */
-  headers: SipHeaders;
-  /** Whether ignore() stopped this ringing call from ringing here (it rings on at the caller). */
-  ignored: boolean;
-}
+import type { CallInfo, TransferState } from './call-info.js';
+export type { CallInfo, TransferState };
 
 export interface CallEnd {
   cause: EndCause;
@@ -60,10 +24,7 @@ export interface CallEnd {
 }
 
 /** What changed in a `call-updated` event. */
-export type CallChange = 'held' | 'remoteHeld' | 'muted' | 'video' | 'transfer' | 'media' | 'ignored';
-
-/** Where a blind transfer we started stands (from the NOTIFY sipfrag). */
-export type TransferState = 'trying' | 'ringing' | 'accepted' | 'failed';
+export type CallChange = 'held' | 'remoteHeld' | 'muted' | 'video' | 'transfer' | 'media' | 'ignored' | 'conference';
 
 export type DtmfTransport = 'rfc4733' | 'info';
 
@@ -119,6 +80,8 @@ export class Call {
   earlyMedia = false;
   /** The SDP offer of an incoming call ('' for others). */
   offer = '';
+  /** The ids of the calls merged with this one (CallInfo.conference). */
+  conference: string[] | null = null;
   /** The screen track while sharing the screen instead of the camera. */
   screenTrack: MediaStreamTrack | null = null;
   /** The headers the INVITE or the answer arrived with (see CallInfo.headers). */
@@ -173,6 +136,7 @@ export class Call {
       qualityWarnings: this.mediaPath.warnings,
       headers: { ...this.headers },
       ignored: this.ignored,
+      conference: this.conference && [...this.conference],
     };
   }
 
@@ -255,6 +219,17 @@ export class Call {
     }
     this.observer.mediaChanged(this);
     return old;
+  }
+
+  /** Resolves once our re-INVITE under way (hold, resume), if any, has been answered. */
+  async changeSettled(): Promise<void> {
+    await this.pendingChange?.catch(() => {});
+  }
+
+  /** Merged with these calls (null: no longer merged); reported as a `conference` change. */
+  setConference(ids: string[] | null): void {
+    this.conference = ids;
+    this.observer.updated(this, 'conference');
   }
 
   private requireState(state: CallState): void {

@@ -20,5 +20,6 @@ export function refusedCallInfo({ uri, displayName, callId }: Caller): CallInfo 
     qualityWarnings: [],
     headers: {},
     ignored: false,
+    conference: null,
   };
 }

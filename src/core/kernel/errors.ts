@@ -12,6 +12,7 @@ export type PhoneErrorCode =
   | 'not-configured'
   | 'not-registered'
   | 'no-such-call'
+  | 'not-in-call'
   | 'invalid-call-state'
   | 'not-ringing'
   | 'change-refused'

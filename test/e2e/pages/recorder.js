@@ -18,6 +18,7 @@ const names = [
   'sip-error',
   'sip-message',
   'sip-presence',
+  'sip-recording',
 ];
 window.sipEvents = [];
 window.pageErrors = [];
@@ -250,4 +251,49 @@ window.recordOutgoingTones = () => {
     .getSenders()
     .find((s) => s.track?.kind === 'audio' || s.dtmf);
   sender.dtmf.addEventListener('tonechange', (e) => e.tone && window.tonesPlayed.push(e.tone));
+};
+
+/** The blobs of the phone's recordings (`sip-recording` 'stopped'), newest last. */
+window.recordedBlobs = [];
+document.addEventListener('sip-recording', (e) => e.detail.blob && window.recordedBlobs.push(e.detail.blob));
+
+/**
+ * Decodes a recording (AudioContext.decodeAudioData) and resolves to { duration, type, peaks }:
+ * for each [from, to] window (seconds) the loudest 20 ms frame's RMS (0..1) over all channels.
+ */
+window.recordingPeaks = async (index, windows) => {
+  const blob = window.recordedBlobs.at(index);
+  const context = new AudioContext();
+  try {
+    const audio = await context.decodeAudioData(await blob.arrayBuffer());
+    const frame = Math.round(audio.sampleRate * 0.02);
+    const channels = Array.from({ length: audio.numberOfChannels }, (_, i) => audio.getChannelData(i));
+    const peaks = windows.map(([from, to]) => {
+      let peak = 0;
+      for (let start = Math.round(from * audio.sampleRate); start + frame <= Math.min(audio.length, to * audio.sampleRate); start += frame) {
+        for (const data of channels) {
+          let sum = 0;
+          for (let i = start; i < start + frame; i++) sum += data[i] * data[i];
+          peak = Math.max(peak, Math.sqrt(sum / frame));
+        }
+      }
+      return Number(peak.toFixed(4));
+    });
+    return { duration: audio.duration, type: blob.type, size: blob.size, peaks };
+  } finally {
+    await context.close();
+  }
+};
+
+/** The received audio energy (totalAudioEnergy) of each of the phone's calls, by call id. */
+window.callEnergies = async () => {
+  const result = {};
+  for (const call of window.phone().calls) {
+    const report = await window.phone().getPeerConnection(call.id).getStats();
+    result[call.id] = 0;
+    report.forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') result[call.id] += s.totalAudioEnergy ?? 0;
+    });
+  }
+  return result;
 };

@@ -59,3 +59,18 @@ export function toneIn(samples: Float32Array, sampleRate: number, frequency: num
   const power = previous * previous + beforePrevious * beforePrevious - coefficient * previous * beforePrevious;
   return (4 * power) / (samples.length * samples.length);
 }
+
+/**
+ * The set-up of a suite that needs Web Audio: the page activated, the suite skipped where Web Audio
+ * never starts (Firefox here has no audio device), fresh tones for each test. Read `tones` in tests.
+ */
+export function withWebAudio(): { readonly tones: Tones } {
+  const suite = { tones: null as unknown as Tones };
+  before(async function () {
+    await activatePage();
+    if (!(await webAudioRuns())) this.skip();
+  });
+  beforeEach(() => (suite.tones = new Tones()));
+  afterEach(() => suite.tones?.close());
+  return suite;
+}

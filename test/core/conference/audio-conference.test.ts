@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { AudioConference, type ConferenceCall } from '../../../src/core/conference/audio-conference.js';
-import { Tones, activatePage, webAudioRuns } from '../media-tones.js';
+import { withWebAudio } from '../media-tones.js';
 
 /** A stand-in for a connected call: its microphone on an audio sender, a remote tone, JsSIP's mute. */
 function fakeCall(id: string, mic: MediaStreamTrack, remote: MediaStreamTrack) {
@@ -28,26 +28,19 @@ function fakeCall(id: string, mic: MediaStreamTrack, remote: MediaStreamTrack) {
 }
 
 describe('AudioConference', () => {
-  let tones: Tones;
-  before(async function () {
-    await activatePage();
-    // (Firefox here: no audio device, Web Audio never starts; see webAudioRuns().)
-    if (!(await webAudioRuns())) this.skip();
-  });
-  beforeEach(() => (tones = new Tones()));
-  afterEach(() => tones?.close());
+  const web = withWebAudio();
 
   it('each merged call sends our microphone and the other party, not its own party back', async () => {
-    const mic = tones.track(440);
-    const bob = fakeCall('bob', mic, tones.track(1000));
-    const carol = fakeCall('carol', tones.track(440), tones.track(2000));
+    const mic = web.tones.track(440);
+    const bob = fakeCall('bob', mic, web.tones.track(1000));
+    const carol = fakeCall('carol', web.tones.track(440), web.tones.track(2000));
     const conference = await AudioConference.create();
     await conference.add(bob.call);
     await conference.add(carol.call);
     expect(bob.call.conference).to.deep.equal(['carol']);
     expect(carol.call.conference).to.deep.equal(['bob']);
-    const [toBobMic, toBobBob, toBobCarol] = await tones.levels(bob.sender.track!, [440, 1000, 2000]);
-    const [toCarolMic, toCarolBob, toCarolCarol] = await tones.levels(carol.sender.track!, [440, 1000, 2000]);
+    const [toBobMic, toBobBob, toBobCarol] = await web.tones.levels(bob.sender.track!, [440, 1000, 2000]);
+    const [toCarolMic, toCarolBob, toCarolCarol] = await web.tones.levels(carol.sender.track!, [440, 1000, 2000]);
     expect(toBobMic, 'our microphone to bob').to.be.greaterThan(-40);
     expect(toBobCarol, 'carol to bob').to.be.greaterThan(-40);
     expect(toBobBob, 'bob back to bob').to.be.lessThan(-80);
@@ -57,8 +50,8 @@ describe('AudioConference', () => {
   });
 
   it('a mute on one call mutes us in all: the others still hear each other', async () => {
-    const bob = fakeCall('bob', tones.track(440), tones.track(1000));
-    const carol = fakeCall('carol', tones.track(440), tones.track(2000));
+    const bob = fakeCall('bob', web.tones.track(440), web.tones.track(1000));
+    const carol = fakeCall('carol', web.tones.track(440), web.tones.track(2000));
     const conference = await AudioConference.create();
     await conference.add(bob.call);
     await conference.add(carol.call);
@@ -67,34 +60,34 @@ describe('AudioConference', () => {
     expect(carol.call.info.muted.audio).to.equal(true);
     // Each call's own microphone is off too (a recording of a merged call takes it).
     expect([bob.call, carol.call].map((c) => c.localStream.getAudioTracks()[0].enabled)).to.deep.equal([false, false]);
-    const [mic, , carolToBob] = await tones.levels(bob.sender.track!, [440, 1000, 2000]);
+    const [mic, , carolToBob] = await web.tones.levels(bob.sender.track!, [440, 1000, 2000]);
     expect(mic, 'our microphone, muted').to.be.lessThan(-80);
     expect(carolToBob, 'carol, still heard by bob').to.be.greaterThan(-40);
   });
 
   it('another microphone put on a sender (selectDevices) becomes our voice in the mix, and the mix goes back on', async () => {
-    const bob = fakeCall('bob', tones.track(440), tones.track(1000));
-    const carol = fakeCall('carol', tones.track(440), tones.track(2000));
+    const bob = fakeCall('bob', web.tones.track(440), web.tones.track(1000));
+    const carol = fakeCall('carol', web.tones.track(440), web.tones.track(2000));
     const conference = await AudioConference.create();
     await conference.add(bob.call);
     await conference.add(carol.call);
     const mix = bob.sender.track;
-    const headset = tones.track(700);
+    const headset = web.tones.track(700);
     bob.sender.track = headset;
-    carol.sender.track = tones.track(700);
+    carol.sender.track = web.tones.track(700);
     conference.sync();
     await new Promise((r) => setTimeout(r, 50));
     expect(bob.sender.track).to.equal(mix);
-    const [newMic, carolToBob] = await tones.levels(bob.sender.track!, [700, 2000]);
+    const [newMic, carolToBob] = await web.tones.levels(bob.sender.track!, [700, 2000]);
     expect(newMic, 'the new microphone to bob').to.be.greaterThan(-40);
     expect(carolToBob, 'carol to bob').to.be.greaterThan(-40);
     expect(headset.readyState).to.equal('live');
   });
 
   it('when one call ends the other sends the plain microphone again and the conference is over', async () => {
-    const mic = tones.track(440);
-    const bob = fakeCall('bob', tones.track(440), tones.track(1000));
-    const carol = fakeCall('carol', mic, tones.track(2000));
+    const mic = web.tones.track(440);
+    const bob = fakeCall('bob', web.tones.track(440), web.tones.track(1000));
+    const carol = fakeCall('carol', mic, web.tones.track(2000));
     const conference = await AudioConference.create();
     await conference.add(bob.call);
     await conference.add(carol.call);

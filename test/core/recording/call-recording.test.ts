@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { CallRecording } from '../../../src/core/recording/call-recording.js';
-import { Tones, activatePage, toneIn, webAudioRuns } from '../media-tones.js';
+import { toneIn, withWebAudio } from '../media-tones.js';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -17,18 +17,11 @@ async function tonesIn(blob: Blob, frequencies: number[]): Promise<number[]> {
 }
 
 describe('CallRecording', () => {
-  let tones: Tones;
-  before(async function () {
-    await activatePage();
-    // (Firefox here: no audio device, Web Audio never starts; see webAudioRuns().)
-    if (!(await webAudioRuns())) this.skip();
-  });
-  beforeEach(() => (tones = new Tones()));
-  afterEach(() => tones?.close());
+  const web = withWebAudio();
 
   it('records our microphone and the other side mixed into one track, not what it was not given', async () => {
-    const recording = await CallRecording.start([tones.track(440), tones.track(1500)]);
-    tones.track(3000); // playing in the page, but not in this call
+    const recording = await CallRecording.start([web.tones.track(440), web.tones.track(1500)]);
+    web.tones.track(3000); // playing in the page, but not in this call
     await wait(1200);
     const blob = await recording.stop();
     expect(blob.size).to.be.greaterThan(1000);
@@ -40,10 +33,10 @@ describe('CallRecording', () => {
   });
 
   it('takes new tracks into the mix and drops the ones no longer given', async () => {
-    const mic = tones.track(440);
+    const mic = web.tones.track(440);
     const recording = await CallRecording.start([mic]);
     await wait(300);
-    recording.mix([tones.track(1500)]);
+    recording.mix([web.tones.track(1500)]);
     await wait(1200);
     const [before, after] = await tonesIn(await recording.stop(), [440, 1500]);
     expect(before).to.be.lessThan(0.001);
@@ -51,7 +44,7 @@ describe('CallRecording', () => {
   });
 
   it('stop() twice gives the same recording', async () => {
-    const recording = await CallRecording.start([tones.track(440)]);
+    const recording = await CallRecording.start([web.tones.track(440)]);
     await wait(300);
     const [a, b] = await Promise.all([recording.stop(), recording.stop()]);
     expect(a).to.equal(b);

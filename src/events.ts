@@ -21,6 +21,8 @@ export type SipCallUpdatedDetail = PhoneEvents['call-updated'];
 export type SipDtmfDetail = PhoneEvents['dtmf'];
 export type SipCallStatsDetail = PhoneEvents['call-stats'];
 export type SipCallQualityDetail = PhoneEvents['call-quality'];
+export type SipCallReconnectingDetail = PhoneEvents['call-reconnecting'];
+export type SipCallReconnectedDetail = PhoneEvents['call-reconnected'];
 /** A text message arrived (from core/messaging/messages.ts, dispatched by the element itself). */
 export type SipMessageDetail = MessagesEvents['message'];
 export type SipVoicemailDetail = PhoneEvents['voicemail'];
@@ -44,6 +46,8 @@ export interface SipPhoneEventMap {
   'sip-dtmf': CustomEvent<SipDtmfDetail>;
   'sip-call-stats': CustomEvent<SipCallStatsDetail>;
   'sip-call-quality': CustomEvent<SipCallQualityDetail>;
+  'sip-call-reconnecting': CustomEvent<SipCallReconnectingDetail>;
+  'sip-call-reconnected': CustomEvent<SipCallReconnectedDetail>;
   'sip-voicemail': CustomEvent<SipVoicemailDetail>;
   'sip-error': CustomEvent<SipErrorDetail>;
   'sip-message': CustomEvent<SipMessageDetail>;
@@ -66,6 +70,8 @@ export const domEventNames = {
   dtmf: 'sip-dtmf',
   'call-stats': 'sip-call-stats',
   'call-quality': 'sip-call-quality',
+  'call-reconnecting': 'sip-call-reconnecting',
+  'call-reconnected': 'sip-call-reconnected',
   voicemail: 'sip-voicemail',
   error: 'sip-error',
 } as const satisfies { [K in Exclude<keyof PhoneEvents, 'change'>]: keyof SipPhoneEventMap };

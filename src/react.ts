@@ -34,6 +34,8 @@ const events: SipPhoneReactEvents = {
   onSipDtmf: event('sip-dtmf'),
   onSipCallStats: event('sip-call-stats'),
   onSipCallQuality: event('sip-call-quality'),
+  onSipCallReconnecting: event('sip-call-reconnecting'),
+  onSipCallReconnected: event('sip-call-reconnected'),
   onSipVoicemail: event('sip-voicemail'),
   onSipError: event('sip-error'),
   onSipMessage: event('sip-message'),

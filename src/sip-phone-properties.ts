@@ -207,6 +207,12 @@ export class SipPhoneProperties extends LitElement {
    */
   @property({ type: Number, attribute: 'ice-gathering-timeout' }) iceGatheringTimeout: number = DEFAULT_ICE_GATHERING_TIMEOUT;
   /**
+   * Seconds a call whose media path went down while it was up (Wi-Fi roaming, a VPN reconnecting)
+   * is kept and recovered with ICE restarts (`sip-call-reconnecting`, then `sip-call-reconnected`)
+   * before it ends `media-timeout`. 0: it ends as soon as its path fails. Applies from the next call.
+   */
+  @property({ type: Number, attribute: 'call-recovery-timeout' }) callRecoveryTimeout = 30;
+  /**
    * Keep the settings in localStorage: saved when the user registers from the settings form,
    * restored when the element loads, except where the page gave a value (its attribute is present
    * or its property was set to something other than the default). Everything but the password,

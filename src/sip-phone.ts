@@ -55,6 +55,8 @@ import { loadLanguage, stringsFor, type Strings } from './i18n/strings.js';
  * @fires {CustomEvent<SipCallStateDetail>} sip-call-state - A call changed state.
  * @fires {CustomEvent<SipCallEndedDetail>} sip-call-ended - A call ended, once per call, with its `cause`.
  * @fires {CustomEvent<SipCallUpdatedDetail>} sip-call-updated - A call's `held`, `remoteHeld`, `muted`, `video`, `transfer`, `mediaConnected` (`media`), `ignored` or `conference` changed (`change`).
+ * @fires {CustomEvent<SipCallReconnectingDetail>} sip-call-reconnecting - A call's media path went down while the call was up; the phone recovers it (ICE restart) for up to `call-recovery-timeout` seconds.
+ * @fires {CustomEvent<SipCallReconnectedDetail>} sip-call-reconnected - Media flows again after `sip-call-reconnecting`.
  * @fires {CustomEvent<SipDtmfDetail>} sip-dtmf - A DTMF tone was sent or received (`direction`).
  * @fires {CustomEvent<SipCallStatsDetail>} sip-call-stats - Every 2 s during a call: rttMs, jitterMs, packetsLost, audioKbps, videoKbps.
  * @fires {CustomEvent<SipCallQualityDetail>} sip-call-quality - A call crossed a quality threshold (`active: true`) or recovered (`active: false`): `warning` is 'high-rtt', 'high-jitter', 'packet-loss', 'no-inbound-audio' or 'microphone-silent'.

@@ -15,6 +15,7 @@ packages=(
   nginx                                       # a WSS-terminating proxy in front of Kamailio (proxies test)
   baresip-core sip-tester                     # plain SIP phones (baresip) and scripted peers (sipp)
   openssl iproute2 util-linux ca-certificates # certificates, the loopback-only namespace
+  iptables                                    # network faults inside that namespace (call recovery test)
 )
 
 missing=()

@@ -40,6 +40,7 @@ export type CoreHost = ReactiveControllerHost &
     | 'keepaliveInterval'
     | 'registrationScope'
     | 'iceGatheringTimeout'
+    | 'callRecoveryTimeout'
   >;
 
 export interface CoreActions {
@@ -203,6 +204,7 @@ export class CoreController implements ReactiveController {
     phone.options.keepaliveInterval = Math.max(0, host.keepaliveInterval) * 1000;
     phone.options.instanceId = instanceIdFor(host.registrationScope === 'browser' ? 'browser' : 'tab');
     phone.options.iceGatheringTimeout = host.iceGatheringTimeout;
+    phone.options.callRecoveryTimeout = Math.max(0, Number(host.callRecoveryTimeout) || 0) * 1000;
     phone.setAvailability(this.availability);
   }
 

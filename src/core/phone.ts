@@ -1,12 +1,8 @@
 import { Calls, type CallRequest, type CallSettings } from './calls/calls.js';
 import { parseCodecs } from './media/codec-preferences.js';
-import type { Call, CallChange, CallInfo, DtmfTransport } from './calls/call.js';
-import type { CallState } from './calls/call-state.js';
-import type { CallStats } from './calls/call-stats.js';
-import type { QualityChange } from './calls/call-quality-monitor.js';
-import type { EndCause } from './kernel/causes.js';
+import type { Call, CallInfo, DtmfTransport } from './calls/call.js';
 import { requireConfig, type PhoneConfig } from './kernel/config.js';
-import { toPhoneError, type PhoneErrorCode } from './kernel/errors.js';
+import { toPhoneError } from './kernel/errors.js';
 import { IceServerProbe, type IceProbeOptions } from './media/ice-probe.js';
 import { MediaAcquisition, type DevicePreferences } from './media/media-acquisition.js';
 import { Emitter } from './kernel/emitter.js';
@@ -33,41 +29,18 @@ export interface ReconnectStatus {
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected';
 
-/** What the core tells its owner; the element turns each into a `sip-*` DOM event. */
-export interface PhoneEvents {
-  connecting: { server: string };
-  connected: { server: string };
-  /** `cause`: 'keepalive-timeout' | 'server-closed' | 'connection-closed'; `retryInMs`: delay of the next attempt. */
-  'connection-lost': { server: string; cause: string; reconnecting: boolean; retryInMs: number };
-  registered: { uri: string; expires: number };
-  unregistered: { uri: string; cause: string };
-  'registration-failed': { uri: string; cause: string; statusCode?: number };
-  /** `autoAnswerRequested`: the INVITE asks to be answered without the user (intercom; see sip-headers.ts). */
-  'incoming-call': { call: CallInfo; autoAnswerRequested: boolean };
-  'call-state': { call: CallInfo; previousState: CallState; cause?: EndCause };
-  'call-ended': { call: CallInfo; cause: EndCause; statusCode?: number; durationMs: number };
-  /** `held`, `remoteHeld`, `muted`, `video` or `transfer` of a call changed. */
-  'call-updated': { call: CallInfo; change: CallChange };
-  /** A DTMF tone sent or received (incoming tones arrive by SIP INFO). */
-  dtmf: { callId: string; tone: string; direction: 'incoming' | 'outgoing' };
-  /** Every `statsInterval` ms during an active call (not a `change`: views update only the indicator). */
-  'call-stats': CallStats;
-  /** A call crossed a quality threshold (`active`) or recovered (see call-quality-monitor.ts). */
-  'call-quality': { call: CallInfo } & QualityChange;
-  /** The message summary (RFC 3842) changed: messages waiting, new and old voice messages. */
-  voicemail: { voicemail: VoicemailStatus };
-  error: { code: PhoneErrorCode; message: string };
-  /** Anything that a view shows changed (state, calls, media streams). */
-  change: void;
-}
+import type { PhoneEvents } from './phone-events.js';
+export type { PhoneEvents };
 
 export interface PhoneOptions extends SipSocketOptions {
   /** Stable per-profile `+sip.instance` URN; generated if absent. */
   instanceId?: string;
   /** Longest wait for ICE candidates before an offer/answer is sent, in ms. */
   iceGatheringTimeout?: number;
-  /** A call whose media path stays disconnected this long (ms) ends with 'media-timeout'. */
+  /** A call whose media path does not connect this long (ms) after it became active ends with 'media-timeout'. */
   mediaTimeout?: number;
+  /** How long (ms, default 30000) a call whose media path went down is recovered before it ends 'media-timeout'; 0: at once. */
+  callRecoveryTimeout?: number;
   /** Milliseconds between `call-stats` reports (default 2000; 0: none). */
   statsInterval?: number;
   /** Screen capture; defaults to navigator.mediaDevices.getDisplayMedia. */

@@ -12,6 +12,7 @@ export const de: Strings = {
   onHold: ' (gehalten)',
   heldByOther: ' (von der Gegenseite gehalten)',
   muted: ', stumm',
+  reconnectingCall: ' · Verbindung wird wiederhergestellt…',
   transfer: (state) => ` — Weiterleitung ${state}`,
   callEnded: (who, cause) => `Gespräch mit ${who} beendet: ${cause}.`,
   incomingLabel: (video) => `Eingehender ${video ? 'Video-' : ''}Anruf von`,

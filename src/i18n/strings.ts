@@ -19,6 +19,8 @@ export interface Strings {
   onHold: string;
   heldByOther: string;
   muted: string;
+  /** Appended to the call's status while its media path is being recovered. */
+  reconnectingCall: string;
   transfer: (state: string) => string;
   callEnded: (who: string, cause: string) => string;
   incomingLabel: (video: boolean) => string;
@@ -162,6 +164,7 @@ export const en: Strings = {
   onHold: ' (on hold)',
   heldByOther: ' (held by the other side)',
   muted: ', muted',
+  reconnectingCall: ' · Reconnecting…',
   transfer: (state) => ` — transfer ${state}`,
   callEnded: (who, cause) => `Call with ${who} ended: ${cause}.`,
   incomingLabel: (video) => `Incoming ${video ? 'video ' : ''}call from`,

@@ -37,7 +37,7 @@ export function callText(t: Strings, call: CallInfo | null, lastCallText: string
     case 'active': {
       const transfer = call.transfer ? t.transfer(call.transfer) : '';
       const hold = call.held ? t.onHold : call.remoteHeld ? t.heldByOther : '';
-      return `${t.inCall(who)}${hold}${call.muted.audio ? t.muted : ''}${transfer}`;
+      return `${t.inCall(who)}${hold}${call.muted.audio ? t.muted : ''}${transfer}${call.reconnecting ? t.reconnectingCall : ''}`;
     }
     default:
       return '';

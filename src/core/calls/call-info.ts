@@ -32,6 +32,8 @@ export interface CallInfo {
   mediaConnected: boolean;
   /** The quality warnings in force (see `call-quality`), most telling first. */
   qualityWarnings: QualityWarning[];
+  /** Whether the media path went down while the call was up and is being recovered (`call-reconnecting` … `call-reconnected`). */
+  reconnecting: boolean;
   /**
    * SIP headers as they arrived (names as written, repeated ones joined with ", "; credentials
    * never): for an incoming call those of its INVITE, for an outgoing one those of the answer

@@ -1,11 +1,16 @@
 /**
  * A call's media path: the remote stream, whether ICE and DTLS have connected, a path that never
- * connects or stays down (the call then ends), an ICE restart after a network change, and the
- * stats and quality warnings read every `statsIntervalMs` while the call is active.
+ * connects (the call then ends), a path that goes down while the call is up (recovered: ICE
+ * restarts with backoff until it connects again or `recoveryTimeoutMs` passes), an ICE restart
+ * after a network change, and the stats and quality warnings read while the call is active.
  */
 import { readCallStats, type StatsSample } from './call-stats.js';
 import { CallQualityMonitor, type MicrophoneState, type QualityWarning } from './call-quality-monitor.js';
 import type { Call, CallObserver, CallOptions } from './call.js';
+
+/** The first ICE restart of a recovery waits this long for a merely disconnected path; later ones back off up to RESTART_MAX_MS. */
+const RESTART_FIRST_MS = 2000;
+const RESTART_MAX_MS = 8000;
 
 export class CallMediaPath {
   /** Whether the peer connection has connected at least once. */
@@ -15,6 +20,10 @@ export class CallMediaPath {
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private statsSample: StatsSample | null = null;
   private readonly quality = new CallQualityMonitor();
+  /** Whether the path went down while the call was up and is being recovered (CallInfo.reconnecting). */
+  reconnecting = false;
+  private recoveryTimer: ReturnType<typeof setTimeout> | undefined;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly call: Call,
@@ -43,8 +52,11 @@ export class CallMediaPath {
         this.connected = true;
         this.observer.updated(this.call, 'media');
       }
-      if (state === 'failed') this.lost();
-      else if (state === 'disconnected') this.lossTimer = setTimeout(() => this.lost(), this.options.mediaTimeoutMs);
+      if (state === 'connected' && this.reconnecting) this.recovered();
+      if (state !== 'failed' && state !== 'disconnected') return;
+      if (this.connected && this.call.state === 'active' && this.options.recoveryTimeoutMs > 0) this.recover(state);
+      else if (state === 'failed') this.lost();
+      else this.lossTimer = setTimeout(() => this.lost(), this.options.mediaTimeoutMs);
     };
     pc.addEventListener('track', onTrack);
     pc.addEventListener('connectionstatechange', onConnectionState);
@@ -52,7 +64,54 @@ export class CallMediaPath {
       pc.removeEventListener('track', onTrack);
       pc.removeEventListener('connectionstatechange', onConnectionState);
       clearTimeout(this.lossTimer);
+      this.stopRecovery();
     };
+  }
+
+  /**
+   * The path went down while the call was up: say so, and restart ICE (at once when it failed,
+   * after a short wait when it is only disconnected: a path that returns by itself needs none),
+   * again every few seconds, until it connects or the recovery time is over.
+   */
+  private recover(state: 'failed' | 'disconnected'): void {
+    if (!this.reconnecting) {
+      this.reconnecting = true;
+      this.recoveryTimer = setTimeout(() => this.lost(), this.options.recoveryTimeoutMs);
+      this.observer.reconnecting(this.call, true);
+      this.scheduleRestart(state === 'failed' ? 0 : RESTART_FIRST_MS);
+    } else if (state === 'failed' && this.restartTimer === undefined) this.scheduleRestart(0);
+  }
+
+  private scheduleRestart(ms: number): void {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (!this.reconnecting) return;
+      // Only with signalling up: a request JsSIP cannot send ends the call (connection-lost).
+      if (this.observer.signallingConnected()) this.restartIce();
+      this.scheduleRestart(Math.min(Math.max(ms * 2, RESTART_FIRST_MS), RESTART_MAX_MS));
+    }, ms);
+  }
+
+  private recovered(): void {
+    this.stopRecovery();
+    this.observer.reconnecting(this.call, false);
+  }
+
+  private stopRecovery(): void {
+    this.reconnecting = false;
+    clearTimeout(this.recoveryTimer);
+    clearTimeout(this.restartTimer);
+    this.recoveryTimer = this.restartTimer = undefined;
+  }
+
+  /** Renegotiates with new ICE credentials (a re-INVITE); JsSIP refuses while another negotiation is under way. */
+  private restartIce(): void {
+    try {
+      this.call.session.renegotiate({ rtcOfferConstraints: { iceRestart: true } });
+    } catch {
+      // the next attempt, or the recovery timeout
+    }
   }
 
   /** The call became active: the path has `mediaTimeoutMs` to connect. Returns what cancels the wait, if one started. */
@@ -69,11 +128,7 @@ export class CallMediaPath {
   restartIceIfDown(): void {
     const pc = this.call.peerConnection;
     if (this.call.state !== 'active' || !pc || pc.connectionState === 'connected') return;
-    try {
-      this.call.session.renegotiate({ rtcOfferConstraints: { iceRestart: true } });
-    } catch {
-      // JsSIP refuses while another negotiation is under way; the media timeout still applies.
-    }
+    this.restartIce();
   }
 
   /** Reports the stats (and quality changes) every `statsIntervalMs` while the call is active. */
@@ -111,6 +166,7 @@ export class CallMediaPath {
   }
 
   private lost(): void {
+    this.stopRecovery();
     this.call.abandon(this.observer.signallingConnected() ? 'media-timeout' : 'connection-lost');
   }
 }

@@ -43,6 +43,8 @@ export interface CallObserver {
   stateChanged(call: Call, previous: CallState, cause?: EndCause): void;
   ended(call: Call, end: CallEnd): void;
   mediaChanged(call: Call): void;
+  /** The media path went down and is being recovered (`on`), or is back. */
+  reconnecting(call: Call, on: boolean): void;
   /** Whether the SIP connection is up (a dead media path then reads as 'media-timeout'). */
   signallingConnected(): boolean;
 }
@@ -54,6 +56,8 @@ export interface CallOptions {
    * the call became active it may take to connect at all.
    */
   mediaTimeoutMs: number;
+  /** How long (ms) a media path that went down while the call was up is recovered before the call ends (0: ends as a path that never connected). */
+  recoveryTimeoutMs: number;
   /** Milliseconds between `stats` reports while active (0: none). */
   statsIntervalMs: number;
 }
@@ -134,6 +138,7 @@ export class Call {
       screenSharing: this.screenTrack !== null,
       mediaConnected: this.mediaConnected,
       qualityWarnings: this.mediaPath.warnings,
+      reconnecting: this.mediaPath.reconnecting,
       headers: { ...this.headers },
       ignored: this.ignored,
       conference: this.conference && [...this.conference],

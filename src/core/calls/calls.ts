@@ -31,6 +31,7 @@ export interface CallRequest {
 }
 
 export const DEFAULT_MEDIA_TIMEOUT = 10000;
+export const DEFAULT_RECOVERY_TIMEOUT = 30000;
 
 /** How the phone takes calls: set by the page on the Phone, read here when needed. */
 export interface CallSettings {
@@ -55,7 +56,7 @@ export interface CallSettings {
 export interface CallsHost {
   settings: CallSettings;
   emit: PhoneEmit;
-  options: Pick<PhoneOptions, 'iceGatheringTimeout' | 'mediaTimeout' | 'statsInterval'>;
+  options: Pick<PhoneOptions, 'iceGatheringTimeout' | 'mediaTimeout' | 'callRecoveryTimeout' | 'statsInterval'>;
   iceProbe: IceServerProbe;
   media: MediaAcquisition;
   /** The current configuration (null before the first). */
@@ -322,6 +323,11 @@ export class Calls implements CallObserver {
     this.host.emit('call-stats', stats);
   }
 
+  reconnecting(call: Call, on: boolean): void {
+    this.host.emit(on ? 'call-reconnecting' : 'call-reconnected', { call: call.info });
+    this.host.emit('change', undefined);
+  }
+
   quality(call: Call, change: QualityChange): void {
     this.host.emit('call-quality', { call: call.info, ...change });
   }
@@ -426,6 +432,7 @@ export class Calls implements CallObserver {
       {
         ice: { iceServers, iceTransportPolicy, timeoutMs: options.iceGatheringTimeout ?? DEFAULT_ICE_GATHERING_TIMEOUT, yielded },
         mediaTimeoutMs: options.mediaTimeout ?? DEFAULT_MEDIA_TIMEOUT,
+        recoveryTimeoutMs: options.callRecoveryTimeout ?? DEFAULT_RECOVERY_TIMEOUT,
         statsIntervalMs: options.statsInterval ?? 2000,
       },
       this,

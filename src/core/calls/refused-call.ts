@@ -18,6 +18,7 @@ export function refusedCallInfo({ uri, displayName, callId }: Caller): CallInfo 
     screenSharing: false,
     mediaConnected: false,
     qualityWarnings: [],
+    reconnecting: false,
     headers: {},
     ignored: false,
     conference: null,

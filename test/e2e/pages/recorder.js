@@ -14,6 +14,8 @@ const names = [
   'sip-dtmf',
   'sip-call-stats',
   'sip-call-quality',
+  'sip-call-reconnecting',
+  'sip-call-reconnected',
   'sip-voicemail',
   'sip-error',
   'sip-message',

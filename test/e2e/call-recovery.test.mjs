@@ -74,6 +74,7 @@ test('an outage past call-recovery-timeout ends the call media-timeout on both s
       assert.deepEqual(await phone.events('sip-call-reconnected'), []);
       await until(async () => (await phone.page.evaluate(() => window.liveLocalTracks())) === 0, { message: `${phone.user}'s media released` });
     }
+    console.log(`alice, bob ended: ${causes}`);
     assert.ok(causes.includes('media-timeout') && causes.every((c) => ['media-timeout', 'bye'].includes(c)), `causes ${causes}`);
   } finally {
     await Promise.all([alice.close(), bob.close()]);

@@ -11,6 +11,8 @@ import type { Call, CallObserver, CallOptions } from './call.js';
 /** The first ICE restart of a recovery waits this long for a merely disconnected path; later ones back off up to RESTART_MAX_MS. */
 const RESTART_FIRST_MS = 2000;
 const RESTART_MAX_MS = 8000;
+/** How much later the callee's first restart comes than the caller's. */
+const CALLEE_DELAY_MS = 1500;
 
 export class CallMediaPath {
   /** Whether the peer connection has connected at least once. */
@@ -78,7 +80,10 @@ export class CallMediaPath {
       this.reconnecting = true;
       this.recoveryTimer = setTimeout(() => this.lost(), this.options.recoveryTimeoutMs);
       this.observer.reconnecting(this.call, true);
-      this.scheduleRestart(state === 'failed' ? 0 : RESTART_FIRST_MS);
+      // Both sides notice at about the same time: the caller restarts first, so that the callee's
+      // re-INVITE does not cross it (491) and is not needed once the caller's brings the path back.
+      const first = this.call.direction === 'outgoing' ? RESTART_FIRST_MS : RESTART_FIRST_MS + CALLEE_DELAY_MS;
+      this.scheduleRestart(state === 'failed' && this.call.direction === 'outgoing' ? 0 : first);
     } else if (state === 'failed' && this.restartTimer === undefined) this.scheduleRestart(0);
   }
 

@@ -386,7 +386,12 @@ export class Call {
   }
 
   private causeOf(event: EndEvent): EndCause {
-    return this.localCause || sessionEndCause(event);
+    const cause = this.localCause || sessionEndCause(event);
+    if (!this.mediaPath.reconnecting) return cause;
+    // While we recover the media path: our ICE restart got 481 or 408, the other side is gone (it
+    // hung up while we were cut off, its BYE lost; JsSIP ends the dialog, 'Dialog Error'); or
+    // JsSIP gave up on a restart that failed ('WebRTC Error'): the media path was not recovered.
+    return cause === 'dialog-error' ? 'bye' : cause === 'webrtc-error' ? 'media-timeout' : cause;
   }
 
   private move(to: CallState, cause?: EndCause): void {

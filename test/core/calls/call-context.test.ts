@@ -157,3 +157,25 @@ describe('Hanging up a call whose CANCEL gets no 487 (fake registrar)', () => {
     }
   });
 });
+
+describe('Recovering a call whose other side is gone (fake registrar)', () => {
+  it('the ICE restart goes out as a re-INVITE; its 481 ends the call bye, not dialog-error', async () => {
+    const server = new FakeSipServer();
+    // Only our re-INVITE reaches the server (the call comes in from ringIn): the dialog is gone there.
+    server.inviteReply = () => [481, 'Call/Transaction Does Not Exist'];
+    const { phone, events } = await registered(server);
+    server.ringIn(undefined, undefined, await browserOffer());
+    await until(() => phone.calls.length);
+    await phone.answer();
+    await until(() => phone.calls[0]?.state === 'active');
+    const call = phone.getCall(phone.calls[0].id)!;
+    // (As the media path's connectionstatechange does when the path fails while the call is up.)
+    (call as unknown as { mediaPath: { recover(state: string): void } }).mediaPath.recover('failed');
+    expect(phone.calls[0].reconnecting).to.equal(true);
+    await until(() => server.requests.some((r) => r.startsWith('INVITE ')), 6000); // (the callee restarts 3.5 s in)
+    expect(server.requests.find((r) => r.startsWith('INVITE '))).to.match(/a=ice-ufrag:/);
+    await until(() => events.some((e) => e.type === 'call-ended'), 3000);
+    expect(events.find((e) => e.type === 'call-ended')!.detail).to.include({ cause: 'bye' });
+    phone.stop();
+  });
+});

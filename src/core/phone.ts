@@ -128,6 +128,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
       userAgent: () => this.ua,
       registered: () => this.registration.state === 'registered',
       connected: () => this.connectionState === 'connected',
+      mediaLost: () => (this.connectionState === 'connected' ? this.socket?.checkNow() : this.reconnectNow()),
     });
   }
 
@@ -380,6 +381,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
             this.setConnection('connecting');
             this.emit('connecting', { server });
           },
+          urgent: () => this.recovering(),
         },
       }));
     } catch (error) {
@@ -409,10 +411,17 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
       else this.registration.connectFailed(e.socket.url);
     });
     this.registration.attach(ua, config);
+    // Registered again on a new connection: calls recovering their media restart ICE through it now.
+    ua.on('registered', () => this.recovering() && this.calling.restartIceIfDown());
     this.calling.attach(ua);
     for (const listener of this.userAgentListeners) listener(ua, config);
     ua.start();
     return ua;
+  }
+
+  /** Whether a call is recovering its media path (the phone then reconnects without long waits). */
+  private recovering(): boolean {
+    return [...this.calling.live()].some((call) => call.info.reconnecting);
   }
 
   private setConnection(state: ConnectionState): void {

@@ -2,26 +2,42 @@
 // (the browsers' only media path on 127.0.0.1) while SIP over the WebSocket (TCP) stays up. Both
 // sides say `sip-call-reconnecting`, restart ICE, and say `sip-call-reconnected` once media flows
 // again; past `call-recovery-timeout` the call ends `media-timeout` and releases its media.
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { bothWays, e2eSuite, openRegisteredPhone, until } from './support/harness.mjs';
+import { bothWays, e2eSuite, launchFirefox, openRegisteredPhone, until } from './support/harness.mjs';
 
 const env = e2eSuite('call-recovery');
-const registered = (user, attributes) => openRegisteredPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes });
+let firefox;
+before(async () => {
+  firefox = await launchFirefox();
+});
+after(() => firefox?.close());
+const registered = (user, attributes, browser = env.browser) => openRegisteredPhone(browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Drops all UDP in the namespace for `ms` (every rule removed afterwards, whatever happens). */
-async function udpOutage(ms) {
-  const rule = (op) => execFileSync('iptables', [op, 'INPUT', '-p', 'udp', '-j', 'DROP']);
-  rule('-I');
+/** iptables rules dropping all UDP (media), and with `signalling` also TCP to and from the WebSocket port. */
+function outageRules(signalling) {
+  const rules = [['-p', 'udp']];
+  if (signalling) {
+    const port = new URL(env.kamailio.wsUrl).port;
+    rules.push(['-p', 'tcp', '--dport', port], ['-p', 'tcp', '--sport', port]);
+  }
+  return rules;
+}
+
+/** Cuts the network for `ms` (every rule removed afterwards, whatever happens); `during` runs meanwhile. Resolves to when it returned. */
+async function outage(ms, { signalling = false, during } = {}) {
+  const rules = outageRules(signalling);
+  for (const r of rules) execFileSync('iptables', ['-I', 'INPUT', ...r, '-j', 'DROP']);
   try {
-    await sleep(ms);
+    await Promise.all([sleep(ms), during?.()]);
   } finally {
-    rule('-D');
+    for (const r of rules) execFileSync('iptables', ['-D', 'INPUT', ...r, '-j', 'DROP']);
   }
   return Date.now();
 }
+const udpOutage = (ms) => outage(ms);
 
 async function inVideoCall(alice, bob) {
   await alice.call('call', 'bob', { video: true });
@@ -31,33 +47,35 @@ async function inVideoCall(alice, bob) {
   await bothWays([alice, bob], { video: true }, 'before the outage');
 }
 
-test('a 20 s media outage: both sides reconnect (events in order) and hear and see each other within 5 s of the network returning', async () => {
-  const alice = await registered('alice', { video: true });
-  const bob = await registered('bob');
-  try {
-    await inVideoCall(alice, bob);
-    const outage = udpOutage(20000);
-    // Noticed during the outage (consent checks: ~6 s here) and shown on the call screen.
-    await Promise.all([alice.waitFor('sip-call-reconnecting', {}, 15000), bob.waitFor('sip-call-reconnecting', {}, 15000)]);
-    assert.match(await alice.text('[part~="status"]'), /Reconnecting/);
-    assert.equal((await bob.prop('activeCall')).reconnecting, true);
-    const back = await outage;
-    await Promise.all([alice.waitFor('sip-call-reconnected', {}, 10000), bob.waitFor('sip-call-reconnected', {}, 10000)]);
-    await bothWays([alice, bob], { video: true }, 'after the outage');
-    const mediaBackMs = Date.now() - back;
-    console.log(`media back both ways ${mediaBackMs} ms after the network returned`);
-    assert.ok(mediaBackMs < 5000 + 2400, `media back after ${mediaBackMs} ms`); // (bothWays itself measures over 2 × 1.2 s)
-    for (const phone of [alice, bob]) {
-      assert.deepEqual(await phone.events('sip-call-ended'), [], `${phone.user}'s call did not end`);
-      const types = (await phone.events()).map((e) => e.type).filter((t) => /reconnect/.test(t));
-      assert.deepEqual(types, ['sip-call-reconnecting', 'sip-call-reconnected'], `${phone.user}: ${types}`);
-      assert.equal((await phone.prop('activeCall')).reconnecting, false);
+for (const callee of ['Chromium', 'Firefox']) {
+  test(`a 20 s media outage (Chromium calls ${callee}): both sides reconnect (events in order) and hear and see each other within 5 s of the network returning`, async () => {
+    const alice = await registered('alice', { video: true });
+    const bob = await registered('bob', {}, callee === 'Firefox' ? firefox : env.browser);
+    try {
+      await inVideoCall(alice, bob);
+      const outage = udpOutage(20000);
+      // Noticed during the outage (consent checks: ~6 s here) and shown on the call screen.
+      await Promise.all([alice.waitFor('sip-call-reconnecting', {}, 15000), bob.waitFor('sip-call-reconnecting', {}, 15000)]);
+      assert.match(await alice.text('[part~="status"]'), /Reconnecting/);
+      assert.equal((await bob.prop('activeCall')).reconnecting, true);
+      const back = await outage;
+      await Promise.all([alice.waitFor('sip-call-reconnected', {}, 10000), bob.waitFor('sip-call-reconnected', {}, 10000)]);
+      await bothWays([alice, bob], { video: true }, 'after the outage');
+      const mediaBackMs = Date.now() - back;
+      console.log(`media outage, Chromium calls ${callee}: media back both ways ${mediaBackMs} ms after the network returned`);
+      assert.ok(mediaBackMs < 5000 + 2400, `media back after ${mediaBackMs} ms`); // (bothWays itself measures over 2 × 1.2 s)
+      for (const phone of [alice, bob]) {
+        assert.deepEqual(await phone.events('sip-call-ended'), [], `${phone.user}'s call did not end`);
+        const types = (await phone.events()).map((e) => e.type).filter((t) => /reconnect/.test(t));
+        assert.deepEqual(types, ['sip-call-reconnecting', 'sip-call-reconnected'], `${phone.user}: ${types}`);
+        assert.equal((await phone.prop('activeCall')).reconnecting, false);
+      }
+      await alice.call('hangup');
+    } finally {
+      await Promise.all([alice.close(), bob.close()]);
     }
-    await alice.call('hangup');
-  } finally {
-    await Promise.all([alice.close(), bob.close()]);
-  }
-});
+  });
+}
 
 test('an outage past call-recovery-timeout ends the call media-timeout on both sides and releases camera and microphone', async () => {
   const alice = await registered('alice', { video: true, 'call-recovery-timeout': 4 });
@@ -76,6 +94,60 @@ test('an outage past call-recovery-timeout ends the call media-timeout on both s
     }
     console.log(`alice, bob ended: ${causes}`);
     assert.ok(causes.includes('media-timeout') && causes.every((c) => ['media-timeout', 'bye'].includes(c)), `causes ${causes}`);
+  } finally {
+    await Promise.all([alice.close(), bob.close()]);
+  }
+});
+
+for (const callee of ['Chromium', 'Firefox']) {
+  test(`a 20 s outage of media and signalling together (Chromium calls ${callee}): both phones reconnect, re-register, hear and see each other within 10 s of the network returning, and a hang-up then reaches the other side`, async () => {
+    const alice = await registered('alice', { video: true });
+    const bob = await registered('bob', {}, callee === 'Firefox' ? firefox : env.browser);
+    try {
+      await inVideoCall(alice, bob);
+      const back = await outage(20000, {
+        signalling: true,
+        during: () => Promise.all([alice.waitFor('sip-call-reconnecting', {}, 15000), bob.waitFor('sip-call-reconnecting', {}, 15000)]),
+      });
+      await Promise.all([alice.waitFor('sip-call-reconnected', {}, 15000), bob.waitFor('sip-call-reconnected', {}, 15000)]);
+      await bothWays([alice, bob], { video: true }, 'after the outage');
+      const mediaBackMs = Date.now() - back;
+      console.log(`full outage, Chromium calls ${callee}: media back both ways ${mediaBackMs} ms after the network returned`);
+      assert.ok(mediaBackMs < 10000 + 2400, `media back after ${mediaBackMs} ms`);
+      for (const phone of [alice, bob]) {
+        assert.deepEqual(await phone.events('sip-call-ended'), [], `${phone.user}'s call did not end`);
+        assert.ok((await phone.events('sip-connection-lost')).length >= 1, `${phone.user} noticed the connection drop`);
+        await until(async () => (await phone.prop('registrationState')) === 'registered', { message: `${phone.user} registered again` });
+      }
+      await alice.call('hangup');
+      await bob.waitFor('sip-call-ended', { cause: 'bye' });
+    } finally {
+      await Promise.all([alice.close(), bob.close()]);
+    }
+  });
+}
+
+test('the other side hangs up while we are cut off: our call ends bye within 10 s of the network returning', async () => {
+  const alice = await registered('alice', { video: true });
+  const bob = await registered('bob');
+  try {
+    await inVideoCall(alice, bob);
+    // Only alice is cut off (media, and her WebSocket by its port on her side: all TCP of the port
+    // is dropped, so bob's too; bob's hang-up is then sent once he is back, before alice is).
+    const back = await outage(15000, {
+      signalling: true,
+      during: async () => {
+        await alice.waitFor('sip-call-reconnecting', {}, 15000);
+        await bob.call('hangup');
+      },
+    });
+    await alice.waitFor('sip-call-ended', {}, 20000);
+    const endedMs = Date.now() - back;
+    const cause = (await alice.events('sip-call-ended'))[0].detail.cause;
+    console.log(`hang-up during the outage: alice's call ended ${cause} ${endedMs} ms after the network returned`);
+    assert.ok(['bye', 'request-timeout'].includes(cause), cause);
+    assert.ok(endedMs < 10000, `ended ${endedMs} ms after`);
+    await until(async () => (await alice.page.evaluate(() => window.liveLocalTracks())) === 0, { message: "alice's media released" });
   } finally {
     await Promise.all([alice.close(), bob.close()]);
   }

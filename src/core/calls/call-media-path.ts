@@ -7,6 +7,7 @@
 import { readCallStats, type StatsSample } from './call-stats.js';
 import { CallQualityMonitor, type MicrophoneState, type QualityWarning } from './call-quality-monitor.js';
 import type { Call, CallObserver, CallOptions } from './call.js';
+import type { RTCSession } from '../kernel/jssip-adapter.js';
 
 /** The first ICE restart of a recovery waits this long for a merely disconnected path; later ones back off up to RESTART_MAX_MS. */
 const RESTART_FIRST_MS = 2000;
@@ -110,6 +111,35 @@ export class CallMediaPath {
     this.recoveryTimer = this.restartTimer = undefined;
   }
 
+  /**
+   * While recovering, what JsSIP would end the call for is only a failed restart, tried again until
+   * the recovery time is over: a restart caught in a connection that died ('connection-lost'; the
+   * next goes through the new connection), no answer at all (Timer B), or a 408 (a proxy still
+   * sending to the other side's old connection, before it registered again). A 481 (the other side
+   * hung up meanwhile) still ends the call. A request's 408 comes to JsSIP's onDialogError without
+   * the response, so the INVITE's handlers are wrapped where it is sent.
+   */
+  keepSessionWhileRecovering(session: RTCSession): void {
+    type Handler = (response?: { status_code: number }) => void;
+    type Handlers = { onDialogError?: Handler; onErrorResponse?: Handler };
+    const internals = session as unknown as Record<'onTransportError' | 'onRequestTimeout', () => void> & {
+      sendRequest(method: string, options?: { eventHandlers?: Handlers }): unknown;
+    };
+    for (const name of ['onTransportError', 'onRequestTimeout'] as const) {
+      const original = internals[name];
+      internals[name] = () => this.reconnecting || original.call(session);
+    }
+    const sendRequest = internals.sendRequest;
+    internals.sendRequest = (method, options) => {
+      const handlers = options?.eventHandlers;
+      const { onDialogError, onErrorResponse } = handlers ?? {};
+      if (method === 'INVITE' && handlers && onDialogError && onErrorResponse) {
+        handlers.onDialogError = (response) => (this.reconnecting && response?.status_code === 408 ? onErrorResponse : onDialogError)(response);
+      }
+      return sendRequest.call(session, method, options);
+    };
+  }
+
   /** Renegotiates with new ICE credentials (a re-INVITE); JsSIP refuses while another negotiation is under way. */
   private restartIce(): void {
     try {
@@ -129,11 +159,12 @@ export class CallMediaPath {
     return () => clearTimeout(this.setupTimer);
   }
 
-  /** After a network change: renegotiate with an ICE restart if the media path is down. */
+  /** After a network change (or a new SIP connection): an ICE restart now if the media path is down. */
   restartIceIfDown(): void {
     const pc = this.call.peerConnection;
     if (this.call.state !== 'active' || !pc || pc.connectionState === 'connected') return;
-    this.restartIce();
+    if (this.reconnecting) this.scheduleRestart(0);
+    else this.restartIce();
   }
 
   /** Reports the stats (and quality changes) every `statsIntervalMs` while the call is active. */

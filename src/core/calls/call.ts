@@ -348,6 +348,7 @@ export class Call {
       this.localCause ??= 'request-timeout';
       onRequestTimeout.call(session);
     };
+    this.mediaPath.keepSessionWhileRecovering(session);
     if (session.connection) this.watchPeerConnection();
   }
 

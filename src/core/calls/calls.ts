@@ -66,6 +66,8 @@ export interface CallsHost {
   registered(): boolean;
   /** Whether the SIP connection is up. */
   connected(): boolean;
+  /** A call's media path went down: check the SIP connection now (it is often lost with the media: a new network). */
+  mediaLost(): void;
 }
 
 export class Calls implements CallObserver {
@@ -324,6 +326,7 @@ export class Calls implements CallObserver {
   }
 
   reconnecting(call: Call, on: boolean): void {
+    if (on) this.host.mediaLost();
     this.host.emit(on ? 'call-reconnecting' : 'call-reconnected', { call: call.info });
     this.host.emit('change', undefined);
   }
@@ -421,9 +424,7 @@ export class Calls implements CallObserver {
   /** A Call for `session`, not yet among the live calls. */
   private create(session: RTCSession, direction: 'incoming' | 'outgoing', video: boolean, headers: SipHeaders): Call {
     const { options, iceProbe } = this.host;
-    const config = this.host.config();
-    const iceServers = config?.iceServers ?? [];
-    const iceTransportPolicy = config?.iceTransportPolicy ?? 'all';
+    const { iceServers = [], iceTransportPolicy = 'all' } = this.pcConfig();
     const yielded = iceProbe.typesFor(iceServers);
     const call = new Call(
       session,

@@ -13,9 +13,14 @@ import { SipSocket, type SipSocketOptions } from './sip-socket.js';
 /** JsSIP's connection_recovery_min_interval and max_interval, both, in ms. */
 export const JSSIP_RECOVERY_MS = 1000;
 
+/** The longest wait between attempts while `urgent()`. */
+export const URGENT_RETRY_MS = 2000;
+
 export interface FailoverSocketHooks {
   /** A WebSocket to `url` is being opened. */
   attempt?(url: string): void;
+  /** Whether something waits for the connection (a call recovering): no backoff over URGENT_RETRY_MS then. */
+  urgent?(): boolean;
 }
 
 export class FailoverSocket {
@@ -125,6 +130,7 @@ export class FailoverSocket {
       this.failures += 1;
       // A lost connection: spread the first attempt (a restarted server sees no burst from a fleet).
       this.nextRetryInMs = connected ? lostConnectionDelay(this.policy) : reconnectDelay(this.failures, this.policy);
+      if (this.hooks.urgent?.()) this.nextRetryInMs = Math.min(this.nextRetryInMs, URGENT_RETRY_MS);
       this.ondisconnect(error, code, reason);
       // A lost connection starts over at the preferred server; a failed attempt tries the next.
       this.index = connected ? 0 : (this.index + 1) % this.sockets.length;

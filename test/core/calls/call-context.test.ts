@@ -178,4 +178,39 @@ describe('Recovering a call whose other side is gone (fake registrar)', () => {
     expect(events.find((e) => e.type === 'call-ended')!.detail).to.include({ cause: 'bye' });
     phone.stop();
   });
+
+  it('a 408 to the restart (a proxy still sending to the old connection), or no connection to send it on, keeps the call recovering; a 481 then ends it', async () => {
+    const server = new FakeSipServer();
+    let reply: [number, string] = [408, 'Request Timeout'];
+    server.inviteReply = () => reply;
+    const { phone, events } = await registered(server);
+    server.ringIn(undefined, undefined, await browserOffer());
+    await until(() => phone.calls.length);
+    await phone.answer();
+    await until(() => phone.calls[0]?.state === 'active');
+    const call = phone.getCall(phone.calls[0].id)!;
+    const path = (call as unknown as { mediaPath: { recover(state: string): void; scheduleRestart(ms: number): void } }).mediaPath;
+    path.recover('failed');
+    path.scheduleRestart(0); // (not the callee's 3.5 s)
+    const invites = () => server.requests.filter((r) => r.startsWith('INVITE ')).length;
+    await until(() => invites() === 1, 6000);
+    await until(() => server.responses.length && invites() === 1 && server.requests.some((r) => r.startsWith('ACK ')), 1000);
+    expect(
+      events.some((e) => e.type === 'call-ended'),
+      'the 408 ended the call',
+    ).to.equal(false);
+    expect(phone.calls[0].reconnecting).to.equal(true);
+    // A transport error of a restart (JsSIP would end the call 'connection-lost'): still recovering.
+    (call.session as unknown as { onTransportError(): void }).onTransportError();
+    expect(
+      events.some((e) => e.type === 'call-ended'),
+      'the transport error ended the call',
+    ).to.equal(false);
+    reply = [481, 'Call/Transaction Does Not Exist'];
+    path.scheduleRestart(0);
+    await until(() => events.some((e) => e.type === 'call-ended'), 3000);
+    expect(invites()).to.equal(2);
+    expect(events.find((e) => e.type === 'call-ended')!.detail).to.include({ cause: 'bye' });
+    phone.stop();
+  });
 });

@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { FailoverSocket, JSSIP_RECOVERY_MS } from '../../../src/core/connection/failover-socket.js';
+import { FailoverSocket, JSSIP_RECOVERY_MS, URGENT_RETRY_MS } from '../../../src/core/connection/failover-socket.js';
 import { lostConnectionDelay, reconnectDelay, DEFAULT_RECONNECT_POLICY } from '../../../src/core/connection/reconnect-policy.js';
 import { FakeSipServer } from '../fake-sip-server.js';
 
@@ -75,6 +75,33 @@ describe('FailoverSocket', () => {
     await wait(10);
     expect(attempts).to.deep.equal(['ws://first', 'ws://second', 'ws://first']);
     expect(socket.isConnected()).to.equal(true);
+    socket.disconnect();
+  });
+
+  it('waits no longer than URGENT_RETRY_MS between attempts while something waits for the connection (a call recovering)', async () => {
+    const server = new FakeSipServer({ refuse: true });
+    let urgent = false;
+    const socket = new FailoverSocket(
+      ['ws://only'],
+      { createWebSocket: (url, protocol) => server.createWebSocket(url, protocol) },
+      { urgent: () => urgent },
+      {
+        ...DEFAULT_RECONNECT_POLICY,
+        jitter: 0,
+      },
+    );
+    const failures = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        socket.reconnectNow();
+        socket.connect();
+        await wait(10);
+      }
+    };
+    await failures(4);
+    expect(socket.nextRetryInMs, 'the fourth failure backs off 8 s').to.equal(8000);
+    urgent = true;
+    await failures(1);
+    expect(socket.nextRetryInMs).to.equal(URGENT_RETRY_MS);
     socket.disconnect();
   });
 

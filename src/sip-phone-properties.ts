@@ -172,6 +172,12 @@ export class SipPhoneProperties extends LitElement {
   @property() codecs = '';
   /** While a call is in progress, closing or reloading the page asks first (`beforeunload`). */
   @property({ type: Boolean, attribute: 'confirm-close' }) confirmClose = false;
+  /**
+   * A reload of the page ends the call in progress. By default the call's dialog is kept in the
+   * tab's sessionStorage and the reloaded page (same `uri`) takes the call back once registered
+   * (an INVITE with Replaces, RFC 3891); see README "Staying online".
+   */
+  @property({ type: Boolean, attribute: 'no-call-resume' }) noCallResume = false;
   /** Refuse REFER: do not call the target when the other side transfers us. */
   @property({ type: Boolean, attribute: 'no-accept-transfer' }) noAcceptTransfer = false;
   /** Do not follow redirects: a 3xx to a call ends it as `redirected` instead of calling the Contacts it gives. */

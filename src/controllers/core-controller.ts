@@ -10,6 +10,7 @@ import type { UA } from '../core/kernel/jssip-adapter.js';
 import type { DevicePreferences } from '../core/media/media-acquisition.js';
 import { toAvailability, type Availability } from '../core/presence/availability-value.js';
 import type { SipPhoneProperties } from '../sip-phone-properties.js';
+import { storageOrNull } from './page-storage.js';
 
 const instances: Partial<Record<RegistrationScope, string>> = {};
 
@@ -32,6 +33,7 @@ export type CoreHost = ReactiveControllerHost &
     | 'autoAnswer'
     | 'maxCalls'
     | 'noAcceptTransfer'
+    | 'noCallResume'
     | 'noFollowRedirects'
     | 'intercom'
     | 'dnd'
@@ -120,6 +122,7 @@ export class CoreController implements ReactiveController {
     return (this.loading ??= this.importCore().then(
       ({ Phone }) => {
         const phone = new Phone();
+        phone.keepCallsIn(storageOrNull('session'), window);
         this.applyOptions(phone);
         phone.devicePreferences = this.actions.devicePreferences();
         this.phone = phone;
@@ -188,6 +191,7 @@ export class CoreController implements ReactiveController {
     phone.autoAnswer = host.autoAnswer;
     phone.maxCalls = host.maxCalls;
     phone.acceptTransfers = !host.noAcceptTransfer;
+    phone.resumeCalls = !host.noCallResume;
     phone.followRedirects = !host.noFollowRedirects;
     phone.intercom = host.intercom;
     phone.dnd = host.dnd;

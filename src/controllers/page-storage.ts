@@ -1,7 +1,7 @@
-/** localStorage, or null where the page may not use it (sandboxed frame, privacy mode). */
-export function storageOrNull(): Storage | null {
+/** localStorage (or sessionStorage: per tab), or null where the page may not use it (sandboxed frame, privacy mode). */
+export function storageOrNull(kind: 'local' | 'session' = 'local'): Storage | null {
   try {
-    return localStorage;
+    return kind === 'local' ? localStorage : sessionStorage;
   } catch {
     return null;
   }

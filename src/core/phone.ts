@@ -1,8 +1,9 @@
-import { Calls, type CallRequest, type CallSettings } from './calls/calls.js';
+import { Calls, DEFAULT_RECOVERY_TIMEOUT, type CallRequest, type CallSettings } from './calls/calls.js';
+import { CallKeeper } from './calls/call-resume.js';
 import { parseCodecs } from './media/codec-preferences.js';
 import type { Call, CallInfo, DtmfTransport } from './calls/call.js';
 import { requireConfig, type PhoneConfig } from './kernel/config.js';
-import { toPhoneError } from './kernel/errors.js';
+import { toPhoneError, type PhoneError } from './kernel/errors.js';
 import { IceServerProbe, type IceProbeOptions } from './media/ice-probe.js';
 import { MediaAcquisition, type DevicePreferences } from './media/media-acquisition.js';
 import { Emitter } from './kernel/emitter.js';
@@ -74,6 +75,9 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
   autoAnswer = false;
   maxCalls = 2;
   acceptTransfers = true;
+  /** Whether a reload of the page takes the call in progress back (see keepCallsIn()). */
+  resumeCalls = true;
+
   followRedirects = true;
   dtmfTransport: DtmfTransport = 'rfc4733';
   intercom = false;
@@ -311,6 +315,18 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
   /** Stops a call ringing here without answering it (the caller rings on). */
   ignore(callId?: string): Promise<void> {
     return this.calling.ignore(callId);
+  }
+
+  /**
+   * Keeps the call in progress in `store` (the tab's sessionStorage) for a reload of this tab to
+   * take back (call-resume.ts), while `resumeCalls` is true; `page` says when the page goes away.
+   */
+  keepCallsIn(store: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null, page: Pick<EventTarget, 'addEventListener'>): void {
+    const media = { get: (video: boolean) => this.media.getMedia(video), failed: (e: PhoneError) => this.emit('error', { code: e.code, message: e.message }) };
+    const keeper = new CallKeeper(store, page, () => this.resumeCalls);
+    keeper.follow(this, this.calling, media, () => this.options.callRecoveryTimeout ?? DEFAULT_RECOVERY_TIMEOUT);
+    // Without: the page going away hangs up (the other side's call ends at once, not after its recovery time).
+    page.addEventListener('pagehide', () => this.resumeCalls || this.calling.abandonAll());
   }
 
   /** Reconnects at once if the phone is waiting to reconnect ("Reconnect now", browser back online). */

@@ -26,6 +26,8 @@ export class CallMediaPath {
   /** Whether the path went down while the call was up and is being recovered (CallInfo.reconnecting). */
   reconnecting = false;
   private recoveryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When media last arrived (the stats' clock, sampled every `statsIntervalMs`): a recovery's time counts from then. */
+  private mediaSeenAt: number | null = null;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -79,13 +81,22 @@ export class CallMediaPath {
   private recover(state: 'failed' | 'disconnected'): void {
     if (!this.reconnecting) {
       this.reconnecting = true;
-      this.recoveryTimer = setTimeout(() => this.lost(), this.options.recoveryTimeoutMs);
+      // The other side hears silence since its media stopped, some seconds before the browser says so.
+      const silentMs = this.mediaSeenAt === null ? 0 : Math.max(0, performance.now() - this.mediaSeenAt);
+      this.recoveryTimer = setTimeout(() => this.lost(), Math.max(0, this.options.recoveryTimeoutMs - silentMs));
       this.observer.reconnecting(this.call, true);
       // Both sides notice at about the same time: the caller restarts first, so that the callee's
       // re-INVITE does not cross it (491) and is not needed once the caller's brings the path back.
       const first = this.call.direction === 'outgoing' ? RESTART_FIRST_MS : RESTART_FIRST_MS + CALLEE_DELAY_MS;
       this.scheduleRestart(state === 'failed' && this.call.direction === 'outgoing' ? 0 : first);
     } else if (state === 'failed' && this.restartTimer === undefined) this.scheduleRestart(0);
+  }
+
+  /** The call goes on with a new session (the other side took it back): a recovery under way ends when its path connects. */
+  resumed(recovering: boolean): void {
+    if (!recovering) return;
+    this.reconnecting = true;
+    this.recoveryTimer = setTimeout(() => this.lost(), this.options.recoveryTimeoutMs);
   }
 
   private scheduleRestart(ms: number): void {
@@ -176,6 +187,7 @@ export class CallMediaPath {
       if (!pc || call.state !== 'active') return;
       try {
         const { stats, sample } = await readCallStats(pc, call.id, this.statsSample);
+        if (sample.packetsReceived > (this.statsSample?.packetsReceived ?? 0)) this.mediaSeenAt = sample.at;
         this.statsSample = sample;
         if (call.state !== 'active') return;
         this.observer.stats(call, stats);

@@ -5,6 +5,9 @@
  */
 import { PhoneError } from '../kernel/errors.js';
 import type { Call } from './call.js';
+import type { RTCSession, UA } from '../kernel/jssip-adapter.js';
+import { reuseDialogIdentity, type DialogIdentity } from '../kernel/jssip-ua-hooks.js';
+import { preferCodecs } from '../media/codec-preferences.js';
 
 /**
  * RFC 4733 tone length and gap (ms). Chromium times a telephone-event/8000 tone in the audio's
@@ -99,4 +102,31 @@ export function addSenders(pc: RTCPeerConnection, stream: MediaStream, video: bo
 /** Whether an SDP offer sends and receives all its media (no hold, no one-way streams). */
 export function sendsAndReceivesAll(sdp: string): boolean {
   return !!sdp && !/^a=(sendonly|recvonly|inactive)\r?$/m.test(sdp);
+}
+
+/** What an INVITE of ours may carry beyond the media: headers, and the identity of a dialog to keep (a 422's retry). */
+export interface InviteOptions {
+  sameDialog?: DialogIdentity;
+  extraHeaders?: string[];
+}
+
+/** Sends an INVITE on `ua` offering `stream`'s tracks (and senders for those still to come), codecs in the page's order. */
+export function sendInvite(
+  ua: UA,
+  target: string,
+  media: { stream: MediaStream; video: boolean; codecs: RTCRtpCodec[]; pcConfig: RTCConfiguration },
+  { sameDialog, ...options }: InviteOptions,
+): RTCSession {
+  if (sameDialog) reuseDialogIdentity(ua, sameDialog);
+  return ua.call(target, {
+    ...options,
+    mediaConstraints: { audio: false, video: false },
+    eventHandlers: {
+      peerconnection: ({ peerconnection }: { peerconnection: RTCPeerConnection }) => {
+        addSenders(peerconnection, media.stream, media.video);
+        for (const transceiver of peerconnection.getTransceivers()) preferCodecs(transceiver, media.codecs);
+      },
+    },
+    pcConfig: media.pcConfig,
+  });
 }

@@ -1,4 +1,5 @@
 import { assertTransition, type CallState } from './call-state.js';
+import { fromParty, resumingSessions } from './call-resume.js';
 import { sessionEndCause, sessionEndStatus, type EndCause } from '../kernel/causes.js';
 import { IceGatheringRound, type IcePolicyOptions } from '../media/ice-policy.js';
 import type { CallStats } from './call-stats.js';
@@ -332,8 +333,10 @@ export class Call {
     on('newDTMF', ({ originator, dtmf }: { originator: string; dtmf: { tone: string } }) => {
       this.observer.dtmf(this, dtmf.tone, originator === 'remote' ? 'incoming' : 'outgoing');
     });
-    // Attended transfer to us: an INVITE with Replaces for this call; the new call replaces it.
-    on('replaces', (event: { accept(cb?: (s: RTCSession) => void): void }) => {
+    // An INVITE with Replaces for this call: from the other party, it takes the call back after
+    // reloading its page (call-resume.ts); from a third one, an attended transfer to us.
+    on('replaces', (event: { request: Parameters<typeof fromParty>[0]; accept(cb?: (s: RTCSession) => void): void }) => {
+      if (this.state === 'active' && fromParty(event.request, this.remoteUri)) return event.accept((next) => this.continueWith(next));
       this.localCause = 'transferred';
       event.accept();
     });
@@ -370,6 +373,18 @@ export class Call {
     return true;
   }
 
+  /** The other party's new session for this call (it reloaded its page): answered with our media, the call goes on. */
+  private continueWith(session: RTCSession): void {
+    resumingSessions.add(session);
+    const recovering = this.mediaPath.reconnecting;
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.session = session;
+    this.listen();
+    this.mediaPath.resumed(recovering);
+    const { iceServers, iceTransportPolicy } = this.options.ice;
+    queueMicrotask(() => session.answer({ mediaStream: this.localStream ?? undefined, pcConfig: { iceServers, iceTransportPolicy } }));
+  }
+
   private watchPeerConnection(): void {
     const pc = this.peerConnection;
     if (pc) this.cleanups.push(this.mediaPath.watch(pc));
@@ -401,7 +416,7 @@ export class Call {
     const previous = this.state;
     this.state = to;
     if (to === 'active') {
-      this.startedAt = Date.now();
+      this.startedAt ??= Date.now(); // (a call taken back after a reload keeps its start: call-resume.ts)
       this.mediaPath.startStats();
     }
     this.observer.stateChanged(this, previous, cause);

@@ -8,7 +8,7 @@ import { requireConfig, resolveTarget, type PhoneConfig } from '../kernel/config
 import type { EndCause } from '../kernel/causes.js';
 import { PhoneError, toPhoneError } from '../kernel/errors.js';
 import type { RTCSession, RTCSessionEvent, UA } from '../kernel/jssip-adapter.js';
-import { onInviteRefusedWithoutWebRTC, reuseDialogIdentity, type DialogIdentity } from '../kernel/jssip-ua-hooks.js';
+import { onInviteRefusedWithoutWebRTC } from '../kernel/jssip-ua-hooks.js';
 import { requireWebRTC } from '../media/webrtc-support.js';
 import { loadBrowserShims } from '../media/browser-shims.js';
 import { codecsFor, parseCodecs, preferCodecs, reorderOffer } from '../media/codec-preferences.js';
@@ -20,8 +20,9 @@ import { Call, type CallChange, type CallEnd, type CallObserver, type DtmfTransp
 import type { CallState } from './call-state.js';
 import type { CallStats } from './call-stats.js';
 import type { QualityChange } from './call-quality-monitor.js';
-import { addSenders, sendsAndReceivesAll } from './call-senders.js';
+import { sendInvite, sendsAndReceivesAll, type InviteOptions } from './call-senders.js';
 import { refusedCallInfo } from './refused-call.js';
+import { resumingSessions } from './call-resume.js';
 import { autoAnswerDelay, headerLines, receivedHeaders, type SipHeaders } from '../kernel/sip-headers.js';
 
 /** What the page may say with a call or an answer: video or not, and SIP headers to add. */
@@ -98,6 +99,7 @@ export class Calls implements CallObserver {
       const offer = String(e.request.body ?? '');
       const video = /\bm=video\b/.test(offer);
       const headers = receivedHeaders(e.request);
+      if (resumingSessions.has(e.session)) return; // (the call it takes back goes on with it)
       // An INVITE with Replaces (attended transfer to us) takes the place of a call: answer it.
       if (e.request.hasHeader('replaces')) {
         const call = this.adopt(e.session, 'incoming', video, headers);
@@ -340,26 +342,8 @@ export class Calls implements CallObserver {
   }
 
   /** Sends an INVITE offering the tracks of `stream` (and sendrecv transceivers for those still to come). */
-  invite(
-    target: string,
-    stream: MediaStream,
-    video: boolean,
-    { sameDialog, ...options }: { sameDialog?: DialogIdentity; extraHeaders?: string[] } = {},
-  ): RTCSession {
-    const ua = this.host.userAgent()!;
-    if (sameDialog) reuseDialogIdentity(ua, sameDialog);
-    return ua.call(target, {
-      ...options,
-      mediaConstraints: { audio: false, video: false },
-      eventHandlers: {
-        peerconnection: ({ peerconnection }: { peerconnection: RTCPeerConnection }) => {
-          addSenders(peerconnection, stream, video);
-          const codecs = this.codecs();
-          for (const transceiver of peerconnection.getTransceivers()) preferCodecs(transceiver, codecs);
-        },
-      },
-      pcConfig: this.pcConfig(),
-    });
+  invite(target: string, stream: MediaStream, video: boolean, options: InviteOptions = {}): RTCSession {
+    return sendInvite(this.host.userAgent()!, target, { stream, video, codecs: this.codecs(), pcConfig: this.pcConfig() }, options);
   }
 
   referred(call: Call, accept: (options: object, adopt: (session: RTCSession) => void) => void): void {
@@ -414,7 +398,7 @@ export class Calls implements CallObserver {
     return call;
   }
 
-  private adopt(session: RTCSession, direction: 'incoming' | 'outgoing', video: boolean, headers: SipHeaders = {}): Call {
+  adopt(session: RTCSession, direction: 'incoming' | 'outgoing', video: boolean, headers: SipHeaders = {}): Call {
     const call = this.create(session, direction, video, headers);
     this.byId.set(call.id, call);
     this.host.emit('change', undefined);

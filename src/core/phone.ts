@@ -325,8 +325,11 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
     const media = { get: (video: boolean) => this.media.getMedia(video), failed: (e: PhoneError) => this.emit('error', { code: e.code, message: e.message }) };
     const keeper = new CallKeeper(store, page, () => this.resumeCalls);
     keeper.follow(this, this.calling, media, () => this.options.callRecoveryTimeout ?? DEFAULT_RECOVERY_TIMEOUT);
-    // Without: the page going away hangs up (the other side's call ends at once, not after its recovery time).
-    page.addEventListener('pagehide', () => this.resumeCalls || this.calling.abandonAll());
+    // The page going away hangs up every call a reload would not take back (the other side's call
+    // ends at once, not after its recovery time): all of them with resumption off.
+    page.addEventListener('pagehide', () => {
+      for (const call of [...this.calling.live()]) if (!keeper.keeps(call.id)) call.abandon('hangup');
+    });
   }
 
   /** Reconnects at once if the phone is waiting to reconnect ("Reconnect now", browser back online). */

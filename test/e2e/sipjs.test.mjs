@@ -295,3 +295,27 @@ test(
     }
   },
 );
+
+test('alice reloads her page mid call with carol on SIP.js (which does not support Replaces): the page hangs up as it goes, carol sees the call end at once, and nothing rings after the reload', async () => {
+  const alice = await registered('alice');
+  const carol = await sipJs('carol');
+  try {
+    await elementCalls(alice, carol);
+    const started = Date.now();
+    await alice.page.reload();
+    await carol.waitFor('hangup', { timeout: 5000 });
+    console.log(`SIP.js peer: its call ended ${Date.now() - started} ms after alice's reload began`);
+    await alice.page.waitForFunction(() => customElements.get('sip-phone') && window.addPhone);
+    await alice.page.evaluate(
+      ([attrs, pw]) => window.addPhone(attrs, pw),
+      [{ server: env.kamailio.wsUrl, uri: 'sip:alice@sip-phone.test', 'auto-register': true }, 'alice-pw'],
+    );
+    await alice.waitFor('sip-registered');
+    await sleep(1500);
+    assert.deepEqual(await alice.events('sip-call-state'), [], 'no call taken back');
+    assert.equal(await carol.run('inCall'), false);
+  } finally {
+    await alice.close();
+    await carol.close();
+  }
+});

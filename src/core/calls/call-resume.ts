@@ -21,6 +21,8 @@ interface KeepableCall {
   readonly session: RTCSession;
   readonly remoteUri: string;
   readonly video: boolean;
+  /** The SIP headers of the other side's INVITE or answer (its Supported says whether it knows Replaces). */
+  readonly headers: Record<string, string>;
   startedAt: number | null;
   setLocalStream(stream: MediaStream): void;
 }
@@ -103,14 +105,19 @@ export class CallKeeper {
     });
   }
 
-  /** Keeps `call` (now active) for this page's reload; false if its dialog is not known. */
+  /** Keeps `call` (now active) for this page's reload; false if resumption is off, its dialog unknown or the other side does not know Replaces. */
   keep(uri: string, call: KeepableCall): boolean {
     const dialog = dialogOf(call.session);
-    if (!dialog || !this.enabled()) return false;
+    if (!dialog || !this.enabled() || !supportsReplaces(call.headers)) return false;
     const { remoteUri, video, startedAt } = call;
     this.kept = { uri, id: call.id, call: { ...dialog, remoteUri, video, startedAt: startedAt ?? Date.now(), savedAt: Date.now() } };
     this.write(uri, this.kept.call);
     return true;
+  }
+
+  /** Whether the call `id` is the one kept (a reload takes it back; the page hangs up the others as it goes). */
+  keeps(id: string): boolean {
+    return this.kept?.id === id && this.enabled();
   }
 
   /** The call `id` ended: nothing to take back. */
@@ -150,6 +157,15 @@ export class CallKeeper {
 
 /** Sessions of the INVITEs with Replaces by which the other party takes back a call of ours (not new calls). */
 export const resumingSessions = new WeakSet<RTCSession>();
+
+/**
+ * Whether the other side said it knows Replaces (Supported, or its compact form k, in its INVITE or
+ * answer). JsSIP and this phone do; SIP.js by default does not, and rings for such an INVITE as for
+ * a new call (measured), so it is never sent one.
+ */
+export function supportsReplaces(headers: Record<string, string>): boolean {
+  return Object.entries(headers).some(([name, value]) => /^(supported|k)$/i.test(name) && /(^|[\s,])replaces($|[\s,])/i.test(value));
+}
 
 /** Whether a request comes from the party at `remoteUri` (user and host alike). */
 export function fromParty(request: { from: { uri: { user?: string | null; host: string } } }, remoteUri: string): boolean {

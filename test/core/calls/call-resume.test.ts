@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { CallKeeper, fromParty, replacesHeaders, type KeptCall } from '../../../src/core/calls/call-resume.js';
+import { CallKeeper, fromParty, replacesHeaders, supportsReplaces, type KeptCall } from '../../../src/core/calls/call-resume.js';
 import type { RTCSession } from '../../../src/core/kernel/jssip-adapter.js';
 
 /** sessionStorage's part that the keeper uses, in memory. */
@@ -14,7 +14,15 @@ function memoryStore() {
 }
 
 const session = { _dialog: { id: { call_id: 'c1', local_tag: 'mine', remote_tag: 'theirs' } } } as unknown as RTCSession;
-const call = { id: 'call-1', session, remoteUri: 'sip:bob@sip-phone.test', video: true, startedAt: 1000, setLocalStream() {} };
+const call = {
+  id: 'call-1',
+  session,
+  remoteUri: 'sip:bob@sip-phone.test',
+  video: true,
+  headers: { Supported: 'ice,replaces,outbound' },
+  startedAt: 1000,
+  setLocalStream() {},
+};
 
 describe('CallKeeper (a reload takes the call back)', () => {
   it('keeps the active call per uri, and the next page takes it once, while it is fresh', () => {
@@ -46,6 +54,18 @@ describe('CallKeeper (a reload takes the call back)', () => {
     off.keep('u', call);
     on = false;
     expect(off.take('u', 30000)).to.equal(null);
+  });
+
+  it('keeps only a call whose other side said it knows Replaces (Supported or k); the page hangs up the others as it goes', () => {
+    expect(supportsReplaces({ Supported: 'timer, replaces' })).to.equal(true);
+    expect(supportsReplaces({ k: 'replaces' })).to.equal(true);
+    expect(supportsReplaces({ Supported: 'outbound, noreplaces' })).to.equal(false);
+    expect(supportsReplaces({ 'X-Supported': 'replaces' })).to.equal(false);
+    const keeper = new CallKeeper(memoryStore(), null);
+    expect(keeper.keep('u', { ...call, headers: { Supported: 'outbound' } })).to.equal(false);
+    expect(keeper.keeps('call-1')).to.equal(false);
+    keeper.keep('u', call);
+    expect(keeper.keeps('call-1')).to.equal(true);
   });
 
   it('survives storage that throws or holds garbage', () => {

@@ -269,3 +269,10 @@ if (process.env.BENCH_MEDIA !== '0') {
   const run = spawnSync(process.execPath, [`${root}test/bench/media-cost.mjs`], { stdio: 'inherit' });
   process.exitCode = process.exitCode || (run.status ?? 1);
 }
+
+// How fast calls come back after outages and a reload (recovery.mjs; its own table and JSON line).
+// BENCH_RECOVERY=0 leaves it out.
+if (process.env.BENCH_RECOVERY !== '0') {
+  const run = spawnSync(process.execPath, [`${root}test/bench/recovery.mjs`], { stdio: 'inherit' });
+  process.exitCode = process.exitCode || (run.status ?? 1);
+}

@@ -158,19 +158,26 @@ describe('Hanging up a call whose CANCEL gets no 487 (fake registrar)', () => {
   });
 });
 
+/** A call from the fake registrar, answered and active, with its media path (to play its connection state). */
+async function answeredCall(server: FakeSipServer) {
+  const { phone, events } = await registered(server);
+  server.ringIn(undefined, undefined, await browserOffer());
+  await until(() => phone.calls.length);
+  await phone.answer();
+  await until(() => phone.calls[0]?.state === 'active');
+  const call = phone.getCall(phone.calls[0].id)!;
+  const path = (call as unknown as { mediaPath: { recover(state: string): void; scheduleRestart(ms: number): void } }).mediaPath;
+  return { phone, events, call, path };
+}
+
 describe('Recovering a call whose other side is gone (fake registrar)', () => {
   it('the ICE restart goes out as a re-INVITE; its 481 ends the call bye, not dialog-error', async () => {
     const server = new FakeSipServer();
     // Only our re-INVITE reaches the server (the call comes in from ringIn): the dialog is gone there.
     server.inviteReply = () => [481, 'Call/Transaction Does Not Exist'];
-    const { phone, events } = await registered(server);
-    server.ringIn(undefined, undefined, await browserOffer());
-    await until(() => phone.calls.length);
-    await phone.answer();
-    await until(() => phone.calls[0]?.state === 'active');
-    const call = phone.getCall(phone.calls[0].id)!;
+    const { phone, events, path } = await answeredCall(server);
     // (As the media path's connectionstatechange does when the path fails while the call is up.)
-    (call as unknown as { mediaPath: { recover(state: string): void } }).mediaPath.recover('failed');
+    path.recover('failed');
     expect(phone.calls[0].reconnecting).to.equal(true);
     await until(() => server.requests.some((r) => r.startsWith('INVITE ')), 6000); // (the callee restarts 3.5 s in)
     expect(server.requests.find((r) => r.startsWith('INVITE '))).to.match(/a=ice-ufrag:/);
@@ -183,13 +190,7 @@ describe('Recovering a call whose other side is gone (fake registrar)', () => {
     const server = new FakeSipServer();
     let reply: [number, string] = [408, 'Request Timeout'];
     server.inviteReply = () => reply;
-    const { phone, events } = await registered(server);
-    server.ringIn(undefined, undefined, await browserOffer());
-    await until(() => phone.calls.length);
-    await phone.answer();
-    await until(() => phone.calls[0]?.state === 'active');
-    const call = phone.getCall(phone.calls[0].id)!;
-    const path = (call as unknown as { mediaPath: { recover(state: string): void; scheduleRestart(ms: number): void } }).mediaPath;
+    const { phone, events, path, call } = await answeredCall(server);
     path.recover('failed');
     path.scheduleRestart(0); // (not the callee's 3.5 s)
     const invites = () => server.requests.filter((r) => r.startsWith('INVITE ')).length;

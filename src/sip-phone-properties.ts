@@ -107,8 +107,18 @@ import type { Availability } from './core/presence/availability-value.js';
  * @cssprop [--sip-phone-spacing=8px] - Base spacing unit.
  */
 export class SipPhoneProperties extends LitElement {
-  /** WebSocket URL(s) of the SIP server, `wss://` or `ws://`; several separated by spaces fail over in order. */
+  /**
+   * WebSocket URL(s) of the SIP server, `wss://` or `ws://`. Several, separated by spaces: each tab
+   * prefers one of them at random (kept for the tab, so a reload returns to it) and fails over
+   * through the others; see `server-order`.
+   */
   @property() server = '';
+  /**
+   * With several servers: 'random' (default) spreads the phones over them (each tab prefers one at
+   * random); 'listed' prefers the first and fails over in the order given (primary and backup).
+   * Applies from the next connection.
+   */
+  @property({ attribute: 'server-order' }) serverOrder: 'random' | 'listed' = 'random';
   /** Address of record, `sip:user@domain`. */
   @property() uri = '';
   /** Display name sent with our calls. */

@@ -1,7 +1,7 @@
 import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 'lit';
 import { buildConfig, type PhoneConfig } from '../core/kernel/config.js';
 import { PhoneError, toPhoneError } from '../core/kernel/errors.js';
-import { browserInstanceId, tabInstanceId, type RegistrationScope } from '../core/connection/instance-id.js';
+import { browserInstanceId, tabInstanceId, tabServerChoice, type RegistrationScope } from '../core/connection/instance-id.js';
 import type { Call, CallInfo } from '../core/calls/call.js';
 import type { ConnectionState, Phone, PhoneEvents, ReconnectStatus, RegistrationState } from '../core/phone.js';
 import type { SubscriptionHolder } from '../core/presence/voicemail.js';
@@ -41,6 +41,7 @@ export type CoreHost = ReactiveControllerHost &
     | 'dtmf'
     | 'keepaliveInterval'
     | 'registrationScope'
+    | 'serverOrder'
     | 'iceGatheringTimeout'
     | 'callRecoveryTimeout'
   >;
@@ -207,6 +208,7 @@ export class CoreController implements ReactiveController {
     phone.credentials = host.credentials;
     phone.options.keepaliveInterval = Math.max(0, host.keepaliveInterval) * 1000;
     phone.options.instanceId = instanceIdFor(host.registrationScope === 'browser' ? 'browser' : 'tab');
+    phone.options.serverChoice = host.serverOrder === 'listed' ? 0 : tabServerChoice(storageOrNull('session'));
     phone.options.iceGatheringTimeout = host.iceGatheringTimeout;
     phone.options.callRecoveryTimeout = Math.max(0, Number(host.callRecoveryTimeout) || 0) * 1000;
     phone.setAvailability(this.availability);

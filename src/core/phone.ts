@@ -57,6 +57,8 @@ export interface PhoneOptions extends SipSocketOptions {
   mediaGranted?: (video: boolean) => boolean;
   /** Changes to how reconnection backs off (defaults in reconnect-policy.ts; the fleet benchmark tries other spreads). */
   reconnectPolicy?: Partial<ReconnectPolicy>;
+  /** Which of several servers to prefer, a fraction in [0, 1) of the list (0: the first; see tabServerChoice()). */
+  serverChoice?: number;
 }
 
 /** How the phone's parts emit its events. */
@@ -393,6 +395,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
         instanceId: this.options.instanceId ?? crypto.randomUUID(),
         socket: this.options,
         reconnectPolicy: this.options.reconnectPolicy,
+        serverChoice: this.options.serverChoice,
         hooks: {
           // Every real attempt (JsSIP's own 'connecting' fires before our backoff wait).
           attempt: (server) => {

@@ -99,10 +99,10 @@ test('a frozen Kamailio (SIGSTOP) is noticed within keepalive-interval + 5 s; af
   }
 });
 
-test('with two servers listed, stopping the first moves the phone to the second, where it can be called', async () => {
+test('with two servers and server-order="listed", stopping the first moves the phone to the second, where it can be called', async () => {
   const first = await kamailioNamed('first');
   const second = await kamailioNamed('second');
-  const alice = await registeredPhone('alice', `${first.wsUrl} ${second.wsUrl}`);
+  const alice = await registeredPhone('alice', `${first.wsUrl} ${second.wsUrl}`, { 'server-order': 'listed' });
   try {
     assert.equal((await alice.events('sip-connected'))[0].detail.server, first.wsUrl);
     await first.stop();
@@ -221,5 +221,31 @@ test('when the browser comes back online the phone reconnects at once', async ()
     assert.ok(tookMs < 1500, `took ${tookMs} ms`);
   } finally {
     await alice.close();
+  }
+});
+
+test('with two servers (server-order random, the default): phones spread over both, each tab keeps its server across a reload', async () => {
+  const first = await kamailioNamed('spread-first');
+  const second = await kamailioNamed('spread-second');
+  const servers = `${first.wsUrl} ${second.wsUrl}`;
+  const phones = [];
+  try {
+    for (const user of ['alice', 'bob', 'carol', 'dave', 'erin', 'alice', 'bob', 'carol', 'dave', 'erin']) phones.push(await registeredPhone(user, servers));
+    const chosen = await Promise.all(phones.map(async (p) => (await p.events('sip-connected'))[0].detail.server));
+    const onFirst = chosen.filter((s) => s === first.wsUrl).length;
+    console.log(`10 tabs: ${onFirst} on the first server, ${chosen.length - onFirst} on the second`);
+    // (Each tab draws at random: all 10 on one server happens about once in 500 runs.)
+    assert.ok(onFirst > 0 && onFirst < 10, `spread over both: ${onFirst} of 10 on the first`);
+    const phone = phones[0];
+    await phone.page.reload();
+    await phone.page.waitForFunction(() => customElements.get('sip-phone') && window.addPhone);
+    await phone.page.evaluate(
+      ([attrs, pw]) => window.addPhone(attrs, pw),
+      [{ server: servers, uri: 'sip:alice@sip-phone.test', 'auto-register': true }, 'alice-pw'],
+    );
+    await phone.waitFor('sip-registered');
+    assert.equal((await phone.events('sip-connected'))[0].detail.server, chosen[0], 'the reloaded tab came back to its server');
+  } finally {
+    await Promise.all(phones.map((p) => p.close()));
   }
 });

@@ -1,7 +1,10 @@
 /**
- * The one socket JsSIP sees. Behind it, one SipSocket per server URL, tried in the order given:
- * a failed attempt moves on to the next server; a lost connection starts again from the first
- * (so a phone that failed over goes back to the preferred server on its next reconnection).
+ * The one socket JsSIP sees. Behind it, one SipSocket per server URL, tried in turn from the
+ * preferred one (`start`: the first listed, or one chosen per tab so that a fleet spreads over
+ * the servers): a failed attempt moves on to the next server; a lost connection starts again from
+ * the preferred one (so a phone that failed over goes back to it on its next reconnection, not
+ * when the server comes back: no stampede). A response 430 Flow Failed (RFC 5626: the edge no
+ * longer knows our flow) drops the connection and connects again at once.
  *
  * JsSIP owns the reconnection timer: it calls connect() again at least `JSSIP_RECOVERY_MS` after
  * each loss (we configure it to exactly that). We hold the attempt back for the rest of our own
@@ -31,7 +34,7 @@ export class FailoverSocket {
   /** The delay (ms, from the last loss or failed attempt) until the next attempt. */
   nextRetryInMs = 0;
   private readonly sockets: SipSocket[];
-  private index = 0;
+  private index: number;
   private failures = 0;
   private waitTimer: ReturnType<typeof setTimeout> | undefined;
   private skipWait = false;
@@ -41,8 +44,12 @@ export class FailoverSocket {
     options: SipSocketOptions,
     readonly hooks: FailoverSocketHooks = {},
     private readonly policy: ReconnectPolicy = DEFAULT_RECONNECT_POLICY,
+    /** The preferred server's index (out of range: the first). */
+    private readonly start = 0,
   ) {
     this.sockets = urls.map((url) => new SipSocket(url, options));
+    if (!(start >= 0 && start < urls.length)) this.start = 0;
+    this.index = this.start;
   }
 
   private get current(): SipSocket {
@@ -116,6 +123,15 @@ export class FailoverSocket {
     return this.current.isConnecting();
   }
 
+  /** Our flow is gone at the edge: a new connection at once (JsSIP's 1 s recovery timer, no backoff). */
+  private flowFailed(socket: SipSocket): void {
+    if (socket !== this.current || !socket.isConnected()) return;
+    const lost = socket.ondisconnect;
+    socket.disconnect();
+    lost(true, 1006, 'flow failed');
+    this.nextRetryInMs = 0;
+  }
+
   private open(): void {
     const socket = this.current;
     let connected = false;
@@ -133,9 +149,12 @@ export class FailoverSocket {
       if (this.hooks.urgent?.()) this.nextRetryInMs = Math.min(this.nextRetryInMs, URGENT_RETRY_MS);
       this.ondisconnect(error, code, reason);
       // A lost connection starts over at the preferred server; a failed attempt tries the next.
-      this.index = connected ? 0 : (this.index + 1) % this.sockets.length;
+      this.index = connected ? this.start : (this.index + 1) % this.sockets.length;
     };
-    socket.ondata = (data) => this.ondata(data);
+    socket.ondata = (data) => {
+      this.ondata(data);
+      if (typeof data === 'string' && data.startsWith('SIP/2.0 430 ')) this.flowFailed(socket);
+    };
     this.hooks.attempt?.(socket.url);
     socket.connect();
   }

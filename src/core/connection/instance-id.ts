@@ -43,3 +43,22 @@ export function tabInstanceId(session: Store | null, page: Pick<EventTarget, 'ad
   }
   return id;
 }
+
+export const SERVER_CHOICE_KEY = 'sip-phone.server-choice';
+
+/**
+ * Which of several servers this tab prefers, as a fraction in [0, 1) of the list: drawn once per
+ * tab and kept in sessionStorage, so a fleet of phones spreads evenly over the servers and a
+ * reload comes back to the same one.
+ */
+export function tabServerChoice(session: Store | null): number {
+  try {
+    const saved = Number(session?.getItem(SERVER_CHOICE_KEY) ?? NaN);
+    if (saved >= 0 && saved < 1) return saved;
+    const choice = Math.random();
+    session?.setItem(SERVER_CHOICE_KEY, String(choice));
+    return choice;
+  } catch {
+    return Math.random();
+  }
+}

@@ -27,12 +27,15 @@ export interface UserAgentOptions {
   hooks?: FailoverSocketHooks;
   /** Changes to the reconnection backoff (reconnect-policy.ts). */
   reconnectPolicy?: Partial<ReconnectPolicy>;
+  /** Which of the servers to prefer, as a fraction in [0, 1) of the list (0: the first). */
+  serverChoice?: number;
 }
 
 // JsSIP logs through the `debug` package: silent unless a page enables it (and the bundle
 // replaces it with a stub that never logs).
 export function createUserAgent(config: PhoneConfig, options: UserAgentOptions): { ua: UA; socket: FailoverSocket } {
-  const socket = new FailoverSocket(config.servers, options.socket, options.hooks, { ...DEFAULT_RECONNECT_POLICY, ...options.reconnectPolicy });
+  const start = Math.floor((options.serverChoice ?? 0) * config.servers.length);
+  const socket = new FailoverSocket(config.servers, options.socket, options.hooks, { ...DEFAULT_RECONNECT_POLICY, ...options.reconnectPolicy }, start);
   const ua = new JsSIP.UA({
     sockets: socket as unknown as JsSIPModule.Socket,
     uri: config.uri,

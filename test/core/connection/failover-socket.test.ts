@@ -105,6 +105,50 @@ describe('FailoverSocket', () => {
     socket.disconnect();
   });
 
+  it('starts at the preferred server, fails over from there, and after a lost connection starts again from it (not the first)', async () => {
+    const servers = { 'ws://a': new FakeSipServer(), 'ws://b': new FakeSipServer({ refuse: true }), 'ws://c': new FakeSipServer() };
+    const attempts: string[] = [];
+    const urls = Object.keys(servers) as (keyof typeof servers)[];
+    const socket = new FailoverSocket(
+      urls,
+      { createWebSocket: (url, p) => servers[url as keyof typeof servers].createWebSocket(url, p) },
+      { attempt: (u) => attempts.push(u) },
+      DEFAULT_RECONNECT_POLICY,
+      1,
+    );
+    socket.connect();
+    await wait(10);
+    socket.connect();
+    await wait(10);
+    expect(attempts).to.deep.equal(['ws://b', 'ws://c']);
+    expect(socket.isConnected()).to.equal(true);
+    servers['ws://b'].refuse = false;
+    servers['ws://c'].dropAll();
+    await wait(10);
+    expect(socket.url, 'back to the preferred server after the loss').to.equal('ws://b');
+    socket.disconnect();
+    expect(new FailoverSocket(['ws://a'], {}, {}, DEFAULT_RECONNECT_POLICY, 3).url, 'out of range: the first').to.equal('ws://a');
+  });
+
+  it('a 430 Flow Failed drops the connection and connects again without backoff', async () => {
+    const server = new FakeSipServer();
+    const { socket, seen } = failover({ 'ws://only': server });
+    let delivered = '';
+    socket.ondata = (data) => (delivered = String(data));
+    socket.connect();
+    await wait(10);
+    server.openSockets[0].deliver('SIP/2.0 430 Flow Failed\r\nVia: SIP/2.0/WSS x.invalid;branch=z9hG4bK1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n');
+    await wait(10);
+    expect(delivered, 'JsSIP still gets the response').to.match(/^SIP\/2.0 430/);
+    expect(seen.disconnects).to.equal(1);
+    expect(socket.isConnected()).to.equal(false);
+    expect(socket.nextRetryInMs).to.equal(0);
+    socket.connect();
+    await wait(10);
+    expect(socket.isConnected()).to.equal(true);
+    socket.disconnect();
+  });
+
   it('holds an attempt back for the rest of its backoff, and reconnectNow() ends the wait', async () => {
     const server = new FakeSipServer({ refuse: true });
     const { socket, attempts } = failover({ 'ws://only': server });

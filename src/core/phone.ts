@@ -79,7 +79,6 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
   acceptTransfers = true;
   /** Whether a reload of the page takes the call in progress back (see keepCallsIn()). */
   resumeCalls = true;
-
   followRedirects = true;
   dtmfTransport: DtmfTransport = 'rfc4733';
   intercom = false;
@@ -327,11 +326,6 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
     const media = { get: (video: boolean) => this.media.getMedia(video), failed: (e: PhoneError) => this.emit('error', { code: e.code, message: e.message }) };
     const keeper = new CallKeeper(store, page, () => this.resumeCalls);
     keeper.follow(this, this.calling, media, () => this.options.callRecoveryTimeout ?? DEFAULT_RECOVERY_TIMEOUT);
-    // The page going away hangs up every call a reload would not take back (the other side's call
-    // ends at once, not after its recovery time): all of them with resumption off.
-    page.addEventListener('pagehide', () => {
-      for (const call of [...this.calling.live()]) if (!keeper.keeps(call.id)) call.abandon('hangup');
-    });
   }
 
   /** Reconnects at once if the phone is waiting to reconnect ("Reconnect now", browser back online). */

@@ -32,6 +32,12 @@ interface FollowedPhone {
   on<K extends 'call-state' | 'registered'>(name: K, listener: (detail: PhoneEvents[K]) => void): unknown;
 }
 
+/** The phone's calls as CallKeeper follows them (calls.ts). */
+interface FollowedCalls extends CallPlacer {
+  get(id: string): KeepableCall | undefined;
+  live(): Iterable<{ readonly id: string; abandon(cause: 'hangup'): void }>;
+}
+
 /** The media of a call taken back, and where it goes when the camera or microphone is refused. */
 interface CallMedia {
   get(video: boolean): Promise<MediaStream>;
@@ -79,7 +85,7 @@ export class CallKeeper {
 
   constructor(
     private readonly store: Store | null,
-    page: Pick<EventTarget, 'addEventListener'> | null,
+    private readonly page: Pick<EventTarget, 'addEventListener'> | null,
     private readonly enabled: () => boolean = () => true,
   ) {
     // The page goes away (reload, close, navigation): note when, so a late return is not resumed.
@@ -91,8 +97,13 @@ export class CallKeeper {
    * registration takes back the call this tab's previous page left (less than `maxAgeMs()` ago: the
    * other side's recovery time, by default the same as ours).
    */
-  follow(phone: FollowedPhone, calls: CallPlacer & { get(id: string): KeepableCall | undefined }, media: CallMedia, maxAgeMs: () => number): void {
+  follow(phone: FollowedPhone, calls: FollowedCalls, media: CallMedia, maxAgeMs: () => number): void {
     let uri = '';
+    // The page going away hangs up every call a reload would not take back (the other side's call
+    // ends at once, not after its recovery time): all of them with resumption off.
+    this.page?.addEventListener('pagehide', () => {
+      for (const call of [...calls.live()]) if (!this.keeps(call.id)) call.abandon('hangup');
+    });
     phone.on('call-state', ({ call }) => {
       const live = calls.get(call.id);
       if (uri && call.state === 'active' && live) this.keep(uri, live);

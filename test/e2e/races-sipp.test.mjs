@@ -1,0 +1,134 @@
+// Races that depend on the machine's speed, against sipp on Kamailio's UDP side: each case runs
+// RACE_REPEATS times (3 in npm test, 20 in npm run test:races) with every core busy, because a
+// loaded page delays the timers and promise callbacks between the messages, and Kamailio's two
+// UDP workers can forward two messages sipp sent back to back in either order.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { until } from './support/harness.mjs';
+import { assertClean, sippFinished, sippSuite, startLines, states } from './support/sipp.mjs';
+import { RACE_REPEATS, repeatUnderLoad } from './support/cpu-load.mjs';
+
+const env = sippSuite('races');
+const timeout = 60000 + RACE_REPEATS * 15000;
+
+/** The phone still places an ordinary call to another element and ends it. */
+async function stillCalls(phone) {
+  const other = await env.registered('erin', { 'auto-answer': true });
+  try {
+    const before = (await phone.events('sip-call-ended')).length;
+    await phone.call('call', 'erin', { video: false });
+    await phone.waitFor('sip-call-state', { 'call.state': 'active', 'call.remoteUri': 'sip:erin@sip-phone.test' });
+    await phone.call('hangup');
+    await until(async () => (await phone.events('sip-call-ended')).length === before + 1, { message: 'the ordinary call ended' });
+  } finally {
+    await other.close();
+  }
+}
+
+/** The ids of the calls the phone reported (state changes and ends). */
+async function callIds(phone) {
+  const events = [...(await phone.events('sip-call-state')), ...(await phone.events('sip-call-ended'))];
+  return [...new Set(events.map((e) => e.detail.call.id))];
+}
+
+describe(`races, ${RACE_REPEATS} runs each with the cores busy`, () => {
+  test("the callee's 200 crosses our CANCEL: the phone shows canceled, ACKs the late 200 and sends BYE, so nobody stays in a call", { timeout }, () =>
+    repeatUnderLoad(RACE_REPEATS, async (run) => {
+      const sipp = await env.startSipp('uas-cancel-crosses-200.xml', `cancel-crosses-200-${run}`);
+      const phone = await env.registered('alice');
+      try {
+        const placed = await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
+        await phone.waitFor('sip-call-state', { 'call.state': 'ringing' }, 10000);
+        await phone.call('hangup', placed.value);
+        const end = await phone.waitFor('sip-call-ended', {}, 5000);
+        assert.equal(end.detail.cause, 'canceled');
+        const { messages } = await sippFinished(sipp);
+        const received = startLines(messages, 'received').map((l) => l.split(' ')[0]);
+        assert.deepEqual(received, ['INVITE', 'CANCEL', 'ACK', 'BYE'], 'the late 200 was ACKed and its dialog ended');
+        assert.deepEqual(await states(phone), ['ringing', 'ended'], 'never shown as active');
+        await assertClean(phone);
+        if (run === RACE_REPEATS) await stillCalls(phone);
+      } finally {
+        sipp.stop();
+        await phone.close();
+      }
+    }),
+  );
+
+  test('the callee hangs up right after its 200 OK: the phone still ACKs the 200, answers the BYE and ends bye', { timeout }, () =>
+    repeatUnderLoad(RACE_REPEATS, async (run) => {
+      const sipp = await env.startSipp('uas-answer-bye-at-once.xml', `answer-bye-at-once-${run}`);
+      const phone = await env.registered('alice');
+      try {
+        await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
+        const end = await phone.waitFor('sip-call-ended', {}, 10000);
+        assert.equal(end.detail.cause, 'bye');
+        const { messages } = await sippFinished(sipp);
+        const kinds = startLines(messages, 'received').map((l) => (l.startsWith('SIP/') ? l.split(' ').slice(0, 2).join(' ') : l.split(' ')[0]));
+        assert.deepEqual(kinds.slice(1).sort(), ['ACK', 'SIP/2.0 200'], `the 200 was ACKed and the BYE answered, in either order: ${kinds}`);
+        await assertClean(phone);
+        if (run === RACE_REPEATS) await stillCalls(phone);
+      } finally {
+        sipp.stop();
+        await phone.close();
+      }
+    }),
+  );
+
+  test("the callee's BYE overtakes its own 200 OK: the phone holds the BYE until the 200, ACKs the 200, answers the BYE 200 and ends bye", { timeout }, () =>
+    repeatUnderLoad(RACE_REPEATS, async (run) => {
+      const sipp = await env.startSipp('uas-bye-before-200.xml', `bye-before-200-${run}`);
+      const phone = await env.registered('alice');
+      try {
+        await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
+        const end = await phone.waitFor('sip-call-ended', {}, 10000);
+        assert.equal(end.detail.cause, 'bye');
+        const { messages } = await sippFinished(sipp);
+        const kinds = startLines(messages, 'received').map((l) => (l.startsWith('SIP/') ? l.split(' ').slice(0, 2).join(' ') : l.split(' ')[0]));
+        assert.deepEqual(kinds, ['INVITE', 'ACK', 'SIP/2.0 200'], `the 200 was ACKed, then the BYE answered 200: ${kinds}`);
+        await assertClean(phone);
+        if (run === RACE_REPEATS) await stillCalls(phone);
+      } finally {
+        sipp.stop();
+        await phone.close();
+      }
+    }),
+  );
+
+  test(
+    'two forks both answer: the phone keeps the first, ACKs each 200 once and ends the other fork on its own dialog; the kept call stays up until hung up',
+    { timeout },
+    () =>
+      repeatUnderLoad(RACE_REPEATS, async (run) => {
+        const kept = await env.startSipp('uas-fork-kept.xml', `fork-kept-${run}`);
+        const dropped = await env.startSipp('uas-cancel-crosses-200.xml', `fork-dropped-${run}`);
+        // A user of its own each run: the contacts of an earlier run's sipps are gone.
+        const forky = `forky${run}`;
+        await env.registerContact(forky, kept.port);
+        await env.registerContact(forky, dropped.port);
+        const phone = await env.registered('alice');
+        try {
+          const placed = await phone.call('call', forky, { video: false });
+          await phone.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
+          // The other fork's 200 came right after the first (Kamailio CANCELs it on the first 200).
+          const droppedRun = await sippFinished(dropped);
+          const droppedGot = startLines(droppedRun.messages, 'received').map((l) => l.split(' ')[0]);
+          assert.deepEqual(droppedGot, ['INVITE', 'CANCEL', 'ACK', 'BYE'], 'the second 200 was ACKed and its own dialog ended');
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          assert.deepEqual(await callIds(phone), [placed.value], 'one call');
+          assert.equal((await phone.prop('activeCall'))?.state, 'active', 'the kept call is still up');
+          await phone.call('hangup');
+          await phone.waitFor('sip-call-ended', {}, 5000);
+          const keptGot = startLines((await sippFinished(kept)).messages, 'received').map((l) => l.split(' ')[0]);
+          assert.deepEqual(keptGot, ['INVITE', 'ACK', 'BYE'], 'the kept fork got one ACK, and its BYE only at the hang-up');
+          assert.equal((await phone.events('sip-call-ended'))[0].detail.cause, 'hangup');
+          await assertClean(phone);
+          if (run === RACE_REPEATS) await stillCalls(phone);
+        } finally {
+          kept.stop();
+          dropped.stop();
+          await phone.close();
+        }
+      }),
+  );
+});

@@ -35,8 +35,9 @@ interface SessionInternals {
   _is_canceled: boolean;
   _is_confirmed: boolean;
   _dialog?: Dialog;
-  /** Ours: the 2xx that made the dialog of our outgoing call. */
+  /** Ours: the 2xx that made the dialog of our outgoing call, and that dialog. */
   _answer?: InviteResponse;
+  _answerDialog?: Dialog;
   /** Ours: that 2xx, once we ACKed it ahead of JsSIP (which ACKs only after applying its SDP). */
   _ackedAnswer?: InviteResponse;
   /** Ours: requests held until the session can take them (see holdUntilReady). */
@@ -105,13 +106,20 @@ function ackAndByeExtraAnswers(Session: JsSIPClasses['RTCSession']): void {
         fork.terminate();
       }
     } else if (answer && (this._status === STATUS_CANCELED || this._status === STATUS_TERMINATED) && !this._is_canceled && !kept) {
+      // A retransmission of the answer whose dialog has ended (its ACK was lost, or it crossed
+      // the BYE): ACK it, and no second BYE.
+      const ended = this._answerDialog;
+      if (ended && ended.id.remote_tag === response.to_tag) return void ended.sendRequest('ACK');
       this._acceptAndTerminate(response);
       // The dialog it made exists only to send the ACK and the BYE.
       this._dialog?.terminate();
       delete this._dialog;
     } else {
       receive.call(this, response);
-      if (answer && !kept && this._status === STATUS_CONFIRMED && this._dialog) this._answer = response;
+      if (answer && !kept && this._status === STATUS_CONFIRMED && this._dialog) {
+        this._answer = response;
+        this._answerDialog = this._dialog;
+      }
     }
     if (response.status_code >= 200) releaseByes(this, response);
   };

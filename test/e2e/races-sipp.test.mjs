@@ -9,7 +9,13 @@ import { assertClean, sippFinished, sippSuite, startLines, states } from './supp
 import { RACE_REPEATS, repeatUnderLoad } from './support/cpu-load.mjs';
 
 const env = sippSuite('races');
-const timeout = 60000 + RACE_REPEATS * 15000;
+const timeout = 60000 + RACE_REPEATS * 20000;
+// A loaded machine is slow at everything: sipp gets 30 s (not 15), and the phone is registered
+// before sipp starts (sipp's timeout counts from its start; sipp also lingers ~8 s after its last
+// message, for retransmissions).
+const SIPP_S = 30;
+const sippOptions = { timeout: SIPP_S };
+const finished = (sipp) => sippFinished(sipp, (SIPP_S + 3) * 1000);
 
 /** The phone still places an ordinary call to another element and ends it. */
 async function stillCalls(phone) {
@@ -34,22 +40,23 @@ async function callIds(phone) {
 describe(`races, ${RACE_REPEATS} runs each with the cores busy`, () => {
   test("the callee's 200 crosses our CANCEL: the phone shows canceled, ACKs the late 200 and sends BYE, so nobody stays in a call", { timeout }, () =>
     repeatUnderLoad(RACE_REPEATS, async (run) => {
-      const sipp = await env.startSipp('uas-cancel-crosses-200.xml', `cancel-crosses-200-${run}`);
       const phone = await env.registered('alice');
+      let sipp;
       try {
+        sipp = await env.startSipp('uas-cancel-crosses-200.xml', `cancel-crosses-200-${run}`, sippOptions);
         const placed = await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
         await phone.waitFor('sip-call-state', { 'call.state': 'ringing' }, 10000);
         await phone.call('hangup', placed.value);
         const end = await phone.waitFor('sip-call-ended', {}, 5000);
         assert.equal(end.detail.cause, 'canceled');
-        const { messages } = await sippFinished(sipp);
+        const { messages } = await finished(sipp);
         const received = startLines(messages, 'received').map((l) => l.split(' ')[0]);
         assert.deepEqual(received, ['INVITE', 'CANCEL', 'ACK', 'BYE'], 'the late 200 was ACKed and its dialog ended');
         assert.deepEqual(await states(phone), ['ringing', 'ended'], 'never shown as active');
         await assertClean(phone);
         if (run === RACE_REPEATS) await stillCalls(phone);
       } finally {
-        sipp.stop();
+        sipp?.stop();
         await phone.close();
       }
     }),
@@ -57,19 +64,20 @@ describe(`races, ${RACE_REPEATS} runs each with the cores busy`, () => {
 
   test('the callee hangs up right after its 200 OK: the phone still ACKs the 200, answers the BYE and ends bye', { timeout }, () =>
     repeatUnderLoad(RACE_REPEATS, async (run) => {
-      const sipp = await env.startSipp('uas-answer-bye-at-once.xml', `answer-bye-at-once-${run}`);
       const phone = await env.registered('alice');
+      let sipp;
       try {
+        sipp = await env.startSipp('uas-answer-bye-at-once.xml', `answer-bye-at-once-${run}`, sippOptions);
         await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
         const end = await phone.waitFor('sip-call-ended', {}, 10000);
         assert.equal(end.detail.cause, 'bye');
-        const { messages } = await sippFinished(sipp);
+        const { messages } = await finished(sipp);
         const kinds = startLines(messages, 'received').map((l) => (l.startsWith('SIP/') ? l.split(' ').slice(0, 2).join(' ') : l.split(' ')[0]));
         assert.deepEqual(kinds.slice(1).sort(), ['ACK', 'SIP/2.0 200'], `the 200 was ACKed and the BYE answered, in either order: ${kinds}`);
         await assertClean(phone);
         if (run === RACE_REPEATS) await stillCalls(phone);
       } finally {
-        sipp.stop();
+        sipp?.stop();
         await phone.close();
       }
     }),
@@ -77,19 +85,20 @@ describe(`races, ${RACE_REPEATS} runs each with the cores busy`, () => {
 
   test("the callee's BYE overtakes its own 200 OK: the phone holds the BYE until the 200, ACKs the 200, answers the BYE 200 and ends bye", { timeout }, () =>
     repeatUnderLoad(RACE_REPEATS, async (run) => {
-      const sipp = await env.startSipp('uas-bye-before-200.xml', `bye-before-200-${run}`);
       const phone = await env.registered('alice');
+      let sipp;
       try {
+        sipp = await env.startSipp('uas-bye-before-200.xml', `bye-before-200-${run}`, sippOptions);
         await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
         const end = await phone.waitFor('sip-call-ended', {}, 10000);
         assert.equal(end.detail.cause, 'bye');
-        const { messages } = await sippFinished(sipp);
+        const { messages } = await finished(sipp);
         const kinds = startLines(messages, 'received').map((l) => (l.startsWith('SIP/') ? l.split(' ').slice(0, 2).join(' ') : l.split(' ')[0]));
         assert.deepEqual(kinds, ['INVITE', 'ACK', 'SIP/2.0 200'], `the 200 was ACKed, then the BYE answered 200: ${kinds}`);
         await assertClean(phone);
         if (run === RACE_REPEATS) await stillCalls(phone);
       } finally {
-        sipp.stop();
+        sipp?.stop();
         await phone.close();
       }
     }),
@@ -100,18 +109,19 @@ describe(`races, ${RACE_REPEATS} runs each with the cores busy`, () => {
     { timeout },
     () =>
       repeatUnderLoad(RACE_REPEATS, async (run) => {
-        const kept = await env.startSipp('uas-fork-kept.xml', `fork-kept-${run}`);
-        const dropped = await env.startSipp('uas-cancel-crosses-200.xml', `fork-dropped-${run}`);
-        // A user of its own each run: the contacts of an earlier run's sipps are gone.
-        const forky = `forky${run}`;
-        await env.registerContact(forky, kept.port);
-        await env.registerContact(forky, dropped.port);
         const phone = await env.registered('alice');
+        let kept, dropped;
         try {
+          kept = await env.startSipp('uas-fork-kept.xml', `fork-kept-${run}`, sippOptions);
+          dropped = await env.startSipp('uas-cancel-crosses-200.xml', `fork-dropped-${run}`, sippOptions);
+          // A user of its own each run: the contacts of an earlier run's sipps are gone.
+          const forky = `forky${run}`;
+          await env.registerContact(forky, kept.port);
+          await env.registerContact(forky, dropped.port);
           const placed = await phone.call('call', forky, { video: false });
           await phone.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
           // The other fork's 200 came right after the first (Kamailio CANCELs it on the first 200).
-          const droppedRun = await sippFinished(dropped);
+          const droppedRun = await finished(dropped);
           const droppedGot = startLines(droppedRun.messages, 'received').map((l) => l.split(' ')[0]);
           assert.deepEqual(droppedGot, ['INVITE', 'CANCEL', 'ACK', 'BYE'], 'the second 200 was ACKed and its own dialog ended');
           await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -119,14 +129,15 @@ describe(`races, ${RACE_REPEATS} runs each with the cores busy`, () => {
           assert.equal((await phone.prop('activeCall'))?.state, 'active', 'the kept call is still up');
           await phone.call('hangup');
           await phone.waitFor('sip-call-ended', {}, 5000);
-          const keptGot = startLines((await sippFinished(kept)).messages, 'received').map((l) => l.split(' ')[0]);
+          const keptRun = await finished(kept);
+          const keptGot = startLines(keptRun.messages, 'received').map((l) => l.split(' ')[0]);
           assert.deepEqual(keptGot, ['INVITE', 'ACK', 'BYE'], 'the kept fork got one ACK, and its BYE only at the hang-up');
           assert.equal((await phone.events('sip-call-ended'))[0].detail.cause, 'hangup');
           await assertClean(phone);
           if (run === RACE_REPEATS) await stillCalls(phone);
         } finally {
-          kept.stop();
-          dropped.stop();
+          kept?.stop();
+          dropped?.stop();
           await phone.close();
         }
       }),

@@ -59,9 +59,10 @@ function udpBound(port) {
  * Starts sipp in the foreground with `scenario` (a file in test/e2e/sipp/), aimed at Kamailio's
  * UDP port. Resolves, once sipp's SIP socket is bound, to { port, result, stop }: `result`
  * resolves when sipp exits, to { code, messages (the -trace_msg log), errors, output }.
- * `calls`: how many calls (each a new Call-ID) sipp takes before it exits.
+ * `calls`: how many calls (each a new Call-ID) sipp takes before it exits; `timeout`: seconds
+ * before sipp gives up (SIPP_TIMEOUT_S unless given).
  */
-async function startSipp(env, scenario, name, { calls = 1 } = {}) {
+async function startSipp(env, scenario, name, { calls = 1, timeout = SIPP_TIMEOUT_S } = {}) {
   const { kamailio, workDir, children: sippChildren } = env;
   const port = await freePort({ udp: true });
   const mediaPort = await freePort({ udp: true, avoid: [port, port + 1, port + 2] });
@@ -84,7 +85,7 @@ async function startSipp(env, scenario, name, { calls = 1 } = {}) {
       '-m',
       String(calls),
       '-timeout',
-      `${SIPP_TIMEOUT_S}s`,
+      `${timeout}s`,
       '-timeout_error',
       '-nostdin',
       '-trace_msg',

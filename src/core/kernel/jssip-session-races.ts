@@ -35,9 +35,10 @@ interface SessionInternals {
   _is_canceled: boolean;
   _is_confirmed: boolean;
   _dialog?: Dialog;
-  /** Ours: the 2xx that made the dialog of our outgoing call, and that dialog. */
+  /** Ours: the 2xx that made the dialog of our outgoing call. */
   _answer?: InviteResponse;
-  _answerDialog?: Dialog;
+  /** Ours: the dialog each 2xx made (by its To tag): the kept one and those we ended at once. */
+  _answered?: Record<string, Dialog>;
   /** Ours: that 2xx, once we ACKed it ahead of JsSIP (which ACKs only after applying its SDP). */
   _ackedAnswer?: InviteResponse;
   /** Ours: requests held until the session can take them (see holdUntilReady). */
@@ -88,7 +89,8 @@ const isAnswer = (response: InviteResponse) => response.status_code >= 200 && re
  *   the ACK and BYE on the dialog it keeps, so the kept call dies and the other fork is never
  *   ACKed. Send them on the new fork's own dialog (RFC 3261 §13.2.2.4).
  * Either arrives whenever it arrives: before or after the kept answer's SDP is applied (the kept
- * dialog exists from the moment its 2xx arrives) and before or after the session ended.
+ * dialog exists from the moment its 2xx arrives) and before or after the session ended; and a
+ * retransmission of any of these 2xx gets its ACK again, on its own dialog.
  */
 function ackAndByeExtraAnswers(Session: JsSIPClasses['RTCSession']): void {
   const { STATUS_CANCELED, STATUS_TERMINATED, STATUS_CONFIRMED } = Session.C;
@@ -96,7 +98,12 @@ function ackAndByeExtraAnswers(Session: JsSIPClasses['RTCSession']): void {
   Session.prototype._receiveInviteResponse = function (this: SessionInternals, response) {
     const kept = this._dialog;
     const answer = isAnswer(response);
-    if (answer && kept && kept.id.remote_tag !== response.to_tag) {
+    const over = answer ? this._answered?.[response.to_tag] : undefined;
+    if (over && over !== kept) {
+      // A retransmission of a 2xx whose dialog is over (its ACK was slow or lost: a loaded page
+      // ACKs the answer only after applying its SDP): ACK it again, and no second BYE.
+      over.sendRequest('ACK');
+    } else if (answer && kept && kept.id.remote_tag !== response.to_tag) {
       // Dialog's class, from the one we have: JsSIP does not export it.
       const Fork = kept.constructor as new (owner: unknown, response: InviteResponse, type: string) => Dialog & { error?: unknown };
       const fork = new Fork(this, response, 'UAC');
@@ -104,25 +111,28 @@ function ackAndByeExtraAnswers(Session: JsSIPClasses['RTCSession']): void {
         fork.sendRequest('ACK');
         fork.sendRequest('BYE');
         fork.terminate();
+        answered(this, response, fork);
       }
     } else if (answer && (this._status === STATUS_CANCELED || this._status === STATUS_TERMINATED) && !this._is_canceled && !kept) {
-      // A retransmission of the answer whose dialog has ended (its ACK was lost, or it crossed
-      // the BYE): ACK it, and no second BYE.
-      const ended = this._answerDialog;
-      if (ended && ended.id.remote_tag === response.to_tag) return void ended.sendRequest('ACK');
       this._acceptAndTerminate(response);
       // The dialog it made exists only to send the ACK and the BYE.
+      if (this._dialog) answered(this, response, this._dialog);
       this._dialog?.terminate();
       delete this._dialog;
     } else {
       receive.call(this, response);
       if (answer && !kept && this._status === STATUS_CONFIRMED && this._dialog) {
         this._answer = response;
-        this._answerDialog = this._dialog;
+        answered(this, response, this._dialog);
       }
     }
     if (response.status_code >= 200) releaseByes(this, response);
   };
+}
+
+/** Remembers the dialog a 2xx made, to ACK that 2xx's retransmissions once the dialog is over. */
+function answered(session: SessionInternals, response: InviteResponse, dialog: Dialog): void {
+  (session._answered ??= {})[response.to_tag] = dialog;
 }
 
 /** Whether our outgoing session still waits for a final answer to its INVITE. */

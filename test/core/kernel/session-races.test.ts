@@ -202,6 +202,11 @@ describe('A 200 that crosses our CANCEL, and two forks that both answer, in ever
       await wait(50);
       expect(call.requests('ACK').length).to.equal(1);
       expect(call.requests('BYE').length).to.equal(1);
+      // Its retransmission (our ACK was slow): ACKed again, no second BYE.
+      call.steps.ok();
+      await wait(50);
+      expect(call.requests('ACK').length).to.equal(2);
+      expect(call.requests('BYE').length).to.equal(1);
       expect(call.ended.map((e) => e.cause)).to.deep.equal(['canceled']);
       expect(call.states).to.not.include('active');
     } finally {
@@ -229,6 +234,14 @@ describe('A 200 that crosses our CANCEL, and two forks that both answer, in ever
         expect(call.requests('BYE', 'a'), 'kept fork not ended').to.deep.equal([]);
         expect(call.requests('ACK', 'b').length).to.equal(1);
         expect(call.requests('BYE', 'b').length).to.equal(1);
+        // Each 200 retransmitted (our ACKs were slow): ACKed again, on its own dialog, no BYE.
+        call.steps.ok('b');
+        call.steps.ok('a');
+        await wait(50);
+        expect(call.requests('ACK', 'b').length).to.equal(2);
+        expect(call.requests('BYE', 'b').length).to.equal(1);
+        expect(call.requests('ACK', 'a').length).to.equal(2);
+        expect(call.requests('BYE', 'a')).to.deep.equal([]);
         expect(call.ended).to.deep.equal([]);
       } finally {
         call.done();

@@ -142,10 +142,10 @@ function awaitsAnswer(session: SessionInternals, C: JsSIPClasses['RTCSession']['
 
 /**
  * The callee's BYE right after its 2xx reaches us in any order with that 2xx and our ACK:
- * - BYE before the 2xx (Kamailio's UDP workers forward the two in parallel; measured with sipp
- *   sending them 0.1 ms apart): JsSIP finds no dialog and answers 481 (or 403 Wrong Status on an
- *   early dialog), then takes the 2xx: the call is shown active with nobody on the other end,
- *   until the media timeout. Hold the BYE until the final answer: a 2xx from its sender makes
+ * - BYE before the 2xx (Kamailio takes the two in different UDP worker processes, so a busy
+ *   machine can forward the BYE first; any path that reorders them does the same): JsSIP finds
+ *   no dialog and answers 481 (or 403 Wrong Status on an early dialog), then takes the 2xx: the
+ *   call is shown active with nobody on the other end, until the media timeout. Hold the BYE until the final answer: a 2xx from its sender makes
  *   the dialog and the BYE then ends it (below); anything else answers it 481.
  * - BYE after the 2xx but before our ACK (JsSIP ACKs only once the answer SDP is applied, which
  *   a loaded page delays): JsSIP ends the session and its dialog first, so the ACK is never sent

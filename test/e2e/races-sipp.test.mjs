@@ -138,7 +138,10 @@ describe(`races, ${RACE_REPEATS} runs each with the cores busy`, () => {
           assert.deepEqual(received(droppedRun.messages), ['INVITE', 'CANCEL', 'ACK', 'BYE'], 'the second 200 was ACKed and its own dialog ended');
           await new Promise((resolve) => setTimeout(resolve, 1000));
           assert.deepEqual(await callIds(phone), [placed.value], 'one call');
-          assert.equal((await phone.prop('activeCall'))?.state, 'active', 'the kept call is still up');
+          const seen = (await phone.events())
+            .map((e) => `${e.type}:${e.detail.call?.state ?? ''}:${e.detail.cause ?? e.detail.change ?? ''}`)
+            .filter((e) => !e.startsWith('sip-call-stats'));
+          assert.equal((await phone.prop('activeCall'))?.state, 'active', `the kept call is still up; the phone saw ${seen.join(' ')}`);
           await phone.call('hangup');
           await phone.waitFor('sip-call-ended', {}, 5000);
           const keptRun = await finished(kept);

@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bothWays, e2eSuite, launchFirefox, mediaFlows, openRegisteredPhone, receivedDuring, until } from './support/harness.mjs';
+import { attendedTransfer } from './support/attended-transfer.mjs';
 
 const env = e2eSuite('firefox');
 let firefox;
@@ -136,28 +137,7 @@ describe('transfers and call waiting with a Firefox party', () => {
     const bob = await registered('Chromium', 'bob', { 'auto-answer': true });
     const carol = await registered('Firefox', 'carol', { 'auto-answer': true });
     try {
-      const toBob = (await alice.call('call', 'bob', { video: false })).value;
-      await until(async () => (await alice.prop('calls')).find((c) => c.id === toBob)?.state === 'active', { message: 'alice-bob active' });
-      const toCarol = (await alice.call('call', 'carol', { video: false })).value;
-      await until(async () => (await alice.prop('calls')).find((c) => c.id === toCarol)?.state === 'active', { message: 'alice-carol active' });
-      assert.deepEqual(await alice.call('attendedTransfer', toBob, toCarol), {});
-      await until(async () => (await alice.events('sip-call-ended')).length === 2, { timeout: 15000, message: "alice's two calls ended" }).catch(async (e) => {
-        const seen = async (p) =>
-          (await p.events())
-            .map((x) => `${x.type}:${x.detail.call?.remoteUri ?? ''}:${x.detail.call?.state ?? x.detail.cause ?? x.detail.change ?? ''}`)
-            .join(' ');
-        throw new Error(
-          `${e.message}\nalice: ${await seen(alice)}\nbob: ${await seen(bob)}\ncarol: ${await seen(carol)}\ncarol console: ${carol.consoleLines.slice(-10).join(' | ')}`,
-        );
-      });
-      assert.deepEqual(
-        (await alice.events('sip-call-ended')).map((e) => e.detail.cause),
-        ['transferred', 'transferred'],
-      );
-      await until(async () => (await carol.prop('activeCall'))?.remoteUri === 'sip:bob@sip-phone.test', { message: 'carol connected to bob' });
-      await bothWays([bob, carol], { video: false }, 'between bob and carol');
-      await bob.call('hangup');
-      await carol.waitFor('sip-call-ended', { cause: 'bye', 'call.remoteUri': 'sip:bob@sip-phone.test' });
+      await attendedTransfer(alice, bob, carol);
     } finally {
       await close(alice, bob, carol);
     }

@@ -73,86 +73,8 @@ describe('no answer at all', () => {
   });
 });
 
-describe('races', () => {
-  test(
-    "the callee's 200 crosses our CANCEL: the phone shows canceled, ACKs the late 200 and sends BYE, so nobody stays in a call",
-    { timeout: 40000 },
-    async () => {
-      const sipp = await env.startSipp('uas-cancel-crosses-200.xml', 'cancel-crosses-200');
-      const phone = await env.registered('alice');
-      try {
-        const placed = await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
-        await phone.waitFor('sip-call-state', { 'call.state': 'ringing' }, 10000);
-        await phone.call('hangup', placed.value);
-        const end = await phone.waitFor('sip-call-ended', {}, 5000);
-        assert.equal(end.detail.cause, 'canceled');
-        const { messages } = await sippFinished(sipp);
-        const received = startLines(messages, 'received').map((l) => l.split(' ')[0]);
-        assert.deepEqual(received, ['INVITE', 'CANCEL', 'ACK', 'BYE'], 'the late 200 was ACKed and its dialog ended');
-        assert.deepEqual(await states(phone), ['ringing', 'ended'], 'never shown as active');
-        await assertClean(phone);
-        await stillCalls(phone);
-      } finally {
-        sipp.stop();
-        await phone.close();
-      }
-    },
-  );
-
-  test('the callee hangs up right after its 200 OK: the phone still ACKs the 200, answers the BYE and ends bye', { timeout: 40000 }, async () => {
-    const sipp = await env.startSipp('uas-answer-bye-at-once.xml', 'answer-bye-at-once');
-    const phone = await env.registered('alice');
-    try {
-      await phone.call('call', `sip:svc@127.0.0.1:${sipp.port}`, { video: false });
-      const end = await phone.waitFor('sip-call-ended', {}, 10000);
-      assert.equal(end.detail.cause, 'bye');
-      const { messages } = await sippFinished(sipp);
-      const kinds = startLines(messages, 'received').map((l) => (l.startsWith('SIP/') ? l.split(' ').slice(0, 2).join(' ') : l.split(' ')[0]));
-      assert.deepEqual(kinds.slice(1).sort(), ['ACK', 'SIP/2.0 200'], `the 200 was ACKed and the BYE answered, in either order: ${kinds}`);
-      await assertClean(phone);
-      await stillCalls(phone);
-    } finally {
-      sipp.stop();
-      await phone.close();
-    }
-  });
-});
-
-describe('forking', () => {
-  test(
-    'two forks both answer: the phone keeps the first, ACKs each 200 once and ends the other fork on its own dialog; the kept call stays up until hung up',
-    { timeout: 40000 },
-    async () => {
-      const kept = await env.startSipp('uas-fork-kept.xml', 'fork-kept');
-      const dropped = await env.startSipp('uas-cancel-crosses-200.xml', 'fork-dropped');
-      await env.registerContact('forky', kept.port);
-      await env.registerContact('forky', dropped.port);
-      const phone = await env.registered('alice');
-      try {
-        const placed = await phone.call('call', 'forky', { video: false });
-        await phone.waitFor('sip-call-state', { 'call.state': 'active' }, 10000);
-        // The other fork's 200 came right after the first (Kamailio CANCELs it on the first 200).
-        const droppedRun = await sippFinished(dropped);
-        const droppedGot = startLines(droppedRun.messages, 'received').map((l) => l.split(' ')[0]);
-        assert.deepEqual(droppedGot, ['INVITE', 'CANCEL', 'ACK', 'BYE'], 'the second 200 was ACKed and its own dialog ended');
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        assert.deepEqual(await callIds(phone), [placed.value], 'one call');
-        assert.equal((await phone.prop('activeCall'))?.state, 'active', 'the kept call is still up');
-        await phone.call('hangup');
-        await phone.waitFor('sip-call-ended', {}, 5000);
-        const keptGot = startLines((await sippFinished(kept)).messages, 'received').map((l) => l.split(' ')[0]);
-        assert.deepEqual(keptGot, ['INVITE', 'ACK', 'BYE'], 'the kept fork got one ACK, and its BYE only at the hang-up');
-        assert.equal((await phone.events('sip-call-ended'))[0].detail.cause, 'hangup');
-        await assertClean(phone);
-        await stillCalls(phone);
-      } finally {
-        kept.stop();
-        dropped.stop();
-        await phone.close();
-      }
-    },
-  );
-});
+// The races (a 200 crossing our CANCEL, a BYE right after or before the 200, two forks both
+// answering) are in races-sipp.test.mjs, repeated with the cores busy.
 
 describe('authentication', () => {
   test(

@@ -10,6 +10,7 @@ import type { PhoneConfig } from './config.js';
 import { FailoverSocket, JSSIP_RECOVERY_MS, type FailoverSocketHooks } from '../connection/failover-socket.js';
 import type { SipSocketOptions } from '../connection/sip-socket.js';
 import { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from '../connection/reconnect-policy.js';
+import { correctSessionRaces, type JsSIPClasses } from './jssip-session-races.js';
 
 export type { UA, RTCSession };
 export type { IncomingRTCSessionEvent, OutgoingRTCSessionEvent, RTCSessionEvent, IncomingMessageEvent, OutgoingMessageEvent } from 'jssip/lib/UA.js';
@@ -55,18 +56,6 @@ export function createUserAgent(config: PhoneConfig, options: UserAgentOptions):
   return { ua, socket };
 }
 
-interface Dialog {
-  id: { call_id: string; local_tag: string; remote_tag: string };
-  sendRequest(method: string): void;
-  terminate(): void;
-}
-interface InviteResponse {
-  status_code: number;
-  call_id: string;
-  from_tag: string;
-  to_tag: string;
-}
-
 /** Connects now if JsSIP's transport is down, instead of at its 1 s recovery timer. */
 export function connectNow(ua: UA): void {
   (ua as unknown as { _transport?: { connect(): void } })._transport?.connect();
@@ -75,13 +64,6 @@ export function connectNow(ua: UA): void {
 /** The JsSIP internals our behaviour fixes below touch (JsSIP 3.13's RTCSession). */
 interface RTCSessionInternals {
   _status: number;
-  _is_canceled: boolean;
-  _dialog?: Dialog;
-  _receiveInviteResponse(response: InviteResponse): void;
-  _acceptAndTerminate(response: unknown): void;
-  _direction: string;
-  _is_confirmed: boolean;
-  receiveRequest(request: { method: string }): void;
 }
 
 /** What a hold, resume or renegotiation hands JsSIP's re-INVITE (JsSIP 3.13). */
@@ -92,63 +74,13 @@ interface ReofferOptions {
 // JsSIP exports the RTCSession class at run time; its typings do not list it.
 const Session = (
   JsSIP as unknown as {
-    RTCSession: { prototype: RTCSessionInternals; C: Record<'STATUS_CANCELED' | 'STATUS_TERMINATED' | 'STATUS_CONFIRMED', number> };
+    RTCSession: { prototype: RTCSessionInternals };
   }
 ).RTCSession;
 
-/**
- * Two fixes to how JsSIP takes the answers to its INVITE (upstreamable, each in a few lines):
- * - A 2xx that crosses our CANCEL (sent after a 1xx) is dropped by JsSIP, since the session
- *   already ended: the callee then stays in a call nobody ACKed. ACK it and send BYE, as RFC 3261
- *   §15 asks. (JsSIP already does this when the CANCEL waited for the first 1xx.)
- * - A 2xx from a second fork, after the first fork answered: JsSIP makes its dialog but sends
- *   the ACK and BYE on the dialog it keeps, so the kept call dies and the other fork is never
- *   ACKed. Send them on the new fork's own dialog (RFC 3261 §13.2.2.4).
- */
-function ackAndByeExtraAnswers(): void {
-  const { STATUS_CANCELED, STATUS_TERMINATED } = Session.C;
-  const receive = Session.prototype._receiveInviteResponse;
-  Session.prototype._receiveInviteResponse = function (this: RTCSessionInternals, response) {
-    const kept = this._dialog;
-    const answer = response.status_code >= 200 && response.status_code < 300;
-    if (answer && kept && kept.id.remote_tag !== response.to_tag) {
-      // Dialog's class, from the one we have: JsSIP does not export it.
-      const Fork = kept.constructor as new (owner: unknown, response: InviteResponse, type: string) => Dialog & { error?: unknown };
-      const fork = new Fork(this, response, 'UAC');
-      if (fork.error === undefined) {
-        fork.sendRequest('ACK');
-        fork.sendRequest('BYE');
-        fork.terminate();
-      }
-      return;
-    }
-    const ended = this._status === STATUS_CANCELED || this._status === STATUS_TERMINATED;
-    if (!(answer && ended && !this._is_canceled && !kept)) {
-      receive.call(this, response);
-      return;
-    }
-    this._acceptAndTerminate(response);
-    // The dialog it made exists only to send the ACK and the BYE.
-    this._dialog?.terminate();
-    delete this._dialog;
-  };
-}
-ackAndByeExtraAnswers();
-
-/**
- * A BYE that arrives between the callee's 200 OK and our ACK (JsSIP sends the ACK only once the
- * answer SDP is applied) ends the session and its dialog first, so the ACK is never sent and the
- * callee retransmits its 200 for 32 s. ACK the 200 before taking the BYE (RFC 3261 §13.2.2.4).
- */
-function ackBeforeEarlyBye(): void {
-  const receiveRequest = Session.prototype.receiveRequest;
-  Session.prototype.receiveRequest = function (this: RTCSessionInternals, request) {
-    const unacked = this._direction === 'outgoing' && this._status === Session.C.STATUS_CONFIRMED && !this._is_confirmed;
-    if (request.method === 'BYE' && unacked && this._dialog) this._dialog.sendRequest('ACK');
-    receiveRequest.call(this, request);
-  };
-}
-ackBeforeEarlyBye();
+// Messages that cross (a BYE and the 2xx it follows, a 2xx and our CANCEL, two forks' 2xx, a
+// REFER and the ACK of a re-INVITE): jssip-session-races.ts.
+correctSessionRaces(JsSIP as unknown as JsSIPClasses);
 
 /**
  * After its first successful digest, JsSIP keeps only the HA1 of that realm and deletes the

@@ -26,7 +26,9 @@ export const SIPP_TIMEOUT_S = 15;
 export function sippSuite(name) {
   const env = { kamailio: null, web: null, browser: null, workDir: null, children: new Set() };
   before(async () => {
-    env.workDir = mkdtempSync(join(tmpdir(), `sip-phone-${name}-`));
+    // SIPP_LOG_DIR keeps sipp's message and error logs there (a directory per file) after the run.
+    env.keepLogs = !!process.env.SIPP_LOG_DIR;
+    env.workDir = env.keepLogs ? mkdtempSync(join(process.env.SIPP_LOG_DIR, `${name}-`)) : mkdtempSync(join(tmpdir(), `sip-phone-${name}-`));
     env.kamailio = await startKamailio({ name });
     env.web = await serveRepo();
     env.browser = await launchBrowser();
@@ -36,7 +38,7 @@ export function sippSuite(name) {
     await env.browser?.close();
     await env.web?.close();
     await env.kamailio?.stop();
-    if (env.workDir) rmSync(env.workDir, { recursive: true, force: true });
+    if (env.workDir && !env.keepLogs) rmSync(env.workDir, { recursive: true, force: true });
   });
   env.registered = (user, attributes) => openRegisteredPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes });
   env.startSipp = (scenario, scenarioName, options) => startSipp(env, scenario, scenarioName, options);
@@ -57,9 +59,10 @@ function udpBound(port) {
  * Starts sipp in the foreground with `scenario` (a file in test/e2e/sipp/), aimed at Kamailio's
  * UDP port. Resolves, once sipp's SIP socket is bound, to { port, result, stop }: `result`
  * resolves when sipp exits, to { code, messages (the -trace_msg log), errors, output }.
- * `calls`: how many calls (each a new Call-ID) sipp takes before it exits.
+ * `calls`: how many calls (each a new Call-ID) sipp takes before it exits; `timeout`: seconds
+ * before sipp gives up (SIPP_TIMEOUT_S unless given).
  */
-async function startSipp(env, scenario, name, { calls = 1 } = {}) {
+async function startSipp(env, scenario, name, { calls = 1, timeout = SIPP_TIMEOUT_S } = {}) {
   const { kamailio, workDir, children: sippChildren } = env;
   const port = await freePort({ udp: true });
   const mediaPort = await freePort({ udp: true, avoid: [port, port + 1, port + 2] });
@@ -82,7 +85,7 @@ async function startSipp(env, scenario, name, { calls = 1 } = {}) {
       '-m',
       String(calls),
       '-timeout',
-      `${SIPP_TIMEOUT_S}s`,
+      `${timeout}s`,
       '-timeout_error',
       '-nostdin',
       '-trace_msg',

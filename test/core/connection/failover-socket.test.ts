@@ -113,7 +113,7 @@ describe('FailoverSocket', () => {
       urls,
       { createWebSocket: (url, p) => servers[url as keyof typeof servers].createWebSocket(url, p) },
       { attempt: (u) => attempts.push(u) },
-      DEFAULT_RECONNECT_POLICY,
+      { ...DEFAULT_RECONNECT_POLICY, jitter: 0 },
       1,
     );
     socket.connect();

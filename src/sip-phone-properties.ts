@@ -246,6 +246,14 @@ export class SipPhoneProperties extends LitElement {
    * Another value gives 'invalid-option' and the last valid one stays. See [Your availability](#your-availability).
    */
   @property() availability: Availability = 'available';
+  /**
+   * Report every SIP message the phone sends or receives as a `sip-trace` event ({ direction,
+   * text, at }), the values of Authorization and Proxy-Authorization and any password or HA1 the
+   * page gave replaced by '…'. Also defines `<sip-trace-view>` (a chunk loaded on first use),
+   * which draws them as a ladder. Off, no event objects are made; the last 200 messages are kept
+   * either way (`recentSipMessages`). See [Seeing the SIP](#seeing-the-sip).
+   */
+  @property({ type: Boolean }) trace = false;
 
   /** `lang` picks the language of the strings table. */
   static override get observedAttributes(): string[] {

@@ -7,6 +7,7 @@ import type { ConnectionState, Phone, PhoneEvents, ReconnectStatus, Registration
 import type { SubscriptionHolder } from '../core/presence/voicemail.js';
 import { NO_VOICEMAIL, type VoicemailStatus } from '../core/presence/voicemail-status.js';
 import type { UA } from '../core/kernel/jssip-adapter.js';
+import type { SipTraceEntry } from '../core/trace/sip-trace.js';
 import type { DevicePreferences } from '../core/media/media-acquisition.js';
 import { toAvailability, type Availability } from '../core/presence/availability-value.js';
 import type { SipPhoneProperties } from '../sip-phone-properties.js';
@@ -41,6 +42,7 @@ export type CoreHost = ReactiveControllerHost &
     | 'registrationScope'
     | 'iceGatheringTimeout'
     | 'callRecoveryTimeout'
+    | 'trace'
   >;
 
 export interface CoreActions {
@@ -201,6 +203,7 @@ export class CoreController implements ReactiveController {
     }
     phone.dtmfTransport = host.dtmf === 'info' ? 'info' : 'rfc4733';
     phone.credentials = host.credentials;
+    phone.trace = host.trace;
     phone.options.keepaliveInterval = Math.max(0, host.keepaliveInterval) * 1000;
     phone.options.instanceId = instanceIdFor(host.registrationScope === 'browser' ? 'browser' : 'tab');
     phone.options.iceGatheringTimeout = host.iceGatheringTimeout;
@@ -277,6 +280,10 @@ export class CoreController implements ReactiveController {
 
   get activeCall(): CallInfo | null {
     return this.phone?.activeCall ?? null;
+  }
+
+  get recentSipMessages(): SipTraceEntry[] {
+    return this.phone?.recentSipMessages ?? [];
   }
 
   get reconnect(): ReconnectStatus | null {

@@ -7,7 +7,8 @@ import { IceServerProbe, type IceProbeOptions } from './media/ice-probe.js';
 import { MediaAcquisition, type DevicePreferences } from './media/media-acquisition.js';
 import { Emitter } from './kernel/emitter.js';
 import type { FailoverSocket } from './connection/failover-socket.js';
-import { connectNow, createUserAgent, type UA } from './kernel/jssip-adapter.js';
+import { connectNow, createUserAgent, credentialsInUse, type UA } from './kernel/jssip-adapter.js';
+import { SipTrace, type SipTraceEntry } from './trace/sip-trace.js';
 import type { CredentialsFunction } from './connection/credentials.js';
 import { Registration, type RegistrationState } from './connection/registration.js';
 import { lostConnectionCause, type SipSocketOptions } from './connection/sip-socket.js';
@@ -103,6 +104,8 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
     this.emit('voicemail', { voicemail });
     this.emit('change', undefined);
   });
+  /** The SIP sent and received: the last messages always, each one as `trace` events while `trace` is on. */
+  private readonly sipTrace = new SipTrace(() => [this.config?.password, ...(this.ua ? credentialsInUse(this.ua) : [])]);
   /** Our availability, published while registered (availability.ts). */
   private readonly ownAvailability = new OwnAvailability();
   /** Features holding subscriptions or publications (voicemail, availability; busy lamps when the page watches someone). */
@@ -166,6 +169,19 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
   addSubscriptions(holder: SubscriptionHolder): void {
     this.subscriptions.push(holder);
     if (this.ua && this.config && this.registrationState === 'registered') holder.subscribe(this.ua, this.config);
+  }
+
+  /** Whether every SIP message is reported as a `trace` event (no event objects are made while off). */
+  get trace(): boolean {
+    return this.sipTrace.listener !== null;
+  }
+  set trace(on: boolean) {
+    this.sipTrace.listener = on ? (entry) => this.emit('trace', entry) : null;
+  }
+
+  /** The last SIP messages sent and received (credentials blanked), oldest first, kept whether `trace` is on or not. */
+  get recentSipMessages(): SipTraceEntry[] {
+    return this.sipTrace.entries();
   }
 
   /** What our message summary says (nothing waiting until a NOTIFY says otherwise). */
@@ -380,6 +396,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
             this.setConnection('connecting');
             this.emit('connecting', { server });
           },
+          message: (direction, data) => this.sipTrace.record(direction, data),
         },
       }));
     } catch (error) {

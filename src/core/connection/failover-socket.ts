@@ -8,7 +8,7 @@
  * backoff (reconnect-policy.ts), and `reconnectNow()` skips what is left of it.
  */
 import { DEFAULT_RECONNECT_POLICY, lostConnectionDelay, reconnectDelay, type ReconnectPolicy } from './reconnect-policy.js';
-import { SipSocket, type SipSocketOptions } from './sip-socket.js';
+import { SipSocket, type MessageTap, type SipSocketOptions } from './sip-socket.js';
 
 /** JsSIP's connection_recovery_min_interval and max_interval, both, in ms. */
 export const JSSIP_RECOVERY_MS = 1000;
@@ -16,6 +16,8 @@ export const JSSIP_RECOVERY_MS = 1000;
 export interface FailoverSocketHooks {
   /** A WebSocket to `url` is being opened. */
   attempt?(url: string): void;
+  /** Every SIP message sent or received on any of the connections (the SIP trace). */
+  message?: MessageTap;
 }
 
 export class FailoverSocket {
@@ -37,7 +39,7 @@ export class FailoverSocket {
     readonly hooks: FailoverSocketHooks = {},
     private readonly policy: ReconnectPolicy = DEFAULT_RECONNECT_POLICY,
   ) {
-    this.sockets = urls.map((url) => new SipSocket(url, options));
+    this.sockets = urls.map((url) => new SipSocket(url, options, hooks.message));
   }
 
   private get current(): SipSocket {

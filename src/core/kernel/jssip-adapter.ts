@@ -64,6 +64,15 @@ interface InviteResponse {
   to_tag: string;
 }
 
+/**
+ * The password and HA1 the UA holds now: the configured ones, or, while JsSIP answers a challenge,
+ * what a credentials function gave (see awaitCredentialsOnChallenge): blanked in the SIP trace.
+ */
+export function credentialsInUse(ua: UA): (string | null)[] {
+  const { password, ha1 } = (ua as unknown as { _configuration: { password: string | null; ha1: string | null } })._configuration;
+  return [password, ha1];
+}
+
 /** Connects now if JsSIP's transport is down, instead of at its 1 s recovery timer. */
 export function connectNow(ua: UA): void {
   (ua as unknown as { _transport?: { connect(): void } })._transport?.connect();

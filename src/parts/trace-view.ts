@@ -147,6 +147,7 @@ export class SipTraceView extends LitElement {
   @state() private opened = new Set<SipTraceEntry>();
   @state() private copied = false;
   private phone: TracedPhone | null = null;
+  private following = true;
 
   /** The whole trace as text: what "Copy" puts on the clipboard. */
   get text(): string {
@@ -180,6 +181,11 @@ export class SipTraceView extends LitElement {
     if (changed.has('for') && this.isConnected) this.follow();
   }
 
+  protected override updated(): void {
+    const list = this.renderRoot.querySelector('ol');
+    if (list && this.following) list.scrollTop = list.scrollHeight;
+  }
+
   /** Listens to the phone of `for`, starting from the messages it keeps. */
   private follow(): void {
     this.phone?.removeEventListener('sip-trace', this.onTrace);
@@ -191,6 +197,9 @@ export class SipTraceView extends LitElement {
   }
 
   private readonly onTrace = (event: Event) => {
+    // A ladder scrolled to its end follows the new messages.
+    const list = this.renderRoot.querySelector('ol');
+    this.following = !list || list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
     const messages = [...this.messages, (event as CustomEvent<SipTraceEntry>).detail];
     this.messages = messages.length > TRACE_VIEW_LIMIT ? messages.slice(-TRACE_VIEW_LIMIT) : messages;
   };
@@ -222,7 +231,7 @@ export class SipTraceView extends LitElement {
             <button
               part="message"
               data-direction=${message.direction}
-              class=${/^[3-6]\d\d\b/.test(label) ? 'error' : ''}
+              class=${/^(?!40[17])[4-6]\d\d\b/.test(label) ? 'error' : ''}
               aria-expanded=${open ? 'true' : 'false'}
               @click=${() => this.toggle(message)}
             >

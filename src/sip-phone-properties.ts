@@ -136,7 +136,9 @@ export class SipPhoneProperties extends LitElement {
   /**
    * Fetches credentials when a server asks for them, so the page need not keep a password in the
    * element: an async function `({ realm, uri, username, reason, method, stale }) => ({ password })
-   * or ({ ha1 })`, HA1 being MD5(username:realm:password) in hex. Called at every digest challenge
+   * or ({ ha1 })`, HA1 being MD5(username:realm:password) in hex; with a `username` too (e.g.
+   * ephemeral credentials `{ username: '<expiry>:<user>', password }` minted by the page's
+   * backend) the digest is made with that user name. Called at every digest challenge
    * (401/407: each REGISTER, its refreshes, a call the server challenges); it wins over `password`.
    * A throw, a rejection, no answer in 10 s or neither a password nor an ha1 fails the request
    * with 'credentials-failed'. Property only.

@@ -257,8 +257,12 @@ export interface DigestChallenge {
   stale: boolean;
 }
 
-/** Credentials for one digest: the password, or HA1 = MD5(user:realm:password) for the challenge's realm. */
-export type DigestCredentials = { password: string } | { ha1: string };
+/**
+ * Credentials for one digest: the password, or HA1 = MD5(user:realm:password) for the challenge's
+ * realm; with `username`, the digest is made with that user name instead of the configured one
+ * (ephemeral credentials: `<expiry>:<user>` and a password the backend derived from it).
+ */
+export type DigestCredentials = ({ password: string } | { ha1: string }) & { username?: string };
 
 /**
  * Supplies the credentials of a challenge: undefined leaves it to the UA's configured password;
@@ -283,7 +287,7 @@ export function answerChallengesWith(ua: UA, handler: ChallengeHandler): void {
  * to JsSIP (a refusal), unless stale.
  */
 function awaitCredentialsOnChallenge(): void {
-  type Config = { password: string | null; ha1: string | null; realm: string | null };
+  type Config = { password: string | null; ha1: string | null; realm: string | null; authorization_user: string };
   type Response = { status_code: number; parseHeader(name: string): { realm?: string; stale?: boolean } | undefined };
   type Transaction = { request?: { method: string; hasHeader(name: string): boolean }; eventHandlers?: { onReceiveResponse?(response: Response): void } };
   type Internals = { _configuration: Config; newTransaction(transaction: Transaction): void };
@@ -310,12 +314,15 @@ function awaitCredentialsOnChallenge(): void {
             config.password = credentials && 'password' in credentials ? credentials.password : null;
             config.ha1 = credentials && 'ha1' in credentials ? credentials.ha1 : null;
             config.realm = challenge.realm ?? null;
+            const user = config.authorization_user;
+            if (credentials?.username) config.authorization_user = credentials.username;
             try {
               receive(response);
             } finally {
               // JsSIP has made its Authorization header (or given up): keep nothing.
               config.password = null;
               config.ha1 = null;
+              config.authorization_user = user;
             }
           });
       };

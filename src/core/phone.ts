@@ -176,7 +176,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
     return this.sipTrace.listener !== null;
   }
   set trace(on: boolean) {
-    this.sipTrace.listener = on ? (entry) => this.emit('trace', entry) : null;
+    if (on !== this.trace) this.sipTrace.listener = on ? (entry) => this.emit('trace', entry) : null;
   }
 
   /** The last SIP messages sent and received (credentials blanked), oldest first, kept whether `trace` is on or not. */

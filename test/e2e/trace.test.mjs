@@ -70,9 +70,22 @@ test('a failed call: its final response is the last arrow of the ladder; a click
     }, status);
     assert.match(finalText, new RegExp(`^SIP/2\\.0 ${status} [^\\r]*\\r\\n`));
     assert.match(finalText, /\r\nCSeq: \d+ INVITE\r\n/);
-    // Copy gives the same as text, for a support ticket.
-    const copied = await alice.page.evaluate(() => document.querySelector('sip-trace-view').text);
-    assert.match(copied, new RegExp(`-> phone\\nSIP/2\\.0 ${status} `));
+    // "Copy" puts the whole trace on the clipboard as text, for a support ticket.
+    await alice.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    const copied = await alice.page.evaluate(async () => {
+      const view = document.querySelector('sip-trace-view');
+      view.shadowRoot.querySelector('[part~="copy-button"]').click();
+      await new Promise((r) => setTimeout(r, 200));
+      return { clipboard: await navigator.clipboard.readText(), text: view.text };
+    });
+    assert.equal(copied.clipboard, copied.text);
+    assert.match(copied.clipboard, new RegExp(`-> phone\\nSIP/2\\.0 ${status} `));
+    // axe finds nothing in the ladder, a message open.
+    await alice.page.addScriptTag({ url: `${env.web.url}/node_modules/axe-core/axe.min.js` });
+    const violations = await alice.page.evaluate(async () =>
+      (await window.axe.run(document.querySelector('sip-trace-view'), { resultTypes: ['violations'] })).violations.map((v) => `${v.id}: ${v.help}`),
+    );
+    assert.deepEqual(violations, []);
   } finally {
     await alice.close();
   }

@@ -64,7 +64,11 @@ export class SipTrace {
       this.next = (this.next + 1) % this.size;
       this.count = Math.min(this.count + 1, this.size);
     }
-    this.listener?.({ direction, text, at });
+    try {
+      this.listener?.({ direction, text, at });
+    } catch {
+      // A failing listener must not cost the message its way to or from JsSIP.
+    }
   }
 
   /** The messages in the ring, oldest first. */

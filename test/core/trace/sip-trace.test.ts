@@ -51,6 +51,11 @@ describe('SIP trace', () => {
     expect(trace.entries()).to.have.length(3);
     trace.clear();
     expect(trace.entries()).to.deep.equal([]);
+    trace.listener = () => {
+      throw new Error('a page bug');
+    };
+    expect(() => trace.record('in', 'OPTIONS 6'), 'a failing listener costs no message').not.to.throw();
+    expect(trace.entries()).to.have.length(1);
   });
 
   it('a phone traces its REGISTERs and their answers in order, with neither password, HA1 nor digest response', async () => {

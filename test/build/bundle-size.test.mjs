@@ -18,7 +18,7 @@ const FIRST_LOAD_BUDGET_GZIP = 35 * 1024;
 // issue #14 set 120 KiB for everything; issue #19 adds call context and answer policies, own
 // availability and the no-WebRTC path, and the recorder and conference mixer (chunks loaded on
 // first use) with their controllers, indicator and strings in the first load: 128 KiB. Issue #22
-// adds the SIP ladder <sip-trace-view> (a chunk loaded with `trace`, 2.2 KB): 2.25 KiB more.
+// adds the SIP ladder <sip-trace-view> (a chunk loaded with `trace`, 2.3 KB): 2.25 KiB more.
 const TOTAL_BUDGET_GZIP = 128 * 1024 + 2304;
 
 test(`dist/sip-phone.js, what a page loads first, stays within ${FIRST_LOAD_BUDGET_GZIP} bytes gzip`, () => {

@@ -27,6 +27,7 @@ const EVENTS = [
   'sip-presence',
   'sip-voicemail',
   'sip-error',
+  'sip-trace',
 ];
 const MAX_LOG_ENTRIES = 300;
 
@@ -72,6 +73,8 @@ function describe(type, detail = {}) {
       return `${rest.uri} is ${rest.state}`;
     case 'sip-error':
       return `${rest.code}: ${rest.message}`;
+    case 'sip-trace':
+      return `${rest.direction === 'out' ? 'sent' : 'received'} ${rest.text.split('\r\n')[0]}`;
     default:
       return Object.entries(rest)
         .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)

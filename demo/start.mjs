@@ -15,9 +15,12 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { startKamailio, freePort } from './kamailio/kamailio.mjs';
 import { startBaresip } from '../test/e2e/support/baresip.mjs';
+import { startTurnServer } from '../test/e2e/support/turn-server.mjs';
+import { createWebLogin } from './web-login.mjs';
 
 const root = resolve(fileURLToPath(new URL('../', import.meta.url)));
 const HOST = '127.0.0.1';
@@ -88,8 +91,10 @@ function send(res, status, body, headers = {}) {
   res.end(body);
 }
 
-function createSite(config, reactBundle) {
+function createSite(config, reactBundle, webLogin) {
   return createServer(async (req, res) => {
+    // The web login's few endpoints (login.html): sign in and out, mint credentials.
+    if (await webLogin(req, res)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'read-only\n', { allow: 'GET, HEAD' });
     const { pathname } = new URL(req.url ?? '/', `http://${HOST}`);
     if (pathname === '/' || pathname === '/demo') return send(res, 302, '', { location: '/demo/' });
@@ -125,15 +130,17 @@ async function main() {
     process.exit(1);
   }
 
+  // The web login's secret, shared with Kamailio (auth_ephemeral) and coturn (use-auth-secret).
+  const secret = randomBytes(16).toString('hex');
   const wsPort = await portOr(PREFERRED.ws);
   const udpPort = await portOr(PREFERRED.udp, { udp: true, avoid: [wsPort] });
   let kamailio;
   try {
-    kamailio = await startKamailio({ name: 'demo', wsPort, udpPort, rtpengine: true });
+    kamailio = await startKamailio({ name: 'demo', wsPort, udpPort, rtpengine: true, ephemeralSecret: secret });
   } catch (relayError) {
     console.warn(`demo: no media relay (${relayError.message.split('\n')[0]}); starting Kamailio without rtpengine, and without dave.`);
     try {
-      kamailio = await startKamailio({ name: 'demo', wsPort, udpPort });
+      kamailio = await startKamailio({ name: 'demo', wsPort, udpPort, ephemeralSecret: secret });
     } catch (error) {
       console.error(`demo: Kamailio did not start.\n${error.message}\n`);
       console.error('Is it installed? sudo apt-get install -y kamailio kamailio-websocket-modules (see README.md).');
@@ -151,6 +158,19 @@ async function main() {
     }
   }
 
+  // coturn with the same secret: the web login hands out TURN credentials too.
+  let turn = null;
+  try {
+    turn = await startTurnServer({ secret });
+  } catch (error) {
+    console.warn(`demo: no TURN server (${error.message.split('\n')[0]}); the web login gives SIP credentials only.`);
+  }
+  const webLogin = createWebLogin({
+    secret,
+    webUsers: Object.fromEntries(['alice', 'bob', 'carol', 'dave', 'erin'].map((user) => [user, `${user}-web`])),
+    turnUrls: turn ? [turn.url('udp')] : [],
+  });
+
   // The React example needs esbuild (a dev dependency): without it, the demo runs without the link.
   let reactBundle = null;
   try {
@@ -167,7 +187,7 @@ async function main() {
     reactExample: reactBundle ? { uri: `sip:${REACT_USER.user}@${DOMAIN}`, password: REACT_USER.password } : null,
     plainPhone: plainPhone ? { uri: plainPhone.uri } : null,
   };
-  const site = createSite(config, reactBundle);
+  const site = createSite(config, reactBundle, webLogin);
   let httpPort;
   try {
     httpPort = await listen(site, PREFERRED.http);
@@ -183,6 +203,7 @@ async function main() {
     site.close();
     site.closeAllConnections();
     await plainPhone?.stop().catch(() => {});
+    await turn?.close().catch(() => {});
     await kamailio.stop().catch(() => {});
     process.exit(0);
   };
@@ -220,6 +241,7 @@ async function main() {
           ]
         : []),
       `  Web       http://${HOST}:${httpPort}/ (this repository, read-only)`,
+      `  Login     ${url.replace(/\/demo\/$/, '/demo/login.html')}: sign in as alice … erin (web password <user>-web), no SIP password${turn ? `; TURN ${turn.url('udp')}` : ''}`,
       ...(moved.length ? [`  Busy ports replaced: ${moved.join(', ')}`] : []),
       '',
       '  Ctrl-C stops everything.',

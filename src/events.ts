@@ -23,6 +23,8 @@ export type SipCallStatsDetail = PhoneEvents['call-stats'];
 export type SipCallQualityDetail = PhoneEvents['call-quality'];
 export type SipCallReconnectingDetail = PhoneEvents['call-reconnecting'];
 export type SipCallReconnectedDetail = PhoneEvents['call-reconnected'];
+/** A SIP message the phone sent ('out') or received ('in') at `at`, as `text` with its credentials blanked; only with the `trace` attribute. */
+export type SipTraceDetail = PhoneEvents['trace'];
 /** A text message arrived (from core/messaging/messages.ts, dispatched by the element itself). */
 export type SipMessageDetail = MessagesEvents['message'];
 export type SipVoicemailDetail = PhoneEvents['voicemail'];
@@ -50,6 +52,7 @@ export interface SipPhoneEventMap {
   'sip-call-reconnected': CustomEvent<SipCallReconnectedDetail>;
   'sip-voicemail': CustomEvent<SipVoicemailDetail>;
   'sip-error': CustomEvent<SipErrorDetail>;
+  'sip-trace': CustomEvent<SipTraceDetail>;
   'sip-message': CustomEvent<SipMessageDetail>;
   'sip-presence': CustomEvent<SipPresenceDetail>;
   'sip-recording': CustomEvent<SipRecordingDetail>;
@@ -74,6 +77,7 @@ export const domEventNames = {
   'call-reconnected': 'sip-call-reconnected',
   voicemail: 'sip-voicemail',
   error: 'sip-error',
+  trace: 'sip-trace',
 } as const satisfies { [K in Exclude<keyof PhoneEvents, 'change'>]: keyof SipPhoneEventMap };
 
 declare global {

@@ -28,6 +28,9 @@ export type { EndCause } from './core/kernel/causes.js';
 export type { ConnectionState, RegistrationState } from './core/phone.js';
 export type { VoicemailStatus } from './core/presence/voicemail.js';
 export type { LampState } from './core/presence/busy-lamps.js';
+export type { SipTraceEntry } from './core/trace/sip-trace.js';
+/** `<sip-trace-view>`, defined by `<sip-phone>` the first time its `trace` is set. */
+export type { SipTraceView } from './parts/trace-view.js';
 export type * from './events.js';
 export type { PreflightCheck, PreflightOptions, PreflightResult, PreflightStatus } from './core/setup-check/preflight.js';
 

@@ -38,6 +38,7 @@ const events: SipPhoneReactEvents = {
   onSipCallReconnected: event('sip-call-reconnected'),
   onSipVoicemail: event('sip-voicemail'),
   onSipError: event('sip-error'),
+  onSipTrace: event('sip-trace'),
   onSipMessage: event('sip-message'),
   onSipPresence: event('sip-presence'),
   onSipRecording: event('sip-recording'),

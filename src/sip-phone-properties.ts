@@ -146,7 +146,9 @@ export class SipPhoneProperties extends LitElement {
   /**
    * Fetches credentials when a server asks for them, so the page need not keep a password in the
    * element: an async function `({ realm, uri, username, reason, method, stale }) => ({ password })
-   * or ({ ha1 })`, HA1 being MD5(username:realm:password) in hex. Called at every digest challenge
+   * or ({ ha1 })`, HA1 being MD5(username:realm:password) in hex; with a `username` too (e.g.
+   * ephemeral credentials `{ username: '<expiry>:<user>', password }` minted by the page's
+   * backend) the digest is made with that user name. Called at every digest challenge
    * (401/407: each REGISTER, its refreshes, a call the server challenges); it wins over `password`.
    * A throw, a rejection, no answer in 10 s or neither a password nor an ha1 fails the request
    * with 'credentials-failed'. Property only.
@@ -262,6 +264,14 @@ export class SipPhoneProperties extends LitElement {
    * Another value gives 'invalid-option' and the last valid one stays. See [Your availability](#your-availability).
    */
   @property() availability: Availability = 'available';
+  /**
+   * Report every SIP message the phone sends or receives as a `sip-trace` event ({ direction,
+   * text, at }), the values of Authorization and Proxy-Authorization and any password or HA1 the
+   * page gave replaced by '…'. Also defines `<sip-trace-view>` (a chunk loaded on first use),
+   * which draws them as a ladder. Off, no event objects are made; the last 200 messages are kept
+   * either way (`recentSipMessages`). See [Seeing the SIP](#seeing-the-sip).
+   */
+  @property({ type: Boolean }) trace = false;
 
   /** `lang` picks the language of the strings table. */
   static override get observedAttributes(): string[] {

@@ -29,6 +29,8 @@ import { HistoryController } from './controllers/history-controller.js';
 import { ConfirmCloseController } from './controllers/confirm-close-controller.js';
 import { RecordingController } from './controllers/recording-controller.js';
 import { ConferenceController } from './controllers/conference-controller.js';
+import { TraceViewController } from './controllers/trace-view-controller.js';
+import type { SipTraceEntry } from './core/trace/sip-trace.js';
 import { statusView } from './views/status-view.js';
 import { settingsView } from './views/settings-view.js';
 import { callView } from './views/call-view.js';
@@ -63,6 +65,7 @@ import { loadLanguage, stringsFor, type Strings } from './i18n/strings.js';
  * @fires {CustomEvent<SipPresenceDetail>} sip-presence - A watched colleague's lamp changed: `uri` (the entry of `watch`) and `state` ('idle', 'ringing', 'busy', 'away', 'dnd', 'offline' or 'unknown').
  * @fires {CustomEvent<SipVoicemailDetail>} sip-voicemail - Our message summary changed (RFC 3842): `voicemail` is { waiting, newMessages, oldMessages }.
  * @fires {CustomEvent<SipErrorDetail>} sip-error - A configuration or usage error (`code`, `message`).
+ * @fires {CustomEvent<SipTraceDetail>} sip-trace - With `trace`: a SIP message sent or received (`direction` 'out' or 'in', `text` with credentials blanked, `at`).
  * @fires {CustomEvent<SipMessageDetail>} sip-message - A text message arrived (`message`: a MessageInfo, already in `messages`).
  * @fires {CustomEvent<SipRecordingDetail>} sip-recording - A call's recording `state` is 'started' or 'stopped' (then with the recording as `blob`; also when the call ends while recorded).
  *
@@ -115,6 +118,7 @@ export class SipPhone extends SipPhoneProperties {
     );
     new OfflineCountdownController(this, () => !!this.core.reconnect);
     new ConfirmCloseController(this, () => this.confirmClose && this.calls.some((call) => !call.ignored));
+    new TraceViewController(this);
   }
 
   /** 'disconnected' | 'connecting' | 'connected' */
@@ -145,6 +149,11 @@ export class SipPhone extends SipPhoneProperties {
   /** What our message summary says: { waiting, newMessages, oldMessages } (nothing waiting until the server says otherwise). */
   get voicemail(): VoicemailStatus {
     return { ...this.core.voicemail };
+  }
+
+  /** The last 200 SIP messages sent and received, oldest first, credentials blanked as in `sip-trace`; kept even without `trace` (for a bug report after a failure). */
+  get recentSipMessages(): SipTraceEntry[] {
+    return this.core.recentSipMessages;
   }
 
   /** The calls in progress. */
@@ -274,12 +283,12 @@ export class SipPhone extends SipPhoneProperties {
 
   /** Sends the screen instead of the camera on a video call. */
   shareScreen(callId?: string): Promise<void> {
-    return this.core.run((phone) => phone.shareScreen(callId));
+    return this.core.run((phone) => phone.media.shareScreen(callId));
   }
 
   /** Goes back to the camera. */
   stopScreenShare(callId?: string): Promise<void> {
-    return this.core.run((phone) => phone.stopScreenShare(callId));
+    return this.core.run((phone) => phone.media.stopScreenShare(callId));
   }
 
   /**

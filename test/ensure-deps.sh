@@ -10,6 +10,7 @@ packages=(
   webkit2gtk-driver xvfb                      # WebKitGTK's MiniBrowser + WebKitWebDriver on a virtual display: a browser without WebRTC
   kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-outbound-modules
   kamailio-presence-modules                   # presence + presence_mwi: the voicemail waiting indicator
+  kamailio-autheph-modules                    # auth_ephemeral: credentials a web backend mints (demo login)
   rtpengine-daemon                            # media relay between browsers and plain SIP phones
   coturn                                      # TURN server for relay-only calls
   nginx                                       # a WSS-terminating proxy in front of Kamailio (proxies test)

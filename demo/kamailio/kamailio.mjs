@@ -419,6 +419,8 @@ export async function generateCertificate(dir) {
  * @param {number} [opts.udpPort]  default: a free port
  * @param {string} [opts.name]     used in the temp dir name
  * @param {boolean} [opts.inviteAuth] challenge INVITEs from ws clients (407)
+ * @param {number} [opts.maxExpires] the longest registration granted, in seconds (default 3600; at least 10)
+ * @param {string} [opts.ephemeralSecret] also accept ephemeral credentials minted with this secret (letters, digits, - and _ only)
  * @param {number} [opts.debug]    Kamailio debug level (default 1)
  *        (with $KAMAILIO_SIPDUMP_DIR set, every SIP message in and out is written as text to
  *        <that dir>/<name>-<wsPort>/: Kamailio's sipdump module)
@@ -489,6 +491,10 @@ export async function startKamailio(opts = {}) {
   args.push('-A', `MSILO_DB="text://${msiloDir}"`, '-A', `MSILO_PROXY="sip:127.0.0.1:${udpPort}"`);
   if (debug !== undefined) args.push('-A', `DBG_LEVEL=${Number(debug)}`);
   if (inviteAuth) args.push('-A', 'WITH_INVITE_AUTH');
+  // Credentials a web backend mints with this secret (auth_ephemeral), besides the users' passwords.
+  if (opts.ephemeralSecret) args.push('-A', 'WITH_EPHEMERAL_AUTH', '-A', `AUTHEPH_SECRET="${opts.ephemeralSecret}"`);
+  // The longest registration granted (s; default 3600): short, so refreshes come quickly in a test.
+  if (opts.maxExpires) args.push('-A', `REG_MAX_EXPIRES=${Number(opts.maxExpires)}`);
   // A SIP trace of this run: every message Kamailio received and sent, in text files there.
   if (process.env.KAMAILIO_SIPDUMP_DIR) {
     const sipdumpDir = path.join(path.resolve(process.env.KAMAILIO_SIPDUMP_DIR), `${safeName}-${wsPort}`);

@@ -7,6 +7,7 @@ import type { ConnectionState, Phone, PhoneEvents, ReconnectStatus, Registration
 import type { SubscriptionHolder } from '../core/presence/voicemail.js';
 import { NO_VOICEMAIL, type VoicemailStatus } from '../core/presence/voicemail-status.js';
 import type { UA } from '../core/kernel/jssip-adapter.js';
+import type { SipTraceEntry } from '../core/trace/sip-trace.js';
 import type { DevicePreferences } from '../core/media/media-acquisition.js';
 import { toAvailability, type Availability } from '../core/presence/availability-value.js';
 import type { SipPhoneProperties } from '../sip-phone-properties.js';
@@ -44,6 +45,7 @@ export type CoreHost = ReactiveControllerHost &
     | 'serverOrder'
     | 'iceGatheringTimeout'
     | 'callRecoveryTimeout'
+    | 'trace'
   >;
 
 export interface CoreActions {
@@ -125,7 +127,7 @@ export class CoreController implements ReactiveController {
         const phone = new Phone();
         phone.keepCallsIn(storageOrNull('session'), window);
         this.applyOptions(phone);
-        phone.devicePreferences = this.actions.devicePreferences();
+        phone.media.devicePreferences = this.actions.devicePreferences();
         this.phone = phone;
         // Listeners first, as on a Phone made with the element: they hear what configuring it does.
         for (const entry of this.listeners) entry.off = phone.on(entry.name, entry.listener as (detail: unknown) => void);
@@ -206,6 +208,7 @@ export class CoreController implements ReactiveController {
     }
     phone.dtmfTransport = host.dtmf === 'info' ? 'info' : 'rfc4733';
     phone.credentials = host.credentials;
+    phone.trace = host.trace;
     phone.options.keepaliveInterval = Math.max(0, host.keepaliveInterval) * 1000;
     phone.options.instanceId = instanceIdFor(host.registrationScope === 'browser' ? 'browser' : 'tab');
     phone.options.serverChoice = host.serverOrder === 'listed' ? 0 : tabServerChoice(storageOrNull('session'));
@@ -283,6 +286,10 @@ export class CoreController implements ReactiveController {
 
   get activeCall(): CallInfo | null {
     return this.phone?.activeCall ?? null;
+  }
+
+  get recentSipMessages(): SipTraceEntry[] {
+    return this.phone?.recentSipMessages ?? [];
   }
 
   get reconnect(): ReconnectStatus | null {

@@ -61,7 +61,7 @@ export class DevicesController implements ReactiveController {
    * Remembers a choice (merged with the earlier one); the microphone and camera of a call in
    * progress switch, and the speaker, at once. A failure is reported (sip-error).
    */
-  async select(choice: DeviceChoice, phone: Pick<Phone, 'selectDevices'> | null): Promise<void> {
+  async select(choice: DeviceChoice, phone: Pick<Phone, 'media'> | null): Promise<void> {
     try {
       this.choice = { ...this.choice, ...choice };
       try {
@@ -70,7 +70,7 @@ export class DevicesController implements ReactiveController {
         // storage blocked: the choice lasts for this page only
       }
       // (Before the SIP stack loads there is no call: the Phone takes the choice when it is made.)
-      await phone?.selectDevices({ audioInput: choice.audioInput, videoInput: choice.videoInput });
+      await phone?.media.selectDevices({ audioInput: choice.audioInput, videoInput: choice.videoInput });
       await this.applySpeaker();
       this.host.requestUpdate();
     } catch (error) {

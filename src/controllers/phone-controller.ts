@@ -22,8 +22,8 @@ export class PhoneController implements ReactiveController {
       this.unsubscribes.push(
         this.phone.on(name, (detail) => {
           this.host.dispatchEvent(new CustomEvent(domName, { detail, bubbles: true, composed: true }));
-          // Stats ticks update only the quality indicator, not the whole phone.
-          if (name !== 'call-stats') this.host.requestUpdate();
+          // Stats ticks update only the quality indicator, not the whole phone; traced SIP shows nowhere in it.
+          if (name !== 'call-stats' && name !== 'trace') this.host.requestUpdate();
         }),
       );
     }

@@ -6,6 +6,7 @@ import type { QualityChange } from './calls/call-quality-monitor.js';
 import type { EndCause } from './kernel/causes.js';
 import type { PhoneErrorCode } from './kernel/errors.js';
 import type { VoicemailStatus } from './presence/voicemail.js';
+import type { SipTraceEntry } from './trace/sip-trace.js';
 
 /** What the core tells its owner; the element turns each into a `sip-*` DOM event. */
 export interface PhoneEvents {
@@ -35,6 +36,8 @@ export interface PhoneEvents {
   /** The message summary (RFC 3842) changed: messages waiting, new and old voice messages. */
   voicemail: { voicemail: VoicemailStatus };
   error: { code: PhoneErrorCode; message: string };
+  /** A SIP message sent ('out') or received ('in'), its credentials blanked; only while `trace` is on. */
+  trace: SipTraceEntry;
   /** Anything that a view shows changed (state, calls, media streams). */
   change: void;
 }

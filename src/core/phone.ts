@@ -5,10 +5,11 @@ import type { Call, CallInfo, DtmfTransport } from './calls/call.js';
 import { requireConfig, type PhoneConfig } from './kernel/config.js';
 import { toPhoneError, type PhoneError } from './kernel/errors.js';
 import { IceServerProbe, type IceProbeOptions } from './media/ice-probe.js';
-import { MediaAcquisition, type DevicePreferences } from './media/media-acquisition.js';
+import { MediaAcquisition } from './media/media-acquisition.js';
 import { Emitter } from './kernel/emitter.js';
 import type { FailoverSocket } from './connection/failover-socket.js';
-import { connectNow, createUserAgent, type UA } from './kernel/jssip-adapter.js';
+import { connectNow, createUserAgent, credentialsInUse, type UA } from './kernel/jssip-adapter.js';
+import { SipTrace, type SipTraceEntry } from './trace/sip-trace.js';
 import type { CredentialsFunction } from './connection/credentials.js';
 import { Registration, type RegistrationState } from './connection/registration.js';
 import { lostConnectionCause, type SipSocketOptions } from './connection/sip-socket.js';
@@ -100,7 +101,8 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
   private readonly registration = new Registration(this, this.emitEvent, (ua, config) => {
     for (const holder of this.subscriptions) holder.subscribe(ua, config);
   });
-  private readonly media: MediaAcquisition;
+  /** Camera, microphone and screen: selectDevices(), shareScreen(), stopScreenShare() (media-acquisition.ts). */
+  readonly media: MediaAcquisition;
   private readonly calling: Calls;
   /** Features beside calls (messages.ts) that take each new user agent. */
   private readonly userAgentListeners: ((ua: UA, config: PhoneConfig) => void)[] = [];
@@ -108,6 +110,8 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
     this.emit('voicemail', { voicemail });
     this.emit('change', undefined);
   });
+  /** The SIP sent and received: the last messages always, each one as `trace` events while `trace` is on. */
+  private readonly sipTrace = new SipTrace(() => [this.config?.password, ...(this.ua ? credentialsInUse(this.ua) : [])]);
   /** Our availability, published while registered (availability.ts). */
   private readonly ownAvailability = new OwnAvailability();
   /** Features holding subscriptions or publications (voicemail, availability; busy lamps when the page watches someone). */
@@ -154,14 +158,6 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
     return this.registration.state;
   }
 
-  /** The microphone and camera to use (device ids; undefined keeps the current choice). */
-  get devicePreferences(): DevicePreferences {
-    return this.media.devicePreferences;
-  }
-  set devicePreferences(preferences: DevicePreferences) {
-    this.media.devicePreferences = preferences;
-  }
-
   /** Hands each user agent the phone starts (and the current one) to `listener`, before it connects. */
   onUserAgent(listener: (ua: UA, config: PhoneConfig) => void): void {
     this.userAgentListeners.push(listener);
@@ -172,6 +168,19 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
   addSubscriptions(holder: SubscriptionHolder): void {
     this.subscriptions.push(holder);
     if (this.ua && this.config && this.registrationState === 'registered') holder.subscribe(this.ua, this.config);
+  }
+
+  /** Whether every SIP message is reported as a `trace` event (no event objects are made while off). */
+  get trace(): boolean {
+    return this.sipTrace.listener !== null;
+  }
+  set trace(on: boolean) {
+    if (on !== this.trace) this.sipTrace.listener = on ? (entry) => this.emit('trace', entry) : null;
+  }
+
+  /** The last SIP messages sent and received (credentials blanked), oldest first, kept whether `trace` is on or not. */
+  get recentSipMessages(): SipTraceEntry[] {
+    return this.sipTrace.entries();
   }
 
   /** What our message summary says (nothing waiting until a NOTIFY says otherwise). */
@@ -283,21 +292,6 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
     return this.calling.attendedTransfer(callId, otherCallId);
   }
 
-  /** Switches microphone and/or camera, also on calls in progress (replaceTrack, no renegotiation). */
-  selectDevices(devices: DevicePreferences): Promise<void> {
-    return this.media.selectDevices(devices);
-  }
-
-  /** Sends the screen instead of the camera on a video call, until stopScreenShare() or the browser's "Stop sharing". */
-  shareScreen(callId?: string): Promise<void> {
-    return this.media.shareScreen(callId);
-  }
-
-  /** Goes back to the camera after shareScreen(). */
-  stopScreenShare(callId?: string): Promise<void> {
-    return this.media.stopScreenShare(callId);
-  }
-
   /** Declines an incoming call with 603 Decline. */
   reject(callId?: string, options: CallRequest = {}): Promise<void> {
     return this.calling.reject(callId, options);
@@ -398,6 +392,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
             this.emit('connecting', { server });
           },
           urgent: () => this.recovering(),
+          message: (direction, data) => this.sipTrace.record(direction, data),
         },
       }));
     } catch (error) {

@@ -17,8 +17,12 @@ const FIRST_LOAD_BUDGET_GZIP = 35 * 1024;
 // (3 KB) and the contacts with their busy lamps load on demand;
 // issue #14 set 120 KiB for everything; issue #19 adds call context and answer policies, own
 // availability and the no-WebRTC path, and the recorder and conference mixer (chunks loaded on
-// first use) with their controllers, indicator and strings in the first load: 128 KiB.
-const TOTAL_BUDGET_GZIP = 128 * 1024;
+// first use) with their controllers, indicator and strings in the first load: 128 KiB. Issue #22
+// adds the SIP ladder <sip-trace-view> (a chunk loaded with `trace`, 2.3 KB): 2.25 KiB more.
+// Issues #20 (recovery over a new connection, a reload takes the call back), #21 (servers spread
+// per tab), #22 (the trace's core, user names from `credentials`) and #23 (the corrections of
+// messages that cross) add about 3 KB to the phone's chunk: 3 KiB more.
+const TOTAL_BUDGET_GZIP = 131 * 1024 + 2304;
 
 test(`dist/sip-phone.js, what a page loads first, stays within ${FIRST_LOAD_BUDGET_GZIP} bytes gzip`, () => {
   console.log(`first load: ${entry.length} bytes raw, ${gzip(entry)} bytes gzip`);
@@ -45,6 +49,7 @@ for (const [chunk, what, element] of [
   ['phone', 'the SIP stack (the Phone and the core; JsSIP in the sip-stack chunk it imports)', null],
   ['call-recording', 'the call recorder (startRecording())', null],
   ['audio-conference', 'the conference mixer (merge())', null],
+  ['trace-view', 'the SIP ladder (<sip-trace-view>, with `trace`)', 'sip-trace-view'],
 ]) {
   test(`${what} is a chunk of its own, which the first load only imports on demand`, () => {
     const text = entry.toString('utf8');

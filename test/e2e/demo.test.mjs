@@ -134,3 +134,34 @@ test('a call between the demo phones: the event log says what changed, never "un
     await context.close();
   }
 });
+
+test('the web login: a wrong password is refused; erin signs in and her phone registers with minted credentials only, its SIP under it', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => /Content Security Policy|Refused to/.test(m.text()) && problems.push(m.text()));
+  try {
+    await page.goto(demo.url.replace(/\/demo\/$/, '/demo/login.html'));
+    await page.locator('input[name="user"]').fill('erin');
+    await page.locator('input[name="password"]').fill('erin-pw');
+    await page.locator('form[action="/demo/login"] button').click();
+    await page.waitForSelector('#failed:not([hidden])');
+    await page.locator('input[name="user"]').fill('erin');
+    await page.locator('input[name="password"]').fill('erin-web');
+    await page.locator('form[action="/demo/login"] button').click();
+    await page.waitForFunction(() => document.querySelector('sip-phone')?.registrationState === 'registered', null, { timeout: 15000 });
+    assert.equal(await page.locator('#who').textContent(), 'erin');
+    assert.equal(await page.evaluate(() => document.querySelector('sip-phone').password), '');
+    const register = await page.evaluate(() => document.querySelector('sip-phone').recentSipMessages.find((m) => /^Authorization:/m.test(m.text)).text);
+    assert.match(register, /^Authorization: …\r$/m, 'the digest is in the trace, blanked');
+    const ladder = await page.evaluate(() => document.querySelector('sip-trace-view').text);
+    assert.match(ladder, /SIP\/2\.0 200 OK[^]*CSeq: \d+ REGISTER/);
+    assert.ok((await page.evaluate(() => document.querySelector('sip-phone').iceServers))[0]?.username.endsWith(':erin'), 'TURN credentials for erin');
+    await page.locator('form[action="/demo/logout"] button').click();
+    await page.waitForSelector('#signed-out:not([hidden])');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -137,7 +137,7 @@ describe('CoreController', () => {
     expect(phone.dtmfTransport).to.equal('info');
     expect(phone.maxCalls).to.equal(1);
     expect(phone.options.keepaliveInterval).to.equal(5000);
-    expect(phone.devicePreferences).to.deep.equal({ audioInput: 'mic-2', videoInput: 'camera-3' });
+    expect(phone.media.devicePreferences).to.deep.equal({ audioInput: 'mic-2', videoInput: 'camera-3' });
     expect(phone.configured, 'configured from the properties').to.be.true;
   });
 

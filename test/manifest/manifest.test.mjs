@@ -56,6 +56,7 @@ test('the manifest declares <sip-phone> and its inner elements, and where they a
     'sip-mic-level',
     'sip-phone',
     'sip-setup-check',
+    'sip-trace-view',
   ]);
 });
 

@@ -70,7 +70,7 @@ test('every export resolves to a packed file, and internals are not exported', (
     'sip-phone/custom-elements.json': 'custom-elements.json',
     'sip-phone/package.json': 'package.json',
     'sip-phone/lib/core/phone.js': 'ERR_PACKAGE_PATH_NOT_EXPORTED',
-    tags: ['sip-call-quality', 'sip-call-timer', 'sip-contacts', 'sip-conversations', 'sip-mic-level', 'sip-phone', 'sip-setup-check'],
+    tags: ['sip-call-quality', 'sip-call-timer', 'sip-contacts', 'sip-conversations', 'sip-mic-level', 'sip-phone', 'sip-setup-check', 'sip-trace-view'],
   });
 });
 

@@ -17,7 +17,11 @@ export interface CredentialsRequest {
   stale: boolean;
 }
 
-/** The password, or HA1 = MD5(username:realm:password) in hex for the request's realm. */
+/**
+ * The password, or HA1 = MD5(username:realm:password) in hex for the request's realm; with
+ * `username`, the digest is made with that user name instead of `authorization-user` (ephemeral
+ * credentials a backend minted: `{ username: '<expiry>:<user>', password }`).
+ */
 export type Credentials = DigestCredentials;
 
 /** The page's source of credentials: asked at each digest challenge, so no password need stay in the element. */
@@ -44,8 +48,13 @@ export async function fetchCredentials(fn: CredentialsFunction, request: Credent
   } finally {
     clearTimeout(timer);
   }
-  const { password, ha1 } = (result ?? {}) as { password?: unknown; ha1?: unknown };
-  if (typeof password === 'string' && password) return { password };
-  if (typeof ha1 === 'string' && /^[0-9a-f]{32}$/i.test(ha1)) return { ha1: ha1.toLowerCase() };
+  const { password, ha1, username } = (result ?? {}) as { password?: unknown; ha1?: unknown; username?: unknown };
+  // A user name goes into the Authorization header between quotes: no quote, backslash or line break.
+  if (username !== undefined && (typeof username !== 'string' || !/^[^"\\\r\n]+$/.test(username))) {
+    throw new PhoneError('credentials-failed', `The credentials function gave a user name that cannot be used for ${request.realm}.`);
+  }
+  const user = username ? { username } : {};
+  if (typeof password === 'string' && password) return { password, ...user };
+  if (typeof ha1 === 'string' && /^[0-9a-f]{32}$/i.test(ha1)) return { ha1: ha1.toLowerCase(), ...user };
   throw new PhoneError('credentials-failed', `The credentials function gave neither a password nor an ha1 (32 hex digits) for ${request.realm}.`);
 }

@@ -11,7 +11,7 @@
  * backoff (reconnect-policy.ts), and `reconnectNow()` skips what is left of it.
  */
 import { DEFAULT_RECONNECT_POLICY, lostConnectionDelay, reconnectDelay, type ReconnectPolicy } from './reconnect-policy.js';
-import { SipSocket, type SipSocketOptions } from './sip-socket.js';
+import { SipSocket, type MessageTap, type SipSocketOptions } from './sip-socket.js';
 
 /** JsSIP's connection_recovery_min_interval and max_interval, both, in ms. */
 export const JSSIP_RECOVERY_MS = 1000;
@@ -24,6 +24,8 @@ export interface FailoverSocketHooks {
   attempt?(url: string): void;
   /** Whether something waits for the connection (a call recovering): no backoff over URGENT_RETRY_MS then. */
   urgent?(): boolean;
+  /** Every SIP message sent or received on any of the connections (the SIP trace). */
+  message?: MessageTap;
 }
 
 export class FailoverSocket {
@@ -47,7 +49,7 @@ export class FailoverSocket {
     /** The preferred server's index (out of range: the first). */
     private readonly start = 0,
   ) {
-    this.sockets = urls.map((url) => new SipSocket(url, options));
+    this.sockets = urls.map((url) => new SipSocket(url, options, hooks.message));
     if (!(start >= 0 && start < urls.length)) this.start = 0;
     this.index = this.start;
   }

@@ -10,7 +10,8 @@
  * - a fallback for servers that ignore CRLF pings: the first ping of a connection probes; if it
  *   gets no CRLF answer, an OPTIONS to the server is tried, and if that is answered, this
  *   connection pings with OPTIONS from then on.
- * The WebSocket constructor is injectable so unit tests can hand it a fake.
+ * The WebSocket constructor is injectable so unit tests can hand it a fake. `onMessage` hears every
+ * frame sent and received but the keep-alive answers (the SIP trace, core/trace/sip-trace.ts).
  */
 
 /** The parts of the WebSocket API this socket uses (a fake implements just these). */
@@ -26,6 +27,9 @@ export interface WebSocketLike {
 }
 
 export type WebSocketFactory = (url: string, protocol: string) => WebSocketLike;
+
+/** Hears a frame the socket sent ('out') or received ('in'). */
+export type MessageTap = (direction: 'in' | 'out', data: unknown) => void;
 
 export interface SipSocketOptions {
   /** Milliseconds between keep-alive pings; 0 turns keep-alive off. */
@@ -75,7 +79,11 @@ export class SipSocket {
   private pingMethod: PingMethod = 'unknown';
   private optionsSent = 0;
 
-  constructor(url: string, options: SipSocketOptions = {}) {
+  constructor(
+    url: string,
+    options: SipSocketOptions = {},
+    private readonly onMessage?: MessageTap,
+  ) {
     const parsed = new URL(url);
     this.url = url;
     this.host = parsed.host;
@@ -130,6 +138,7 @@ export class SipSocket {
   send(message: string): boolean {
     if (!this.isConnected()) return false;
     this.ws!.send(message);
+    this.onMessage?.('out', message);
     return true;
   }
 
@@ -166,6 +175,7 @@ export class SipSocket {
       if (this.pingMethod === 'unknown') this.pingMethod = 'crlf';
       return; // the answer to our ping: not for JsSIP
     }
+    this.onMessage?.('in', data);
     if (typeof data === 'string' && data.startsWith('SIP/2.0') && data.includes(OPTIONS_CALL_ID)) {
       this.pingMethod = 'options';
       return; // the answer to our OPTIONS ping
@@ -205,20 +215,20 @@ export class SipSocket {
 
   private sendOptions(): void {
     const id = `${Math.random().toString(36).slice(2)}${++this.optionsSent}`;
-    this.ws!.send(
-      [
-        `OPTIONS sip:${this.host} SIP/2.0`,
-        `Via: SIP/2.0/${this.via_transport} ${id}.invalid;branch=z9hG4bK${id};rport`,
-        'Max-Forwards: 70',
-        `To: <sip:${this.host}>`,
-        `From: <sip:keepalive@${this.host}>;tag=${id}`,
-        `Call-ID: ${OPTIONS_CALL_ID}${id}`,
-        'CSeq: 1 OPTIONS',
-        'Content-Length: 0',
-        '',
-        '',
-      ].join('\r\n'),
-    );
+    const options = [
+      `OPTIONS sip:${this.host} SIP/2.0`,
+      `Via: SIP/2.0/${this.via_transport} ${id}.invalid;branch=z9hG4bK${id};rport`,
+      'Max-Forwards: 70',
+      `To: <sip:${this.host}>`,
+      `From: <sip:keepalive@${this.host}>;tag=${id}`,
+      `Call-ID: ${OPTIONS_CALL_ID}${id}`,
+      'CSeq: 1 OPTIONS',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+    this.ws!.send(options);
+    this.onMessage?.('out', options);
   }
 
   private armDeadline(ms: number, reason: string): void {

@@ -56,6 +56,15 @@ export function createUserAgent(config: PhoneConfig, options: UserAgentOptions):
   return { ua, socket };
 }
 
+/**
+ * The password and HA1 the UA holds now: the configured ones, or, while JsSIP answers a challenge,
+ * what a credentials function gave (see awaitCredentialsOnChallenge): blanked in the SIP trace.
+ */
+export function credentialsInUse(ua: UA): (string | null)[] {
+  const { password, ha1 } = (ua as unknown as { _configuration: { password: string | null; ha1: string | null } })._configuration;
+  return [password, ha1];
+}
+
 /** Connects now if JsSIP's transport is down, instead of at its 1 s recovery timer. */
 export function connectNow(ua: UA): void {
   (ua as unknown as { _transport?: { connect(): void } })._transport?.connect();
@@ -183,8 +192,12 @@ export interface DigestChallenge {
   stale: boolean;
 }
 
-/** Credentials for one digest: the password, or HA1 = MD5(user:realm:password) for the challenge's realm. */
-export type DigestCredentials = { password: string } | { ha1: string };
+/**
+ * Credentials for one digest: the password, or HA1 = MD5(user:realm:password) for the challenge's
+ * realm; with `username`, the digest is made with that user name instead of the configured one
+ * (ephemeral credentials: `<expiry>:<user>` and a password the backend derived from it).
+ */
+export type DigestCredentials = ({ password: string } | { ha1: string }) & { username?: string };
 
 /**
  * Supplies the credentials of a challenge: undefined leaves it to the UA's configured password;
@@ -209,7 +222,7 @@ export function answerChallengesWith(ua: UA, handler: ChallengeHandler): void {
  * to JsSIP (a refusal), unless stale.
  */
 function awaitCredentialsOnChallenge(): void {
-  type Config = { password: string | null; ha1: string | null; realm: string | null };
+  type Config = { password: string | null; ha1: string | null; realm: string | null; authorization_user: string };
   type Response = { status_code: number; parseHeader(name: string): { realm?: string; stale?: boolean } | undefined };
   type Transaction = { request?: { method: string; hasHeader(name: string): boolean }; eventHandlers?: { onReceiveResponse?(response: Response): void } };
   type Internals = { _configuration: Config; newTransaction(transaction: Transaction): void };
@@ -236,12 +249,15 @@ function awaitCredentialsOnChallenge(): void {
             config.password = credentials && 'password' in credentials ? credentials.password : null;
             config.ha1 = credentials && 'ha1' in credentials ? credentials.ha1 : null;
             config.realm = challenge.realm ?? null;
+            const user = config.authorization_user;
+            if (credentials?.username) config.authorization_user = credentials.username;
             try {
               receive(response);
             } finally {
               // JsSIP has made its Authorization header (or given up): keep nothing.
               config.password = null;
               config.ha1 = null;
+              config.authorization_user = user;
             }
           });
       };

@@ -56,6 +56,33 @@ describe('Phone with a credentials function', () => {
     phone.stop();
   });
 
+  it('a user name from the function (ephemeral credentials) makes the digest instead of the configured one, for that challenge only', async () => {
+    const minted = ['1700000100:alice', '1700000200:alice'];
+    const server = new FakeSipServer({ passwords: { [minted[0]]: 'token-1', [minted[1]]: 'token-2' } });
+    let calls = 0;
+    const { phone } = phoneWith(server, () => ({ username: minted[calls], password: `token-${++calls}` }));
+    await phone.register();
+    (phone as unknown as { ua: { register(): void } }).ua.register();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(calls).to.equal(2);
+    expect(phone.registrationState).to.equal('registered');
+    const users = server.requests.filter((r) => /^Authorization:/m.test(r)).map((r) => /username="([^"]+)"/.exec(r)![1]);
+    expect(users).to.deep.equal(minted);
+    expect(server.requests[0], 'the request itself stays ours').to.match(/^From: <sip:alice@sip-phone.test>/m);
+    const configuration = (phone as unknown as { ua: { _configuration: { authorization_user: string } } }).ua._configuration;
+    expect(configuration.authorization_user).to.equal('alice');
+    phone.stop();
+  });
+
+  it('a user name that cannot go into a header fails with credentials-failed', async () => {
+    const server = new FakeSipServer();
+    const { phone } = phoneWith(server, () => ({ username: 'a"b', password: 'x' }));
+    let code = '';
+    await phone.register().catch((error: { code: string }) => (code = error.code));
+    expect(code).to.equal('credentials-failed');
+    phone.stop();
+  });
+
   it('a function that throws fails the registration with credentials-failed, without an uncaught error', async () => {
     const server = new FakeSipServer();
     const { phone, events } = phoneWith(server, () => {

@@ -18,6 +18,7 @@ const names = [
   'sip-call-reconnected',
   'sip-voicemail',
   'sip-error',
+  'sip-trace',
   'sip-message',
   'sip-presence',
   'sip-recording',

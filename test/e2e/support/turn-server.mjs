@@ -34,9 +34,9 @@ export function turnCredentials(secret, user, { ttlSeconds = 3600, now = Date.no
   return { username, credential };
 }
 
-export async function startTurnServer({ realm = 'sip-phone.test' } = {}) {
+/** `secret`: the shared secret of its time-limited credentials (default: a random one), e.g. the one Kamailio's auth_ephemeral has too. */
+export async function startTurnServer({ realm = 'sip-phone.test', secret = randomBytes(16).toString('hex') } = {}) {
   const port = await freePort({ udp: true });
-  const secret = randomBytes(16).toString('hex');
   const dir = await mkdtemp(join(tmpdir(), 'sip-phone-turn-'));
   const args = [
     '-n', // no configuration file: only these options

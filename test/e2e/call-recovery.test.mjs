@@ -2,17 +2,12 @@
 // (the browsers' only media path on 127.0.0.1) while SIP over the WebSocket (TCP) stays up. Both
 // sides say `sip-call-reconnecting`, restart ICE, and say `sip-call-reconnected` once media flows
 // again; past `call-recovery-timeout` the call ends `media-timeout` and releases its media.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { bothWays, e2eSuite, launchFirefox, openRegisteredPhone, until } from './support/harness.mjs';
+import { bothWays, e2eSuite, openRegisteredPhone, until } from './support/harness.mjs';
 
-const env = e2eSuite('call-recovery');
-let firefox;
-before(async () => {
-  firefox = await launchFirefox();
-});
-after(() => firefox?.close());
+const env = e2eSuite('call-recovery', { firefox: true });
 const registered = (user, attributes, browser = env.browser) => openRegisteredPhone(browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -50,7 +45,7 @@ async function inVideoCall(alice, bob) {
 for (const callee of ['Chromium', 'Firefox']) {
   test(`a 20 s media outage (Chromium calls ${callee}): both sides reconnect (events in order) and hear and see each other within 5 s of the network returning`, async () => {
     const alice = await registered('alice', { video: true });
-    const bob = await registered('bob', {}, callee === 'Firefox' ? firefox : env.browser);
+    const bob = await registered('bob', {}, callee === 'Firefox' ? env.firefox : env.browser);
     try {
       await inVideoCall(alice, bob);
       const outage = udpOutage(20000);
@@ -102,7 +97,7 @@ test('an outage past call-recovery-timeout ends the call media-timeout on both s
 for (const callee of ['Chromium', 'Firefox']) {
   test(`a 20 s outage of media and signalling together (Chromium calls ${callee}): both phones reconnect, re-register, hear and see each other within 10 s of the network returning, and a hang-up then reaches the other side`, async () => {
     const alice = await registered('alice', { video: true });
-    const bob = await registered('bob', {}, callee === 'Firefox' ? firefox : env.browser);
+    const bob = await registered('bob', {}, callee === 'Firefox' ? env.firefox : env.browser);
     try {
       await inVideoCall(alice, bob);
       const back = await outage(20000, {

@@ -3,17 +3,12 @@
 // (same id, never rings, no sip-call-ended) and both hear and see each other again. With
 // `no-call-resume` a reload hangs up instead. A closed tab: the other side ends the call when its
 // recovery gives up (README "Staying online").
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bothWays, e2eSuite, launchFirefox, openRegisteredPhone, until } from './support/harness.mjs';
+import { bothWays, e2eSuite, openRegisteredPhone, until } from './support/harness.mjs';
 
-const env = e2eSuite('call-resume');
-let firefox;
-before(async () => {
-  firefox = await launchFirefox();
-});
-after(() => firefox?.close());
-const browsers = { Chromium: () => env.browser, Firefox: () => firefox };
+const env = e2eSuite('call-resume', { firefox: true });
+const browsers = { Chromium: () => env.browser, Firefox: () => env.firefox };
 const registered = (user, attributes = {}, browser = 'Chromium') =>
   openRegisteredPhone(browsers[browser](), env.web.url, { user, server: env.kamailio.wsUrl, attributes });
 

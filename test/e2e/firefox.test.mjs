@@ -1,19 +1,14 @@
 // The element in Firefox ESR (Debian's, driven over WebDriver BiDi) and the element in Chromium,
 // through Kamailio: calls both ways with audio and video, hold and resume from either side (heard
 // and seen again, not just packets), mute, DTMF, blind and attended transfer, call waiting.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bothWays, e2eSuite, launchFirefox, mediaFlows, openRegisteredPhone, receivedDuring, until } from './support/harness.mjs';
+import { bothWays, e2eSuite, mediaFlows, openRegisteredPhone, receivedDuring, until } from './support/harness.mjs';
 import { attendedTransfer } from './support/attended-transfer.mjs';
 
-const env = e2eSuite('firefox');
-let firefox;
-before(async () => {
-  firefox = await launchFirefox();
-});
-after(() => firefox?.close());
+const env = e2eSuite('firefox', { firefox: true });
 
-const browsers = { Chromium: () => env.browser, Firefox: () => firefox };
+const browsers = { Chromium: () => env.browser, Firefox: () => env.firefox };
 const registered = (browser, user, attributes) => openRegisteredPhone(browsers[browser](), env.web.url, { user, server: env.kamailio.wsUrl, attributes });
 const close = (...phones) => Promise.all(phones.map((p) => p.close()));
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -4,7 +4,6 @@
 // UDP workers can forward two messages sipp sent back to back in either order.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { until } from './support/harness.mjs';
 import { assertClean, sippFinished, sippSuite, startLines, states, tracedMessages } from './support/sipp.mjs';
 import { RACE_REPEATS, repeatUnderLoad } from './support/cpu-load.mjs';
 
@@ -16,20 +15,6 @@ const timeout = 60000 + RACE_REPEATS * 20000;
 const SIPP_S = 30;
 const sippOptions = { timeout: SIPP_S };
 const finished = (sipp) => sippFinished(sipp, (SIPP_S + 3) * 1000);
-
-/** The phone still places an ordinary call to another element and ends it. */
-async function stillCalls(phone) {
-  const other = await env.registered('erin', { 'auto-answer': true });
-  try {
-    const before = (await phone.events('sip-call-ended')).length;
-    await phone.call('call', 'erin', { video: false });
-    await phone.waitFor('sip-call-state', { 'call.state': 'active', 'call.remoteUri': 'sip:erin@sip-phone.test' });
-    await phone.call('hangup');
-    await until(async () => (await phone.events('sip-call-ended')).length === before + 1, { message: 'the ordinary call ended' });
-  } finally {
-    await other.close();
-  }
-}
 
 /**
  * What sipp received, first word (or status) of each message, an ACK repeated for a retransmitted
@@ -67,7 +52,7 @@ describe(`races, ${RACE_REPEATS} runs each with the cores busy`, () => {
         assert.deepEqual(received(messages), ['INVITE', 'CANCEL', 'ACK', 'BYE'], 'the late 200 was ACKed and its dialog ended');
         assert.deepEqual(await states(phone), ['ringing', 'ended'], 'never shown as active');
         await assertClean(phone);
-        if (run === RACE_REPEATS) await stillCalls(phone);
+        if (run === RACE_REPEATS) await env.stillCalls(phone);
       } finally {
         sipp?.stop();
         await phone.close();
@@ -88,7 +73,7 @@ describe(`races, ${RACE_REPEATS} runs each with the cores busy`, () => {
         const kinds = received(messages);
         assert.deepEqual(kinds.slice(1).sort(), ['ACK', 'SIP/2.0 200'], `the 200 was ACKed and the BYE answered, in either order: ${kinds}`);
         await assertClean(phone);
-        if (run === RACE_REPEATS) await stillCalls(phone);
+        if (run === RACE_REPEATS) await env.stillCalls(phone);
       } finally {
         sipp?.stop();
         await phone.close();
@@ -109,7 +94,7 @@ describe(`races, ${RACE_REPEATS} runs each with the cores busy`, () => {
         const kinds = received(messages);
         assert.deepEqual(kinds, ['INVITE', 'ACK', 'SIP/2.0 200'], `the 200 was ACKed, then the BYE answered 200: ${kinds}`);
         await assertClean(phone);
-        if (run === RACE_REPEATS) await stillCalls(phone);
+        if (run === RACE_REPEATS) await env.stillCalls(phone);
       } finally {
         sipp?.stop();
         await phone.close();
@@ -152,7 +137,7 @@ describe(`races, ${RACE_REPEATS} runs each with the cores busy`, () => {
           assert.deepEqual(received(keptRun.messages), ['INVITE', 'ACK', 'BYE'], 'the kept fork got its ACK, and its BYE only at the hang-up');
           assert.equal((await phone.events('sip-call-ended'))[0].detail.cause, 'hangup');
           await assertClean(phone);
-          if (run === RACE_REPEATS) await stillCalls(phone);
+          if (run === RACE_REPEATS) await env.stillCalls(phone);
         } finally {
           kept?.stop();
           dropped?.stop();

@@ -2,19 +2,14 @@
 // run test:races): alice's hold re-INVITE to bob, its ACK, her REFER to bob, bob's INVITE with
 // Replaces to carol and alice's ACK to carol all cross when the pages are slow. All in Chromium,
 // and with carol in Firefox (once flaky: bob's page recorded nothing after the call was active).
-import { after, before, describe, test } from 'node:test';
-import { e2eSuite, launchFirefox, openRegisteredPhone } from './support/harness.mjs';
+import { describe, test } from 'node:test';
+import { e2eSuite, openRegisteredPhone } from './support/harness.mjs';
 import { attendedTransfer } from './support/attended-transfer.mjs';
 import { RACE_REPEATS, repeatUnderLoad } from './support/cpu-load.mjs';
 
-const env = e2eSuite('races-transfer');
-let firefox;
-before(async () => {
-  firefox = await launchFirefox();
-});
-after(() => firefox?.close());
+const env = e2eSuite('races-transfer', { firefox: true });
 
-const browsers = { Chromium: () => env.browser, Firefox: () => firefox };
+const browsers = { Chromium: () => env.browser, Firefox: () => env.firefox };
 const registered = (browser, user, attributes) => openRegisteredPhone(browsers[browser](), env.web.url, { user, server: env.kamailio.wsUrl, attributes });
 const timeout = 60000 + RACE_REPEATS * 40000;
 

@@ -4,24 +4,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { until } from './support/harness.mjs';
 import { assertClean, sippFinished, sippSuite, startLines, states, tracedMessages } from './support/sipp.mjs';
 
 const env = sippSuite('sip-quirks');
-
-/** The phone still places an ordinary call to another element and ends it. */
-async function stillCalls(phone) {
-  const other = await env.registered('erin', { 'auto-answer': true });
-  try {
-    const before = (await phone.events('sip-call-ended')).length;
-    await phone.call('call', 'erin', { video: false });
-    await phone.waitFor('sip-call-state', { 'call.state': 'active', 'call.remoteUri': 'sip:erin@sip-phone.test' });
-    await phone.call('hangup');
-    await until(async () => (await phone.events('sip-call-ended')).length === before + 1, { message: 'the ordinary call ended' });
-  } finally {
-    await other.close();
-  }
-}
 
 describe('answers the browser cannot use', () => {
   test('a 200 OK with garbled SDP: the phone ACKs it, sends BYE, ends incompatible-sdp and closes its peer connection', { timeout: 40000 }, async () => {
@@ -41,7 +26,7 @@ describe('answers the browser cannot use', () => {
         ['INVITE', 'ACK', 'BYE'],
         'every 2xx ACKed, then the dialog ended',
       );
-      await stillCalls(phone);
+      await env.stillCalls(phone);
     } finally {
       sipp.stop();
       await phone.close();
@@ -65,7 +50,7 @@ describe('no answer at all', () => {
       assert.ok(waited > 30000 && waited < 36000, `ended ${waited} ms after the INVITE (Timer B: 64 × T1 = 32 s)`);
       assert.match(await phone.text('[part~="status"]'), /ended/);
       await assertClean(phone);
-      await stillCalls(phone);
+      await env.stillCalls(phone);
     } finally {
       env.kamailio.thaw();
       await phone.close();
@@ -103,7 +88,7 @@ describe('authentication', () => {
         assert.equal(field('response'), expected, 'the digest is right for the realm asked');
         assert.equal((await phone.events('sip-call-ended'))[0].detail.cause, 'hangup');
         await assertClean(phone);
-        await stillCalls(phone);
+        await env.stillCalls(phone);
       } finally {
         sipp.stop();
         await phone.close();
@@ -168,7 +153,7 @@ describe('request pending (491)', () => {
         for (const gap of gaps(times)) assert.ok(gap <= 2.3, `retries 0-2 s apart: ${gaps(times)}`);
         console.log(`# 491 ×4, retries after ${gaps(times).join(', ')} s`);
         await assertClean(phone);
-        await stillCalls(phone);
+        await env.stillCalls(phone);
       } finally {
         sipp.stop();
         await phone.close();
@@ -253,7 +238,7 @@ describe('redirects', () => {
         ['INVITE', 'ACK', 'INVITE', 'ACK'],
       );
       await assertClean(phone);
-      await stillCalls(phone);
+      await env.stillCalls(phone);
     } finally {
       sipp.stop();
       await phone.close();

@@ -4,42 +4,21 @@
 // and never holds a SIP password. Short expiries here, so that several pass during a test.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
 import { createWebLogin, mintCredentials } from '../../demo/web-login.mjs';
-import { bothWays, launchBrowser, openPhone, root, until } from './support/harness.mjs';
+import { bothWays, launchBrowser, openPhone, serveRepo, until } from './support/harness.mjs';
 import { startTurnServer } from './support/turn-server.mjs';
 
 const secret = randomBytes(16).toString('hex');
 const SIP_TTL_S = 3;
 const env = { kamailio: null, turn: null, web: null, browser: null };
 
-/** The repository read-only plus the login's endpoints, on one origin (the session cookie's). */
-async function serveWithLogin(login) {
-  const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
-  const server = createServer(async (req, res) => {
-    if (await login(req, res)) return;
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    try {
-      const body = await readFile(join(root, path));
-      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
-}
-
 before(async () => {
   env.kamailio = await startKamailio({ name: 'web-login', inviteAuth: true, ephemeralSecret: secret, maxExpires: 10 });
   env.turn = await startTurnServer({ secret });
   const login = createWebLogin({ secret, webUsers: { alice: 'alice-web', bob: 'bob-web' }, ttlSeconds: SIP_TTL_S, turnUrls: [env.turn.url('udp')] });
-  env.web = await serveWithLogin(login);
+  env.web = await serveRepo(login); // (the login's endpoints on the same origin: the session cookie's)
   env.browser = await launchBrowser();
 });
 after(async () => {

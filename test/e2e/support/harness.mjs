@@ -15,9 +15,13 @@ export const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
 
-/** Serves the repository read-only on 127.0.0.1; resolves to its base URL and a close(). */
-export async function serveRepo() {
+/**
+ * Serves the repository read-only on 127.0.0.1; resolves to its base URL and a close(). `first`
+ * (e.g. the demo's web login) may answer a request itself: it resolves to true then.
+ */
+export async function serveRepo(first) {
   const server = createServer(async (req, res) => {
+    if (await first?.(req, res)) return;
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     try {
       const body = await readFile(join(root, path.endsWith('/') ? `${path}index.html` : path));
@@ -182,18 +186,20 @@ export async function until(fn, { timeout = 10000, interval = 100, message = 'co
 }
 
 /**
- * The usual set-up of an end-to-end file: a Kamailio of its own, the static server and Chromium,
- * started before its tests and stopped after them. Read them from the returned object in tests.
+ * The usual set-up of an end-to-end file: a Kamailio of its own, the static server and Chromium
+ * (and with `firefox`, Firefox too), started before its tests and stopped after them. Read them from the returned object in tests.
  */
-export function e2eSuite(name, { kamailio = {}, browser = {}, setup } = {}) {
-  const env = { kamailio: null, web: null, browser: null };
+export function e2eSuite(name, { kamailio = {}, browser = {}, firefox = false, setup } = {}) {
+  const env = { kamailio: null, web: null, browser: null, firefox: null };
   before(async () => {
     await setup?.();
     env.kamailio = await startKamailio({ name, ...kamailio });
     env.web = await serveRepo();
     env.browser = await launchBrowser(browser);
+    if (firefox) env.firefox = await launchFirefox();
   });
   after(async () => {
+    await env.firefox?.close();
     await env.browser?.close();
     await env.web?.close();
     await env.kamailio?.stop();

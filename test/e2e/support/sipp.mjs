@@ -43,6 +43,19 @@ export function sippSuite(name) {
   env.registered = (user, attributes) => openRegisteredPhone(env.browser, env.web.url, { user, server: env.kamailio.wsUrl, attributes });
   env.startSipp = (scenario, scenarioName, options) => startSipp(env, scenario, scenarioName, options);
   env.registerContact = (user, port) => registerContact(env.kamailio, user, port);
+  /** The phone still places an ordinary call to another element and ends it. */
+  env.stillCalls = async (phone) => {
+    const other = await env.registered('erin', { 'auto-answer': true });
+    try {
+      const before = (await phone.events('sip-call-ended')).length;
+      await phone.call('call', 'erin', { video: false });
+      await phone.waitFor('sip-call-state', { 'call.state': 'active', 'call.remoteUri': 'sip:erin@sip-phone.test' });
+      await phone.call('hangup');
+      await until(async () => (await phone.events('sip-call-ended')).length === before + 1, { message: 'the ordinary call ended' });
+    } finally {
+      await other.close();
+    }
+  };
   return env;
 }
 

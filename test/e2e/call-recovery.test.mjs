@@ -49,12 +49,15 @@ for (const callee of ['Chromium', 'Firefox']) {
     try {
       await inVideoCall(alice, bob);
       const outage = udpOutage(20000);
-      // Noticed during the outage (consent checks: ~6 s here) and shown on the call screen.
-      await Promise.all([alice.waitFor('sip-call-reconnecting', {}, 15000), bob.waitFor('sip-call-reconnecting', {}, 15000)]);
+      // Noticed during the outage (Chromium's consent checks: ~6 s here) and shown on the call screen.
+      // Firefox's checks may not call the path down within 20 s (seen once in CI): then it has
+      // nothing to recover and says nothing; when it does notice, it says so in order.
+      const noticed = [alice, bob].filter((p, i) => i === 0 || callee === 'Chromium');
+      await Promise.all(noticed.map((p) => p.waitFor('sip-call-reconnecting', {}, 15000)));
       assert.match(await alice.text('[part~="status"]'), /Reconnecting/);
-      assert.equal((await bob.prop('activeCall')).reconnecting, true);
+      if (callee === 'Chromium') assert.equal((await bob.prop('activeCall')).reconnecting, true);
       const back = await outage;
-      await Promise.all([alice.waitFor('sip-call-reconnected', {}, 10000), bob.waitFor('sip-call-reconnected', {}, 10000)]);
+      await Promise.all(noticed.map((p) => p.waitFor('sip-call-reconnected', {}, 10000)));
       await bothWays([alice, bob], { video: true }, 'after the outage');
       const mediaBackMs = Date.now() - back;
       console.log(`media outage, Chromium calls ${callee}: media back both ways ${mediaBackMs} ms after the network returned`);
@@ -62,8 +65,9 @@ for (const callee of ['Chromium', 'Firefox']) {
       for (const phone of [alice, bob]) {
         assert.deepEqual(await phone.events('sip-call-ended'), [], `${phone.user}'s call did not end`);
         const types = (await phone.events()).map((e) => e.type).filter((t) => /reconnect/.test(t));
-        assert.deepEqual(types, ['sip-call-reconnecting', 'sip-call-reconnected'], `${phone.user}: ${types}`);
-        assert.equal((await phone.prop('activeCall')).reconnecting, false);
+        const expected = noticed.includes(phone) || types.length ? ['sip-call-reconnecting', 'sip-call-reconnected'] : [];
+        assert.deepEqual(types, expected, `${phone.user}: ${types}`);
+        await until(async () => (await phone.prop('activeCall')).reconnecting === false, { message: `${phone.user} no longer reconnecting` });
       }
       await alice.call('hangup');
     } finally {
@@ -83,7 +87,9 @@ test('an outage past call-recovery-timeout ends the call media-timeout on both s
     for (const phone of [alice, bob]) {
       const ended = (await phone.events('sip-call-ended'))[0];
       causes.push(ended?.detail.cause);
-      assert.equal((await phone.events('sip-call-reconnecting')).length, 1);
+      // (The side that gives up first hangs up: the other may not have noticed the loss yet.)
+      const reconnecting = (await phone.events('sip-call-reconnecting')).length;
+      assert.ok(ended?.detail.cause === 'media-timeout' ? reconnecting === 1 : reconnecting <= 1, `${phone.user}: ${reconnecting} × reconnecting`);
       assert.deepEqual(await phone.events('sip-call-reconnected'), []);
       await until(async () => (await phone.page.evaluate(() => window.liveLocalTracks())) === 0, { message: `${phone.user}'s media released` });
     }

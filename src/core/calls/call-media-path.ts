@@ -22,6 +22,8 @@ export class CallMediaPath {
   private setupTimer: ReturnType<typeof setTimeout> | undefined;
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private statsSample: StatsSample | null = null;
+  /** The peer connection the stats sample came from. */
+  private samplePc: RTCPeerConnection | null = null;
   private readonly quality = new CallQualityMonitor();
   /** Whether the path went down while the call was up and is being recovered (CallInfo.reconnecting). */
   reconnecting = false;
@@ -186,6 +188,8 @@ export class CallMediaPath {
       const pc = call.peerConnection;
       if (!pc || call.state !== 'active') return;
       try {
+        // A new session (the other side took the call back after a reload): its counters start at 0.
+        if (pc !== this.samplePc) [this.samplePc, this.statsSample, this.mediaSeenAt] = [pc, null, null];
         const { stats, sample } = await readCallStats(pc, call.id, this.statsSample);
         if (sample.packetsReceived > (this.statsSample?.packetsReceived ?? 0)) this.mediaSeenAt = sample.at;
         this.statsSample = sample;

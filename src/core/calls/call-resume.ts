@@ -3,8 +3,9 @@
  * gives sessionStorage), and the reloaded page, once registered, takes the call back with an
  * INVITE carrying Replaces (RFC 3891) for the old dialog, sent to the other party's address as the
  * first one was. The other side's phone (ours: see Call's 'replaces') keeps its call and goes on
- * with the new session; a phone without the dialog answers 481, one that does not know Replaces
- * 420 (the INVITE says Require: replaces, so nobody rings).
+ * with the new session; a phone without the dialog answers 481. Only a party that listed
+ * `replaces` in its Supported gets such an INVITE (SIP.js 0.21, which does not, rang for one
+ * despite Require: replaces); the page hangs up its other calls as it goes.
  *
  * What is kept is what any party on the signalling path already sees: the Call-ID, the two tags,
  * the other party's address. A page cannot tell a reload from a close (both are a pagehide):

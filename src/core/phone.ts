@@ -137,6 +137,7 @@ export class Phone extends Emitter<PhoneEvents> implements CallSettings {
       userAgent: () => this.ua,
       registered: () => this.registration.state === 'registered',
       connected: () => this.connectionState === 'connected',
+      connectionInDoubt: () => this.socket?.awaitingPong() ?? false,
       mediaLost: () => (this.connectionState === 'connected' ? this.socket?.checkNow() : this.reconnectNow()),
     });
   }

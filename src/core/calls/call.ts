@@ -48,6 +48,8 @@ export interface CallObserver {
   reconnecting(call: Call, on: boolean): void;
   /** Whether the SIP connection is up (a dead media path then reads as 'media-timeout'). */
   signallingConnected(): boolean;
+  /** Whether the SIP connection is being checked (a keep-alive awaits its answer): no re-INVITE into it until it is known alive. */
+  signallingInDoubt(): boolean;
 }
 
 export interface CallOptions {
@@ -393,6 +395,11 @@ export class Call {
   /** After a network change: renegotiate with an ICE restart if the media path is down. */
   restartIceIfDown(): void {
     this.mediaPath.restartIceIfDown();
+  }
+
+  /** The SIP connection was lost: a recovery under way ends with a restart through the next one. */
+  signallingLost(): void {
+    this.mediaPath.signallingLost();
   }
 
   private activated(): void {

@@ -67,6 +67,8 @@ export interface CallsHost {
   registered(): boolean;
   /** Whether the SIP connection is up. */
   connected(): boolean;
+  /** Whether a keep-alive round trip on it is under way (e.g. the check `mediaLost()` asked for). */
+  connectionInDoubt(): boolean;
   /** A call's media path went down: check the SIP connection now (it is often lost with the media: a new network). */
   mediaLost(): void;
 }
@@ -280,7 +282,10 @@ export class Calls implements CallObserver {
    * whose socket Chromium closes as it resumes). Stop ringing.
    */
   connectionLost(): void {
-    for (const call of this.byId.values()) if (call.state === 'incoming') call.abandon('connection-lost');
+    for (const call of this.byId.values()) {
+      if (call.state === 'incoming') call.abandon('connection-lost');
+      else call.signallingLost();
+    }
   }
 
   /** After a network change: an ICE restart for calls whose media path is down. */
@@ -370,6 +375,10 @@ export class Calls implements CallObserver {
 
   signallingConnected(): boolean {
     return this.host.connected();
+  }
+
+  signallingInDoubt(): boolean {
+    return this.host.connectionInDoubt();
   }
 
   /** Call waiting: a call we place or answer puts the others on hold. */

@@ -90,6 +90,11 @@ export class FailoverSocket {
     }, wait);
   }
 
+  /** Whether the current connection's keep-alive waits for its answer. */
+  awaitingPong(): boolean {
+    return this.current.awaitingPong();
+  }
+
   /** A keep-alive round trip now on the current connection. */
   checkNow(): void {
     this.current.checkNow();

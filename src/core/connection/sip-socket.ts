@@ -150,6 +150,11 @@ export class SipSocket {
     return this.ws?.readyState === CONNECTING;
   }
 
+  /** Whether a keep-alive waits for its answer: a request sent now may go into a dead connection (and arrive, stale, when TCP gets through again). */
+  awaitingPong(): boolean {
+    return this.isConnected() && this.deadlineTimer !== undefined;
+  }
+
   /** Checks the connection now (a keep-alive round trip), e.g. when a frozen tab wakes up. */
   checkNow(): void {
     this.pingDueAt = Date.now();

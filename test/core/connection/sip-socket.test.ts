@@ -79,6 +79,22 @@ describe('SipSocket', () => {
     expect(seen.disconnects).to.deep.equal([{ error: true, code: DEAD_CONNECTION_CODE, reason: 'keep-alive timeout' }]);
   });
 
+  it('is in doubt while a keep-alive awaits its answer, and sure again once the server answers', async () => {
+    const server = new FakeSipServer();
+    const socket = new SipSocket('ws://fake', { keepaliveInterval: 10000, pongTimeout: 1000, createWebSocket: server.createWebSocket });
+    watch(socket);
+    socket.connect();
+    await wait(10);
+    expect(socket.awaitingPong()).to.equal(false);
+    server.frozen = true;
+    socket.checkNow();
+    expect(socket.awaitingPong()).to.equal(true);
+    server.frozen = false;
+    server.sockets[0].deliver('\r\n');
+    expect(socket.awaitingPong()).to.equal(false);
+    socket.disconnect();
+  });
+
   it('reports a dropped connection at once', async () => {
     const server = new FakeSipServer();
     const socket = new SipSocket('ws://fake', { createWebSocket: server.createWebSocket });

@@ -1,0 +1,87 @@
+/**
+ * What JsSIP 3.13 would end a call for while its media path is being recovered (ICE restarts by
+ * re-INVITE, see calls/call-media-path.ts), and what instead happens then. Each failure below is
+ * one a network outage produces; outside a recovery JsSIP's own handling stays.
+ *
+ * - ICE 'failed' (JsSIP terminates 'RTP Timeout'): Chromium says 'failed' some 20 s into an
+ *   outage; a restart through the signalling, once it is back, recovers the path.
+ * - A restart that failed: written into a connection that died (transport error), unanswered
+ *   (Timer B), answered 408 (a proxy still sending to the other side's old connection, before it
+ *   registered again; JsSIP calls onDialogError, without the response) or any other error (JsSIP's
+ *   renegotiate() terminates 'WebRTC Error'): its offer is rolled back and the next restart tries
+ *   again. A 481 (the other side hung up meanwhile) still ends the call.
+ * - A restart unanswered for RESTART_ANSWER_MS is given up: a proxy wrote it into the other side's
+ *   old connection, dead but not yet known so. Until Timer B (32 s) JsSIP would refuse the other
+ *   side's own restart (491) and start none of its own. Its late outcome is ignored (a late 2xx
+ *   only acknowledged).
+ */
+import type { RTCSession } from './jssip-adapter.js';
+
+/** How long a restart waits for its final response before it is given up. */
+export const RESTART_ANSWER_MS = 4000;
+
+export interface Recovery {
+  /** Whether the call's media path is being recovered now. */
+  recovering(): boolean;
+  /** Whether a media path going down now would be recovered (rather than end the call). */
+  recoverable(): boolean;
+  /** Rolls back a local offer still waiting for its answer. */
+  rollBack(): void;
+}
+
+type Handler = (response?: { status_code: number; cseq?: number }) => void;
+const HANDLERS = ['onSuccessResponse', 'onErrorResponse', 'onTransportError', 'onRequestTimeout', 'onDialogError'] as const;
+type Handlers = Partial<Record<(typeof HANDLERS)[number], Handler>>;
+
+interface Internals {
+  _dialog?: { uac_pending_reply: boolean; _outgoing_ack_seqnum: number; sendRequest(method: string): void };
+  onTransportError(): void;
+  onRequestTimeout(): void;
+  sendRequest(method: string, options?: { eventHandlers?: Handlers }): unknown;
+  terminate(options?: { cause?: string }): void;
+  isEnded(): boolean;
+}
+
+export function keepSessionWhileRecovering(session: RTCSession, recovery: Recovery): void {
+  const internals = session as unknown as Internals;
+  for (const name of ['onTransportError', 'onRequestTimeout'] as const) {
+    const original = internals[name];
+    internals[name] = () => (recovery.recovering() ? recovery.rollBack() : original.call(session));
+  }
+  const terminate = internals.terminate;
+  internals.terminate = (options) => {
+    const cause = options?.cause;
+    if (cause === 'RTP Timeout' && recovery.recoverable()) return;
+    if (cause === 'WebRTC Error' && recovery.recovering()) return recovery.rollBack();
+    terminate.call(session, options);
+  };
+  const sendRequest = internals.sendRequest;
+  internals.sendRequest = (method, options) => {
+    const handlers = options?.eventHandlers;
+    if (method === 'INVITE' && handlers && recovery.recovering()) guardRestart(internals, handlers, recovery);
+    return sendRequest.call(session, method, options);
+  };
+}
+
+/** A restart's handlers: a 408 as any other error; no answer in RESTART_ANSWER_MS, given up. */
+function guardRestart(session: Internals, handlers: Handlers, recovery: Recovery): void {
+  const { onDialogError, onErrorResponse } = handlers;
+  if (onDialogError && onErrorResponse) handlers.onDialogError = (response) => (response?.status_code === 408 ? onErrorResponse : onDialogError)(response);
+  let givenUp = false;
+  const timer = setTimeout(() => {
+    if (session.isEnded() || !session._dialog) return;
+    givenUp = true;
+    session._dialog.uac_pending_reply = false;
+    recovery.rollBack();
+  }, RESTART_ANSWER_MS);
+  for (const name of HANDLERS) {
+    const handler = handlers[name];
+    handlers[name] = (response) => {
+      clearTimeout(timer);
+      if (!givenUp) return handler?.(response);
+      // A late 2xx: acknowledged if no other INVITE went out since (its CSeq is the ACK's).
+      const dialog = session._dialog;
+      if (name === 'onSuccessResponse' && dialog && response?.cseq === dialog._outgoing_ack_seqnum) dialog.sendRequest('ACK');
+    };
+  }
+}

@@ -27,6 +27,8 @@ export interface Recovery {
   recoverable(): boolean;
   /** Rolls back a local offer still waiting for its answer. */
   rollBack(): void;
+  /** How long a restart waits for its final response (default RESTART_ANSWER_MS). */
+  answerMs?: number;
 }
 
 type Handler = (response?: { status_code: number; cseq?: number }) => void;
@@ -73,7 +75,7 @@ function guardRestart(session: Internals, handlers: Handlers, recovery: Recovery
     givenUp = true;
     session._dialog.uac_pending_reply = false;
     recovery.rollBack();
-  }, RESTART_ANSWER_MS);
+  }, recovery.answerMs ?? RESTART_ANSWER_MS);
   for (const name of HANDLERS) {
     const handler = handlers[name];
     handlers[name] = (response) => {

@@ -20,6 +20,13 @@ describe('registration', () => {
       const order = (await alice.events()).map((e) => e.type);
       assert.deepEqual(order.slice(0, 3), ['sip-connecting', 'sip-connected', 'sip-registered']);
 
+      // register() again (a second press of a Register button): a new REGISTER, answered, resolves.
+      const again = await Promise.race([alice.call('register'), new Promise((r) => setTimeout(() => r('still waiting'), 5000))]);
+      assert.deepEqual(again, {});
+      assert.equal((await alice.events('sip-registered')).length, 2);
+      assert.equal(await alice.prop('registrationState'), 'registered');
+      assert.equal((await env.kamailio.contacts('alice')).length, 1);
+
       await alice.call('unregister');
       await alice.waitFor('sip-unregistered');
       assert.equal(await alice.prop('registrationState'), 'unregistered');

@@ -9,6 +9,7 @@ import { PhoneError, isAuthFailure } from '../kernel/errors.js';
 import { answerChallengesWith, type DigestChallenge, type DigestCredentials, type UA } from '../kernel/jssip-adapter.js';
 import type { PhoneEmit } from '../phone.js';
 import { fetchCredentials, type CredentialsFunction } from './credentials.js';
+import { registerNow } from '../kernel/jssip-ua-hooks.js';
 
 export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'failed';
 
@@ -85,7 +86,7 @@ export class Registration {
     });
     this.setState('registering');
     // JsSIP sends REGISTER at once even with no connection (and fails it); wait for the socket.
-    if (ua.isConnected()) ua.register();
+    if (ua.isConnected()) registerNow(ua);
     else this.registerOnConnect = true;
     return result;
   }
@@ -112,7 +113,7 @@ export class Registration {
     // After the first registration JsSIP re-registers by itself on every reconnection.
     if (this.registerOnConnect) {
       this.registerOnConnect = false;
-      ua.register();
+      registerNow(ua);
     }
   }
 

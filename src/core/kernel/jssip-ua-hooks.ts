@@ -5,6 +5,17 @@
  */
 import type { UA } from './jssip-adapter.js';
 
+/**
+ * REGISTER now. JsSIP says 'registered' only when it was not registered before: on a registered
+ * user agent (a page that calls register() again, or a fleet refreshing) nobody would hear that
+ * the new REGISTER succeeded, so it is made to say so again.
+ */
+export function registerNow(ua: UA): void {
+  const registrator = (ua as unknown as { _registrator?: { _registered: boolean } })._registrator;
+  if (registrator) registrator._registered = false;
+  ua.register();
+}
+
 /** Who called, as an INVITE's From says. */
 export interface Caller {
   uri: string;

@@ -16,6 +16,18 @@ describe('Registration with a fake registrar', () => {
     phone.stop();
   });
 
+  it('register() on a registered phone sends REGISTER again and resolves once it is answered', async () => {
+    const server = new FakeSipServer();
+    const { phone, types } = phoneWith(server);
+    await phone.register();
+    const again = await Promise.race([phone.register().then(() => 'registered again'), wait(2000).then(() => 'still waiting')]);
+    expect(again).to.equal('registered again');
+    expect(phone.registrationState).to.equal('registered');
+    expect(types()).to.deep.equal(['connecting', 'connected', 'registered', 'registered']);
+    expect(server.methods().filter((m) => m === 'REGISTER').length).to.be.greaterThan(2);
+    phone.stop();
+  });
+
   it('a wrong password fails once with 401 and is not retried', async () => {
     const server = new FakeSipServer();
     const { phone, events } = phoneWith(server, 'wrong');

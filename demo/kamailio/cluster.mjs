@@ -60,7 +60,7 @@ function descendants(ppid) {
   }
   const out = [];
   const queue = [ppid];
-  while (queue.length) for (const child of byParent.get(queue.shift()) ?? []) out.push(child), queue.push(child);
+  while (queue.length) for (const child of byParent.get(queue.shift()) ?? []) (out.push(child), queue.push(child));
   return out;
 }
 
@@ -76,7 +76,25 @@ function kamailioNode({ kind, index, cfg, args, dir, readyPort, beforeStart }) {
     logBuf = (logBuf + chunk).slice(-LOG_LIMIT);
   };
   const ctl = `unix:${path.join(dir, `${name}_ctl`)}`;
-  const fullArgs = ['-f', cfg, '-DD', '-E', '-P', path.join(dir, `${name}.pid`), '-Y', dir, '-w', dir, '-m', '64', '-M', '8', '-A', `CTL_SOCK="${ctl}"`, ...args];
+  const fullArgs = [
+    '-f',
+    cfg,
+    '-DD',
+    '-E',
+    '-P',
+    path.join(dir, `${name}.pid`),
+    '-Y',
+    dir,
+    '-w',
+    dir,
+    '-m',
+    '64',
+    '-M',
+    '8',
+    '-A',
+    `CTL_SOCK="${ctl}"`,
+    ...args,
+  ];
   const node = {
     kind,
     index,
@@ -189,7 +207,20 @@ export async function startCluster({ name = 'cluster', edges = 2, registrars = 2
     const registrarNodes = [];
     for (let i = 1; i <= registrars; i++) {
       const sipPort = await port();
-      const args = ['-A', `SIP_PORT=${sipPort}`, '-A', `SELF_URI="sip:127.0.0.1:${sipPort}"`, '-A', `AUTH_SECRET="${authSecret}"`, '-A', `DB_URL="${db.url}"`, '-A', `PUA_TABLE="pua_registrar${i}"`, ...debug, ...sipdump(`registrar${i}`, sipPort)];
+      const args = [
+        '-A',
+        `SIP_PORT=${sipPort}`,
+        '-A',
+        `SELF_URI="sip:127.0.0.1:${sipPort}"`,
+        '-A',
+        `AUTH_SECRET="${authSecret}"`,
+        '-A',
+        `DB_URL="${db.url}"`,
+        '-A',
+        `PUA_TABLE="pua_registrar${i}"`,
+        ...debug,
+        ...sipdump(`registrar${i}`, sipPort),
+      ];
       if (ephemeralSecret) args.push('-A', 'WITH_EPHEMERAL_AUTH', '-A', `AUTHEPH_SECRET="${ephemeralSecret}"`);
       if (maxExpires) args.push('-A', `REG_MAX_EXPIRES=${Number(maxExpires)}`);
       const node = kamailioNode({ kind: 'registrar', index: i, cfg: REGISTRAR_CFG, args, dir, readyPort: sipPort, beforeStart: emptyPua(`pua_registrar${i}`) });
@@ -251,7 +282,9 @@ export async function startCluster({ name = 'cluster', edges = 2, registrars = 2
       restart: (node) => node.start(),
       /** The user's rows in the shared location table: { contact, path, expires, instance }. */
       async contacts(user) {
-        const rows = await db.sql(`SELECT contact, path, extract(epoch from expires)::int, instance FROM location WHERE username = '${user.replace(/'/g, '')}' ORDER BY id`);
+        const rows = await db.sql(
+          `SELECT contact, path, extract(epoch from expires)::int, instance FROM location WHERE username = '${user.replace(/'/g, '')}' ORDER BY id`,
+        );
         return rows.map((row) => {
           const [contact, pathHeader, expires, instance] = row.split('|');
           return { contact, path: pathHeader, expires: Number(expires), instance };

@@ -77,7 +77,8 @@ export async function startPostgres({ dir, puaTables = [] } = {}) {
     fs.rmSync(base, { recursive: true, force: true });
   };
   process.on('exit', killSync);
-  const psql = (args) => execFileP('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', 'kamailio', ...args], { timeout: 10000 });
+  const psql = (args) =>
+    execFileP('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', 'kamailio', ...args], { timeout: 10000 });
   const db = {
     pid: child.pid,
     port,

@@ -85,6 +85,7 @@ test('SIGKILL of edge 1: alice (both edges listed) is registered through edge 2 
     await carol.waitFor('sip-call-state', { 'call.state': 'active' });
     await carol.call('hangup');
     assert.equal(await env.edgeOf('alice'), edge(2), 'alice stays on edge 2');
+    assert.equal(await count(bob, 'sip-connection-lost'), 0, "bob, on edge 2, kept his connection (no 430 reached him for alice's dead flow)");
     assert.equal(await count(alice, 'sip-registered'), registeredAfterFailover, 'alice did not register again');
   } finally {
     await closeAll(alice, bob, carol);
@@ -115,7 +116,11 @@ test('SIGKILL of registrar 1 during a call: the call goes on (hold, resume, BYE)
       const ms = events.find((e) => e.type === 'sip-registered').at - events.find((e) => e.type === 'sip-connected').at;
       console.log(`${phone.user} registered through edge ${phone === carol ? 1 : 2} ${Math.round(ms)} ms after connecting, registrar 1 dead`);
     }
-    assert.deepEqual({ alice: await env.cluster.contacts('alice'), bob: await env.cluster.contacts('bob') }, registeredBefore, 'the registrations made before are all there');
+    assert.deepEqual(
+      { alice: await env.cluster.contacts('alice'), bob: await env.cluster.contacts('bob') },
+      registeredBefore,
+      'the registrations made before are all there',
+    );
 
     // the call set up before goes on: registrars are not in its route set
     await bob.call('hold');
@@ -151,6 +156,8 @@ test('SIGKILL of registrar 1 during a call: the call goes on (hold, resume, BYE)
     await until(async () => (await count(bob, 'sip-incoming-call')) > before, { message: 'alice rings bob' });
     await alice.call('hangup');
     assert.deepEqual({ alice: await env.cluster.contacts('alice'), bob: await env.cluster.contacts('bob') }, registeredBefore, 'still registered');
+    // a caller's phone never sees the 430 of a stale contact of the callee (it would reconnect)
+    for (const phone of [alice, bob, carol, erin]) assert.equal(await count(phone, 'sip-connection-lost'), 0, `${phone.user} kept its connection`);
   } finally {
     await closeAll(alice, bob, carol, erin);
   }

@@ -68,7 +68,7 @@ describe('phones on different edges', () => {
     }
   });
 
-  test("alice (edge 1) watches bob (edge 2): his lamp goes idle → ringing → busy → idle as carol (edge 1) calls him; offline once he unregisters", async () => {
+  test('alice (edge 1) watches bob (edge 2): his lamp goes idle → ringing → busy → idle as carol (edge 1) calls him; offline once he unregisters', async () => {
     const bob = await env.registered('bob', [edge(2)]);
     const carol = await env.registered('carol', [edge(1)]);
     const alice = await env.registered('alice', [edge(1)], { watch: 'bob' });
@@ -143,7 +143,10 @@ describe('phones on different edges', () => {
       // all ten on one edge has a chance of 2 in 1,024
       assert.ok(perEdge[0] >= 1 && perEdge[1] >= 1, `spread ${perEdge}`);
       const chosen = await Promise.all(tabs.map(async (tab) => (await tab.events('sip-connected'))[0].detail.server));
-      assert.deepEqual([edge(1).wsUrl, edge(2).wsUrl].map((url) => chosen.filter((s) => s === url).length), perEdge);
+      assert.deepEqual(
+        [edge(1).wsUrl, edge(2).wsUrl].map((url) => chosen.filter((s) => s === url).length),
+        perEdge,
+      );
     } finally {
       await context.close();
     }

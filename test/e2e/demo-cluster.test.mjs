@@ -33,7 +33,10 @@ test('the cluster demo: both edges printed, both phones registered through them 
     ws: new RegExp(`edge ${n}: (ws://127\\.0\\.0\\.1:(\\d+))`).exec(demo.output),
     wss: new RegExp(`edge ${n}: (wss://127\\.0\\.0\\.1:(\\d+))`).exec(demo.output),
   }));
-  assert.ok(edges.every((e) => e.ws && e.wss), demo.output);
+  assert.ok(
+    edges.every((e) => e.ws && e.wss),
+    demo.output,
+  );
   const context = await browser.newContext();
   try {
     const page = await context.newPage();

@@ -60,7 +60,12 @@ function descendants(ppid) {
   }
   const out = [];
   const queue = [ppid];
-  while (queue.length) for (const child of byParent.get(queue.shift()) ?? []) (out.push(child), queue.push(child));
+  while (queue.length) {
+    for (const child of byParent.get(queue.shift()) ?? []) {
+      out.push(child);
+      queue.push(child);
+    }
+  }
   return out;
 }
 

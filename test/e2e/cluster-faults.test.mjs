@@ -106,7 +106,6 @@ test('SIGKILL of registrar 1 during a call: the call goes on (hold, resume, BYE)
     const registeredBefore = { alice: await env.cluster.contacts('alice'), bob: await env.cluster.contacts('bob') };
 
     const pids = await env.cluster.kill(registrar(1));
-    const killedAt = Date.now();
     console.log(`registrar 1 killed: SIGKILL to ${pids.length} processes`);
     // new registrations through each edge: the first REGISTER may be sent to the dead registrar
     carol = await env.registered('carol', [edge(1)]);

@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bothWays, openPhone, until } from './support/harness.mjs';
 import { clusterSuite, publishMessageSummary } from './support/cluster-suite.mjs';
+import { startBaresip } from './support/baresip.mjs';
 
 const env = clusterSuite('cluster');
 const edge = (n) => env.cluster.edges[n - 1];
@@ -124,6 +125,45 @@ describe('phones on different edges', () => {
       assert.equal((await alice.waitFor('sip-message')).detail.message.text, 'Got it');
     } finally {
       await closeAll(alice, carol);
+    }
+  });
+
+  test('alice (Chromium, edge 1) calls dave (baresip, a plain SIP phone registered over UDP through edge 2) and dave calls her: edge 2 bridges each call through rtpengine, alice hears his 440 Hz tone, hang-ups end both sides', async () => {
+    // dave registers through edge 2's UDP side; his registration is in the shared location table
+    const dave = await startBaresip({ user: 'dave', kamailio: { udpPort: edge(2).sipPort, contacts: (user) => env.cluster.contacts(user) } });
+    const alice = await env.registered('alice', [edge(1)]);
+    try {
+      assert.equal(await env.edgeOf('dave'), edge(2));
+      const hearsTone = () =>
+        until(
+          async () => {
+            const hz = await alice.page.evaluate(() => window.remoteTonePeak());
+            return hz && Math.abs(hz - 440) < 15 ? hz : null;
+          },
+          { timeout: 8000, interval: 200, message: 'alice hearing a 440 Hz tone' },
+        );
+      const relayed = async () => Object.keys((await env.cluster.rtpengine.command({ command: 'list' })).calls ?? {}).length;
+      let from = dave.events().length;
+      await alice.call('call', 'dave', { video: false });
+      await alice.waitFor('sip-call-state', { 'call.state': 'active' });
+      await dave.waitForEvent('CALL_ESTABLISHED', { from });
+      await hearsTone();
+      assert.ok((await relayed()) >= 1, 'rtpengine relays the call');
+      await alice.call('hangup');
+      await dave.waitForEvent('CALL_CLOSED', { from });
+
+      from = dave.events().length;
+      assert.equal((await dave.dial('sip:alice@sip-phone.test')).ok, true);
+      const incoming = await until(async () => (await alice.events('sip-incoming-call'))[0], { message: 'dave rings alice' });
+      assert.equal(incoming.detail.call.remoteUri, 'sip:dave@sip-phone.test');
+      await alice.call('answer');
+      await dave.waitForEvent('CALL_ESTABLISHED', { from });
+      await hearsTone();
+      assert.equal((await dave.hangup()).ok, true);
+      await until(async () => (await alice.events('sip-call-ended')).length === 2, { message: "alice's second call ended" });
+    } finally {
+      await alice.close();
+      await dave.stop();
     }
   });
 

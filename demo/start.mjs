@@ -7,7 +7,7 @@
 //
 // `--cluster` (`npm start -- --cluster`) starts the Kamailio cluster instead of the single Kamailio
 // (demo/kamailio/cluster.mjs: PostgreSQL, two registrars, two edges with ws and wss, rtpengine);
-// the phones list both edges. No dave then: the cluster's edges take WebSocket phones only.
+// the phones list both edges; dave registers over UDP through edge 2.
 //
 // The React example (test/react/) is bundled at start-up and linked from the page; it registers as
 // carol. `node demo/screenshots.mjs` starts this script to take the README's screenshots.
@@ -149,6 +149,13 @@ async function main() {
       console.error(`demo: the cluster did not start.\n${error.message}\n`);
       console.error('Are PostgreSQL and the Kamailio modules installed? bash test/ensure-deps.sh (see README.md).');
       process.exit(1);
+    }
+    // dave registers over UDP through edge 2; that edge bridges his calls through rtpengine.
+    try {
+      const edge = cluster.edges[1];
+      plainPhone = await startBaresip({ user: PLAIN_PHONE_USER, kamailio: { udpPort: edge.sipPort, contacts: (user) => cluster.contacts(user) } });
+    } catch (error) {
+      console.warn(`demo: the plain SIP phone (baresip) did not start (${error.message.split('\n')[0]}); running without dave.`);
     }
   } else {
     wsPort = await portOr(PREFERRED.ws);

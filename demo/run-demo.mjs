@@ -5,9 +5,12 @@ import { fileURLToPath } from 'node:url';
 
 const start = fileURLToPath(new URL('./start.mjs', import.meta.url));
 
-/** Resolves to `{ url, stop }`: the demo page's URL (…/demo/) and a function that stops the demo. */
-export function startDemo({ timeoutMs = 30000 } = {}) {
-  const child = spawn(process.execPath, [start], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Resolves to `{ url, output, stop }`: the demo page's URL (…/demo/), what it printed so far and a
+ * function that stops the demo. `args`: e.g. ['--cluster'].
+ */
+export function startDemo({ timeoutMs = 30000, args = [] } = {}) {
+  const child = spawn(process.execPath, [start, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let started = false;
   return new Promise((resolve, reject) => {
@@ -25,6 +28,9 @@ export function startDemo({ timeoutMs = 30000 } = {}) {
       clearTimeout(timer);
       resolve({
         url,
+        get output() {
+          return output;
+        },
         stop: () =>
           new Promise((done) => {
             if (child.exitCode !== null) return done();

@@ -5,6 +5,10 @@
 // and plain SIP phones) and dave, a plain SIP phone (baresip on UDP) that answers every call and
 // plays a 440 Hz tone; without them the demo runs without dave.
 //
+// `--cluster` (`npm start -- --cluster`) starts the Kamailio cluster instead of the single Kamailio
+// (demo/kamailio/cluster.mjs: PostgreSQL, two registrars, two edges with ws and wss, rtpengine);
+// the phones list both edges; dave registers over UDP through edge 2.
+//
 // The React example (test/react/) is bundled at start-up and linked from the page; it registers as
 // carol. `node demo/screenshots.mjs` starts this script to take the README's screenshots.
 //
@@ -18,6 +22,7 @@ import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { startKamailio, freePort } from './kamailio/kamailio.mjs';
+import { startCluster } from './kamailio/cluster.mjs';
 import { startBaresip } from '../test/e2e/support/baresip.mjs';
 import { startTurnServer } from '../test/e2e/support/turn-server.mjs';
 import { createWebLogin } from './web-login.mjs';
@@ -132,29 +137,49 @@ async function main() {
 
   // The web login's secret, shared with Kamailio (auth_ephemeral) and coturn (use-auth-secret).
   const secret = randomBytes(16).toString('hex');
-  const wsPort = await portOr(PREFERRED.ws);
-  const udpPort = await portOr(PREFERRED.udp, { udp: true, avoid: [wsPort] });
-  let kamailio;
-  try {
-    kamailio = await startKamailio({ name: 'demo', wsPort, udpPort, rtpengine: true, ephemeralSecret: secret });
-  } catch (relayError) {
-    console.warn(`demo: no media relay (${relayError.message.split('\n')[0]}); starting Kamailio without rtpengine, and without dave.`);
+  const clusterMode = process.argv.includes('--cluster');
+  let kamailio = null;
+  let cluster = null;
+  let plainPhone = null;
+  let wsPort, udpPort;
+  if (clusterMode) {
     try {
-      kamailio = await startKamailio({ name: 'demo', wsPort, udpPort, ephemeralSecret: secret });
+      cluster = await startCluster({ name: 'demo', ephemeralSecret: secret });
     } catch (error) {
-      console.error(`demo: Kamailio did not start.\n${error.message}\n`);
-      console.error('Is it installed? sudo apt-get install -y kamailio kamailio-websocket-modules (see README.md).');
+      console.error(`demo: the cluster did not start.\n${error.message}\n`);
+      console.error('Are PostgreSQL and the Kamailio modules installed? bash test/ensure-deps.sh (see README.md).');
       process.exit(1);
     }
-  }
-
-  // dave: a plain SIP phone, reachable through rtpengine only.
-  let plainPhone = null;
-  if (kamailio.rtpengine) {
+    // dave registers over UDP through edge 2; that edge bridges his calls through rtpengine.
     try {
-      plainPhone = await startBaresip({ user: PLAIN_PHONE_USER, kamailio });
+      const edge = cluster.edges[1];
+      plainPhone = await startBaresip({ user: PLAIN_PHONE_USER, kamailio: { udpPort: edge.sipPort, contacts: (user) => cluster.contacts(user) } });
     } catch (error) {
       console.warn(`demo: the plain SIP phone (baresip) did not start (${error.message.split('\n')[0]}); running without dave.`);
+    }
+  } else {
+    wsPort = await portOr(PREFERRED.ws);
+    udpPort = await portOr(PREFERRED.udp, { udp: true, avoid: [wsPort] });
+    try {
+      kamailio = await startKamailio({ name: 'demo', wsPort, udpPort, rtpengine: true, ephemeralSecret: secret });
+    } catch (relayError) {
+      console.warn(`demo: no media relay (${relayError.message.split('\n')[0]}); starting Kamailio without rtpengine, and without dave.`);
+      try {
+        kamailio = await startKamailio({ name: 'demo', wsPort, udpPort, ephemeralSecret: secret });
+      } catch (error) {
+        console.error(`demo: Kamailio did not start.\n${error.message}\n`);
+        console.error('Is it installed? sudo apt-get install -y kamailio kamailio-websocket-modules (see README.md).');
+        process.exit(1);
+      }
+    }
+
+    // dave: a plain SIP phone, reachable through rtpengine only.
+    if (kamailio.rtpengine) {
+      try {
+        plainPhone = await startBaresip({ user: PLAIN_PHONE_USER, kamailio });
+      } catch (error) {
+        console.warn(`demo: the plain SIP phone (baresip) did not start (${error.message.split('\n')[0]}); running without dave.`);
+      }
     }
   }
 
@@ -181,7 +206,7 @@ async function main() {
   }
 
   const config = {
-    server: kamailio.wsUrl,
+    server: cluster ? cluster.edges.map((edge) => edge.wsUrl).join(' ') : kamailio.wsUrl,
     domain: DOMAIN,
     phones: PHONES.map(({ user, password }) => ({ uri: `sip:${user}@${DOMAIN}`, password })),
     reactExample: reactBundle ? { uri: `sip:${REACT_USER.user}@${DOMAIN}`, password: REACT_USER.password } : null,
@@ -199,12 +224,13 @@ async function main() {
   const stop = async (signal) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: stopping Kamailio and the web server…`);
+    console.log(`\n${signal}: stopping ${cluster ? 'the cluster (and PostgreSQL)' : 'Kamailio'} and the web server…`);
     site.close();
     site.closeAllConnections();
     await plainPhone?.stop().catch(() => {});
     await turn?.close().catch(() => {});
-    await kamailio.stop().catch(() => {});
+    await kamailio?.stop().catch(() => {});
+    await cluster?.stop().catch(() => {});
     process.exit(0);
   };
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void stop(signal));
@@ -216,8 +242,8 @@ async function main() {
 
   const url = `http://${HOST}:${httpPort}/demo/`;
   const moved = [
-    wsPort !== PREFERRED.ws && `ws ${PREFERRED.ws} → ${wsPort}`,
-    udpPort !== PREFERRED.udp && `udp ${PREFERRED.udp} → ${udpPort}`,
+    !cluster && wsPort !== PREFERRED.ws && `ws ${PREFERRED.ws} → ${wsPort}`,
+    !cluster && udpPort !== PREFERRED.udp && `udp ${PREFERRED.udp} → ${udpPort}`,
     httpPort !== PREFERRED.http && `http ${PREFERRED.http} → ${httpPort}`,
   ].filter(Boolean);
   console.log(
@@ -234,12 +260,7 @@ async function main() {
           ]
         : []),
       '',
-      `  Kamailio  ${kamailio.wsUrl} (SIP over WebSocket), udp:${HOST}:${udpPort}; users alice … erin, passwords <user>-pw`,
-      ...(kamailio.rtpengine
-        ? [
-            `  rtpengine ng 127.0.0.1:${kamailio.rtpengine.ngPort}, RTP ${kamailio.rtpengine.portMin}-${kamailio.rtpengine.portMax} (browser ↔ plain phone calls only)`,
-          ]
-        : []),
+      ...(cluster ? clusterLines(cluster) : kamailioLines(kamailio, udpPort)),
       `  Web       http://${HOST}:${httpPort}/ (this repository, read-only)`,
       `  Login     ${url.replace(/\/demo\/$/, '/demo/login.html')}: sign in as alice … erin (web password <user>-web), no SIP password${turn ? `; TURN ${turn.url('udp')}` : ''}`,
       ...(moved.length ? [`  Busy ports replaced: ${moved.join(', ')}`] : []),
@@ -248,6 +269,27 @@ async function main() {
       '',
     ].join('\n'),
   );
+}
+
+function kamailioLines(kamailio, udpPort) {
+  return [
+    `  Kamailio  ${kamailio.wsUrl} (SIP over WebSocket), udp:${HOST}:${udpPort}; users alice … erin, passwords <user>-pw`,
+    ...(kamailio.rtpengine
+      ? [
+          `  rtpengine ng 127.0.0.1:${kamailio.rtpengine.ngPort}, RTP ${kamailio.rtpengine.portMin}-${kamailio.rtpengine.portMax} (browser ↔ plain phone calls only)`,
+        ]
+      : []),
+  ];
+}
+
+/** One line per edge (ws, then wss), the registrars and the database. */
+function clusterLines(cluster) {
+  return [
+    ...cluster.edges.flatMap((edge, i) => [`  edge ${i + 1}: ${edge.wsUrl}`, `  edge ${i + 1}: ${edge.wssUrl} (self-signed certificate)`]),
+    `  registrars: ${cluster.registrars.map((r) => `sip:127.0.0.1:${r.sipPort}`).join(', ')} (tcp and udp); users alice … erin, passwords <user>-pw`,
+    `  PostgreSQL 127.0.0.1:${cluster.db.port} (location, presence, msilo)${cluster.rtpengine ? `; rtpengine ng 127.0.0.1:${cluster.rtpengine.ngPort}` : ''}`,
+    '  The phones list both edges: each tab picks one at random and fails over to the other.',
+  ];
 }
 
 main().catch((error) => {

@@ -11,6 +11,7 @@ packages=(
   kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-outbound-modules
   kamailio-presence-modules                   # presence + presence_mwi: the voicemail waiting indicator
   kamailio-autheph-modules                    # auth_ephemeral: credentials a web backend mints (demo login)
+  kamailio-postgres-modules postgresql        # the cluster (npm start -- --cluster): shared location, presence and msilo tables
   rtpengine-daemon                            # media relay between browsers and plain SIP phones
   coturn                                      # TURN server for relay-only calls
   nginx                                       # a WSS-terminating proxy in front of Kamailio (proxies test)

@@ -70,7 +70,7 @@ function descendants(ppid) {
 }
 
 /** One Kamailio process tree with fixed arguments: start(), kill() (SIGKILL), stop() (SIGTERM). */
-function kamailioNode({ kind, index, cfg, args, dir, readyPort, beforeStart }) {
+function kamailioNode({ kind, index, cfg, args, dir, readyPort, beforeStart, sharedMemoryMb = 64 }) {
   const name = `${kind}${index}`;
   let child = null;
   let exited = null;
@@ -93,7 +93,7 @@ function kamailioNode({ kind, index, cfg, args, dir, readyPort, beforeStart }) {
     '-w',
     dir,
     '-m',
-    '64',
+    String(sharedMemoryMb),
     '-M',
     '8',
     '-A',
@@ -177,7 +177,7 @@ function kamailioNode({ kind, index, cfg, args, dir, readyPort, beforeStart }) {
  * edges relay calls between a browser and a plain phone through it). `ephemeralSecret`: also
  * accept credentials minted with it (auth_ephemeral). `maxExpires`: longest registration granted.
  */
-export async function startCluster({ name = 'cluster', edges = 2, registrars = 2, rtpengine = true, ephemeralSecret, maxExpires } = {}) {
+export async function startCluster({ name = 'cluster', edges = 2, registrars = 2, rtpengine = true, ephemeralSecret, maxExpires, edgeMemoryMb = 64 } = {}) {
   const safeName = String(name).replace(/[^A-Za-z0-9_.-]/g, '_');
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), `sip-phone-${safeName}-cluster-`));
   const puaTables = [...Array.from({ length: edges }, (_, i) => `pua_edge${i + 1}`), ...Array.from({ length: registrars }, (_, i) => `pua_registrar${i + 1}`)];
@@ -269,7 +269,17 @@ export async function startCluster({ name = 'cluster', edges = 2, registrars = 2
         ...sipdump(`edge${i}`, wsPort),
       ];
       if (relay) args.push('-A', 'WITH_RTPENGINE', '-A', `RTPENGINE_SOCK="udp:127.0.0.1:${relay.ngPort}"`);
-      const node = kamailioNode({ kind: 'edge', index: i, cfg: EDGE_CFG, args, dir, readyPort: wsPort, beforeStart: emptyPua(`pua_edge${i}`) });
+      // Each WebSocket costs an edge about 130 KB of shared memory (its TCP and WebSocket buffers): 64 MB holds ~450 phones.
+      const node = kamailioNode({
+        kind: 'edge',
+        index: i,
+        cfg: EDGE_CFG,
+        args,
+        dir,
+        readyPort: wsPort,
+        beforeStart: emptyPua(`pua_edge${i}`),
+        sharedMemoryMb: edgeMemoryMb,
+      });
       Object.assign(node, { wsPort, wssPort, sipPort, wsUrl: `ws://127.0.0.1:${wsPort}`, wssUrl: `wss://127.0.0.1:${wssPort}` });
       edgeNodes.push(node);
       nodes.push(node);

@@ -263,6 +263,15 @@ if (process.env.BENCH_FLEET) {
   process.exitCode = process.exitCode || (run.status ?? 1);
 }
 
+// BENCH_FLEET_CLUSTER=N: then N phones (2,000 if N is 1) on the Kamailio cluster, an edge and a
+// registrar killed (fleet-cluster.mjs; its own table and JSON line). Off by default.
+if (process.env.BENCH_FLEET_CLUSTER) {
+  const n = Number(process.env.BENCH_FLEET_CLUSTER);
+  const env = { ...process.env, ...(n > 1 ? { FLEET_SIZE: String(n) } : {}) };
+  const run = spawnSync(process.execPath, [`${root}test/bench/fleet-cluster.mjs`], { stdio: 'inherit', env });
+  process.exitCode = process.exitCode || (run.status ?? 1);
+}
+
 // What a recording and a merged conference cost the page's main thread (media-cost.mjs; its own
 // table and JSON line). BENCH_MEDIA=0 leaves it out.
 if (process.env.BENCH_MEDIA !== '0') {

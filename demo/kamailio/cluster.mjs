@@ -13,13 +13,12 @@
 import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import net from 'node:net';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { freePort, generateCertificate, startRtpengine } from './kamailio.mjs';
+import { childPidsSync, freePort, generateCertificate, startRtpengine, tcpProbe } from './kamailio.mjs';
 import { startPostgres } from './postgres.mjs';
 
 const execFileP = promisify(execFile);
@@ -31,43 +30,6 @@ const READY_TIMEOUT_MS = 10_000;
 const LOG_LIMIT = 256 * 1024;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function tcpOpen(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    const done = (ok) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(ok);
-    };
-    const timer = setTimeout(() => done(false), 300);
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
-/** Every descendant of `ppid` (from /proc): a Kamailio node is its main process and its children. */
-function descendants(ppid) {
-  const byParent = new Map();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'latin1');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!byParent.has(parent)) byParent.set(parent, []);
-      byParent.get(parent).push(Number(entry));
-    } catch {}
-  }
-  const out = [];
-  const queue = [ppid];
-  while (queue.length) {
-    for (const child of byParent.get(queue.shift()) ?? []) {
-      out.push(child);
-      queue.push(child);
-    }
-  }
-  return out;
-}
 
 /** One Kamailio process tree with fixed arguments: start(), kill() (SIGKILL), stop() (SIGTERM). */
 function kamailioNode({ kind, index, cfg, args, dir, readyPort, beforeStart, sharedMemoryMb = 64 }) {
@@ -111,7 +73,7 @@ function kamailioNode({ kind, index, cfg, args, dir, readyPort, beforeStart, sha
       return !!child && !exited;
     },
     /** The main process and all its children (what a SIGKILL of the node hits). */
-    pids: () => (child && !exited ? [child.pid, ...descendants(child.pid)] : []),
+    pids: () => (child && !exited ? [child.pid, ...childPidsSync(child.pid)] : []),
     log: () => logBuf,
     kamcmd: async (...cmd) => (await execFileP(KAMCMD_BIN, ['-s', ctl, ...cmd.map(String)], { timeout: 5000 })).stdout,
     async start() {
@@ -126,7 +88,7 @@ function kamailioNode({ kind, index, cfg, args, dir, readyPort, beforeStart, sha
       me.stderr.on('data', append);
       me.exitPromise = new Promise((resolve) => me.once('exit', (code, signal) => resolve((exited = { code, signal }))));
       const deadline = Date.now() + READY_TIMEOUT_MS;
-      while (!(await tcpOpen(readyPort))) {
+      while (!(await tcpProbe(readyPort, 300))) {
         if (exited || Date.now() > deadline) {
           node.kill();
           throw new Error(`${name} did not start (${JSON.stringify(exited)}):\n${logBuf.split('\n').slice(-30).join('\n')}`);

@@ -115,7 +115,8 @@ function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-function tcpProbe(port, timeoutMs = 200) {
+/** Whether something accepts TCP connections on 127.0.0.1:`port` within `timeoutMs`. */
+export function tcpProbe(port, timeoutMs = 200) {
   return new Promise((resolve) => {
     const sock = net.connect({ host: '127.0.0.1', port });
     const done = (ok) => {
@@ -145,7 +146,7 @@ function httpProbe(port, timeoutMs = 300) {
   });
 }
 
-function childPidsSync(ppid) {
+export function childPidsSync(ppid) {
   // direct and indirect children of ppid, read from /proc
   const byParent = new Map();
   let entries = [];

@@ -17,6 +17,7 @@ import { Phone } from '../../lib/core/phone.js';
 import { buildConfig } from '../../lib/core/kernel/config.js';
 import { startCluster } from '../../demo/kamailio/cluster.mjs';
 import { mintCredentials } from '../../demo/web-login.mjs';
+import { peakRate } from './stats.mjs';
 
 const FLEET = Number(process.env.FLEET_SIZE ?? 2000);
 const BACK_TIMEOUT_MS = Number(process.env.FLEET_TIMEOUT_MS ?? 60000);
@@ -58,17 +59,6 @@ function member(i, servers) {
   phone.on('registration-failed', (e) => m.failures.push(`${e.cause}${e.statusCode ? ` ${e.statusCode}` : ''}`));
   m.phone = phone;
   return m;
-}
-
-/** The most events within any `windowMs` ms. */
-function peakRate(times, windowMs = 1000) {
-  const t = [...times].sort((a, b) => a - b);
-  let peak = 0;
-  for (let lo = 0, hi = 0; hi < t.length; hi++) {
-    while (t[hi] - t[lo] >= windowMs) lo++;
-    peak = Math.max(peak, hi - lo + 1);
-  }
-  return peak;
 }
 
 const countBy = (items, key) => items.reduce((acc, x) => ((acc[key(x)] = (acc[key(x)] ?? 0) + 1), acc), {});

@@ -24,6 +24,7 @@ import JsSIP from 'jssip';
 import { Phone } from '../../lib/core/phone.js';
 import { buildConfig } from '../../lib/core/kernel/config.js';
 import { startKamailio } from '../../demo/kamailio/kamailio.mjs';
+import { peakRate } from './stats.mjs';
 
 const FLEET = Number(process.env.FLEET_SIZE ?? 1000);
 /** Longest wait for a fleet to be registered again after the restart. */
@@ -104,17 +105,6 @@ function plainJsSip(i, url, onRegistered, onFailed) {
       }),
     stop: () => ua.stop(),
   };
-}
-
-/** The most events within any `windowMs` ms. */
-function peakRate(times, windowMs = 1000) {
-  const t = [...times].sort((a, b) => a - b);
-  let peak = 0;
-  for (let lo = 0, hi = 0; hi < t.length; hi++) {
-    while (t[hi] - t[lo] >= windowMs) lo++;
-    peak = Math.max(peak, hi - lo + 1);
-  }
-  return peak;
 }
 
 async function serverRegisterCount(kamailio) {

@@ -8,3 +8,14 @@ export function quantile(xs, q) {
 }
 export const median = (xs) => quantile(xs, 0.5);
 export const summary = (xs) => ({ median: median(xs), p90: quantile(xs, 0.9), n: xs.length });
+
+/** The most events (times in ms) within any `windowMs` ms. */
+export function peakRate(times, windowMs = 1000) {
+  const t = [...times].sort((a, b) => a - b);
+  let peak = 0;
+  for (let lo = 0, hi = 0; hi < t.length; hi++) {
+    while (t[hi] - t[lo] >= windowMs) lo++;
+    peak = Math.max(peak, hi - lo + 1);
+  }
+  return peak;
+}

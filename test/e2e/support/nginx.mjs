@@ -12,10 +12,9 @@
 // `<connection number> <path> <status> <seconds open>`; error-log lines name the connection as `*<number>`.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../../demo/kamailio/kamailio.mjs';
+import { freePort, tcpProbe } from '../../../demo/kamailio/kamailio.mjs';
 
 const NGINX_BIN = process.env.NGINX_BIN ?? 'nginx';
 const running = new Set();
@@ -83,7 +82,7 @@ export async function startNginx({ upstream, tls }) {
   const read = (name) => readFile(join(dir, name), 'utf8').catch(() => '');
 
   const deadline = Date.now() + 10_000;
-  while (!(await accepts(port))) {
+  while (!(await tcpProbe(port, 300))) {
     if (exited || Date.now() > deadline) {
       try {
         process.kill(child.pid, 'SIGKILL');
@@ -130,18 +129,4 @@ export async function startNginx({ upstream, tls }) {
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-function accepts(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    const done = (ok) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(ok);
-    };
-    const timer = setTimeout(() => done(false), 300);
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
 }

@@ -103,6 +103,23 @@ describe('phones on different edges', () => {
     }
   });
 
+  test('bob (edge 2) says he is away, then do-not-disturb, then available: alice (edge 1) watching him sees each (his PUBLISH and her NOTIFY through different edges and any registrar)', async () => {
+    const bob = await env.registered('bob', [edge(2)]);
+    const alice = await env.registered('alice', [edge(1)], { watch: 'bob' });
+    const setAvailability = (value) => bob.page.evaluate((v) => (window.phone().availability = v), value);
+    try {
+      await alice.waitFor('sip-presence', { uri: 'bob', state: 'idle' });
+      await setAvailability('away');
+      await alice.waitFor('sip-presence', { uri: 'bob', state: 'away' });
+      await setAvailability('dnd');
+      await alice.waitFor('sip-presence', { uri: 'bob', state: 'dnd' });
+      await setAvailability('available');
+      await until(async () => (await alice.prop('presence')).bob === 'idle', { message: 'bob available again' });
+    } finally {
+      await closeAll(alice, bob);
+    }
+  });
+
   test("a voicemail system publishes bob's message summary to registrar 1: bob, on edge 2, shows 3 new messages; then none", async () => {
     const bob = await env.registered('bob', [edge(2)]);
     try {

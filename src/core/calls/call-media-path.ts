@@ -12,7 +12,7 @@ import { keepSessionWhileRecovering } from '../kernel/jssip-recovering-session.j
 
 /** The first ICE restart of a recovery waits this long for a merely disconnected path; later ones back off up to RESTART_MAX_MS. */
 const RESTART_FIRST_MS = 2000;
-const RESTART_MAX_MS = 8000;
+const RESTART_MAX_MS = 4000;
 /** How much later the callee's first restart comes than the caller's. */
 const CALLEE_DELAY_MS = 1500;
 

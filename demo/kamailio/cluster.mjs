@@ -31,6 +31,9 @@ const LOG_LIMIT = 256 * 1024;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Kamailio's `-A` arguments: each a define (`NAME` or `NAME=value`) for the cfg's #!ifdef / #!subst. */
+const defines = (...names) => names.flatMap((name) => ['-A', name]);
+
 /** One Kamailio process tree with fixed arguments: start(), kill() (SIGKILL), stop() (SIGTERM). */
 function kamailioNode({ kind, index, cfg, args, dir, readyPort, beforeStart, sharedMemoryMb = 64 }) {
   const name = `${kind}${index}`;
@@ -58,8 +61,7 @@ function kamailioNode({ kind, index, cfg, args, dir, readyPort, beforeStart, sha
     String(sharedMemoryMb),
     '-M',
     '8',
-    '-A',
-    `CTL_SOCK="${ctl}"`,
+    ...defines(`CTL_SOCK="${ctl}"`),
     ...args,
   ];
   const node = {
@@ -156,9 +158,9 @@ export async function startCluster({ name = 'cluster', edges = 2, registrars = 2
     if (!process.env.KAMAILIO_SIPDUMP_DIR) return [];
     const folder = path.join(path.resolve(process.env.KAMAILIO_SIPDUMP_DIR), `${safeName}-${node}-${port}`);
     fs.mkdirSync(folder, { recursive: true });
-    return ['-A', 'WITH_SIPDUMP', '-A', `SIPDUMP_DIR="${folder}"`];
+    return defines('WITH_SIPDUMP', `SIPDUMP_DIR="${folder}"`);
   };
-  const debug = process.env.KAMAILIO_DEBUG ? ['-A', `DBG_LEVEL=${Number(process.env.KAMAILIO_DEBUG)}`] : [];
+  const debug = process.env.KAMAILIO_DEBUG ? defines(`DBG_LEVEL=${Number(process.env.KAMAILIO_DEBUG)}`) : [];
   try {
     // its own temp dir: the postgres user must be able to enter it
     db = await startPostgres({ puaTables });
@@ -175,21 +177,18 @@ export async function startCluster({ name = 'cluster', edges = 2, registrars = 2
     for (let i = 1; i <= registrars; i++) {
       const sipPort = await port();
       const args = [
-        '-A',
-        `SIP_PORT=${sipPort}`,
-        '-A',
-        `SELF_URI="sip:127.0.0.1:${sipPort}"`,
-        '-A',
-        `AUTH_SECRET="${authSecret}"`,
-        '-A',
-        `DB_URL="${db.url}"`,
-        '-A',
-        `PUA_TABLE="pua_registrar${i}"`,
+        ...defines(
+          `SIP_PORT=${sipPort}`,
+          `SELF_URI="sip:127.0.0.1:${sipPort}"`,
+          `AUTH_SECRET="${authSecret}"`,
+          `DB_URL="${db.url}"`,
+          `PUA_TABLE="pua_registrar${i}"`,
+        ),
         ...debug,
         ...sipdump(`registrar${i}`, sipPort),
       ];
-      if (ephemeralSecret) args.push('-A', 'WITH_EPHEMERAL_AUTH', '-A', `AUTHEPH_SECRET="${ephemeralSecret}"`);
-      if (maxExpires) args.push('-A', `REG_MAX_EXPIRES=${Number(maxExpires)}`);
+      if (ephemeralSecret) args.push(...defines('WITH_EPHEMERAL_AUTH', `AUTHEPH_SECRET="${ephemeralSecret}"`));
+      if (maxExpires) args.push(...defines(`REG_MAX_EXPIRES=${Number(maxExpires)}`));
       const node = kamailioNode({ kind: 'registrar', index: i, cfg: REGISTRAR_CFG, args, dir, readyPort: sipPort, beforeStart: emptyPua(`pua_registrar${i}`) });
       Object.assign(node, { sipPort, udpPort: sipPort, uri: `sip:127.0.0.1:${sipPort};transport=tcp` });
       registrarNodes.push(node);
@@ -207,30 +206,22 @@ export async function startCluster({ name = 'cluster', edges = 2, registrars = 2
     for (let i = 1; i <= edges; i++) {
       const [wsPort, wssPort, sipPort] = [await port(), await port(), await port()];
       const args = [
-        '-A',
-        `WS_PORT=${wsPort}`,
-        '-A',
-        `SIP_PORT=${sipPort}`,
-        '-A',
-        `SELF_TCP="tcp:127.0.0.1:${sipPort}"`,
-        '-A',
-        `SELF_URI="sip:127.0.0.1:${sipPort}"`,
-        '-A',
-        'WITH_TLS',
-        '-A',
-        `WSS_PORT=${wssPort}`,
-        '-A',
-        `TLS_CFG="${tlsCfg}"`,
-        '-A',
-        `DS_LIST="${dsList}"`,
-        '-A',
-        `PUA_DB_URL="${db.url}"`,
-        '-A',
-        `PUA_TABLE="pua_edge${i}"`,
+        ...defines(
+          `WS_PORT=${wsPort}`,
+          `SIP_PORT=${sipPort}`,
+          `SELF_TCP="tcp:127.0.0.1:${sipPort}"`,
+          `SELF_URI="sip:127.0.0.1:${sipPort}"`,
+          'WITH_TLS',
+          `WSS_PORT=${wssPort}`,
+          `TLS_CFG="${tlsCfg}"`,
+          `DS_LIST="${dsList}"`,
+          `PUA_DB_URL="${db.url}"`,
+          `PUA_TABLE="pua_edge${i}"`,
+        ),
         ...debug,
         ...sipdump(`edge${i}`, wsPort),
       ];
-      if (relay) args.push('-A', 'WITH_RTPENGINE', '-A', `RTPENGINE_SOCK="udp:127.0.0.1:${relay.ngPort}"`);
+      if (relay) args.push(...defines('WITH_RTPENGINE', `RTPENGINE_SOCK="udp:127.0.0.1:${relay.ngPort}"`));
       // Each WebSocket costs an edge about 130 KB of shared memory (its TCP and WebSocket buffers): 64 MB holds ~450 phones.
       const node = kamailioNode({
         kind: 'edge',

@@ -32,21 +32,24 @@ const now = () => performance.now();
 /** Every REGISTER sent and connection attempt made, by phone and server URL. */
 const wire = { registers: [], attempts: [] };
 
+/** ws's WebSocket, noting each connection attempt and REGISTER sent by fleet member `i`. */
+class CountingWebSocket extends WebSocket {
+  constructor(url, protocol, i) {
+    super(url, protocol);
+    this.member = i;
+    wire.attempts.push({ at: now(), i, url });
+  }
+  send(data, ...rest) {
+    if (typeof data === 'string' && data.startsWith('REGISTER ')) wire.registers.push({ at: now(), i: this.member, url: this.url.replace(/\/$/, '') });
+    return super.send(data, ...rest);
+  }
+}
+
 /** One fleet member: its phone, the edge it is on, what happened to it. */
 function member(i, servers) {
   const user = `u${i}`;
   const m = { i, server: null, registered: false, losses: 0, failures: [] };
-  class CountingWebSocket extends WebSocket {
-    constructor(url, protocol) {
-      super(url, protocol);
-      wire.attempts.push({ at: now(), i, url });
-    }
-    send(data, ...rest) {
-      if (typeof data === 'string' && data.startsWith('REGISTER ')) wire.registers.push({ at: now(), i, url: this.url.replace(/\/$/, '') });
-      return super.send(data, ...rest);
-    }
-  }
-  const phone = new Phone({ createWebSocket: (u, p) => new CountingWebSocket(u, p), instanceId: randomUUID(), serverChoice: Math.random() });
+  const phone = new Phone({ createWebSocket: (u, p) => new CountingWebSocket(u, p, i), instanceId: randomUUID(), serverChoice: Math.random() });
   phone.credentials = () => mintCredentials(SECRET, user, { ttlSeconds: 3600 });
   phone.configure(buildConfig({ server: servers.join(' '), uri: `sip:${user}@sip-phone.test` }));
   phone.on('connected', (e) => (m.server = e.server));

@@ -127,10 +127,9 @@ export class CallMediaPath {
       this.restartTimer = undefined;
       // Without signalling, the restarts resume once registered again (restartIceIfDown()).
       if (!this.reconnecting || !this.observer.signallingConnected()) return;
-      // Not
-      // while the connection is being checked either (the media going down made the phone check
-      // it): a re-INVITE written into a dead TCP connection stays pending in JsSIP, so no restart
-      // goes through the new connection, and TCP delivers it, stale, once the network is back.
+      // Nor while the connection is being checked (the media going down made the phone check it):
+      // a re-INVITE written into a dead TCP connection stays pending in JsSIP, so no restart goes
+      // through the new connection, and TCP delivers it, stale, once the network is back.
       if (!this.observer.signallingInDoubt()) this.restartIce();
       this.scheduleRestart(Math.min(Math.max(ms * 2, RESTART_FIRST_MS), RESTART_MAX_MS));
     }, ms);

@@ -9,12 +9,19 @@ import { CallQualityMonitor, type MicrophoneState, type QualityWarning } from '.
 import type { Call, CallObserver, CallOptions } from './call.js';
 import type { RTCSession } from '../kernel/jssip-adapter.js';
 import { keepSessionWhileRecovering } from '../kernel/jssip-recovering-session.js';
+import { iceUfrag } from '../kernel/jssip-ice-generation.js';
 
 /** The first ICE restart of a recovery waits this long for a merely disconnected path; later ones back off up to RESTART_MAX_MS. */
 const RESTART_FIRST_MS = 2000;
 const RESTART_MAX_MS = 4000;
 /** How much later the callee's first restart comes than the caller's. */
 const CALLEE_DELAY_MS = 1500;
+/** After a restart, how long ICE may say connected with no media arriving before we restart ourselves. */
+const MEDIA_CONFIRM_MS = 2000;
+/** What arrives this soon after a restart does not count (it may have come the old way). */
+const MEDIA_SETTLE_MS = 500;
+/** Restarts after which a path that connects but carries nothing in is taken as it is (a peer that sends nothing). */
+const MEDIA_CONFIRM_TRIES = 3;
 
 export class CallMediaPath {
   /** Whether the peer connection has connected at least once. */
@@ -38,6 +45,9 @@ export class CallMediaPath {
    * outage, ICE connected again and no media either way).
    */
   private restartWanted = false;
+  /** Watching for media after a restart (see confirmMedia), and how many came to nothing. */
+  private confirmTimer: ReturnType<typeof setTimeout> | undefined;
+  private silentRestarts = 0;
 
   constructor(
     private readonly call: Call,
@@ -66,17 +76,19 @@ export class CallMediaPath {
         this.connected = true;
         this.observer.updated(this.call, 'media');
       }
-      if (state === 'connected' && this.reconnecting && !this.restartWanted) this.recovered();
+      if (state === 'connected' && this.reconnecting && !this.restartWanted) this.confirmMedia();
       if (state !== 'failed' && state !== 'disconnected') return;
       if (this.recoverable()) this.recover(state);
       else if (state === 'failed') this.lost();
       else this.lossTimer = setTimeout(() => this.lost(), this.options.mediaTimeoutMs);
     };
-    // An offer of the other side's answered (its restart, during a recovery).
-    let answering = false;
+    // An offer of the other side's answered: its ICE restart (or any offer, when a recovery wants a restart).
+    // (`answering`: the other side's ICE credentials before its offer; '' before its first.)
+    let answering: string | null = null;
     const onSignalingState = () => {
-      if (answering && pc.signalingState === 'stable' && this.restartWanted) this.restarted();
-      answering = pc.signalingState === 'have-remote-offer';
+      const ufrag = iceUfrag(pc.currentRemoteDescription?.sdp) ?? '';
+      if (answering !== null && pc.signalingState === 'stable' && (this.restartWanted || (answering !== '' && ufrag !== answering))) this.restarted();
+      answering = pc.signalingState === 'have-remote-offer' ? ufrag : null;
     };
     pc.addEventListener('track', onTrack);
     pc.addEventListener('connectionstatechange', onConnectionState);
@@ -143,7 +155,48 @@ export class CallMediaPath {
   /** A restart (ours, or the other side's re-INVITE we answered) completed. */
   private restarted(): void {
     this.restartWanted = false;
-    if (this.reconnecting && this.call.peerConnection?.connectionState === 'connected') this.recovered();
+    if (this.call.peerConnection?.connectionState === 'connected') this.confirmMedia();
+  }
+
+  /**
+   * ICE says connected after a restart or during a recovery: the recovery ends once media
+   * arrives. None within MEDIA_CONFIRM_MS, and we restart ICE ourselves (a call not yet being
+   * recovered starts its recovery). (Measured: Chromium
+   * restarting ICE on a connected path to Firefox pairs its new candidates with Firefox's old one,
+   * which Firefox, once it answered, no longer reads: Firefox hears nothing until it restarts ICE
+   * itself, which works.) A peer that sends nothing is taken as it is after MEDIA_CONFIRM_TRIES.
+   */
+  private confirmMedia(): void {
+    const pc = this.call.peerConnection;
+    if (!pc || this.confirmTimer !== undefined) return;
+    const receiving = pc.getTransceivers().some((t) => t.currentDirection === 'sendrecv' || t.currentDirection === 'recvonly');
+    if (!receiving || this.silentRestarts >= MEDIA_CONFIRM_TRIES) return this.mediaFlows();
+    const started = performance.now();
+    let before: number | undefined;
+    const poll = async () => {
+      const now = await packetsReceived(pc).catch(() => undefined);
+      if (this.confirmTimer === undefined || now === undefined) return;
+      if (before !== undefined && now !== before) return this.mediaFlows();
+      before ??= now;
+      if (performance.now() - started < MEDIA_CONFIRM_MS) {
+        this.confirmTimer = setTimeout(poll, 250);
+        return;
+      }
+      this.confirmTimer = undefined;
+      this.silentRestarts++;
+      // Nothing arrives: the path is down, whatever ICE says (Firefox may still say connected).
+      if (!this.reconnecting && this.recoverable()) this.recover('failed');
+      else if (this.observer.signallingConnected() && !this.observer.signallingInDoubt()) this.restartIce();
+    };
+    // (What arrives in the first moments may still come the old way: measured, up to ~100 ms.)
+    this.confirmTimer = setTimeout(poll, MEDIA_SETTLE_MS);
+  }
+
+  private mediaFlows(): void {
+    clearTimeout(this.confirmTimer);
+    this.confirmTimer = undefined;
+    this.silentRestarts = 0;
+    if (this.reconnecting && !this.restartWanted && this.call.peerConnection?.connectionState === 'connected') this.recovered();
   }
 
   private recovered(): void {
@@ -155,7 +208,8 @@ export class CallMediaPath {
     this.reconnecting = this.restartWanted = false;
     clearTimeout(this.recoveryTimer);
     clearTimeout(this.restartTimer);
-    this.recoveryTimer = this.restartTimer = undefined;
+    clearTimeout(this.confirmTimer);
+    this.recoveryTimer = this.restartTimer = this.confirmTimer = undefined;
   }
 
   /** While recovering, what JsSIP would end the call for is mostly a failed restart: see jssip-recovering-session.ts. */
@@ -245,6 +299,15 @@ export class CallMediaPath {
     this.stopRecovery();
     this.call.abandon(this.observer.signallingConnected() ? 'media-timeout' : 'connection-lost');
   }
+}
+
+/** How many RTP packets have arrived on the connection. */
+async function packetsReceived(pc: RTCPeerConnection): Promise<number> {
+  let packets = 0;
+  (await pc.getStats()).forEach((s: { type: string; packetsReceived?: number }) => {
+    if (s.type === 'inbound-rtp') packets += s.packetsReceived ?? 0;
+  });
+  return packets;
 }
 
 /** The track on our audio sender: there and sounding, or why not. */

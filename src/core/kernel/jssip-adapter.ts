@@ -11,6 +11,7 @@ import { FailoverSocket, JSSIP_RECOVERY_MS, type FailoverSocketHooks } from '../
 import type { SipSocketOptions } from '../connection/sip-socket.js';
 import { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from '../connection/reconnect-policy.js';
 import { correctSessionRaces, type JsSIPClasses } from './jssip-session-races.js';
+import { sendNewIceGenerationsWithCandidates } from './jssip-ice-generation.js';
 
 export type { UA, RTCSession };
 export type { IncomingRTCSessionEvent, OutgoingRTCSessionEvent, RTCSessionEvent, IncomingMessageEvent, OutgoingMessageEvent } from 'jssip/lib/UA.js';
@@ -90,6 +91,8 @@ const Session = (
 // Messages that cross (a BYE and the 2xx it follows, a 2xx and our CANCEL, two forks' 2xx, a
 // REFER and the ACK of a re-INVITE): jssip-session-races.ts.
 correctSessionRaces(JsSIP as unknown as JsSIPClasses);
+// An ICE restart's answer from Firefox, sent before its candidates: jssip-ice-generation.ts.
+sendNewIceGenerationsWithCandidates(Session);
 
 /**
  * After its first successful digest, JsSIP keeps only the HA1 of that realm and deletes the

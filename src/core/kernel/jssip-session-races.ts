@@ -43,7 +43,9 @@ interface SessionInternals {
   _ackedAnswer?: InviteResponse;
   /** Ours: requests held until the session can take them (see holdUntilReady). */
   _held?: IncomingRequest[];
+  _connection?: RTCPeerConnection;
   receiveRequest(request: IncomingRequest): void;
+  _receiveReinvite(request: IncomingRequest): void;
   terminate(options?: unknown): void;
   _receiveInviteResponse(response: InviteResponse): void;
   _acceptAndTerminate(response: InviteResponse, status?: number, reason?: string): void;
@@ -76,6 +78,7 @@ export function correctSessionRaces(jssip: JsSIPClasses): void {
   takeByeWhicheverComesFirst(Session, ua);
   holdRequestsUntilAck(Session);
   ignoreLateAnswerHandling(Session);
+  refuseReinvitesCrossingOurOffer(Session);
 }
 
 const isAnswer = (response: InviteResponse) => response.status_code >= 200 && response.status_code < 300;
@@ -262,5 +265,21 @@ function ignoreLateAnswerHandling(Session: JsSIPClasses['RTCSession']): void {
   const failed = proto._failed;
   proto._failed = function (this: SessionInternals, originator, message, cause) {
     if (this._ackedAnswer === undefined || message !== this._ackedAnswer) failed.call(this, originator, message, cause);
+  };
+}
+
+/**
+ * A re-INVITE that arrives while JsSIP prepares one of ours (its offer made, the INVITE not yet
+ * sent while ICE gathers): JsSIP takes it, the browser rolls our offer back to answer it, and our
+ * INVITE then goes out with an offer the browser no longer has; its answer fails ('WebRTC Error')
+ * and the call ends (seen: two ICE restarts that crossed during an outage, Chromium and Firefox).
+ * Answer it 491, as RFC 3261 §14.2 does for an INVITE of ours already sent (JsSIP's dialog does
+ * that part): the other side tries again later.
+ */
+function refuseReinvitesCrossingOurOffer(Session: JsSIPClasses['RTCSession']): void {
+  const receiveReinvite = Session.prototype._receiveReinvite;
+  Session.prototype._receiveReinvite = function (this: SessionInternals, request) {
+    if (this._connection?.signalingState === 'have-local-offer') request.reply(491);
+    else receiveReinvite.call(this, request);
   };
 }

@@ -306,7 +306,27 @@ describe('A REFER that overtakes the ACK of our 200', () => {
         ].join('\r\n'),
       );
     const answers = (m: string) => server.responses.filter((r) => cseqMethod(r) === m).map(status);
-    return { phone, inDialog, answers, done: () => (caller.close(), phone.stop()) };
+    /** bob's re-INVITE with an offer. */
+    const reinvite = async (cseq: number) => {
+      const sdp = (await caller.createOffer()).sdp!;
+      socket.deliver(
+        [
+          `INVITE ${/<([^>]+)>/.exec(header(ok, 'Contact'))![1]} SIP/2.0`,
+          `Via: SIP/2.0/WSS fake.invalid;branch=z9hG4bKreinvite${cseq}`,
+          'Max-Forwards: 70',
+          `From: ${header(ok, 'From')}`,
+          `To: ${header(ok, 'To')}`,
+          `Call-ID: ${header(ok, 'Call-ID')}`,
+          `CSeq: ${cseq} INVITE`,
+          'Contact: <sip:bob@fake.invalid;transport=ws>',
+          'Content-Type: application/sdp',
+          `Content-Length: ${new TextEncoder().encode(sdp).length}`,
+          '',
+          sdp,
+        ].join('\r\n'),
+      );
+    };
+    return { phone, server, call, inDialog, reinvite, answers, done: () => (caller.close(), phone.stop()) };
   }
 
   it('REFER before the ACK: held (not 403 Wrong Status), taken once the ACK comes (202)', async () => {
@@ -320,6 +340,33 @@ describe('A REFER that overtakes the ACK of our 200', () => {
       expect(call.answers('REFER')).to.deep.equal([202]);
     } finally {
       call.done();
+    }
+  });
+
+  it("bob's re-INVITE while our own is being prepared (our offer made, not yet sent): answered 491, and ours goes out with the offer the browser has", async () => {
+    const answered = await answeredCall();
+    const setLocalDescription = RTCPeerConnection.prototype.setLocalDescription;
+    let crossed = false;
+    try {
+      answered.inDialog('ACK', 1);
+      await wait(10);
+      // bob's offer arrives right after the browser took ours, before JsSIP sends it (it waits for ICE).
+      RTCPeerConnection.prototype.setLocalDescription = async function (this: RTCPeerConnection, ...args: []) {
+        await setLocalDescription.apply(this, args);
+        if (this.signalingState === 'have-local-offer' && !crossed) {
+          crossed = true;
+          await answered.reinvite(2);
+        }
+      } as typeof setLocalDescription;
+      void answered.phone.hold(answered.call.id).catch(() => {});
+      await until(() => answered.answers('INVITE').includes(491));
+      expect(answered.answers('INVITE').filter((s) => s >= 200)).to.deep.equal([200, 491]);
+      const ourHold = () => answered.server.requests.some((r) => method(r) === 'INVITE' && /a=sendonly/.test(r));
+      await until(ourHold);
+      expect(answered.phone.calls.length, 'the call goes on').to.equal(1);
+    } finally {
+      RTCPeerConnection.prototype.setLocalDescription = setLocalDescription;
+      answered.done();
     }
   });
 

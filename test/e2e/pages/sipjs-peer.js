@@ -75,6 +75,10 @@ window.peer = {
   hold: () => user.hold(),
   unhold: () => user.unhold(),
   isHeld: () => user.isHeld(),
+  /** Re-INVITEs with new ICE credentials: an ICE restart, as a phone makes after a network change. */
+  restartIce: async () => {
+    await currentSession().invite({ sessionDescriptionHandlerOptions: { offerOptions: { iceRestart: true } } });
+  },
   inCall: () => !!user.session,
   /** Sends one tone by SIP INFO (application/dtmf-relay), resolving once it was answered. */
   sendDtmf: (tone) => user.sendDTMF(tone),

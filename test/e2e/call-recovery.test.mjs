@@ -34,6 +34,17 @@ async function outage(ms, { signalling = false, during } = {}) {
 }
 const udpOutage = (ms) => outage(ms);
 
+/**
+ * Every SDP the phone sent (its restarts' offers, its answers to the other side's) carries ICE
+ * candidates: Firefox says gathering is complete when it has not yet begun a restart's, and an
+ * answer sent then had none (c=0.0.0.0, port 9).
+ */
+async function assertSentSdpsHaveCandidates(phone) {
+  const sent = (await phone.prop('recentSipMessages')).filter((m) => m.direction === 'out' && /\r\n\r\nv=0/.test(m.text));
+  assert.ok(sent.length >= 2, `${phone.user} sent SDP`);
+  for (const m of sent) assert.match(m.text, /^a=candidate:/m, `${phone.user} sent SDP without candidates: ${m.text.split('\r\n')[0]}`);
+}
+
 async function inVideoCall(alice, bob) {
   await alice.call('call', 'bob', { video: true });
   await bob.waitFor('sip-incoming-call');
@@ -68,6 +79,7 @@ for (const callee of ['Chromium', 'Firefox']) {
         const expected = noticed.includes(phone) || types.length ? ['sip-call-reconnecting', 'sip-call-reconnected'] : [];
         assert.deepEqual(types, expected, `${phone.user}: ${types}`);
         await until(async () => (await phone.prop('activeCall')).reconnecting === false, { message: `${phone.user} no longer reconnecting` });
+        await assertSentSdpsHaveCandidates(phone);
       }
       await alice.call('hangup');
     } finally {
@@ -119,6 +131,7 @@ for (const callee of ['Chromium', 'Firefox']) {
         assert.deepEqual(await phone.events('sip-call-ended'), [], `${phone.user}'s call did not end`);
         assert.ok((await phone.events('sip-connection-lost')).length >= 1, `${phone.user} noticed the connection drop`);
         await until(async () => (await phone.prop('registrationState')) === 'registered', { message: `${phone.user} registered again` });
+        await assertSentSdpsHaveCandidates(phone);
       }
       await alice.call('hangup');
       await bob.waitFor('sip-call-ended', { cause: 'bye' });

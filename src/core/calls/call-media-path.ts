@@ -186,6 +186,7 @@ export class CallMediaPath {
       this.silentRestarts++;
       // Nothing arrives: the path is down, whatever ICE says (Firefox may still say connected).
       if (!this.reconnecting && this.recoverable()) this.recover('failed');
+      if (this.reconnecting) this.scheduleRestart(0);
       else if (this.observer.signallingConnected() && !this.observer.signallingInDoubt()) this.restartIce();
     };
     // (What arrives in the first moments may still come the old way: measured, up to ~100 ms.)

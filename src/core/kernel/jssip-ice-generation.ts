@@ -12,7 +12,10 @@
  *
  * Such a description waits for its candidates the way JsSIP waits for an offer's: each is
  * announced ('icecandidate' with `ready`, so the ICE gathering policy decides when to send),
- * and the end of gathering sends. Applied once, by jssip-adapter.ts.
+ * and the end of gathering sends. Chromium's answers need it too when the last generation was
+ * still gathering (our restart's offer goes once it has a host candidate): JsSIP sent them at once,
+ * with none (seen in the media outage test, Chromium answering Firefox's restart). Applied once,
+ * by jssip-adapter.ts.
  */
 
 /** The JsSIP internals this touches. */
@@ -52,12 +55,17 @@ function candidates(session: SessionInternals, pc: RTCPeerConnection, waitMs: nu
       session._iceReady = true;
       resolve(pc.localDescription!.sdp);
     };
+    // The last generation may still be gathering (Chromium, after an offer sent before its gathering
+    // ended): its candidates and its end are not this one's.
+    const ufrag = iceUfrag(pc.localDescription?.sdp);
+    const gathered = () => /^a=candidate:/m.test(pc.localDescription?.sdp ?? '');
     const onCandidate = ({ candidate }: RTCPeerConnectionIceEvent) => {
+      if (!candidate) return gathered() && ready();
+      if (candidate.usernameFragment && candidate.usernameFragment !== ufrag) return;
       clearTimeout(first);
-      if (candidate) session.emit('icecandidate', { candidate, ready });
-      else ready();
+      session.emit('icecandidate', { candidate, ready });
     };
-    const onGathering = () => pc.iceGatheringState === 'complete' && ready();
+    const onGathering = () => pc.iceGatheringState === 'complete' && gathered() && ready();
     pc.addEventListener('icecandidate', onCandidate);
     pc.addEventListener('icegatheringstatechange', onGathering);
     // A browser that gathered before we listened: nothing more will come.

@@ -55,6 +55,23 @@ describe('A new ICE generation goes out with its candidates', () => {
     expect(session._iceReady).to.equal(true);
   });
 
+  it("the last generation's candidates and end of gathering (Chromium, still gathering it) are not this one's", async () => {
+    const session = new FakeSession();
+    const pc = session._connection;
+    pc.localDescription = { sdp: description('old', [HOST]) };
+    session.next = description('new');
+    const sent = session._createLocalDescription();
+    await wait(0);
+    pc.dispatchEvent(Object.assign(new Event('icecandidate'), { candidate: { candidate: 'late tcp', usernameFragment: 'old' } }));
+    pc.dispatchEvent(Object.assign(new Event('icecandidate'), { candidate: null }));
+    pc.dispatchEvent(new Event('icegatheringstatechange'));
+    await wait(10);
+    expect(session.announced).to.deep.equal([]);
+    pc.gather('new', [HOST]);
+    expect(await sent).to.equal(description('new', [HOST]));
+    expect(session.announced).to.deep.equal([HOST]);
+  });
+
   it('the ICE gathering policy may send before gathering ends', async () => {
     const session = new FakeSession();
     session._connection.localDescription = { sdp: description('old', [HOST]) };

@@ -172,12 +172,12 @@ export class CallMediaPath {
     const receiving = pc.getTransceivers().some((t) => t.currentDirection === 'sendrecv' || t.currentDirection === 'recvonly');
     if (!receiving || this.silentRestarts >= MEDIA_CONFIRM_TRIES) return this.mediaFlows();
     const started = performance.now();
-    let before: number | undefined;
+    let before = new Map<string, number>();
     const poll = async () => {
       const now = await packetsReceived(pc).catch(() => undefined);
       if (this.confirmTimer === undefined || now === undefined) return;
-      if (before !== undefined && now !== before) return this.mediaFlows();
-      before ??= now;
+      if ([...now].some(([id, packets]) => packets > (before.get(id) ?? Infinity))) return this.mediaFlows();
+      before = now;
       if (performance.now() - started < MEDIA_CONFIRM_MS) {
         this.confirmTimer = setTimeout(poll, 250);
         return;
@@ -302,11 +302,11 @@ export class CallMediaPath {
   }
 }
 
-/** How many RTP packets have arrived on the connection. */
-async function packetsReceived(pc: RTCPeerConnection): Promise<number> {
-  let packets = 0;
-  (await pc.getStats()).forEach((s: { type: string; packetsReceived?: number }) => {
-    if (s.type === 'inbound-rtp') packets += s.packetsReceived ?? 0;
+/** How many RTP packets have arrived, by inbound stream (Firefox makes new ones after an ICE restart: their counts start again). */
+async function packetsReceived(pc: RTCPeerConnection): Promise<Map<string, number>> {
+  const packets = new Map<string, number>();
+  (await pc.getStats()).forEach((s: { type: string; id: string; packetsReceived?: number }) => {
+    if (s.type === 'inbound-rtp') packets.set(s.id, s.packetsReceived ?? 0);
   });
   return packets;
 }

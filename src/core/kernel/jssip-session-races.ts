@@ -7,6 +7,8 @@
 
 interface Dialog {
   id: { call_id: string; local_tag: string; remote_tag: string };
+  /** The CSeq JsSIP gives an ACK (or CANCEL) in this dialog: its last INVITE's, as it numbered it. */
+  _outgoing_ack_seqnum: number;
   sendRequest(method: string): void;
   receiveRequest(request: IncomingRequest): void;
   terminate(): void;
@@ -46,6 +48,7 @@ interface SessionInternals {
   _connection?: RTCPeerConnection;
   receiveRequest(request: IncomingRequest): void;
   _receiveReinvite(request: IncomingRequest): void;
+  sendRequest(method: string, options?: { eventHandlers?: { onSuccessResponse?(response: { cseq: number }): void } }): unknown;
   terminate(options?: unknown): void;
   _receiveInviteResponse(response: InviteResponse): void;
   _acceptAndTerminate(response: InviteResponse, status?: number, reason?: string): void;
@@ -79,6 +82,7 @@ export function correctSessionRaces(jssip: JsSIPClasses): void {
   holdRequestsUntilAck(Session);
   ignoreLateAnswerHandling(Session);
   refuseReinvitesCrossingOurOffer(Session);
+  ackWithTheAnswersCSeq(Session);
 }
 
 const isAnswer = (response: InviteResponse) => response.status_code >= 200 && response.status_code < 300;
@@ -281,5 +285,26 @@ function refuseReinvitesCrossingOurOffer(Session: JsSIPClasses['RTCSession']): v
   Session.prototype._receiveReinvite = function (this: SessionInternals, request) {
     if (this._connection?.signalingState === 'have-local-offer') request.reply(491);
     else receiveReinvite.call(this, request);
+  };
+}
+
+/**
+ * JsSIP sends a re-INVITE refused 491 again by itself, with the next CSeq, but acknowledges its 2xx
+ * with the first attempt's CSeq: the other side never matches that ACK, resends its 2xx for 32 s
+ * and then ends the call (seen: two ICE restarts crossing after an outage, Chromium and Firefox).
+ * An ACK carries the CSeq of the 2xx it acknowledges (RFC 3261 §13.2.2.4).
+ */
+function ackWithTheAnswersCSeq(Session: JsSIPClasses['RTCSession']): void {
+  const sendRequest = Session.prototype.sendRequest;
+  Session.prototype.sendRequest = function (this: SessionInternals, method, options) {
+    const handlers = options?.eventHandlers;
+    const answered = handlers?.onSuccessResponse;
+    if (method === 'INVITE' && handlers && answered) {
+      handlers.onSuccessResponse = (response) => {
+        if (this._dialog) this._dialog._outgoing_ack_seqnum = response.cseq;
+        answered(response);
+      };
+    }
+    return sendRequest.call(this, method, options);
   };
 }

@@ -370,6 +370,28 @@ describe('A REFER that overtakes the ACK of our 200', () => {
     }
   });
 
+  it('our re-INVITE refused 491 and sent again by JsSIP with the next CSeq: its 2xx is ACKed with that CSeq', async () => {
+    const answered = await answeredCall();
+    try {
+      answered.inDialog('ACK', 1);
+      await wait(10);
+      const replies: [number, string][] = [
+        [491, 'Request Pending'],
+        [200, 'OK'],
+      ];
+      answered.server.inviteReply = () => replies.shift() ?? null;
+      void answered.phone.hold(answered.call.id).catch(() => {});
+      const ours = () => answered.server.requests.filter((r) => /^(INVITE|ACK) /.test(r)).map((r) => `${method(r)} ${header(r, 'CSeq').split(' ')[0]}`);
+      // (JsSIP waits up to 2 s before it tries again.)
+      await until(() => ours().length === 4, 4000);
+      const [invite, ack491, again, ack200] = ours();
+      expect(Number(again.split(' ')[1])).to.equal(Number(invite.split(' ')[1]) + 1);
+      expect([ack491, ack200]).to.deep.equal([`ACK ${invite.split(' ')[1]}`, `ACK ${again.split(' ')[1]}`]);
+    } finally {
+      answered.done();
+    }
+  });
+
   it('ACK before the REFER: taken at once (202)', async () => {
     const call = await answeredCall();
     try {

@@ -1,8 +1,9 @@
 /**
  * A call's media path: the remote stream, whether ICE and DTLS have connected, a path that never
  * connects (the call then ends), a path that goes down while the call is up (recovered: ICE
- * restarts with backoff until it connects again or `recoveryTimeoutMs` passes), an ICE restart
- * after a network change, and the stats and quality warnings read while the call is active.
+ * restarts with backoff until media arrives again or `recoveryTimeoutMs` passes), media checked
+ * for after every ICE restart, an ICE restart after a network change, and the stats and quality
+ * warnings read while the call is active.
  */
 import { readCallStats, type StatsSample } from './call-stats.js';
 import { CallQualityMonitor, type MicrophoneState, type QualityWarning } from './call-quality-monitor.js';
@@ -161,10 +162,10 @@ export class CallMediaPath {
   /**
    * ICE says connected after a restart or during a recovery: the recovery ends once media
    * arrives. None within MEDIA_CONFIRM_MS, and we restart ICE ourselves (a call not yet being
-   * recovered starts its recovery). (Measured: Chromium
-   * restarting ICE on a connected path to Firefox pairs its new candidates with Firefox's old one,
-   * which Firefox, once it answered, no longer reads: Firefox hears nothing until it restarts ICE
-   * itself, which works.) A peer that sends nothing is taken as it is after MEDIA_CONFIRM_TRIES.
+   * recovered starts its recovery). Measured: Chromium restarting ICE on a connected path to
+   * Firefox pairs its new candidates with Firefox's old one, which Firefox, once it answered, no
+   * longer reads; Firefox hears nothing until it restarts ICE itself, which works. A peer that
+   * sends nothing is taken as it is after MEDIA_CONFIRM_TRIES.
    */
   private confirmMedia(): void {
     const pc = this.call.peerConnection;

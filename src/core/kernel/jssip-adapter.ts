@@ -91,7 +91,7 @@ const Session = (
 // Messages that cross (a BYE and the 2xx it follows, a 2xx and our CANCEL, two forks' 2xx, a
 // REFER and the ACK of a re-INVITE): jssip-session-races.ts.
 correctSessionRaces(JsSIP as unknown as JsSIPClasses);
-// An ICE restart's answer from Firefox, sent before its candidates: jssip-ice-generation.ts.
+// An ICE restart's answer, sent before its candidates (Firefox, Chromium): jssip-ice-generation.ts.
 sendNewIceGenerationsWithCandidates(Session);
 
 /**

@@ -2,20 +2,18 @@
  * A description that starts a new ICE generation (an ICE restart: ours, or the other side's that
  * we answer) goes out with that generation's candidates.
  *
- * JsSIP 3.13 sends a description at once when the browser says gathering is 'complete'. Firefox
- * resolves setLocalDescription of an answer to an ICE restart before it starts gathering the new
- * generation: its iceGatheringState still says 'complete' (the old generation's) and the answer
- * JsSIP sends has no candidate at all. Chromium, given that answer, pairs its new credentials
- * with Firefox's old candidate, which Firefox no longer reads: Chromium's media stops reaching
- * Firefox for good (measured: Chromium restarting ICE on a connected call with Firefox, 3 times
- * of 3; after an outage, whenever ICE had come back by itself before the restart).
+ * JsSIP 3.13 sends a description at once when the browser says gathering is 'complete', or says
+ * 'gathering' after an earlier round was sent early (its `_iceReady`). Either way an answer to an
+ * ICE restart went with no candidate at all (`c=IN IP4 0.0.0.0`, port 9), leaving the other side
+ * only the peer-reflexive addresses its checks happen to reveal:
+ * - Firefox resolves setLocalDescription of such an answer before it starts gathering the new
+ *   generation: its iceGatheringState still says 'complete' (the old generation's);
+ * - Chromium, when the last generation was still gathering (our restart's offer goes once it has
+ *   a host candidate): seen in the media outage test, Chromium answering Firefox's restart.
  *
  * Such a description waits for its candidates the way JsSIP waits for an offer's: each is
- * announced ('icecandidate' with `ready`, so the ICE gathering policy decides when to send),
- * and the end of gathering sends. Chromium's answers need it too when the last generation was
- * still gathering (our restart's offer goes once it has a host candidate): JsSIP sent them at once,
- * with none (seen in the media outage test, Chromium answering Firefox's restart). Applied once,
- * by jssip-adapter.ts.
+ * announced ('icecandidate' with `ready`, so the ICE gathering policy decides when to send), and
+ * the end of gathering sends. Applied once, by jssip-adapter.ts.
  */
 
 /** The JsSIP internals this touches. */
@@ -39,13 +37,14 @@ export function sendNewIceGenerationsWithCandidates(Session: { prototype: unknow
     const pc = this._connection;
     const previous = iceUfrag(pc?.localDescription?.sdp);
     const sdp = await create.call(this, type, constraints);
-    if (!pc || !previous || iceUfrag(sdp) === previous || /^a=candidate:/m.test(sdp)) return sdp;
-    return candidates(this, pc, waitMs);
+    const ufrag = iceUfrag(sdp);
+    if (!pc || !previous || ufrag === previous || /^a=candidate:/m.test(sdp)) return sdp;
+    return candidates(this, pc, ufrag, waitMs);
   };
 }
 
 /** The local description once its candidates are in (as the ICE policy or the end of gathering says). */
-function candidates(session: SessionInternals, pc: RTCPeerConnection, waitMs: number): Promise<string> {
+function candidates(session: SessionInternals, pc: RTCPeerConnection, ufrag: string | undefined, waitMs: number): Promise<string> {
   return new Promise((resolve) => {
     const ready = () => {
       pc.removeEventListener('icecandidate', onCandidate);
@@ -57,7 +56,6 @@ function candidates(session: SessionInternals, pc: RTCPeerConnection, waitMs: nu
     };
     // The last generation may still be gathering (Chromium, after an offer sent before its gathering
     // ended): its candidates and its end are not this one's.
-    const ufrag = iceUfrag(pc.localDescription?.sdp);
     const gathered = () => /^a=candidate:/m.test(pc.localDescription?.sdp ?? '');
     const onCandidate = ({ candidate }: RTCPeerConnectionIceEvent) => {
       if (!candidate) return gathered() && ready();

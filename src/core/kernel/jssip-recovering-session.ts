@@ -36,7 +36,7 @@ const HANDLERS = ['onSuccessResponse', 'onErrorResponse', 'onTransportError', 'o
 type Handlers = Partial<Record<(typeof HANDLERS)[number], Handler>>;
 
 interface Internals {
-  _dialog?: { uac_pending_reply: boolean; _outgoing_ack_seqnum: number; sendRequest(method: string): void };
+  _dialog?: { uac_pending_reply: boolean; sendRequest(method: string): void };
   onTransportError(): void;
   onRequestTimeout(): void;
   sendRequest(method: string, options?: { eventHandlers?: Handlers }): unknown;
@@ -81,9 +81,8 @@ function guardRestart(session: Internals, handlers: Handlers, recovery: Recovery
     handlers[name] = (response) => {
       clearTimeout(timer);
       if (!givenUp) return handler?.(response);
-      // A late 2xx: acknowledged if no other INVITE went out since (its CSeq is the ACK's).
-      const dialog = session._dialog;
-      if (name === 'onSuccessResponse' && dialog && response?.cseq === dialog._outgoing_ack_seqnum) dialog.sendRequest('ACK');
+      // A late 2xx: acknowledged (with its own CSeq: jssip-session-races.ts sets it before us).
+      if (name === 'onSuccessResponse') session._dialog?.sendRequest('ACK');
     };
   }
 }

@@ -198,7 +198,8 @@ test("codecs: the callee's and the caller's preferences decide the codec getStat
     await alice.call('call', 'bob');
     await bob.waitFor('sip-incoming-call');
     await bob.call('answer');
-    await mediaFlows(bob, { video: false });
+    // Each phone's inbound stats (and their codec) exist once its own media flows.
+    await Promise.all([mediaFlows(bob, { video: false }), mediaFlows(alice, { video: false })]);
     assert.equal(await audioCodec(bob), 'audio/PCMA');
     assert.equal(await audioCodec(alice), 'audio/PCMA');
     await alice.call('hangup');

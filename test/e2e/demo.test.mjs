@@ -93,7 +93,7 @@ test('the React example linked from the demo registers as carol', async () => {
 test("bob calls dave, the demo's plain SIP phone, and hears the tone dave plays", async () => {
   const { page, context, problems } = await openDemo();
   try {
-    assert.equal(await page.locator('#plain-phone').isVisible(), true);
+    assert.equal(await page.locator('#plain-phone').isVisible(), true, `dave is on the page (the demo printed:\n${demo.output})`);
     assert.match(await page.locator('#plain-phone').textContent(), /dave is a plain SIP phone/);
     const bob = page.locator('#bob');
     await bob.evaluate((phone) => phone.call('dave'));

@@ -392,6 +392,39 @@ describe('A REFER that overtakes the ACK of our 200', () => {
     }
   });
 
+  it("a re-INVITE refused 491: JsSIP's retry takes the CSeq current when it goes (after a request sent meanwhile), and a retry its sender gave up is not sent", async () => {
+    const answered = await answeredCall();
+    try {
+      answered.inDialog('ACK', 1);
+      await wait(10);
+      const replies: [number, string][] = [
+        [491, 'Request Pending'],
+        [200, 'OK'],
+        [491, 'Request Pending'],
+      ];
+      answered.server.inviteReply = () => replies.shift() ?? null;
+      type Session = { sendRequest(method: string, options: { eventHandlers: Record<string, () => unknown> }): void };
+      const { session } = (answered.phone as unknown as { calling: { get(id: string): { session: Session } } }).calling.get(answered.call.id);
+      const ours = () => answered.server.requests.filter((r) => /^(INVITE|INFO) /.test(r)).map((r) => `${method(r)} ${header(r, 'CSeq').split(' ')[0]}`);
+      // The retry's sender sends an INFO just before it: the INFO takes the next CSeq, the retry the one after.
+      session.sendRequest('INVITE', {
+        eventHandlers: { onReattempt: () => (session.sendRequest('INFO', { eventHandlers: {} }), true) },
+      });
+      // (JsSIP waits up to 2 s before it tries again.)
+      await until(() => ours().length === 3, 4000);
+      const first = Number(ours()[0].split(' ')[1]);
+      expect(ours()).to.deep.equal([`INVITE ${first}`, `INFO ${first + 1}`, `INVITE ${first + 2}`]);
+      await wait(50);
+      // Refused again, and given up by its sender meanwhile: never sent again.
+      session.sendRequest('INVITE', { eventHandlers: { onReattempt: () => false } });
+      await wait(2200);
+      expect(ours().filter((r) => r.startsWith('INVITE'))).to.have.length(3);
+      expect(answered.phone.calls.length, 'the call goes on').to.equal(1);
+    } finally {
+      answered.done();
+    }
+  });
+
   it('ACK before the REFER: taken at once (202)', async () => {
     const call = await answeredCall();
     try {

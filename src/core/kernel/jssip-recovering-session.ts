@@ -13,7 +13,7 @@
  * - A restart unanswered for RESTART_ANSWER_MS is given up: a proxy wrote it into the other side's
  *   old connection, dead but not yet known so. Until Timer B (32 s) JsSIP would refuse the other
  *   side's own restart (491) and start none of its own. Its late outcome is ignored (a late 2xx
- *   only acknowledged), and a 491 JsSIP would send again after its random wait is not sent.
+ *   only acknowledged; a 491 JsSIP would send again is not: jssip-session-races.ts).
  */
 import type { RTCSession } from './jssip-adapter.js';
 
@@ -76,8 +76,6 @@ function guardRestart(session: Internals, handlers: Handlers, recovery: Recovery
     session._dialog.uac_pending_reply = false;
     recovery.rollBack();
   }, recovery.answerMs ?? RESTART_ANSWER_MS);
-  // A 491 JsSIP would send again after its random wait (jssip+3.13.8.patch) stays unsent once given up.
-  (handlers as Handlers & { onReattempt?: () => boolean }).onReattempt = () => !givenUp;
   for (const name of HANDLERS) {
     const handler = handlers[name];
     handlers[name] = (response) => {

@@ -48,7 +48,7 @@ interface SessionInternals {
   _connection?: RTCPeerConnection;
   receiveRequest(request: IncomingRequest): void;
   _receiveReinvite(request: IncomingRequest): void;
-  sendRequest(method: string, options?: { eventHandlers?: { onSuccessResponse?(response: { cseq: number }): void } }): unknown;
+  sendRequest(method: string, options?: { body?: string; eventHandlers?: ReinviteHandlers }): unknown;
   terminate(options?: unknown): void;
   _receiveInviteResponse(response: InviteResponse): void;
   _acceptAndTerminate(response: InviteResponse, status?: number, reason?: string): void;
@@ -57,6 +57,12 @@ interface SessionInternals {
   _failed(originator: string, message: unknown, cause: string): void;
   _handleSessionTimersInIncomingResponse(response: unknown): void;
   _close(): void;
+}
+
+/** A re-INVITE's handlers (onReattempt: jssip+3.13.8.patch, whether to send it again after a 491). */
+interface ReinviteHandlers {
+  onSuccessResponse?(response: { cseq: number }): void;
+  onReattempt?(): boolean;
 }
 
 interface UAInternals {
@@ -83,6 +89,7 @@ export function correctSessionRaces(jssip: JsSIPClasses): void {
   ignoreLateAnswerHandling(Session);
   refuseReinvitesCrossingOurOffer(Session);
   ackWithTheAnswersCSeq(Session);
+  retryOnlyAnOfferStillPending(Session);
 }
 
 const isAnswer = (response: InviteResponse) => response.status_code >= 200 && response.status_code < 300;
@@ -308,3 +315,25 @@ function ackWithTheAnswersCSeq(Session: JsSIPClasses['RTCSession']): void {
     return sendRequest.call(this, method, options);
   };
 }
+
+/**
+ * JsSIP sends a re-INVITE refused 491 again after a random wait of up to 4 s (jssip+3.13.8.patch),
+ * with the offer it carried. By then the browser may no longer have that offer: rolled back (a
+ * recovery's restart given up, or a path that came back by itself) or replaced by a newer one.
+ * Its answer then fails ('WebRTC Error') and the call ends (seen: ICE restarts from both sides
+ * crossing in a media outage, Chromium and Firefox). Send it again only while its offer (by the
+ * SDP's o= line: session id and version) is the one the browser has pending.
+ */
+function retryOnlyAnOfferStillPending(Session: JsSIPClasses['RTCSession']): void {
+  const sendRequest = Session.prototype.sendRequest;
+  Session.prototype.sendRequest = function (this: SessionInternals, method, options) {
+    const handlers = options?.eventHandlers;
+    const offer = origin(options?.body);
+    if (method === 'INVITE' && handlers && offer) {
+      handlers.onReattempt = () => this._connection?.signalingState === 'have-local-offer' && origin(this._connection.localDescription?.sdp) === offer;
+    }
+    return sendRequest.call(this, method, options);
+  };
+}
+
+const origin = (sdp?: string) => /^o=.*$/m.exec(sdp ?? '')?.[0];

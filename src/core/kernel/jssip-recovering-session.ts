@@ -25,8 +25,8 @@ export interface Recovery {
   recovering(): boolean;
   /** Whether a media path going down now would be recovered (rather than end the call). */
   recoverable(): boolean;
-  /** Rolls back a local offer still waiting for its answer. */
-  rollBack(): void;
+  /** Rolls back a local offer still waiting for its answer (only `offer`, an SDP, if given). */
+  rollBack(offer?: string): void;
   /** How long a restart waits for its final response (default RESTART_ANSWER_MS). */
   answerMs?: number;
 }
@@ -39,7 +39,7 @@ interface Internals {
   _dialog?: { uac_pending_reply: boolean; sendRequest(method: string): void };
   onTransportError(): void;
   onRequestTimeout(): void;
-  sendRequest(method: string, options?: { eventHandlers?: Handlers }): unknown;
+  sendRequest(method: string, options?: { body?: string; eventHandlers?: Handlers }): unknown;
   terminate(options?: { cause?: string }): void;
   isEnded(): boolean;
 }
@@ -60,13 +60,13 @@ export function keepSessionWhileRecovering(session: RTCSession, recovery: Recove
   const sendRequest = internals.sendRequest;
   internals.sendRequest = (method, options) => {
     const handlers = options?.eventHandlers;
-    if (method === 'INVITE' && handlers && recovery.recovering()) guardRestart(internals, handlers, recovery);
+    if (method === 'INVITE' && handlers && recovery.recovering()) guardRestart(internals, handlers, recovery, options.body);
     return sendRequest.call(session, method, options);
   };
 }
 
 /** A restart's handlers: a 408 as any other error; no answer in RESTART_ANSWER_MS, given up. */
-function guardRestart(session: Internals, handlers: Handlers, recovery: Recovery): void {
+function guardRestart(session: Internals, handlers: Handlers, recovery: Recovery, offer?: string): void {
   const { onDialogError, onErrorResponse } = handlers;
   if (onDialogError && onErrorResponse) handlers.onDialogError = (response) => (response?.status_code === 408 ? onErrorResponse : onDialogError)(response);
   let givenUp = false;
@@ -74,7 +74,8 @@ function guardRestart(session: Internals, handlers: Handlers, recovery: Recovery
     if (session.isEnded() || !session._dialog) return;
     givenUp = true;
     session._dialog.uac_pending_reply = false;
-    recovery.rollBack();
+    // (A newer offer made meanwhile, after a 491 to this one, is not this restart's to undo.)
+    recovery.rollBack(offer);
   }, recovery.answerMs ?? RESTART_ANSWER_MS);
   for (const name of HANDLERS) {
     const handler = handlers[name];

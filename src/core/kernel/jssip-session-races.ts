@@ -328,12 +328,13 @@ function retryOnlyAnOfferStillPending(Session: JsSIPClasses['RTCSession']): void
   const sendRequest = Session.prototype.sendRequest;
   Session.prototype.sendRequest = function (this: SessionInternals, method, options) {
     const handlers = options?.eventHandlers;
-    const offer = origin(options?.body);
+    const offer = sdpOrigin(options?.body);
     if (method === 'INVITE' && handlers && offer) {
-      handlers.onReattempt = () => this._connection?.signalingState === 'have-local-offer' && origin(this._connection.localDescription?.sdp) === offer;
+      handlers.onReattempt = () => this._connection?.signalingState === 'have-local-offer' && sdpOrigin(this._connection.localDescription?.sdp) === offer;
     }
     return sendRequest.call(this, method, options);
   };
 }
 
-const origin = (sdp?: string) => /^o=.*$/m.exec(sdp ?? '')?.[0];
+/** An SDP's o= line: its session id and version tell one description from another. */
+export const sdpOrigin = (sdp?: string) => /^o=.*$/m.exec(sdp ?? '')?.[0];

@@ -20,17 +20,18 @@ function fakeSession() {
     isEnded() {
       return this.ended;
     },
-    sendRequest(method: string, options?: { eventHandlers?: Handlers }) {
+    sendRequest(method: string, options?: { body?: string; eventHandlers?: Handlers }) {
       sent.push({ method, handlers: options?.eventHandlers });
       if (method === 'INVITE') this._dialog.uac_pending_reply = true;
       this._dialog._outgoing_ack_seqnum += method === 'INVITE' ? 1 : 0;
     },
   };
   /** A re-INVITE the way JsSIP's _sendReinvite sends it: its handlers say what happened. */
-  const reinvite = () => {
+  const reinvite = (body?: string) => {
     const outcome: string[] = [];
     const on = (name: string) => (r?: { status_code: number }) => outcome.push(`${name}${r ? ` ${r.status_code}` : ''}`);
     session.sendRequest('INVITE', {
+      body,
       eventHandlers: Object.fromEntries(
         ['onSuccessResponse', 'onErrorResponse', 'onTransportError', 'onRequestTimeout', 'onDialogError'].map((n) => [n, on(n)]),
       ),
@@ -42,11 +43,14 @@ function fakeSession() {
 
 function guarded({ recovering = true, recoverable = recovering } = {}) {
   const fake = fakeSession();
-  const state = { recovering, recoverable, rollbacks: 0 };
+  const state = { recovering, recoverable, rollbacks: 0, offers: [] as (string | undefined)[] };
   keepSessionWhileRecovering(fake.session as unknown as RTCSession, {
     recovering: () => state.recovering,
     recoverable: () => state.recoverable,
-    rollBack: () => state.rollbacks++,
+    rollBack: (offer?: string) => {
+      state.rollbacks++;
+      state.offers.push(offer);
+    },
     answerMs: 50,
   });
   return { ...fake, state };
@@ -90,12 +94,12 @@ describe('a session whose media path is recovered', () => {
     expect([first.outcome, second.outcome]).to.deep.equal([['onErrorResponse 408'], ['onDialogError 481']]);
   });
 
-  it('a restart unanswered in time is given up: the dialog is free for the next, its offer rolled back, its late 2xx only acknowledged', async () => {
+  it('a restart unanswered in time is given up: the dialog is free for the next, its own offer rolled back, its late 2xx only acknowledged', async () => {
     const { session, seen, state, reinvite } = guarded();
-    const restart = reinvite();
+    const restart = reinvite('v=0\r\no=- 42 3 IN IP4 127.0.0.1\r\n');
     await wait(80);
     expect(session._dialog.uac_pending_reply).to.equal(false);
-    expect(state.rollbacks).to.equal(1);
+    expect(state.offers).to.deep.equal(['v=0\r\no=- 42 3 IN IP4 127.0.0.1\r\n']);
     restart.handlers.onSuccessResponse({ status_code: 200, cseq: 1 });
     restart.handlers.onRequestTimeout();
     expect(restart.outcome).to.deep.equal([]);

@@ -330,7 +330,7 @@ function retryOnlyAnOfferStillPending(Session: JsSIPClasses['RTCSession']): void
     const handlers = options?.eventHandlers;
     const offer = sdpOrigin(options?.body);
     if (method === 'INVITE' && handlers && offer) {
-      handlers.onReattempt = () => this._connection?.signalingState === 'have-local-offer' && sdpOrigin(this._connection.localDescription?.sdp) === offer;
+      handlers.onReattempt ??= () => this._connection?.signalingState === 'have-local-offer' && sdpOrigin(this._connection.localDescription?.sdp) === offer;
     }
     return sendRequest.call(this, method, options);
   };

@@ -409,9 +409,11 @@ describe('A REFER that overtakes the ACK of our 200', () => {
       answered.server.inviteReply = () => replies.shift() ?? null;
       const session = sessionOf(answered);
       const ours = () => answered.server.requests.filter((r) => /^(INVITE|INFO) /.test(r)).map((r) => `${method(r)} ${header(r, 'CSeq').split(' ')[0]}`);
-      // The retry's sender sends an INFO just before it: the INFO takes the next CSeq, the retry the one after.
+      // Asked at the 491 and again just before the retry, when the sender sends an INFO: the INFO
+      // takes the next CSeq, the retry the one after.
+      let asked = 0;
       session.sendRequest('INVITE', {
-        eventHandlers: { onReattempt: () => (session.sendRequest('INFO', { eventHandlers: {} }), true) },
+        eventHandlers: { onReattempt: () => (++asked === 2 && session.sendRequest('INFO', { eventHandlers: {} }), true) },
       });
       // (JsSIP waits up to 2 s before it tries again.)
       await until(() => ours().length === 3, 4000);

@@ -14,8 +14,6 @@
  *   old connection, dead but not yet known so. Until Timer B (32 s) JsSIP would refuse the other
  *   side's own restart (491) and start none of its own. Its late outcome is ignored (a late 2xx
  *   only acknowledged).
- * - A restart refused 491 (it crossed the other side's) fails at once, instead of JsSIP sending it
- *   again up to 4 s later, alongside the recovery's next one.
  */
 import type { RTCSession } from './jssip-adapter.js';
 
@@ -71,10 +69,6 @@ export function keepSessionWhileRecovering(session: RTCSession, recovery: Recove
 function guardRestart(session: Internals, handlers: Handlers, recovery: Recovery, offer?: string): void {
   const { onDialogError, onErrorResponse } = handlers;
   if (onDialogError && onErrorResponse) handlers.onDialogError = (response) => (response?.status_code === 408 ? onErrorResponse : onDialogError)(response);
-  // A 491 fails it at once (rolled back; the recovery sends a new one on its own schedule): JsSIP's
-  // retry, up to 4 s later, would run alongside the recovery's next restart (seen: the two offers
-  // crossed, and an answer came for the one rolled back; the call ended webrtc-error).
-  (handlers as Handlers & { onReattempt?: () => boolean }).onReattempt = () => false;
   let givenUp = false;
   const timer = setTimeout(() => {
     if (session.isEnded() || !session._dialog) return;

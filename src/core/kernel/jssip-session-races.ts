@@ -46,6 +46,8 @@ interface SessionInternals {
   /** Ours: requests held until the session can take them (see holdUntilReady). */
   _held?: IncomingRequest[];
   _connection?: RTCPeerConnection;
+  /** False while JsSIP makes an offer or answer (until it is sent, after ICE gathering). */
+  _rtcReady: boolean;
   receiveRequest(request: IncomingRequest): void;
   _receiveReinvite(request: IncomingRequest): void;
   sendRequest(method: string, options?: { body?: string; eventHandlers?: ReinviteHandlers }): unknown;
@@ -322,7 +324,8 @@ function ackWithTheAnswersCSeq(Session: JsSIPClasses['RTCSession']): void {
  * recovery's restart given up, or a path that came back by itself) or replaced by a newer one.
  * Its answer then fails ('WebRTC Error') and the call ends (seen: ICE restarts from both sides
  * crossing in a media outage, Chromium and Firefox). Send it again only while its offer (by the
- * SDP's o= line: session id and version) is the one the browser has pending.
+ * SDP's o= line: session id and version) is the one the browser has pending, and JsSIP is not
+ * making another.
  */
 function retryOnlyAnOfferStillPending(Session: JsSIPClasses['RTCSession']): void {
   const sendRequest = Session.prototype.sendRequest;
@@ -330,7 +333,8 @@ function retryOnlyAnOfferStillPending(Session: JsSIPClasses['RTCSession']): void
     const handlers = options?.eventHandlers;
     const offer = sdpOrigin(options?.body);
     if (method === 'INVITE' && handlers && offer) {
-      handlers.onReattempt ??= () => this._connection?.signalingState === 'have-local-offer' && sdpOrigin(this._connection.localDescription?.sdp) === offer;
+      handlers.onReattempt = () =>
+        this._rtcReady && this._connection?.signalingState === 'have-local-offer' && sdpOrigin(this._connection.localDescription?.sdp) === offer;
     }
     return sendRequest.call(this, method, options);
   };

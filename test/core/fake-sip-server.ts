@@ -302,7 +302,7 @@ function header(message: string, name: string): string {
   return line ? line.slice(name.length + 1).trim() : '';
 }
 
-function response(request: string, status: number, reason: string, extra: string[] = []): string {
+export function response(request: string, status: number, reason: string, extra: string[] = []): string {
   const copied = ['Via', 'From', 'Call-ID', 'CSeq'].map((name) => `${name}: ${header(request, name)}`);
   const to = header(request, 'To');
   const lines = [`SIP/2.0 ${status} ${reason}`, ...copied, `To: ${to}${/;tag=/.test(to) ? '' : ';tag=fake'}`, ...extra, 'Content-Length: 0', '', ''];

@@ -14,6 +14,8 @@
  *   old connection, dead but not yet known so. Until Timer B (32 s) JsSIP would refuse the other
  *   side's own restart (491) and start none of its own. Its late outcome is ignored (a late 2xx
  *   only acknowledged).
+ * - Restarts that crossed (each refused 491 by the other side): the first to arrive while the
+ *   other side's waits to be sent again is taken.
  */
 import type { RTCSession } from './jssip-adapter.js';
 
@@ -37,6 +39,10 @@ type Handlers = Partial<Record<(typeof HANDLERS)[number], Handler>>;
 
 interface Internals {
   _dialog?: { uac_pending_reply: boolean; sendRequest(method: string): void };
+  _connection?: RTCPeerConnection;
+  /** False while JsSIP makes an offer or answer (until it is sent). */
+  _rtcReady: boolean;
+  _receiveReinvite(request: unknown): void;
   onTransportError(): void;
   onRequestTimeout(): void;
   sendRequest(method: string, options?: { body?: string; eventHandlers?: Handlers }): unknown;
@@ -56,6 +62,19 @@ export function keepSessionWhileRecovering(session: RTCSession, recovery: Recove
     if (cause === 'RTP Timeout' && recovery.recoverable()) return;
     if (cause === 'WebRTC Error' && recovery.recovering()) return recovery.rollBack();
     terminate.call(session, options);
+  };
+  // Restarts from both sides that crossed were both refused 491, and each side's offer stays
+  // pending while JsSIP waits to send it again: every later restart crossed too (seen: both sides
+  // restarting in step every 4 s until the recovery timeout). While ours waits, take theirs, as
+  // RFC 3261 §14.1 intends (we are not pending then): roll ours back first (JsSIP then does not
+  // send it again: jssip-session-races.ts).
+  const receiveReinvite = internals._receiveReinvite;
+  internals._receiveReinvite = (request) => {
+    const pc = internals._connection;
+    const oursWaits = pc?.signalingState === 'have-local-offer' && internals._rtcReady && !internals._dialog?.uac_pending_reply;
+    if (!recovery.recovering() || !oursWaits) return receiveReinvite.call(session, request);
+    const take = () => receiveReinvite.call(session, request);
+    pc.setLocalDescription({ type: 'rollback' }).then(take, take);
   };
   const sendRequest = internals.sendRequest;
   internals.sendRequest = (method, options) => {

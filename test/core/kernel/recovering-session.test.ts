@@ -14,6 +14,9 @@ function fakeSession() {
   const session = {
     _dialog: { uac_pending_reply: false, _outgoing_ack_seqnum: 0, sendRequest: (m: string) => seen.push(`dialog ${m}`) },
     ended: false,
+    _connection: undefined as { signalingState: string; setLocalDescription(d: { type: string }): Promise<void> } | undefined,
+    _rtcReady: true,
+    _receiveReinvite: (request: string) => seen.push(`took ${request} in ${session._connection?.signalingState}`),
     onTransportError: () => seen.push('ended: transport error'),
     onRequestTimeout: () => seen.push('ended: request timeout'),
     terminate: (options?: { cause?: string }) => seen.push(`ended: ${options?.cause}`),
@@ -104,6 +107,28 @@ describe('a session whose media path is recovered', () => {
     restart.handlers.onRequestTimeout();
     expect(restart.outcome).to.deep.equal([]);
     expect(seen).to.deep.equal(['dialog ACK']);
+  });
+
+  it("the other side's restart while ours, refused 491, waits to be sent again: ours rolled back, theirs taken; refused while ours is on its way", async () => {
+    const { session, seen, state } = guarded();
+    const pc = {
+      signalingState: 'have-local-offer',
+      setLocalDescription: async ({ type }: { type: string }) => {
+        seen.push(type);
+        pc.signalingState = 'stable';
+      },
+    };
+    session._connection = pc;
+    session._dialog.uac_pending_reply = true; // ours on its way: JsSIP's own 491 (here: passed on as is)
+    session._receiveReinvite('theirs');
+    session._dialog.uac_pending_reply = false; // refused 491, waiting to be sent again
+    session._receiveReinvite('theirs again');
+    await wait(10);
+    expect(seen).to.deep.equal(['took theirs in have-local-offer', 'rollback', 'took theirs again in stable']);
+    state.recovering = false;
+    pc.signalingState = 'have-local-offer';
+    session._receiveReinvite('outside a recovery');
+    expect(seen.at(-1)).to.equal('took outside a recovery in have-local-offer');
   });
 
   it('a restart answered in time is left alone', async () => {

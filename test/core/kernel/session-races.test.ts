@@ -5,7 +5,7 @@
 import { expect } from '@esm-bundle/chai';
 import { buildConfig } from '../../../src/core/kernel/config.js';
 import { Phone, type PhoneEvents } from '../../../src/core/phone.js';
-import { FakeSipServer, until } from '../fake-sip-server.js';
+import { FakeSipServer, response, until } from '../fake-sip-server.js';
 import { wait } from '../phone-fixture.js';
 
 const microphone = () => new MediaStream([new AudioContext().createMediaStreamDestination().stream.getAudioTracks()[0]]);
@@ -429,13 +429,14 @@ describe('A REFER that overtakes the ACK of our 200', () => {
     try {
       answered.inDialog('ACK', 1);
       await wait(10);
-      answered.server.inviteReply = () => [491, 'Request Pending'];
+      let ours = '';
+      answered.server.inviteReply = (invite) => ((ours = invite), null);
       void answered.phone.hold(answered.call.id).catch(() => {});
-      // Refused: JsSIP's transaction ACKs the 491 and JsSIP waits to send it again.
-      await until(() => answered.server.requests.some((r) => method(r) === 'ACK'));
+      await until(() => ours !== '');
+      // The offer is rolled back, then the 491 comes (JsSIP may send it again at once: 0-2 s).
       const pc = sessionOf(answered).connection;
-      await until(() => pc.signalingState === 'have-local-offer');
       await pc.setLocalDescription({ type: 'rollback' });
+      answered.server.openSockets.at(-1)!.deliver(response(ours, 491, 'Request Pending'));
       // (JsSIP waits up to 2 s before it tries again.)
       await wait(2200);
       expect(answered.server.requests.filter((r) => method(r) === 'INVITE')).to.have.length(1);

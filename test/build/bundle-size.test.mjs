@@ -21,8 +21,9 @@ const FIRST_LOAD_BUDGET_GZIP = 35 * 1024;
 // adds the SIP ladder <sip-trace-view> (a chunk loaded with `trace`, 2.3 KB): 2.25 KiB more.
 // Issues #20 (recovery over a new connection, a reload takes the call back), #21 (servers spread
 // per tab), #22 (the trace's core, user names from `credentials`) and #23 (the corrections of
-// messages that cross) add about 3 KB to the phone's chunk: 3 KiB more.
-const TOTAL_BUDGET_GZIP = 131 * 1024 + 2304;
+// messages that cross) add about 3 KB to the phone's chunk: 3 KiB more. #20's corrections of ICE
+// restarts that cross (JsSIP's 491 retry, glare while a call recovers) add 0.2 KB: 0.5 KiB more.
+const TOTAL_BUDGET_GZIP = 131.5 * 1024 + 2304;
 
 test(`dist/sip-phone.js, what a page loads first, stays within ${FIRST_LOAD_BUDGET_GZIP} bytes gzip`, () => {
   console.log(`first load: ${entry.length} bytes raw, ${gzip(entry)} bytes gzip`);

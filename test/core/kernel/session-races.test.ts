@@ -273,6 +273,18 @@ describe('A 200 that crosses our CANCEL, and two forks that both answer, in ever
 
 describe('A REFER that overtakes the ACK of our 200', () => {
   /** A call from bob (a browser's offer) that the phone answers; the ACK is the test's to send. */
+  /** The call confirmed; our next re-INVITE refused 491, the one after taken: what we send (matching `sent`), as "METHOD CSeq". */
+  async function refusedOnce(answered: Awaited<ReturnType<typeof answeredCall>>, sent: RegExp) {
+    answered.inDialog('ACK', 1);
+    await wait(10);
+    const replies: [number, string][] = [
+      [491, 'Request Pending'],
+      [200, 'OK'],
+    ];
+    answered.server.inviteReply = () => replies.shift() ?? null;
+    return () => answered.server.requests.filter((r) => sent.test(r)).map((r) => `${method(r)} ${header(r, 'CSeq').split(' ')[0]}`);
+  }
+
   type Session = { connection: RTCPeerConnection; sendRequest(method: string, options: { eventHandlers: Record<string, () => unknown> }): void };
   /** The JsSIP session behind a call. */
   const sessionOf = ({ phone, call }: { phone: Phone; call: { id: string } }) =>
@@ -378,15 +390,8 @@ describe('A REFER that overtakes the ACK of our 200', () => {
   it('our re-INVITE refused 491 and sent again by JsSIP with the next CSeq: its 2xx is ACKed with that CSeq', async () => {
     const answered = await answeredCall();
     try {
-      answered.inDialog('ACK', 1);
-      await wait(10);
-      const replies: [number, string][] = [
-        [491, 'Request Pending'],
-        [200, 'OK'],
-      ];
-      answered.server.inviteReply = () => replies.shift() ?? null;
+      const ours = await refusedOnce(answered, /^(INVITE|ACK) /);
       void answered.phone.hold(answered.call.id).catch(() => {});
-      const ours = () => answered.server.requests.filter((r) => /^(INVITE|ACK) /.test(r)).map((r) => `${method(r)} ${header(r, 'CSeq').split(' ')[0]}`);
       // (JsSIP waits up to 2 s before it tries again.)
       await until(() => ours().length === 4, 4000);
       const [invite, ack491, again, ack200] = ours();
@@ -400,15 +405,8 @@ describe('A REFER that overtakes the ACK of our 200', () => {
   it("a re-INVITE refused 491: JsSIP's retry takes the CSeq current when it goes (after a request sent meanwhile)", async () => {
     const answered = await answeredCall();
     try {
-      answered.inDialog('ACK', 1);
-      await wait(10);
-      const replies: [number, string][] = [
-        [491, 'Request Pending'],
-        [200, 'OK'],
-      ];
-      answered.server.inviteReply = () => replies.shift() ?? null;
+      const ours = await refusedOnce(answered, /^(INVITE|INFO) /);
       const session = sessionOf(answered);
-      const ours = () => answered.server.requests.filter((r) => /^(INVITE|INFO) /.test(r)).map((r) => `${method(r)} ${header(r, 'CSeq').split(' ')[0]}`);
       // Asked at the 491 and again just before the retry, when the sender sends an INFO: the INFO
       // takes the next CSeq, the retry the one after.
       let asked = 0;

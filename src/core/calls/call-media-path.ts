@@ -11,7 +11,7 @@ import type { Call, CallObserver, CallOptions } from './call.js';
 import type { RTCSession } from '../kernel/jssip-adapter.js';
 import { keepSessionWhileRecovering } from '../kernel/jssip-recovering-session.js';
 import { iceUfrag } from '../kernel/jssip-ice-generation.js';
-import { sdpOrigin } from '../kernel/jssip-session-races.js';
+import { isPendingOffer } from '../kernel/jssip-session-races.js';
 
 /** The first ICE restart of a recovery waits this long for a merely disconnected path; later ones back off up to RESTART_MAX_MS. */
 const RESTART_FIRST_MS = 2000;
@@ -227,8 +227,7 @@ export class CallMediaPath {
   /** A restart's offer still waiting for its answer is rolled back (it failed, or was given up). */
   private rollBack(offer?: string): void {
     const pc = this.call.peerConnection;
-    if (pc?.signalingState !== 'have-local-offer' || (offer && sdpOrigin(offer) !== sdpOrigin(pc.localDescription?.sdp))) return;
-    pc.setLocalDescription({ type: 'rollback' }).catch(() => {});
+    if (isPendingOffer(pc, offer)) pc.setLocalDescription({ type: 'rollback' }).catch(() => {});
   }
 
   /** Renegotiates with new ICE credentials (a re-INVITE); JsSIP refuses while another negotiation is under way. */

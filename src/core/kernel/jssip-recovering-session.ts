@@ -18,6 +18,7 @@
  *   other side's waits to be sent again is taken.
  */
 import type { RTCSession } from './jssip-adapter.js';
+import { isPendingOffer } from './jssip-session-races.js';
 
 /** How long a restart waits for its final response before it is given up. */
 export const RESTART_ANSWER_MS = 4000;
@@ -71,7 +72,7 @@ export function keepSessionWhileRecovering(session: RTCSession, recovery: Recove
   const receiveReinvite = internals._receiveReinvite;
   internals._receiveReinvite = (request) => {
     const pc = internals._connection;
-    const oursWaits = pc?.signalingState === 'have-local-offer' && internals._rtcReady && !internals._dialog?.uac_pending_reply;
+    const oursWaits = isPendingOffer(pc) && internals._rtcReady && !internals._dialog?.uac_pending_reply;
     if (!recovery.recovering() || !oursWaits) return receiveReinvite.call(session, request);
     const take = () => receiveReinvite.call(session, request);
     pc.setLocalDescription({ type: 'rollback' }).then(take, take);

@@ -331,14 +331,16 @@ function retryOnlyAnOfferStillPending(Session: JsSIPClasses['RTCSession']): void
   const sendRequest = Session.prototype.sendRequest;
   Session.prototype.sendRequest = function (this: SessionInternals, method, options) {
     const handlers = options?.eventHandlers;
-    const offer = sdpOrigin(options?.body);
-    if (method === 'INVITE' && handlers && offer) {
-      handlers.onReattempt = () =>
-        this._rtcReady && this._connection?.signalingState === 'have-local-offer' && sdpOrigin(this._connection.localDescription?.sdp) === offer;
-    }
+    const offer = options?.body;
+    if (method === 'INVITE' && handlers && sdpOrigin(offer)) handlers.onReattempt = () => this._rtcReady && isPendingOffer(this._connection, offer);
     return sendRequest.call(this, method, options);
   };
 }
 
 /** An SDP's o= line: its session id and version tell one description from another. */
-export const sdpOrigin = (sdp?: string) => /^o=.*$/m.exec(sdp ?? '')?.[0];
+const sdpOrigin = (sdp?: string) => /^o=.*$/m.exec(sdp ?? '')?.[0];
+
+/** Whether the browser has a local offer waiting for its answer: `offer` (an SDP), if given, or any. */
+export function isPendingOffer(pc: RTCPeerConnection | null | undefined, offer?: string): pc is RTCPeerConnection {
+  return pc?.signalingState === 'have-local-offer' && (!offer || sdpOrigin(offer) === sdpOrigin(pc.localDescription?.sdp));
+}
